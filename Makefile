@@ -1,0 +1,42 @@
+# Two commands for a fresh machine:
+#   make run   - create/reuse .venv from the pinned lock and start the app
+#                (on a demo database in the user data directory when nothing is configured)
+#   make test  - create/reuse .venv and run every quality gate and the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint typecheck pytest translations bench clean-venv
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) installer/check_python.py
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@$(BIN)/python installer/check_system.py
+	$(BIN)/shop-desktop $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	@$(BIN)/python installer/check_system.py
+	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+# Regenerate the zh_TW catalogue from the sources and compile it (developers only).
+translations: $(STAMP)
+	$(BIN)/pyside6-lupdate -no-obsolete -extensions py -recursive src/shop_desktop/ui -ts resources/i18n/shop_desktop_zh_TW.ts
+	$(BIN)/pyside6-lrelease resources/i18n/shop_desktop_zh_TW.ts -qm resources/i18n/shop_desktop_zh_TW.qm
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,59 @@
+"""Checks that run before Qt is imported, so failures read as instructions.
+
+Qt's own errors for a missing library or display are loader messages and
+aborts; these checks turn them into one sentence and an ``apt-get`` line.
+This module must not import PySide6 at module level.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+#: Debian/Ubuntu packages that PySide6's wheels load at run time, plus CJK fonts.
+DEBIAN_PACKAGES = (
+    "libgl1",
+    "libegl1",
+    "libxkbcommon0",
+    "libxkbcommon-x11-0",
+    "libfontconfig1",
+    "libdbus-1-3",
+    "libxcb-cursor0",
+    "libxcb-icccm4",
+    "libxcb-keysyms1",
+    "libxcb-shape0",
+    "fonts-noto-cjk",
+)
+
+APT_LINE = "sudo apt-get install " + " ".join(DEBIAN_PACKAGES)
+
+
+def qt_problem() -> str | None:
+    """Return a plain-words description of why Qt cannot start, or None."""
+    try:
+        import PySide6.QtGui  # noqa: F401
+        import PySide6.QtWidgets  # noqa: F401
+    except ImportError as exc:
+        return (
+            "Qt could not be loaded: "
+            f"{exc}\n"
+            "On Debian/Ubuntu the libraries Qt needs come from:\n"
+            f"  {APT_LINE}"
+        )
+    return None
+
+
+def display_problem() -> str | None:
+    """On Linux, say so when there is no screen to show a window on."""
+    if not sys.platform.startswith("linux"):
+        return None
+    if os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY"):
+        return None
+    if os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "There is no display to show the window on (DISPLAY is not set).\n"
+        "Run it inside a desktop session, under a virtual screen with\n"
+        "  xvfb-run -a make run\n"
+        "or without any window system with QT_QPA_PLATFORM=offscreen."
+    )
