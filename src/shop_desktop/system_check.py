@@ -7,6 +7,7 @@ This module must not import PySide6 at module level.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -30,9 +31,11 @@ APT_LINE = "sudo apt-get install " + " ".join(DEBIAN_PACKAGES)
 
 def qt_problem() -> str | None:
     """Return a plain-words description of why Qt cannot start, or None."""
+    # Loading the modules is the only reliable probe: Qt's shared libraries
+    # are found by the dynamic loader at import time. Nothing here uses Qt.
     try:
-        import PySide6.QtGui  # noqa: F401
-        import PySide6.QtWidgets  # noqa: F401
+        for module in ("PySide6.QtGui", "PySide6.QtWidgets"):
+            importlib.import_module(module)
     except ImportError as exc:
         return (
             "Qt could not be loaded: "

@@ -1,0 +1,187 @@
+"""``shop-admin``: command-line tasks for whoever looks after the workstations.
+
+Demo data, migrations and integrity checks. It never imports Qt, so it runs
+on a server or over SSH without a display. Messages are for administrators
+and stay in English.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from shop_desktop import __version__
+from shop_desktop.data.db import (
+    StorageError,
+    check_database_file,
+    current_revision,
+    head_revision,
+    open_database,
+)
+from shop_desktop.services.tasks import Cancelled, TaskState
+
+EXIT_OK = 0
+EXIT_STORAGE = 2
+EXIT_USAGE = 64
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {value}")
+    return value
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shop-admin",
+        description="Shop Desktop administration: demo data, migrations, checks.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo",
+        help="build a deterministic demo shop database",
+        description="Build a realistic demo shop: categories, brands, bilingual products "
+        "with EAN-13 barcodes, stock per branch, members, staff and order history. "
+        "The same seed and sizes give the same data.",
+    )
+    demo.add_argument("--db", type=Path, required=True, help="database file to create")
+    demo.add_argument("--products", type=_positive, default=5000, help="catalog size")
+    demo.add_argument("--members", type=_positive, default=None, help="members (default N/10)")
+    demo.add_argument("--days", type=_positive, default=30, help="days of order history")
+    demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    demo.add_argument(
+        "--end-date",
+        type=_iso_date,
+        default=None,
+        help="last day of the order history (default today)",
+    )
+    demo.add_argument("--replace", action="store_true", help="overwrite an existing file")
+
+    migrate = commands.add_parser(
+        "migrate",
+        help="bring a database to the current schema (backing it up first)",
+    )
+    migrate.add_argument("--db", type=Path, required=True)
+
+    check = commands.add_parser(
+        "check", help="report a database's schema revision and run PRAGMA integrity_check"
+    )
+    check.add_argument("--db", type=Path, required=True)
+    return parser
+
+
+class _ProgressPrinter:
+    """Progress on stderr: one rewritten line on a terminal, sparse lines in a log."""
+
+    def __init__(self) -> None:
+        self._tty = sys.stderr.isatty()
+        self._last_percent = -10
+        self._started = time.perf_counter()
+
+    def __call__(self, fraction: float, status: str) -> None:
+        percent = int(fraction * 100)
+        elapsed = time.perf_counter() - self._started
+        line = f"[{percent:3d}%] {elapsed:6.1f}s  {status}"
+        if self._tty:
+            sys.stderr.write("\r" + line[:100].ljust(100))
+            sys.stderr.flush()
+        elif percent >= self._last_percent + 5:
+            self._last_percent = percent
+            print(line, file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self._tty:
+            sys.stderr.write("\n")
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from shop_desktop.services.demo import build_demo
+
+    members = args.members if args.members is not None else max(args.products // 10, 10)
+    printer = _ProgressPrinter()
+    state = TaskState(on_progress=printer)
+    try:
+        summary = build_demo(
+            args.db,
+            products=args.products,
+            members=members,
+            days=args.days,
+            seed=args.seed,
+            end_date=args.end_date,
+            replace=args.replace,
+            state=state,
+        )
+    except FileExistsError:
+        printer.done()
+        print(f"{args.db} exists; pass --replace to overwrite it.", file=sys.stderr)
+        return EXIT_USAGE
+    except (KeyboardInterrupt, Cancelled):
+        printer.done()
+        print("Stopped; the partial database was removed.", file=sys.stderr)
+        return 130
+    printer.done()
+    print(
+        f"Built {summary.path}: {summary.products:,} products, {summary.members:,} members, "
+        f"{summary.orders:,} orders in {summary.seconds:.1f} s."
+    )
+    return EXIT_OK
+
+
+def _run_migrate(args: argparse.Namespace) -> int:
+    database = open_database(args.db)
+    try:
+        revision = current_revision(database.engine)
+    finally:
+        database.dispose()
+    if database.backup_path is not None:
+        print(f"Backed up to {database.backup_path}")
+    print(f"{database.path} is at schema {revision} (head {head_revision()}).")
+    return EXIT_OK
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    path: Path = args.db
+    if not path.exists():
+        print(f"{path} does not exist.", file=sys.stderr)
+        return EXIT_USAGE
+    revision = check_database_file(path)
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    finally:
+        conn.close()
+    print(f"schema: {revision} (this version's head: {head_revision()})")
+    print("integrity: " + "; ".join(problems[:20]))
+    return EXIT_OK if problems == ["ok"] else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {"demo": _run_demo, "migrate": _run_migrate, "check": _run_check}
+    try:
+        return handlers[args.command](args)
+    except StorageError as exc:
+        print(f"Cannot use {exc.path}: {type(exc).__name__}: {exc.detail}", file=sys.stderr)
+        return EXIT_STORAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

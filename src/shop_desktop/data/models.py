@@ -1,0 +1,499 @@
+"""The workstation's local schema (SQLAlchemy 2, typed).
+
+Everything that syncs has a client-made UUID key, so a row can be created
+offline on any workstation and never collide. Purely local bookkeeping
+(the outbox, the audit log) uses integer keys.
+
+Money columns end in ``_minor`` and hold integer minor units of the shop's
+currency; quantities end in ``_milli`` and hold thousandths of a unit, so
+weighed goods (1.250 kg) stay exact without floats.
+
+Schema changes go through a new Alembic revision in ``data/migrations``; a
+test compares these models with the migrated database.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from shop_desktop.data.types import UTCDateTime, new_id, utcnow
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        datetime: UTCDateTime(),
+        uuid.UUID: Uuid(),
+        dict[str, Any]: JSON(),
+        dict[str, str]: JSON(),
+        list[Any]: JSON(),
+    }
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as the value text with a CHECK, so SQLite files stay readable
+    # and a new member is an ordinary migration.
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class Timestamps:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# --- organisation -----------------------------------------------------------
+
+
+class Branch(Timestamps, Base):
+    __tablename__ = "branches"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(240), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    tax_id: Mapped[str] = mapped_column(String(20), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    workstations: Mapped[list[Workstation]] = relationship(back_populates="branch")
+
+
+class Workstation(Timestamps, Base):
+    """A till. Its ``invoice_prefix`` series is unique to this enrolment."""
+
+    __tablename__ = "workstations"
+    __table_args__ = (UniqueConstraint("branch_id", "code"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("branches.id"), index=True)
+    code: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(120))
+    invoice_prefix: Mapped[str] = mapped_column(String(24), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    branch: Mapped[Branch] = relationship(back_populates="workstations")
+
+
+class DeviceIdentity(Base):
+    """Which workstation this database file belongs to (exactly one row).
+
+    ``next_device_seq`` and ``next_invoice_no`` are bumped in the same
+    transaction as the sale that uses them, so they never repeat or skip.
+    """
+
+    __tablename__ = "device_identity"
+    __table_args__ = (CheckConstraint("singleton = 1", name="single_row"),)
+
+    singleton: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_id)
+    workstation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workstations.id"))
+    next_device_seq: Mapped[int] = mapped_column(Integer, default=1)
+    next_invoice_no: Mapped[int] = mapped_column(Integer, default=1)
+    currency_code: Mapped[str] = mapped_column(String(3), default="TWD")
+    enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Role(enum.Enum):
+    CASHIER = "cashier"
+    SUPERVISOR = "supervisor"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class StaffUser(Timestamps, Base):
+    __tablename__ = "staff_users"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role, "staff_role"))
+    #: ``None`` means the user may work at every branch.
+    branch_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("branches.id"), index=True)
+    #: Largest discount the user may give without a manager, in basis points.
+    max_discount_bp: Mapped[int] = mapped_column(Integer, default=0)
+    locale: Mapped[str] = mapped_column(String(8), default="zh_TW")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column()
+
+
+# --- catalog ----------------------------------------------------------------
+
+
+class Category(Timestamps, Base):
+    """A node of the category tree; ``depth`` 0 is a department."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    parent: Mapped[Category | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Category]] = relationship(back_populates="parent")
+
+
+class Brand(Timestamps, Base):
+    __tablename__ = "brands"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    name_zh: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120), unique=True)
+
+
+class TaxClass(Base):
+    """A tax rate; ``inclusive`` prices already contain the tax (Taiwan VAT)."""
+
+    __tablename__ = "tax_classes"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(60))
+    name_en: Mapped[str] = mapped_column(String(60))
+    #: Rate in basis points: 500 is 5 %.
+    rate_bp: Mapped[int] = mapped_column(Integer)
+    inclusive: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Product(Timestamps, Base):
+    __tablename__ = "products"
+    __table_args__ = (CheckConstraint("price_minor >= 0", name="price_not_negative"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    sku: Mapped[str] = mapped_column(String(32), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    category_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    brand_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("brands.id"), index=True)
+    tax_class_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tax_classes.id"))
+    price_minor: Mapped[int] = mapped_column(Integer)
+    member_price_minor: Mapped[int | None] = mapped_column(Integer)
+    #: Unit of sale: "pc", "kg", "pack", ... Weighed units allow fractional quantities.
+    unit: Mapped[str] = mapped_column(String(8), default="pc")
+    weighed: Mapped[bool] = mapped_column(Boolean, default=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Specifications as ordered key/value text, e.g. {"容量": "936ml"}.
+    specs: Mapped[dict[str, str]] = mapped_column(default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    barcodes: Mapped[list[ProductBarcode]] = relationship(
+        back_populates="product", cascade="all, delete-orphan"
+    )
+    images: Mapped[list[ProductImage]] = relationship(
+        back_populates="product", cascade="all, delete-orphan", order_by="ProductImage.position"
+    )
+
+
+class ProductBarcode(Base):
+    """One of possibly several barcodes of a product (case, unit, old label)."""
+
+    __tablename__ = "product_barcodes"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    product_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    #: "ean13", "ean8", "upca", "internal".
+    kind: Mapped[str] = mapped_column(String(8), default="ean13")
+
+    product: Mapped[Product] = relationship(back_populates="barcodes")
+
+
+class ProductImage(Base):
+    __tablename__ = "product_images"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    product_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    #: Relative to the workstation's image directory.
+    path: Mapped[str] = mapped_column(String(255))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    product: Mapped[Product] = relationship(back_populates="images")
+
+
+# --- stock ------------------------------------------------------------------
+
+
+class StockLevel(Base):
+    """Server-confirmed on-hand per branch (the snapshot).
+
+    On-hand shown at the counter is this plus the unsynced local
+    :class:`StockMovement` rows.
+    """
+
+    __tablename__ = "stock_levels"
+
+    branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("branches.id"), primary_key=True)
+    product_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    on_hand_milli: Mapped[int] = mapped_column(Integer, default=0)
+    low_stock_milli: Mapped[int] = mapped_column(Integer, default=0)
+    as_of: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StockReason(enum.Enum):
+    OPENING = "opening"
+    SALE = "sale"
+    RETURN = "return"
+    RECEIPT = "receipt"
+    ADJUSTMENT = "adjustment"
+    TRANSFER = "transfer"
+
+
+class StockMovement(Base):
+    """An append-only change of stock (+ in, - out), synced as a delta."""
+
+    __tablename__ = "stock_movements"
+    __table_args__ = (Index(None, "branch_id", "product_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("branches.id"))
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"))
+    qty_delta_milli: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[StockReason] = mapped_column(_enum(StockReason, "stock_reason"))
+    order_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
+    note: Mapped[str] = mapped_column(String(240), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set once the server has acknowledged the movement.
+    synced: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# --- members ----------------------------------------------------------------
+
+
+class MemberLevel(enum.Enum):
+    REGULAR = "regular"
+    SILVER = "silver"
+    GOLD = "gold"
+    VIP = "vip"
+
+
+class Member(Timestamps, Base):
+    __tablename__ = "members"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(32), default="", index=True)
+    email: Mapped[str] = mapped_column(String(200), default="")
+    level: Mapped[MemberLevel] = mapped_column(
+        _enum(MemberLevel, "member_level"), default=MemberLevel.REGULAR
+    )
+    birthday: Mapped[date | None] = mapped_column(Date)
+    home_branch_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("branches.id"))
+    #: Cached balance; the points ledger (sync issue) is the truth.
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    marketing_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+# --- sales ------------------------------------------------------------------
+
+
+class OrderStatus(enum.Enum):
+    OPEN = "open"
+    AWAITING_PAYMENT = "awaiting_payment"
+    AWAITING_FULFILMENT = "awaiting_fulfilment"
+    PICKING = "picking"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class OrderKind(enum.Enum):
+    TAKE_AWAY = "take_away"
+    PICK_UP = "pick_up"
+    DELIVERY = "delivery"
+    PAY_LATER = "pay_later"
+
+
+class Order(Base):
+    """A sale. Owned by the workstation that took it; once completed it is
+    never edited, only corrected by new documents (returns, credit notes)."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index(None, "branch_id", "created_at"),
+        CheckConstraint("total_minor >= 0", name="total_not_negative"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("branches.id"))
+    workstation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workstations.id"))
+    staff_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    member_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("members.id"), index=True)
+    kind: Mapped[OrderKind] = mapped_column(_enum(OrderKind, "order_kind"))
+    status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus, "order_status"), index=True)
+    currency_code: Mapped[str] = mapped_column(String(3))
+    subtotal_minor: Mapped[int] = mapped_column(Integer)
+    discount_minor: Mapped[int] = mapped_column(Integer, default=0)
+    tax_minor: Mapped[int] = mapped_column(Integer, default=0)
+    delivery_fee_minor: Mapped[int] = mapped_column(Integer, default=0)
+    rounding_minor: Mapped[int] = mapped_column(Integer, default=0)
+    total_minor: Mapped[int] = mapped_column(Integer)
+    #: Invoice number from this workstation's series; unique, never reused.
+    invoice_no: Mapped[str | None] = mapped_column(String(32), unique=True)
+    buyer_tax_id: Mapped[str] = mapped_column(String(20), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    #: Business time on the device clock (see SYNC.md: never used to order history).
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column()
+    device_seq: Mapped[int | None] = mapped_column(Integer)
+
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.line_no"
+    )
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="order", cascade="all, delete-orphan"
+    )
+
+
+class OrderLine(Base):
+    """A line as sold: name and prices are copied so later edits never re-price it."""
+
+    __tablename__ = "order_lines"
+    __table_args__ = (UniqueConstraint("order_id", "line_no"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    line_no: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("products.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(32))
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    qty_milli: Mapped[int] = mapped_column(Integer)
+    unit_price_minor: Mapped[int] = mapped_column(Integer)
+    discount_minor: Mapped[int] = mapped_column(Integer, default=0)
+    tax_rate_bp: Mapped[int] = mapped_column(Integer, default=0)
+    tax_minor: Mapped[int] = mapped_column(Integer, default=0)
+    line_total_minor: Mapped[int] = mapped_column(Integer)
+    #: The promotions applied to this line, as used at the time of sale.
+    promotions: Mapped[list[Any]] = mapped_column(default=list)
+    note: Mapped[str] = mapped_column(String(240), default="")
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+
+class PaymentMethod(enum.Enum):
+    CASH = "cash"
+    CARD = "card"
+    ALIPAY = "alipay"
+    WECHAT = "wechat"
+    STORE_CREDIT = "store_credit"
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("orders.id", ondelete="CASCADE"), index=True
+    )
+    method: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod, "payment_method"))
+    amount_minor: Mapped[int] = mapped_column(Integer)
+    tendered_minor: Mapped[int | None] = mapped_column(Integer)
+    change_minor: Mapped[int] = mapped_column(Integer, default=0)
+    #: Provider transaction id, or a card terminal's approval code.
+    reference: Mapped[str] = mapped_column(String(64), default="")
+    #: Last four digits only; a full card number is never stored.
+    card_last4: Mapped[str] = mapped_column(String(4), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="payments")
+
+
+# --- sync and audit ---------------------------------------------------------
+
+
+class OutboxStatus(enum.Enum):
+    PENDING = "pending"
+    ACKED = "acked"
+    REJECTED = "rejected"
+
+
+class OutboxEntry(Base):
+    """An operation waiting to reach the server, written in the same
+    transaction as the change it describes."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("device_id", "device_seq"),
+        Index(None, "status", "device_seq"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    device_seq: Mapped[int] = mapped_column(Integer)
+    op_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_id)
+    op_type: Mapped[str] = mapped_column(String(48))
+    payload_version: Mapped[int] = mapped_column(Integer, default=1)
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    status: Mapped[OutboxStatus] = mapped_column(
+        _enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    acked_at: Mapped[datetime | None] = mapped_column()
+
+
+class AuditEntry(Base):
+    """Who did what, when: logins, overrides, voids, settings changes."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
+    workstation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("workstations.id"))
+    action: Mapped[str] = mapped_column(String(48))
+    entity: Mapped[str] = mapped_column(String(48), default="")
+    entity_id: Mapped[str] = mapped_column(String(64), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)

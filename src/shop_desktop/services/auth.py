@@ -1,0 +1,154 @@
+"""Logging staff in at this workstation."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shop_desktop.data.models import (
+    AuditEntry,
+    Branch,
+    DeviceIdentity,
+    Role,
+    StaffUser,
+    Workstation,
+)
+from shop_desktop.data.types import utcnow
+from shop_desktop.services.passwords import hash_password, needs_rehash, verify_password
+
+# Verifying against a real hash when the user does not exist keeps the
+# answer time the same, so a wrong name cannot be told from a wrong password.
+_DUMMY_HASH = hash_password("not a real password")
+
+
+class LoginFailed(Exception):
+    """Wrong user name or password, or the account may not log in here."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        #: "credentials", "inactive" or "branch"; the UI words each one.
+        self.reason = reason
+
+
+class WorkstationNotSetUp(Exception):
+    """The database has no device identity: it was never enrolled or seeded."""
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    """Who is logged in, where: what the status bar and every use case need."""
+
+    staff_id: uuid.UUID
+    username: str
+    display_name: str
+    role: Role
+    max_discount_bp: int
+    locale: str
+    branch_id: uuid.UUID
+    branch_code: str
+    branch_name_zh: str
+    branch_name_en: str
+    workstation_id: uuid.UUID
+    workstation_code: str
+    workstation_name: str
+    device_id: uuid.UUID
+    currency_code: str
+
+
+@dataclass(frozen=True)
+class WorkstationInfo:
+    branch_id: uuid.UUID
+    branch_code: str
+    branch_name_zh: str
+    branch_name_en: str
+    workstation_id: uuid.UUID
+    workstation_code: str
+    workstation_name: str
+    device_id: uuid.UUID
+    currency_code: str
+
+
+def this_workstation(session: Session) -> WorkstationInfo:
+    row = session.execute(
+        select(DeviceIdentity, Workstation, Branch)
+        .join(Workstation, DeviceIdentity.workstation_id == Workstation.id)
+        .join(Branch, Workstation.branch_id == Branch.id)
+    ).first()
+    if row is None:
+        raise WorkstationNotSetUp
+    identity, station, branch = row
+    return WorkstationInfo(
+        branch_id=branch.id,
+        branch_code=branch.code,
+        branch_name_zh=branch.name_zh,
+        branch_name_en=branch.name_en,
+        workstation_id=station.id,
+        workstation_code=station.code,
+        workstation_name=station.name,
+        device_id=identity.device_id,
+        currency_code=identity.currency_code,
+    )
+
+
+def log_in(session: Session, username: str, password: str) -> StaffSession:
+    """Check the credentials, record the login, and describe the session.
+
+    Raises :class:`LoginFailed` without saying whether the name or the
+    password was wrong.
+    """
+    where = this_workstation(session)
+    user = session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        _audit(session, None, where, "login_failed", {"username": username.strip()[:64]})
+        raise LoginFailed("credentials")
+    if not verify_password(user.password_hash, password):
+        _audit(session, user.id, where, "login_failed", {})
+        raise LoginFailed("credentials")
+    if not user.active:
+        raise LoginFailed("inactive")
+    if user.branch_id is not None and user.branch_id != where.branch_id:
+        raise LoginFailed("branch")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    _audit(session, user.id, where, "login", {})
+    return StaffSession(
+        staff_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        max_discount_bp=user.max_discount_bp,
+        locale=user.locale,
+        branch_id=where.branch_id,
+        branch_code=where.branch_code,
+        branch_name_zh=where.branch_name_zh,
+        branch_name_en=where.branch_name_en,
+        workstation_id=where.workstation_id,
+        workstation_code=where.workstation_code,
+        workstation_name=where.workstation_name,
+        device_id=where.device_id,
+        currency_code=where.currency_code,
+    )
+
+
+def _audit(
+    session: Session,
+    staff_id: uuid.UUID | None,
+    where: WorkstationInfo,
+    action: str,
+    details: dict[str, str],
+) -> None:
+    session.add(
+        AuditEntry(
+            staff_id=staff_id,
+            workstation_id=where.workstation_id,
+            action=action,
+            entity="staff_user",
+            entity_id=str(staff_id or ""),
+            details=details,
+        )
+    )

@@ -1,0 +1,102 @@
+"""Shared fixtures: databases built once per test session and copied per test.
+
+Like Anki's ``getEmptyCol`` and qutebrowser's ``init_sql``: migrating (or
+building a demo shop) is done once into a template file, and each test gets
+its own copy, so tests are fast and never share state.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from shop_desktop.data.db import Database, create_sqlite_engine, open_database, upgrade
+
+#: The fixed end of demo history in tests, so results never depend on today.
+DEMO_END = date(2026, 11, 20)
+
+
+def _copy_db(template: Path, target: Path) -> Path:
+    shutil.copyfile(template, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "empty.db"
+    engine = create_sqlite_engine(path)
+    upgrade(engine)
+    # Fold the WAL back so a plain file copy carries everything.
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def migrated_db_path(migrated_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of an empty database at the head revision."""
+    return _copy_db(migrated_template, tmp_path / "shop.db")
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from shop_desktop.services.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    build_demo(path, products=400, members=60, days=3, seed=7, end_date=DEMO_END)
+    return path
+
+
+@pytest.fixture
+def demo_db_path(demo_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of a small, deterministic demo shop."""
+    return _copy_db(demo_template, tmp_path / "shop.db")
+
+
+@pytest.fixture
+def demo_db(demo_db_path: Path) -> Iterator[Database]:
+    database = open_database(demo_db_path)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def read_only_dir(tmp_path: Path) -> Iterator[Path]:
+    """A folder with one file, ``shop.db`` (a migrated database), that cannot be written.
+
+    As a normal user, permission bits do it. Root ignores permission bits
+    (CI runs as root), so there a read-only tmpfs is mounted instead: both
+    are the real thing the app meets on a locked-down or read-only disk.
+    """
+    import os
+    import subprocess
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        _fill_read_only_dir(folder)
+        (folder / "shop.db").chmod(0o444)
+        folder.chmod(0o555)
+        yield folder
+        folder.chmod(0o755)
+        return
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(folder)], check=True)
+    try:
+        _fill_read_only_dir(folder)
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def _fill_read_only_dir(folder: Path) -> None:
+    engine = create_sqlite_engine(folder / "shop.db")
+    upgrade(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
