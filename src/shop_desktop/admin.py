@@ -103,7 +103,7 @@ class _ProgressPrinter:
         if self._tty:
             sys.stderr.write("\r" + line[:100].ljust(100))
             sys.stderr.flush()
-        elif percent >= self._last_percent + 5:
+        elif percent >= self._last_percent + 5 or (percent == 100 and self._last_percent < 100):
             self._last_percent = percent
             print(line, file=sys.stderr, flush=True)
 

@@ -1,0 +1,101 @@
+"""``shop-admin`` as an administrator runs it: a separate process, exit codes, messages."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from shop_desktop.data.db import create_sqlite_engine, head_revision, upgrade
+
+
+def shop_admin(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    return subprocess.run(
+        [sys.executable, "-m", "shop_desktop.admin", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_help_answers() -> None:
+    result = shop_admin("--help")
+    assert result.returncode == 0
+    for command in ("demo", "migrate", "check"):
+        assert command in result.stdout
+
+
+def test_demo_help_lists_its_options() -> None:
+    result = shop_admin("demo", "--help")
+    assert result.returncode == 0
+    for option in ("--products", "--members", "--days", "--db", "--seed"):
+        assert option in result.stdout
+
+
+def test_bad_number_is_a_usage_error() -> None:
+    result = shop_admin("demo", "--db", "x.db", "--products", "many")
+    assert result.returncode == 2
+    assert "not a whole number" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_reports_a_healthy_database(migrated_db_path: Path) -> None:
+    result = shop_admin("check", "--db", str(migrated_db_path))
+    assert result.returncode == 0, result.stderr
+    assert "integrity: ok" in result.stdout
+    assert head_revision() in result.stdout
+
+
+def test_check_refuses_a_damaged_file_without_touching_it(tmp_path: Path) -> None:
+    path = tmp_path / "shop.db"
+    path.write_bytes(b"this is not a database" * 100)
+    before = hashlib.sha256(path.read_bytes()).digest()
+    result = shop_admin("check", "--db", str(path))
+    assert result.returncode == 2
+    assert "DatabaseCorrupt" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert hashlib.sha256(path.read_bytes()).digest() == before
+
+
+def test_migrate_backs_up_and_upgrades(tmp_path: Path) -> None:
+    path = tmp_path / "shop.db"
+    engine = create_sqlite_engine(path)
+    upgrade(engine, "0001_catalog")
+    engine.dispose()
+
+    result = shop_admin("migrate", "--db", str(path))
+
+    assert result.returncode == 0, result.stderr
+    assert "Backed up to" in result.stdout
+    backups = list(tmp_path.glob("shop.backup-*-0001_catalog.db"))
+    assert len(backups) == 1
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            head_revision(),
+        )
+    finally:
+        conn.close()
+
+
+def test_demo_builds_a_checked_database(tmp_path: Path) -> None:
+    path = tmp_path / "demo.db"
+    args = ["--products", "200", "--members", "20", "--days", "2", "--end-date", "2026-11-20"]
+    result = shop_admin("demo", "--db", str(path), *args)
+    assert result.returncode == 0, result.stderr
+    assert "200 products" in result.stdout
+    assert "[100%]" in result.stderr
+
+    again = shop_admin("demo", "--db", str(path), *args)
+    assert again.returncode == 64
+    assert "--replace" in again.stderr
+
+    check = shop_admin("check", "--db", str(path))
+    assert check.returncode == 0
+    assert "integrity: ok" in check.stdout
