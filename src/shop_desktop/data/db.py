@@ -91,7 +91,7 @@ def classify_sqlite_error(path: Path, exc: BaseException) -> StorageError | None
         return DiskFull(path, str(exc))
     if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return DatabaseReadOnly(path, str(exc))
-    if "disk is full" in text or "disk i/o error" in text and "full" in text:
+    if "disk is full" in text or ("disk i/o error" in text and "full" in text):
         return DiskFull(path, str(exc))
     if "readonly" in text or "read-only" in text or "attempt to write" in text:
         return DatabaseReadOnly(path, str(exc))
