@@ -78,10 +78,10 @@ class CurrencyMismatch(ValueError):
     """Arithmetic or ordering between amounts of different currencies."""
 
 
-def _reject_non_int(value: object, what: str) -> None:
+def _reject_non_int(value: object, what: str, float_hint: str = "") -> None:
     """Raise TypeError unless value is a plain int (bool is refused too)."""
     if isinstance(value, float):
-        raise TypeError(f"{what} must not be a float ({value!r}); use int or Decimal")
+        raise TypeError(f"{what} must be an int, not a float ({value!r}){float_hint}")
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{what} must be an int, got {type(value).__name__}")
 
@@ -118,7 +118,8 @@ class Currency:
             raise ValueError(f"cash_increment must be at least 1, got {self.cash_increment}")
         if not isinstance(self.symbol, str) or not self.symbol:
             raise ValueError(f"symbol must be a non-empty string, got {self.symbol!r}")
-        if _FORBIDDEN_IN_SYMBOL.search(self.symbol):
+        # Checked as parse() sees it: NFKC can turn e.g. a circled digit into a digit.
+        if _FORBIDDEN_IN_SYMBOL.search(unicodedata.normalize("NFKC", self.symbol)):
             raise ValueError(
                 f"symbol {self.symbol!r} must not contain digits, spaces, signs, '.' or ','"
             )
@@ -164,10 +165,14 @@ class RoundingRule(Enum):
     CEILING = ROUND_CEILING
 
 
-def _round_div(numerator: int, denominator: int, rule: RoundingRule) -> int:
-    """Exact ``numerator / denominator`` (denominator > 0) rounded to an int by rule."""
+def _require_rule(rule: object) -> None:
     if not isinstance(rule, RoundingRule):
         raise TypeError(f"rounding must be a RoundingRule, got {rule!r}")
+
+
+def _round_div(numerator: int, denominator: int, rule: RoundingRule) -> int:
+    """Exact ``numerator / denominator`` (denominator > 0) rounded to an int by rule."""
+    _require_rule(rule)
     quotient, remainder = divmod(numerator, denominator)
     if remainder == 0:
         return quotient
@@ -199,12 +204,14 @@ def _scale_round(coefficient: int, digits: int, shift: int, rule: RoundingRule) 
 
     Raises OverflowError when the result certainly exceeds MAX_MINOR.
     """
+    _require_rule(rule)
     if coefficient == 0:
         return 0
     if shift >= 0:
         if shift > _MAX_DIGITS:
             raise OverflowError("amount out of range")
-        return coefficient * 10**shift
+        scaled: int = coefficient * 10**shift
+        return scaled
     # Past digits + 1 places the quotient is 0 and the remainder under half for
     # every rule, so capping the divisor gives the same result cheaply.
     return _round_div(coefficient, 10 ** min(-shift, digits + 1), rule)
@@ -231,11 +238,15 @@ def _check_range(minor: int) -> int:
     return minor
 
 
+def _require_currency(value: object) -> None:
+    if not isinstance(value, Currency):
+        raise TypeError(f"currency must be a Currency, got {value!r}; use currency('TWD')")
+
+
 def _same(a: Currency, b: Currency, verb: str) -> None:
     if a != b:
-        left, right = (
-            (a.code, b.code) if a.code != b.code else (repr(a), repr(b))
-        )  # same code, different exponent: show both in full
+        # Equal codes mean the exponents differ, which only the full repr shows.
+        left, right = (a.code, b.code) if a.code != b.code else (repr(a), repr(b))
         raise CurrencyMismatch(f"cannot {verb} amounts in {left} and {right}")
 
 
@@ -268,17 +279,16 @@ class Money:
 
     Immutable and hashable.  Equal only to Money of the same currency and
     amount; ordering and arithmetic across currencies raise CurrencyMismatch.
+    ``abs(minor)`` never exceeds MAX_MINOR: constructing or computing a larger
+    amount raises OverflowError.
     """
 
     minor: int
     currency: Currency
 
     def __post_init__(self) -> None:
-        _reject_non_int(self.minor, "minor")
-        if not isinstance(self.currency, Currency):
-            raise TypeError(
-                f"currency must be a Currency, got {self.currency!r}; use currency('TWD')"
-            )
+        _reject_non_int(self.minor, "minor", "; for major units use Money.from_decimal")
+        _require_currency(self.currency)
         _check_range(self.minor)
 
     # --- construction -------------------------------------------------------
@@ -300,6 +310,7 @@ class Money:
         Raises InvalidAmount for text that is not a number, non-finite values
         and values out of range.
         """
+        _require_currency(currency)
         if isinstance(value, str):
             try:
                 value = Decimal(value)
@@ -327,6 +338,7 @@ class Money:
         """
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
+        _require_currency(currency)
         if len(text) > MAX_PARSE_LENGTH:
             raise InvalidAmount(
                 f"amount text is too long ({len(text)} characters, at most {MAX_PARSE_LENGTH})"
@@ -342,7 +354,8 @@ class Money:
         symbol = unicodedata.normalize("NFKC", currency.symbol).casefold()
         if unit and unit not in (symbol, currency.code.casefold()):
             raise InvalidAmount(
-                f"{text!r} is not in {currency.code} (expected {currency.symbol!r} or no symbol)"
+                f"{text!r} is not in {currency.code} "
+                f"(expected {currency.symbol!r}, {currency.code!r} or no symbol)"
             )
         if match["sign"] and match["sign2"]:
             raise InvalidAmount(f"{text!r} has two signs")
@@ -363,6 +376,7 @@ class Money:
     @classmethod
     def sum(cls, amounts: Iterable[Money], currency: Currency) -> Money:
         """Total of amounts, all in currency; zero when there are none."""
+        _require_currency(currency)
         total = 0
         for amount in amounts:
             if not isinstance(amount, Money):
@@ -529,7 +543,10 @@ def _integer_weights(weights: Sequence[int | Decimal]) -> list[int]:
     low = min(exponents)
     if max(exponents) - low > _MAX_WEIGHT_SPREAD:
         raise ValueError("weights span too many orders of magnitude")
-    return [coefficient * 10 ** (exponent - low) if coefficient else 0 for coefficient, exponent in parts]
+    return [
+        coefficient * 10 ** (exponent - low) if coefficient else 0
+        for coefficient, exponent in parts
+    ]
 
 
 def allocate(total: Money, weights: Sequence[int | Decimal]) -> list[Money]:
@@ -550,7 +567,8 @@ def allocate(total: Money, weights: Sequence[int | Decimal]) -> list[Money]:
     magnitude, whole = abs(total.minor), sum(integers)
     shares = [divmod(magnitude * weight, whole) for weight in integers]
     leftover = magnitude - sum(quotient for quotient, _ in shares)
-    # leftover < number of non-zero remainders, so zero weights never get a unit.
+    # No more units are left over than there are non-zero remainders, so a zero
+    # weight (remainder 0) never receives one.
     winners = set(sorted(range(len(shares)), key=lambda i: (-shares[i][1], i))[:leftover])
     sign = -1 if total.minor < 0 else 1
     return [
@@ -560,7 +578,10 @@ def allocate(total: Money, weights: Sequence[int | Decimal]) -> list[Money]:
 
 
 def split_evenly(total: Money, parts: int) -> list[Money]:
-    """Split total into parts amounts differing by at most one minor unit, larger ones first."""
+    """Split total into ``parts`` amounts that differ by at most one minor unit.
+
+    The larger amounts come first.
+    """
     _reject_non_int(parts, "parts")
     if parts < 1:
         raise ValueError(f"parts must be at least 1, got {parts}")
