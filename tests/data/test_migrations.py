@@ -16,12 +16,16 @@ from shop_desktop.data.db import (
     upgrade,
 )
 from shop_desktop.data.models import Base
+from shop_desktop.data.search_index import include_in_schema_comparison
 
 
 def test_models_and_migrations_agree(migrated_db_path: Path) -> None:
     engine = create_sqlite_engine(migrated_db_path)
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn,
+            opts={"compare_type": True, "include_name": include_in_schema_comparison},
+        )
         diff = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert diff == []
@@ -36,7 +40,7 @@ def test_upgrade_empty_to_head_and_back(tmp_path: Path) -> None:
 
     downgrade(engine, "base")
     assert current_revision(engine) is None
-    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}, "downgrade left tables"
 
     upgrade(engine)
     assert current_revision(engine) == head_revision()

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from shop_desktop.data.search_index import CREATE_FTS
 from shop_desktop.data.search_text import (
     MAX_QUERY_TERMS,
     build_query,
@@ -28,34 +29,35 @@ MILK = product_document(
 )
 
 
+TOKENS = set(MILK.tokens.split())
+
+
 def test_chinese_gives_characters_and_pairs() -> None:
-    words = MILK.words.split()
     for token in ("鮮", "乳", "鮮乳", "全脂", "台灣"):
-        assert token in words
-    assert "鮮乳全" not in words
+        assert token in TOKENS
+    assert "泉鮮" in TOKENS  # the space between words does not break a pair
+    assert "鮮乳全" not in TOKENS
 
 
 def test_pinyin_gives_syllables_pairs_and_initials() -> None:
     assert syllables_of("牛奶") == ("niu", "nai")
     assert syllables_of("綠茶") == ("lu", "cha")  # ü written u, as cashiers type it
-    assert {"xian", "ru", "xianru", "guangquan"} <= set(MILK.pinyin.split())
-    assert {"gq", "xr", "qz"} <= set(MILK.initials.split())
+    assert {"xian", "ru", "xianru", "guangquan"} <= TOKENS
+    assert {"gq", "xr", "qz", "gqx", "xrq"} <= TOKENS
 
 
-def test_lead_is_the_start_of_each_name() -> None:
-    assert MILK.lead.split() == ["光", "光泉", "kuang"]
+def test_lead_marks_the_start_of_each_name() -> None:
+    assert {t for t in TOKENS if t.startswith("_")} == {"_光", "_光泉", "_kuang"}
 
 
 def test_latin_words_sku_and_barcodes_are_lower_case_tokens() -> None:
-    words = MILK.words.split()
     for token in ("kuang", "milk", "936ml", "p0000001", "4710088410283"):
-        assert token in words
+        assert token in TOKENS
 
 
 def test_full_width_text_is_folded() -> None:
     doc = product_document(name_zh="ＡＢＣ 牛奶", name_en="", sku="Ｐ１")
-    assert "abc" in doc.words.split()
-    assert "p1" in doc.words.split()
+    assert {"abc", "p1"} <= set(doc.tokens.split())
 
 
 @pytest.mark.parametrize(
@@ -77,16 +79,27 @@ def test_segment_pinyin(typed: str, expected: list[str] | None) -> None:
 def test_query_for_chinese_fragment() -> None:
     query = build_query("牛奶粉")
     assert query is not None
-    assert query.anywhere == 'words : ("牛奶" AND "奶粉")'
+    assert query.anywhere == '("牛奶" AND "奶粉")'
 
 
 def test_query_offers_pinyin_and_initials_for_letters() -> None:
-    query = build_query("nn")
+    query = build_query("nnf")
     assert query is not None
-    assert 'initials : "nn"' in query.anywhere
-    query = build_query("niunai")
+    assert query.anywhere == '"nnf"*'
+    query = build_query("niunaif")
     assert query is not None
-    assert 'pinyin : ("niunai"*)' in query.anywhere
+    assert '("niunai" AND "naif"*)' in query.anywhere
+    query = build_query("gqxr")
+    assert query is not None
+    assert '("gqx" AND "qxr")' in query.anywhere
+
+
+def test_single_letters_are_not_searched() -> None:
+    assert build_query("m") is None
+    assert build_query("7") is None
+    query = build_query("m 牛")
+    assert query is not None
+    assert query.anywhere == '"牛"'
 
 
 def test_nothing_searchable_gives_none() -> None:
@@ -112,7 +125,9 @@ HOSTILE = [
     "col : x",
     "^abc",
     "'; DROP TABLE products; --",
-    "{lead words}: x",
+    "{tokens}: x",
+    "_牛奶",
+    "tokens : x",
     "a" * 10_000,
     "💥" * 100 + "茶",
     "\x00\x01\x02",
@@ -123,13 +138,8 @@ HOSTILE = [
 @pytest.fixture
 def fts() -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:")
-    conn.execute(
-        "CREATE VIRTUAL TABLE t USING fts5(lead, words, pinyin, initials, "
-        "tokenize='unicode61 remove_diacritics 0', prefix='1 2 3', detail='column')"
-    )
-    conn.execute(
-        "INSERT INTO t VALUES (?, ?, ?, ?)", (MILK.lead, MILK.words, MILK.pinyin, MILK.initials)
-    )
+    conn.execute(CREATE_FTS.replace("product_search", "t"))
+    conn.execute("INSERT INTO t(rowid, tokens) VALUES (1, ?)", (MILK.tokens,))
     return conn
 
 
@@ -146,7 +156,7 @@ def test_hostile_input_is_valid_fts5(fts: sqlite3.Connection, typed: str) -> Non
 def test_any_text_gives_valid_fts5(typed: str) -> None:
     conn = sqlite3.connect(":memory:")
     try:
-        conn.execute("CREATE VIRTUAL TABLE t USING fts5(lead, words, pinyin, initials)")
+        conn.execute(CREATE_FTS.replace("product_search", "t"))
         query = build_query(typed)
         if query is not None:
             conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (query.anywhere,)).fetchall()
@@ -189,7 +199,6 @@ def test_unrelated_queries_do_not_find_it(fts: sqlite3.Connection, typed: str) -
 
 
 def test_tokens_are_plain() -> None:
-    # Tokens never carry FTS5 syntax: only ideographs, a-z and 0-9.
-    for column in (MILK.lead, MILK.words, MILK.pinyin, MILK.initials):
-        for token in column.split():
-            assert re.fullmatch(r"[0-9a-z\u3400-\u9fff]+", token), token
+    # Tokens never carry FTS5 syntax: only ideographs, a-z, 0-9 and the lead mark.
+    for token in TOKENS:
+        assert re.fullmatch(r"_?[0-9a-z\u3400-\u9fff]+", token), token

@@ -33,6 +33,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from shop_desktop.data import search_index
+
 log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -297,12 +299,9 @@ def open_database(
         if known is not None:
             raise known from exc
         raise
-    return Database(
-        path=path,
-        engine=engine,
-        sessions=sessionmaker(engine, expire_on_commit=False),
-        backup_path=backup_path,
-    )
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    search_index.install(sessions)
+    return Database(path=path, engine=engine, sessions=sessions, backup_path=backup_path)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -198,7 +198,14 @@ class TaxClass(Base):
 
 class Product(Timestamps, Base):
     __tablename__ = "products"
-    __table_args__ = (CheckConstraint("price_minor >= 0", name="price_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("price_minor >= 0", name="price_not_negative"),
+        # Browsing sorts a million rows in SQL; each sort order has its index.
+        Index(None, "price_minor"),
+        Index(None, "created_at"),
+        Index(None, "name_zh"),
+        Index(None, "name_en"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     sku: Mapped[str] = mapped_column(String(32), unique=True)
@@ -216,6 +223,9 @@ class Product(Timestamps, Base):
     #: Specifications as ordered key/value text, e.g. {"容量": "936ml"}.
     specs: Mapped[dict[str, str]] = mapped_column(default=dict)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Units sold recently, computed here from order history (never synced):
+    #: orders "best-selling" and the search index.
+    popularity: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
 
     barcodes: Mapped[list[ProductBarcode]] = relationship(
         back_populates="product", cascade="all, delete-orphan"
@@ -252,6 +262,43 @@ class ProductImage(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     product: Mapped[Product] = relationship(back_populates="images")
+
+
+class ProductSearchKey(Base):
+    """A product's FTS5 rowid in the search index (see ``data/search_index.py``).
+
+    ``search_key`` order is popularity order as of the last rebuild.
+    """
+
+    __tablename__ = "product_search_keys"
+
+    search_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    product_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), unique=True
+    )
+
+
+class CoPurchase(Base):
+    """How many orders contained both products: "often bought together"."""
+
+    __tablename__ = "co_purchases"
+
+    product_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    other_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    orders: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LocalState(Base):
+    """Small facts this workstation keeps for itself (cursors of background jobs)."""
+
+    __tablename__ = "local_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 # --- stock ------------------------------------------------------------------

@@ -8,9 +8,14 @@ and let FTS5's ``unicode61`` tokenizer split them on spaces:
   match, and longer ones match as all their pairs.
 * Chinese text also gives pinyin: each syllable and each pair of
   neighbouring syllables joined (``niu nai fen niunai naifen``), and the
-  initials of each word with its runs of two to four letters (``nnf nn nf``),
-  so ``niunai``, ``niuna`` and ``nn`` all find 牛奶.
+  runs of two and three initials (``nn nf nnf``), so ``niunai``, ``niuna``
+  and ``nn`` all find 牛奶.
 * Latin text gives lower-case words, matched by prefix.
+* The start of each name is also given with a ``_`` mark (``_牛奶``,
+  ``_milk``), so "names starting with" is a single lookup.
+
+Everything goes into one FTS5 column with ``detail=none``: the smallest and
+fastest index FTS5 builds, which is what a million products need.
 
 Queries are built from the same pieces and every piece is quoted, so FTS5
 operators typed by a user (``NEAR``, ``OR``, ``*``, quotes) are plain text.
@@ -18,6 +23,7 @@ operators typed by a user (``NEAR``, ``OR``, ``*``, quotes) are plain text.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -78,47 +84,54 @@ def pieces(text: str) -> list[tuple[str, bool]]:
     ]
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def syllables_of(run: str) -> tuple[str, ...]:
     """Toneless pinyin of a run of ideographs, ü as u; cached, names repeat words."""
-    return tuple(s.replace("v", "u") for s in lazy_pinyin(run))
+    return tuple(
+        syllable.replace("v", "u")
+        for syllable in lazy_pinyin(run)
+        if syllable.isascii() and syllable.isalpha()
+    )
 
 
-def _chinese_tokens(run: str) -> list[str]:
-    return list(run) + [run[i : i + 2] for i in range(len(run) - 1)]
+def _runs(text: str) -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
+    """Chinese runs with their pinyin, and Latin/digit words, of one text.
+
+    Whitespace between ideographs does not end a run (see :func:`normalize`),
+    but pinyin is looked up word by word so the cache serves repeated words.
+    """
+    runs: list[tuple[str, tuple[str, ...]]] = []
+    latin: list[str] = []
+    chars = ""
+    syllables: tuple[str, ...] = ()
+    for word in unicodedata.normalize("NFKC", text).lower().split():
+        for cjk, other in _PIECES.findall(word):
+            if cjk:
+                chars += cjk
+                syllables += syllables_of(cjk)
+            elif other:
+                if chars:
+                    runs.append((chars, syllables))
+                    chars, syllables = "", ()
+                latin.append(other)
+    if chars:
+        runs.append((chars, syllables))
+    return runs, latin
 
 
-def _pinyin_tokens(run: str) -> tuple[list[str], list[str]]:
-    syllables = syllables_of(run)
-    joined = [syllables[i] + syllables[i + 1] for i in range(len(syllables) - 1)]
-    initials = "".join(s[0] for s in syllables)
-    runs = [
-        initials[i : i + n]
-        for n in range(2, min(4, len(initials)) + 1)
-        for i in range(len(initials) - n + 1)
-    ]
-    return list(syllables) + joined, runs
+def _grams(sequence: str, n: int) -> list[str]:
+    return [sequence[i : i + n] for i in range(len(sequence) - n + 1)]
+
+
+#: Marks tokens that are the start of a name, so "starts with" is one lookup.
+LEAD = "_"
 
 
 @dataclass(frozen=True)
 class SearchDocument:
-    """The token text of one product, one string per FTS5 column."""
+    """The token text of one product for the FTS5 index (space separated)."""
 
-    lead: str
-    words: str
-    pinyin: str
-    initials: str
-
-
-def _lead_tokens(text: str) -> list[str]:
-    found = pieces(text)
-    if not found:
-        return []
-    first, chinese = found[0]
-    if chinese:
-        # The first character and the first pair: "starts with", not "contains".
-        return [first[0], first[:2]] if len(first) > 1 else [first]
-    return [first]
+    tokens: str
 
 
 def product_document(
@@ -132,30 +145,34 @@ def product_document(
     specs: tuple[str, ...] = (),
 ) -> SearchDocument:
     """Tokens for a product: names, SKU, barcodes, brand and specification values."""
-    words: list[str] = []
-    pinyin: list[str] = []
-    initials: list[str] = []
-    for text in (name_zh, name_en, brand_zh, brand_en, *specs):
-        for piece, chinese in pieces(text):
-            if chinese:
-                words.extend(_chinese_tokens(piece))
-            else:
-                words.append(piece)
-    for text in (name_zh, brand_zh):
-        for piece, chinese in pieces(text):
-            if chinese:
-                syllables, runs = _pinyin_tokens(piece)
-                pinyin.extend(syllables)
-                initials.extend(runs)
-    words.extend(p for p, _ in pieces(sku))
-    words.extend(barcodes)
-    lead = _lead_tokens(name_zh) + _lead_tokens(name_en)
-    return SearchDocument(
-        lead=" ".join(dict.fromkeys(lead)),
-        words=" ".join(dict.fromkeys(words)),
-        pinyin=" ".join(dict.fromkeys(pinyin)),
-        initials=" ".join(dict.fromkeys(initials)),
-    )
+    tokens: list[str] = []
+    for index, text in enumerate((name_zh, brand_zh, name_en, brand_en, *specs, sku)):
+        runs, latin = _runs(text)
+        for chars, syllables in runs:
+            tokens.extend(chars)
+            tokens.extend(_grams(chars, 2))
+            if index < 2:  # pinyin for the Chinese name and brand only
+                tokens.extend(syllables)
+                tokens.extend(a + b for a, b in itertools.pairwise(syllables))
+                initials = "".join(s[0] for s in syllables)
+                tokens.extend(_grams(initials, 2))
+                tokens.extend(_grams(initials, 3))
+        tokens.extend(latin)
+        if index in (0, 2):
+            tokens.extend(_lead_tokens(runs, latin, text))
+    tokens.extend(barcodes)
+    return SearchDocument(" ".join(dict.fromkeys(tokens)))
+
+
+def _lead_tokens(runs: list[tuple[str, tuple[str, ...]]], latin: list[str], text: str) -> list[str]:
+    first = pieces(text)[:1]
+    if not first:
+        return []
+    piece, chinese = first[0]
+    if chinese:
+        # The first character and the first pair: "starts with", not "contains".
+        return [LEAD + piece[0]] + ([LEAD + piece[:2]] if len(piece) > 1 else [])
+    return [LEAD + piece]
 
 
 def segment_pinyin(text: str) -> list[str] | None:
@@ -189,29 +206,38 @@ def _quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
+def _all_of(tokens: list[str], last_is_prefix: bool = False) -> str:
+    parts = [_quote(t) for t in dict.fromkeys(tokens)]
+    if last_is_prefix:
+        parts[-1] += "*"
+    return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
+
+
 def _pinyin_expression(letters: str) -> str | None:
     syllables = segment_pinyin(letters)
     if not syllables:
         return None
     if len(syllables) == 1:
-        return f"pinyin : {_quote(syllables[0])}*"
-    pairs = [syllables[i] + syllables[i + 1] for i in range(len(syllables) - 1)]
-    parts = [_quote(p) for p in pairs[:-1]] + [_quote(pairs[-1]) + "*"]
-    return "pinyin : (" + " AND ".join(parts) + ")"
+        return _quote(syllables[0]) + "*"
+    pairs = [a + b for a, b in itertools.pairwise(syllables)]
+    return _all_of(pairs, last_is_prefix=True)
 
 
-def _term_expression(piece: str, chinese: bool, column: str) -> str:
+def _term_expression(piece: str, chinese: bool) -> str:
     if chinese:
-        grams = [piece] if len(piece) == 1 else [piece[i : i + 2] for i in range(len(piece) - 1)]
-        return f"{column} : (" + " AND ".join(_quote(g) for g in dict.fromkeys(grams)) + ")"
-    choices = [f"{column} : {_quote(piece)}*"]
-    if column == "words" and piece.isalpha():
+        return _all_of([piece] if len(piece) == 1 else _grams(piece, 2))
+    # The prefix already finds words, pinyin syllables and initials that
+    # start with the letters; pinyin typed as a run of syllables and four
+    # initials need their own shapes.
+    choices = [_quote(piece) + "*"]
+    if piece.isalpha():
         pinyin = _pinyin_expression(piece)
         if pinyin:
             choices.append(pinyin)
-        if 2 <= len(piece) <= 4:
-            choices.append(f"initials : {_quote(piece)}")
-    return "(" + " OR ".join(choices) + ")" if len(choices) > 1 else choices[0]
+        if len(piece) == 4:
+            choices.append(_all_of(_grams(piece, 3)))
+    choices = list(dict.fromkeys(choices))
+    return choices[0] if len(choices) == 1 else "(" + " OR ".join(choices) + ")"
 
 
 @dataclass(frozen=True)
@@ -229,14 +255,18 @@ class SearchQuery:
 
 
 def build_query(typed: str) -> SearchQuery | None:
-    """Safe FTS5 expressions for whatever was typed, or None if nothing searchable."""
+    """Safe FTS5 expressions for whatever was typed, or None if nothing searchable.
+
+    A single Latin letter or digit is not searched: it would match most of
+    the catalog and tell the cashier nothing.
+    """
     text = normalize(typed[: MAX_QUERY_CHARS * 4]).strip()[:MAX_QUERY_CHARS]
-    found = pieces(text)[:MAX_QUERY_TERMS]
+    found = [(p, c) for p, c in pieces(text) if c or len(p) > 1][:MAX_QUERY_TERMS]
     if not found:
         return None
-    anywhere = " AND ".join(_term_expression(p, c, "words") for p, c in found)
+    anywhere = " AND ".join(_term_expression(p, c) for p, c in found)
     first, chinese = found[0]
-    lead = _term_expression(first[:2] if chinese else first, chinese, "lead")
-    if len(found) > 1:
+    lead = _quote(LEAD + first[:2]) if chinese else _quote(LEAD + first) + "*"
+    if len(found) > 1 or (chinese and len(first) > 2):
         lead = f"{lead} AND {anywhere}"
     return SearchQuery(text=text, lead=lead, anywhere=anywhere)

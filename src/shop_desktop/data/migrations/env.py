@@ -11,6 +11,7 @@ from alembic import context
 from sqlalchemy import Connection, create_engine
 
 from shop_desktop.data.models import Base
+from shop_desktop.data.search_index import include_in_schema_comparison
 
 target_metadata = Base.metadata
 
@@ -21,6 +22,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies tables
         compare_type=True,
+        include_name=include_in_schema_comparison,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,309 @@
+"""The product search index: an FTS5 table kept in step with the catalog.
+
+``product_search_keys`` holds, per product, its token text (see
+:mod:`search_text`) and a ``search_key`` that is the FTS5 rowid. Keys are
+handed out in order of popularity when the index is rebuilt, so reading
+matches in rowid order *is* reading them best-seller first: the first page
+of a search touches only the first matches, however many there are.
+Products added later get the next key (least popular) until the next
+rebuild.
+
+SQL triggers copy every insert, update and delete of a key row into the
+FTS5 table; the ORM keeps the key rows current from ``after_flush`` (see
+:func:`install`), in the same transaction as the catalog change.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, bindparam, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from shop_desktop.data.models import Brand, Product, ProductBarcode
+from shop_desktop.data.search_text import SearchDocument, product_document
+
+FTS_TABLE = "product_search"
+KEYS_TABLE = "product_search_keys"
+
+#: Bump when :mod:`search_text` changes the tokens it makes: the index is then
+#: rebuilt, since deleting an entry needs exactly the tokens it was built with.
+TOKENIZER_VERSION = 1
+
+CREATE_FTS = f"""
+CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
+    tokens,
+    content='',
+    detail='none',
+    prefix='2',
+    tokenize="unicode61 remove_diacritics 0 tokenchars '_'"
+)
+"""
+
+#: Tables SQLite makes for the FTS5 index; Alembic must not mistake them for ours.
+FTS_SHADOW_TABLES = frozenset(
+    {FTS_TABLE} | {f"{FTS_TABLE}_{suffix}" for suffix in ("data", "idx", "config", "docsize")}
+)
+
+
+def include_in_schema_comparison(name: str | None, type_: str, *_: object) -> bool:
+    """Alembic ``include_name`` hook: the FTS5 tables are managed by hand."""
+    return not (type_ == "table" and name in FTS_SHADOW_TABLES)
+
+
+# --- building documents -----------------------------------------------------
+
+_SELECT_DOCUMENTS = """
+    SELECT p.id, p.name_zh, p.name_en, p.sku, p.specs,
+           coalesce(b.name_zh, ''), coalesce(b.name_en, ''),
+           (SELECT group_concat(code, ' ') FROM product_barcodes pb WHERE pb.product_id = p.id)
+    FROM products p LEFT JOIN brands b ON b.id = p.brand_id
+"""
+
+_DOCUMENTS_BY_ID = text(_SELECT_DOCUMENTS + " WHERE p.id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+_KEYS_BY_ID = text(
+    f"SELECT product_id, search_key FROM {KEYS_TABLE} WHERE product_id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+
+
+def _spec_values(specs: object) -> tuple[str, ...]:
+    if isinstance(specs, str):
+        specs = json.loads(specs)
+    if isinstance(specs, dict):
+        return tuple(str(v) for v in specs.values())
+    return ()
+
+
+def document_from_row(row: Sequence[object]) -> SearchDocument:
+    """The document for a row of (id, name_zh, name_en, sku, specs, brand_zh, brand_en, codes)."""
+    _id, name_zh, name_en, sku, specs, brand_zh, brand_en, codes = row
+    return product_document(
+        name_zh=str(name_zh),
+        name_en=str(name_en),
+        sku=str(sku),
+        brand_zh=str(brand_zh),
+        brand_en=str(brand_en),
+        barcodes=tuple(str(codes).split()) if codes else (),
+        specs=_spec_values(specs),
+    )
+
+
+def _chunks(hex_ids: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for start in range(0, len(hex_ids), size):
+        yield hex_ids[start : start + size]
+
+
+def _documents(conn: Connection, hex_ids: Sequence[str]) -> dict[str, SearchDocument]:
+    found: dict[str, SearchDocument] = {}
+    for chunk in _chunks(hex_ids):
+        for row in conn.execute(_DOCUMENTS_BY_ID, {"ids": list(chunk)}):
+            found[str(row[0])] = document_from_row(tuple(row))
+    return found
+
+
+def _keys(conn: Connection, hex_ids: Sequence[str]) -> dict[str, int]:
+    keys: dict[str, int] = {}
+    for chunk in _chunks(hex_ids):
+        keys.update((str(r[0]), int(r[1])) for r in conn.execute(_KEYS_BY_ID, {"ids": list(chunk)}))
+    return keys
+
+
+# --- keeping it in step -----------------------------------------------------
+#
+# The index is contentless: FTS5 forgets the text, and removing an entry
+# means handing it the very tokens it was indexed with. So a change is two
+# steps around the write: unindex from the rows as they are in the database
+# before it, index from the rows after it. Code that writes products with
+# plain SQL (bulk import, sync) calls both; the ORM does it by itself.
+
+
+def unindex_products(conn: Connection, product_ids: Iterable[uuid.UUID]) -> None:
+    """Take these products out of the index, as the database has them now."""
+    hex_ids = sorted({pid.hex for pid in product_ids})
+    keys = _keys(conn, hex_ids)
+    if not keys:
+        return
+    documents = _documents(conn, sorted(keys))
+    for hex_id, key in keys.items():
+        doc = documents.get(hex_id)
+        if doc is not None:
+            conn.execute(
+                text(
+                    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, tokens) VALUES ('delete', :k, :t)"
+                ),
+                {"k": key, "t": doc.tokens},
+            )
+
+
+def index_products(conn: Connection, product_ids: Iterable[uuid.UUID]) -> None:
+    """Put these products into the index, as the database has them now.
+
+    A product keeps its search key (its place in the popularity order); a
+    new one gets the next, least popular key until the next rebuild.
+    """
+    hex_ids = sorted({pid.hex for pid in product_ids})
+    if not hex_ids:
+        return
+    documents = _documents(conn, hex_ids)
+    keys = _keys(conn, hex_ids)
+    gone = [h for h in keys if h not in documents]
+    if gone:
+        conn.execute(
+            text(f"DELETE FROM {KEYS_TABLE} WHERE product_id IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            ),
+            {"ids": gone},
+        )
+    last = conn.execute(text(f"SELECT coalesce(max(search_key), 0) FROM {KEYS_TABLE}")).scalar()
+    next_key = int(last or 0)
+    for hex_id, doc in documents.items():
+        key = keys.get(hex_id)
+        if key is None:
+            next_key += 1
+            key = next_key
+            conn.execute(
+                text(f"INSERT INTO {KEYS_TABLE} (search_key, product_id) VALUES (:k, :p)"),
+                {"k": key, "p": hex_id},
+            )
+        conn.execute(
+            text(f"INSERT INTO {FTS_TABLE}(rowid, tokens) VALUES (:k, :t)"),
+            {"k": key, "t": doc.tokens},
+        )
+
+
+def _products_touched(session: Session, *, after_flush: bool) -> set[uuid.UUID]:
+    touched: set[uuid.UUID] = set()
+    brands: set[uuid.UUID] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Product):
+            if obj.id is not None and (after_flush or obj not in session.new):
+                touched.add(obj.id)
+        elif isinstance(obj, ProductBarcode):
+            product_id = obj.product_id or (obj.product.id if obj.product is not None else None)
+            if product_id is not None:
+                touched.add(product_id)
+        elif isinstance(obj, Brand) and obj.id is not None and obj not in session.new:
+            brands.add(obj.id)
+    if brands:
+        rows = session.connection().execute(
+            text("SELECT id FROM products WHERE brand_id IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            ),
+            {"ids": [b.hex for b in brands]},
+        )
+        touched.update(uuid.UUID(hex=str(row[0])) for row in rows)
+    return touched
+
+
+def _before_flush(session: Session, _context: object, _instances: object) -> None:
+    touched = _products_touched(session, after_flush=False)
+    if touched:
+        unindex_products(session.connection(), touched)
+    session.info["search_unindexed"] = touched
+
+
+def _after_flush(session: Session, _context: object) -> None:
+    # The session still lists what the flush wrote, new rows have their ids,
+    # and this is the flush's transaction: the index commits or rolls back
+    # together with the catalog change.
+    touched = _products_touched(session, after_flush=True)
+    touched |= session.info.pop("search_unindexed", set())
+    if touched:
+        index_products(session.connection(), touched)
+
+
+def install(sessions: sessionmaker[Session]) -> None:
+    """Keep the search index current for every session this factory makes."""
+    event.listen(sessions, "before_flush", _before_flush)
+    event.listen(sessions, "after_flush", _after_flush)
+
+
+# --- rebuilding in popularity order ------------------------------------------
+
+
+class Progress(Protocol):
+    """What long data-layer work reports to (``services.tasks.TaskState`` fits)."""
+
+    def set_progress(self, fraction: float, status: str = "") -> None: ...
+
+    def check_cancelled(self) -> None: ...
+
+
+def _tokens_for_rows(rows: list[tuple[object, ...]]) -> list[str]:
+    return [document_from_row(row).tokens for row in rows]
+
+
+#: Below this many products the rebuild stays in one process.
+PARALLEL_FROM = 50_000
+
+
+def rebuild(conn: sqlite3.Connection, progress: Progress | None = None, batch: int = 10_000) -> int:
+    """Rebuild the whole index, best sellers first, on a plain sqlite3 connection.
+
+    Runs inside the caller's transaction. Tokens are made in a second
+    process for big catalogs (the machine has two cores) while this one
+    feeds FTS5; the index is merged into one segment at the end.
+    """
+    total = int(conn.execute("SELECT count(*) FROM products").fetchone()[0])
+    conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
+    conn.execute(f"DELETE FROM {KEYS_TABLE}")
+    rows = conn.execute(_SELECT_DOCUMENTS + " ORDER BY p.popularity DESC, p.rowid")
+
+    def batches() -> Iterator[list[tuple[object, ...]]]:
+        while chunk := rows.fetchmany(batch):
+            yield [tuple(r) for r in chunk]
+
+    done = 0
+
+    def store(chunk: list[tuple[object, ...]], tokens: list[str]) -> None:
+        nonlocal done
+        keys = range(done + 1, done + 1 + len(chunk))
+        conn.executemany(
+            f"INSERT INTO {KEYS_TABLE} (search_key, product_id) VALUES (?, ?)",
+            zip(keys, (row[0] for row in chunk), strict=True),
+        )
+        conn.executemany(
+            f"INSERT INTO {FTS_TABLE}(rowid, tokens) VALUES (?, ?)",
+            zip(keys, tokens, strict=True),
+        )
+        done += len(chunk)
+        if progress is not None:
+            progress.set_progress(0.9 * done / max(total, 1), f"search index {done}/{total}")
+            progress.check_cancelled()
+
+    if total < PARALLEL_FROM:
+        for chunk in batches():
+            store(chunk, _tokens_for_rows(chunk))
+    else:
+        import multiprocessing
+        from collections import deque
+
+        # spawn, not fork: the caller may be a Qt application with threads.
+        # Rows are read here (a sqlite3 connection stays in its thread) and
+        # tokenised there, two chunks ahead of the inserts.
+        with multiprocessing.get_context("spawn").Pool(processes=1) as pool:
+            window: deque[tuple[list[tuple[object, ...]], Any]] = deque()
+            for chunk in batches():
+                window.append((chunk, pool.apply_async(_tokens_for_rows, (chunk,))))
+                if len(window) > 2:
+                    ready, result = window.popleft()
+                    store(ready, result.get())
+            while window:
+                ready, result = window.popleft()
+                store(ready, result.get())
+    if progress is not None:
+        progress.set_progress(0.9, "compacting the search index")
+    conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+    conn.execute(
+        "INSERT OR REPLACE INTO local_state (key, value) VALUES ('search_index', ?)",
+        (json.dumps({"tokenizer": TOKENIZER_VERSION, "products": done}),),
+    )
+    if progress is not None:
+        progress.set_progress(1.0, "search index ready")
+    return done
