@@ -145,23 +145,35 @@ def product_document(
     specs: tuple[str, ...] = (),
 ) -> SearchDocument:
     """Tokens for a product: names, SKU, barcodes, brand and specification values."""
-    tokens: list[str] = []
-    for index, text in enumerate((name_zh, brand_zh, name_en, brand_en, *specs, sku)):
-        runs, latin = _runs(text)
-        for chars, syllables in runs:
-            tokens.extend(chars)
-            tokens.extend(_grams(chars, 2))
-            if index < 2:  # pinyin for the Chinese name and brand only
-                tokens.extend(syllables)
-                tokens.extend(a + b for a, b in itertools.pairwise(syllables))
-                initials = "".join(s[0] for s in syllables)
-                tokens.extend(_grams(initials, 2))
-                tokens.extend(_grams(initials, 3))
-        tokens.extend(latin)
-        if index in (0, 2):
-            tokens.extend(_lead_tokens(runs, latin, text))
+    tokens = [
+        *_text_tokens(name_zh, pinyin=True, lead=True),
+        *_cached_text_tokens(brand_zh, pinyin=True, lead=False),
+        *_text_tokens(name_en, pinyin=False, lead=True),
+        *_cached_text_tokens(brand_en, pinyin=False, lead=False),
+        *_text_tokens(sku, pinyin=False, lead=False),
+    ]
+    for spec in specs:
+        tokens.extend(_cached_text_tokens(spec, pinyin=False, lead=False))
     tokens.extend(barcodes)
     return SearchDocument(" ".join(dict.fromkeys(tokens)))
+
+
+def _text_tokens(text: str, *, pinyin: bool, lead: bool) -> tuple[str, ...]:
+    runs, latin = _runs(text)
+    tokens: list[str] = []
+    for chars, syllables in runs:
+        tokens.extend(chars)
+        tokens.extend(_grams(chars, 2))
+        if pinyin:
+            tokens.extend(syllables)
+            tokens.extend(a + b for a, b in itertools.pairwise(syllables))
+            initials = "".join(s[0] for s in syllables)
+            tokens.extend(_grams(initials, 2))
+            tokens.extend(_grams(initials, 3))
+    tokens.extend(latin)
+    if lead:
+        tokens.extend(_lead_tokens(runs, latin, text))
+    return tuple(tokens)
 
 
 def _lead_tokens(runs: list[tuple[str, tuple[str, ...]]], latin: list[str], text: str) -> list[str]:
@@ -173,6 +185,10 @@ def _lead_tokens(runs: list[tuple[str, tuple[str, ...]]], latin: list[str], text
         # The first character and the first pair: "starts with", not "contains".
         return [LEAD + piece[0]] + ([LEAD + piece[:2]] if len(piece) > 1 else [])
     return [LEAD + piece]
+
+
+# Brands and specification values repeat across thousands of products.
+_cached_text_tokens = lru_cache(maxsize=65536)(_text_tokens)
 
 
 def segment_pinyin(text: str) -> list[str] | None:
