@@ -45,6 +45,7 @@ from shop_desktop.data.models import (
     Role,
     StockReason,
 )
+from shop_desktop.domain.barcodes import gtin_check_digit
 from shop_desktop.services.passwords import hash_password_with_salt
 from shop_desktop.services.tasks import TaskState
 
@@ -53,8 +54,6 @@ __all__ = [
     "DemoSummary",
     "DemoUser",
     "build_demo",
-    "ean8_check_digit",
-    "ean13_check_digit",
 ]
 
 # --- public API ---------------------------------------------------------------
@@ -100,22 +99,6 @@ class DemoSummary:
     members: int
     orders: int
     seconds: float
-
-
-def ean13_check_digit(first12: str) -> int:
-    """The EAN-13 check digit of the first twelve digits."""
-    if len(first12) != 12 or not first12.isdigit():
-        raise ValueError(f"need 12 digits, got {first12!r}")
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
-    return -total % 10
-
-
-def ean8_check_digit(first7: str) -> int:
-    """The EAN-8 check digit of the first seven digits."""
-    if len(first7) != 7 or not first7.isdigit():
-        raise ValueError(f"need 7 digits, got {first7!r}")
-    total = sum(int(d) * (1 if i % 2 else 3) for i, d in enumerate(first7))
-    return -total % 10
 
 
 # --- the shop's reference data ----------------------------------------------
@@ -1580,7 +1563,7 @@ class _BarcodePlan:
         if short and self.ean8 < 1_000_000:
             body = f"2{self.ean8:06d}"
             self.ean8 += 1
-            return f"{body}{ean8_check_digit(body)}", "ean8"
+            return f"{body}{gtin_check_digit(body)}", "ean8"
         serial = self.second_ean13
         self.second_ean13 += 1
         return self._ean13(9000 + serial // 100_000, serial % 100_000), "ean13"
