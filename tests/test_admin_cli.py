@@ -99,3 +99,27 @@ def test_demo_builds_a_checked_database(tmp_path: Path) -> None:
     check = shop_admin("check", "--db", str(path))
     assert check.returncode == 0
     assert "integrity: ok" in check.stdout
+
+
+def test_index_builds_search_for_a_bulk_loaded_shop(demo_db_path: Path) -> None:
+    result = shop_admin("index", "--db", str(demo_db_path))
+    assert result.returncode == 0, result.stderr
+    assert "Indexed 400 products" in result.stdout
+    conn = sqlite3.connect(demo_db_path)
+    try:
+        keys = conn.execute("SELECT count(*) FROM product_search_keys").fetchone()[0]
+        # The best seller gets the first key.
+        top = conn.execute(
+            "SELECT p.id FROM products p ORDER BY p.popularity DESC, p.rowid LIMIT 1"
+        ).fetchone()[0]
+        first = conn.execute(
+            "SELECT product_id FROM product_search_keys ORDER BY search_key LIMIT 1"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    assert keys == 400
+    assert first == top
+
+    again = shop_admin("index", "--db", str(demo_db_path))
+    assert again.returncode == 0
+    assert "is current" in again.stdout

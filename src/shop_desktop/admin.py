@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from shop_desktop import __version__
+from shop_desktop.data import search_index
 from shop_desktop.data.db import (
     StorageError,
     check_database_file,
@@ -28,6 +29,7 @@ from shop_desktop.services.tasks import Cancelled, TaskState
 EXIT_OK = 0
 EXIT_STORAGE = 2
 EXIT_USAGE = 64
+EXIT_INTERRUPTED = 130
 
 
 def _positive(text: str) -> int:
@@ -80,6 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="bring a database to the current schema (backing it up first)",
     )
     migrate.add_argument("--db", type=Path, required=True)
+
+    index = commands.add_parser(
+        "index",
+        help="build the product search index (after a bulk load, or when it is outdated)",
+        description="Rebuild the search index in popularity order. The app keeps the index "
+        "current by itself; this is for bulk-loaded catalogs such as the demo.",
+    )
+    index.add_argument("--db", type=Path, required=True)
+    index.add_argument("--force", action="store_true", help="rebuild even if it is current")
 
     check = commands.add_parser(
         "check", help="report a database's schema revision and run PRAGMA integrity_check"
@@ -136,7 +147,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     except (KeyboardInterrupt, Cancelled):
         printer.done()
         print("Stopped; the partial database was removed.", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     printer.done()
     print(
         f"Built {summary.path}: {summary.products:,} products, {summary.members:,} members, "
@@ -154,6 +165,32 @@ def _run_migrate(args: argparse.Namespace) -> int:
     if database.backup_path is not None:
         print(f"Backed up to {database.backup_path}")
     print(f"{database.path} is at schema {revision} (head {head_revision()}).")
+    return EXIT_OK
+
+
+def _run_index(args: argparse.Namespace) -> int:
+    database = open_database(args.db)
+    database.dispose()
+    conn = sqlite3.connect(database.path, isolation_level=None)
+    try:
+        if not args.force and not search_index.needs_rebuild(conn):
+            print(f"The search index of {database.path} is current.")
+            return EXIT_OK
+        conn.execute("PRAGMA cache_size = -200000")
+        printer = _ProgressPrinter()
+        started = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            count = search_index.rebuild(conn, TaskState(on_progress=printer))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            printer.done()
+            raise
+        printer.done()
+    finally:
+        conn.close()
+    print(f"Indexed {count:,} products in {time.perf_counter() - started:.1f} s.")
     return EXIT_OK
 
 
@@ -175,9 +212,17 @@ def _run_check(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"demo": _run_demo, "migrate": _run_migrate, "check": _run_check}
+    handlers = {
+        "demo": _run_demo,
+        "migrate": _run_migrate,
+        "index": _run_index,
+        "check": _run_check,
+    }
     try:
         return handlers[args.command](args)
+    except (KeyboardInterrupt, Cancelled):
+        print("Stopped; nothing was changed.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except StorageError as exc:
         print(f"Cannot use {exc.path}: {type(exc).__name__}: {exc.detail}", file=sys.stderr)
         return EXIT_STORAGE

@@ -329,3 +329,17 @@ def test_category_tree_and_completion(shop: Shop) -> None:
         assert [c.name_en for c in tree] == ["Drinks", "Tea", "Dairy"]
         assert catalog.complete_names(s, "kuang", english=True)[0] == "Kuang Chuan"
         assert "牛奶糖 經典" in catalog.complete_names(s, "niunai", english=False)
+
+
+def test_parallel_rebuild_gives_the_same_index(shop: Shop) -> None:
+    # The second process is used for big catalogs only; force it here.
+    conn = sqlite3.connect(shop.db.path, isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        search_index.rebuild(conn, batch=2, parallel_from=0)
+        conn.execute("COMMIT")
+        assert not search_index.needs_rebuild(conn)
+    finally:
+        conn.close()
+    assert sorted(search(shop, "茶")) == ["MILK3", "TEA1", "TEA2", "TEA3"]
+    assert search(shop, "nn") == ["MILK2"]

@@ -243,7 +243,12 @@ def _tokens_for_rows(rows: list[tuple[object, ...]]) -> list[str]:
 PARALLEL_FROM = 50_000
 
 
-def rebuild(conn: sqlite3.Connection, progress: Progress | None = None, batch: int = 10_000) -> int:
+def rebuild(
+    conn: sqlite3.Connection,
+    progress: Progress | None = None,
+    batch: int = 10_000,
+    parallel_from: int = PARALLEL_FROM,
+) -> int:
     """Rebuild the whole index, best sellers first, on a plain sqlite3 connection.
 
     Runs inside the caller's transaction. Tokens are made in a second
@@ -277,7 +282,7 @@ def rebuild(conn: sqlite3.Connection, progress: Progress | None = None, batch: i
             progress.set_progress(0.9 * done / max(total, 1), f"search index {done}/{total}")
             progress.check_cancelled()
 
-    if total < PARALLEL_FROM:
+    if total < parallel_from:
         for chunk in batches():
             store(chunk, _tokens_for_rows(chunk))
     else:
@@ -307,3 +312,26 @@ def rebuild(conn: sqlite3.Connection, progress: Progress | None = None, batch: i
     if progress is not None:
         progress.set_progress(1.0, "search index ready")
     return done
+
+
+def index_state(conn: sqlite3.Connection) -> dict[str, Any] | None:
+    """What the last rebuild recorded, or None if the index was never built."""
+    row = conn.execute("SELECT value FROM local_state WHERE key = 'search_index'").fetchone()
+    if row is None:
+        return None
+    value = json.loads(row[0]) if isinstance(row[0], str) else row[0]
+    return value if isinstance(value, dict) else None
+
+
+def needs_rebuild(conn: sqlite3.Connection) -> bool:
+    """True when the index is missing or was made by another tokenizer version.
+
+    A catalog that was never rebuilt but has been kept by the ORM hooks
+    since it was empty is complete; one bulk-loaded (demo, bootstrap) is not.
+    """
+    state = index_state(conn)
+    if state is not None:
+        return state.get("tokenizer") != TOKENIZER_VERSION
+    products = conn.execute("SELECT count(*) FROM products").fetchone()[0]
+    keys = conn.execute(f"SELECT count(*) FROM {KEYS_TABLE}").fetchone()[0]
+    return bool(products != keys)
