@@ -13,7 +13,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0003_catalog_search"
 down_revision: str | None = "0002_sales_sync"
 branch_labels: str | Sequence[str] | None = None
