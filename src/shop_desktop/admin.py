@@ -8,6 +8,7 @@ and stay in English.
 from __future__ import annotations
 
 import argparse
+import json
 import sqlite3
 import sys
 import time
@@ -91,6 +92,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     index.add_argument("--db", type=Path, required=True)
     index.add_argument("--force", action="store_true", help="rebuild even if it is current")
+
+    bench = commands.add_parser("bench", help="measure performance; JSON on the last line")
+    bench_kinds = bench.add_subparsers(dest="bench", required=True, metavar="BENCHMARK")
+    bench_catalog = bench_kinds.add_parser(
+        "catalog",
+        help="search, barcode look-up, start-up time and memory on a demo catalog",
+    )
+    bench_catalog.add_argument("--products", type=_positive, default=1_000_000)
+    bench_catalog.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="demo database to build or reuse (default bench-data/catalog-N.db)",
+    )
+    bench_catalog.add_argument("--rounds", type=_positive, default=5)
+    bench_catalog.add_argument(
+        "--no-startup", action="store_true", help="skip the start-up measurement (needs Qt)"
+    )
 
     check = commands.add_parser(
         "check", help="report a database's schema revision and run PRAGMA integrity_check"
@@ -194,6 +213,30 @@ def _run_index(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_bench(args: argparse.Namespace) -> int:
+    from shop_desktop import benchmarks
+
+    path = args.db or Path("bench-data") / f"catalog-{args.products}.db"
+    printer = _ProgressPrinter()
+    results = benchmarks.bench_catalog(
+        path,
+        products=args.products,
+        rounds=max(args.rounds, 1),
+        startup=not args.no_startup,
+        progress=printer,
+    )
+    printer.done()
+    search = results["search"]
+    scan = results["barcode"]
+    print(f"catalog: {results['products']:,} products, database {results['database_mb']} MB")
+    print(f"search first page: p50 {search['p50_ms']} ms, p95 {search['p95_ms']} ms")
+    print(f"barcode look-up:   p50 {scan['p50_ms']} ms, p95 {scan['p95_ms']} ms")
+    if "startup" in results:
+        print(f"start-up to usable catalog: {results['startup']}")
+    print(json.dumps(results, ensure_ascii=False))
+    return EXIT_OK
+
+
 def _run_check(args: argparse.Namespace) -> int:
     path: Path = args.db
     if not path.exists():
@@ -216,6 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo": _run_demo,
         "migrate": _run_migrate,
         "index": _run_index,
+        "bench": _run_bench,
         "check": _run_check,
     }
     try:

@@ -159,6 +159,18 @@ def test_ranking_exact_codes_then_name_start_then_popularity(shop: Shop) -> None
         assert names(shop, page.ids) == ["TEA2"]
 
 
+def test_partial_codes_are_found_by_range(shop: Shop) -> None:
+    with shop.db.session() as s:
+        page = catalog.search(s, "4710000000")  # a barcode being typed
+        assert sorted(names(shop, page.ids)) == sorted(PRODUCTS)
+        assert set(page.kinds) == {MatchKind.CODE_START}
+        page = catalog.search(s, "milk")  # letters only: a word, not a code
+        assert MatchKind.CODE_START not in page.kinds
+        page = catalog.search(s, "tea2")
+        assert names(shop, page.ids)[0] == "TEA2"
+        assert page.kinds[0] is MatchKind.SKU
+
+
 def test_search_pages_continue_without_repeats(shop: Shop) -> None:
     seen: list[uuid.UUID] = []
     with shop.db.session() as s:

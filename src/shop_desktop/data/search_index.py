@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, bindparam, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from shop_desktop.data.models import Brand, Product, ProductBarcode
+from shop_desktop.data.models import Brand, Product
 from shop_desktop.data.search_text import SearchDocument, product_document
 
 FTS_TABLE = "product_search"
@@ -32,7 +32,7 @@ KEYS_TABLE = "product_search_keys"
 
 #: Bump when :mod:`search_text` changes the tokens it makes: the index is then
 #: rebuilt, since deleting an entry needs exactly the tokens it was built with.
-TOKENIZER_VERSION = 1
+TOKENIZER_VERSION = 2
 
 CREATE_FTS = f"""
 CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
@@ -58,9 +58,7 @@ def include_in_schema_comparison(name: str | None, type_: str, *_: object) -> bo
 # --- building documents -----------------------------------------------------
 
 _SELECT_DOCUMENTS = """
-    SELECT p.id, p.name_zh, p.name_en, p.sku, p.specs,
-           coalesce(b.name_zh, ''), coalesce(b.name_en, ''),
-           (SELECT group_concat(code, ' ') FROM product_barcodes pb WHERE pb.product_id = p.id)
+    SELECT p.id, p.name_zh, p.name_en, p.specs, coalesce(b.name_zh, ''), coalesce(b.name_en, '')
     FROM products p LEFT JOIN brands b ON b.id = p.brand_id
 """
 
@@ -81,15 +79,13 @@ def _spec_values(specs: object) -> tuple[str, ...]:
 
 
 def document_from_row(row: Sequence[object]) -> SearchDocument:
-    """The document for a row of (id, name_zh, name_en, sku, specs, brand_zh, brand_en, codes)."""
-    _id, name_zh, name_en, sku, specs, brand_zh, brand_en, codes = row
+    """The document for a row of (id, name_zh, name_en, specs, brand_zh, brand_en)."""
+    _id, name_zh, name_en, specs, brand_zh, brand_en = row
     return product_document(
         name_zh=str(name_zh),
         name_en=str(name_en),
-        sku=str(sku),
         brand_zh=str(brand_zh),
         brand_en=str(brand_en),
-        barcodes=tuple(str(codes).split()) if codes else (),
         specs=_spec_values(specs),
     )
 
@@ -184,10 +180,6 @@ def _products_touched(session: Session, *, after_flush: bool) -> set[uuid.UUID]:
         if isinstance(obj, Product):
             if obj.id is not None and (after_flush or obj not in session.new):
                 touched.add(obj.id)
-        elif isinstance(obj, ProductBarcode):
-            product_id = obj.product_id or (obj.product.id if obj.product is not None else None)
-            if product_id is not None:
-                touched.add(product_id)
         elif isinstance(obj, Brand) and obj.id is not None and obj not in session.new:
             brands.add(obj.id)
     if brands:

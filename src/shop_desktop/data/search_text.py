@@ -138,23 +138,24 @@ def product_document(
     *,
     name_zh: str,
     name_en: str,
-    sku: str,
     brand_zh: str = "",
     brand_en: str = "",
-    barcodes: tuple[str, ...] = (),
     specs: tuple[str, ...] = (),
 ) -> SearchDocument:
-    """Tokens for a product: names, SKU, barcodes, brand and specification values."""
+    """Tokens for a product: names, brand and specification values.
+
+    SKUs and barcodes are not tokens: each is unique, so in FTS5 they would
+    add a million one-product terms, and a typed prefix ("P00") would have
+    to merge all of them. They are found by range on their own indexes.
+    """
     tokens = [
         *_text_tokens(name_zh, pinyin=True, lead=True),
         *_cached_text_tokens(brand_zh, pinyin=True, lead=False),
         *_text_tokens(name_en, pinyin=False, lead=True),
         *_cached_text_tokens(brand_en, pinyin=False, lead=False),
-        *_text_tokens(sku, pinyin=False, lead=False),
     ]
     for spec in specs:
         tokens.extend(_cached_text_tokens(spec, pinyin=False, lead=False))
-    tokens.extend(barcodes)
     return SearchDocument(" ".join(dict.fromkeys(tokens)))
 
 
