@@ -7,9 +7,12 @@ This module must not import PySide6 at module level.
 
 from __future__ import annotations
 
+import ctypes
 import importlib
+import importlib.util
 import os
 import sys
+from pathlib import Path
 
 #: Debian/Ubuntu packages that PySide6's wheels load at run time, plus CJK fonts.
 DEBIAN_PACKAGES = (
@@ -23,6 +26,8 @@ DEBIAN_PACKAGES = (
     "libxcb-icccm4",
     "libxcb-keysyms1",
     "libxcb-shape0",
+    "libxcb-render-util0",
+    "libxcb-image0",
     "fonts-noto-cjk",
 )
 
@@ -40,6 +45,34 @@ def qt_problem() -> str | None:
         return (
             "Qt could not be loaded: "
             f"{exc}\n"
+            "On Debian/Ubuntu the libraries Qt needs come from:\n"
+            f"  {APT_LINE}"
+        )
+    return _xcb_problem()
+
+
+def _xcb_problem() -> str | None:
+    """On X11, load Qt's xcb plugin the way Qt will, and say what it lacks.
+
+    Qt itself only aborts with "could not load the Qt platform plugin";
+    the dynamic loader's error names the missing library.
+    """
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if not sys.platform.startswith("linux") or platform not in ("", "xcb"):
+        return None
+    if not os.environ.get("DISPLAY") or (os.environ.get("WAYLAND_DISPLAY") and not platform):
+        return None
+    spec = importlib.util.find_spec("PySide6")
+    if spec is None or spec.origin is None:
+        return None
+    plugin = Path(spec.origin).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    if not plugin.exists():
+        return None
+    try:
+        ctypes.CDLL(str(plugin))
+    except OSError as exc:
+        return (
+            f"Qt's X11 support cannot load: {exc}\n"
             "On Debian/Ubuntu the libraries Qt needs come from:\n"
             f"  {APT_LINE}"
         )
