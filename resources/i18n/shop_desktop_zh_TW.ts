@@ -1,0 +1,727 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_TW" sourcelanguage="en">
+<context>
+    <name>AfterSalesPlace</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/after_sales.py" line="20"/>
+        <source>After-sales</source>
+        <translation>售後服務</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/after_sales.py" line="24"/>
+        <source>Take returns and exchanges from start to refund, and record complaints, suggestions and customer service contacts.</source>
+        <translation>受理退貨與換貨，從申請到退款一次完成；記錄客訴、建議與客服紀錄。</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogBrowser</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="285"/>
+        <source>Search</source>
+        <extracomment>Long enough to skip the keys of a word being typed, short enough to feel live. Enter on a product (the cart takes it from here). A scan (or a barcode typed into the search box) found this product. A scan found nothing; the text says why, for the cashier. The status line changed (after a page or a count arrived).</extracomment>
+        <translation>搜尋</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="286"/>
+        <source>Name, pinyin, brand, SKU or barcode (Ctrl+F)</source>
+        <translation>品名、拼音、品牌、貨號或條碼（Ctrl+F）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="287"/>
+        <source>Brand</source>
+        <translation>品牌</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="288"/>
+        <source>Price</source>
+        <translation>價格</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="289"/>
+        <source>from</source>
+        <translation>最低</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="290"/>
+        <source>to</source>
+        <translation>最高</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="291"/>
+        <source>In stock here only</source>
+        <translation>只看本店有庫存</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="292"/>
+        <source>Sort by</source>
+        <translation>排序</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="294"/>
+        <source>Name</source>
+        <translation>品名</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="295"/>
+        <source>Price: low to high</source>
+        <translation>價格：由低到高</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="296"/>
+        <source>Price: high to low</source>
+        <translation>價格：由高到低</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="297"/>
+        <source>Best-selling</source>
+        <translation>最暢銷</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="298"/>
+        <source>Newest</source>
+        <translation>最新上架</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="344"/>
+        <source>All brands</source>
+        <translation>全部品牌</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="390"/>
+        <source>Type a price such as 120 or 99.5</source>
+        <translation>請輸入價格，例如 120 或 99.5</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="489"/>
+        <source>Looking…</source>
+        <translation>搜尋中…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="492"/>
+        <source>Counting…</source>
+        <translation>計算中…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="494"/>
+        <source>{count} products</source>
+        <translation>共 {count} 項商品</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="496"/>
+        <source>No products match.</source>
+        <translation>找不到符合的商品。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="498"/>
+        <source>{count}+ matches</source>
+        <translation>{count}+ 項符合</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="500"/>
+        <source>{count} matches</source>
+        <translation>{count} 項符合</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogPlace</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="43"/>
+        <source>Catalog</source>
+        <translation>商品目錄</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="47"/>
+        <source>Browse and edit products, prices, barcodes, stock thresholds and categories.</source>
+        <translation>瀏覽與編輯商品、價格、條碼、庫存警戒量與分類。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="58"/>
+        <source>Products on sale</source>
+        <translation>販售中商品</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="58"/>
+        <source>Categories</source>
+        <translation>分類</translation>
+    </message>
+</context>
+<context>
+    <name>CategoryModel</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="407"/>
+        <source>All products</source>
+        <extracomment>The role under which a category item carries its id (None: everything).</extracomment>
+        <translation>全部商品</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/errors.py" line="45"/>
+        <source>The database file {path} is damaged or is not a Shop Desktop database. It was left untouched. Restore a backup, or move the file away to start fresh.</source>
+        <translation>資料庫檔案 {path} 已損毀，或不是 Shop Desktop 的資料庫。檔案未被更動。請還原備份，或將檔案移走以重新開始。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/errors.py" line="51"/>
+        <source>The file {path} is a database, but not a Shop Desktop one. It was left untouched. Choose another file, or move this one away to start fresh.</source>
+        <translation>檔案 {path} 是資料庫，但不是 Shop Desktop 的資料庫。檔案未被更動。請選擇其他檔案，或將此檔案移走以重新開始。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/errors.py" line="57"/>
+        <source>The database file {path} was written by a newer version of Shop Desktop. Update this app to open it. The file was left untouched.</source>
+        <translation>資料庫檔案 {path} 是由較新版本的 Shop Desktop 寫入的。請更新本程式後再開啟。檔案未被更動。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/errors.py" line="63"/>
+        <source>The database file {path} cannot be read. Check that it is a file and that this user account may read it. The file was left untouched.</source>
+        <translation>無法讀取資料庫檔案 {path}。請確認它是一個檔案，且目前的使用者帳號有讀取權限。檔案未被更動。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/errors.py" line="69"/>
+        <source>The database file {path} or its folder cannot be written. Check the permissions of the file and its folder, and that the disk is not read-only.</source>
+        <translation>無法寫入資料庫檔案 {path} 或其所在資料夾。請檢查檔案與資料夾的權限，並確認磁碟不是唯讀的。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/errors.py" line="75"/>
+        <source>The disk holding {path} is full. Free some space, then try again. Nothing was saved half-way.</source>
+        <translation>存放 {path} 的磁碟已滿。請釋出一些空間後再試一次。沒有任何資料只儲存了一半。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/errors.py" line="81"/>
+        <source>The database file {path} is in use by another program. Close other copies of Shop Desktop or programs using the file, then try again.</source>
+        <translation>資料庫檔案 {path} 正被其他程式使用中。請關閉其他 Shop Desktop 視窗或使用該檔案的程式，然後再試一次。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/errors.py" line="87"/>
+        <source>The database file {path} cannot be used.</source>
+        <translation>無法使用資料庫檔案 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/errors.py" line="92"/>
+        <source>Shop Desktop cannot use the database</source>
+        <translation>Shop Desktop 無法使用資料庫</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/errors.py" line="112"/>
+        <source>Something went wrong. The error could not be written to a log file; “Show Details” describes it. Your data is safe: unfinished changes were not saved.</source>
+        <translation>發生錯誤。錯誤無法寫入記錄檔；請按「顯示詳細資料」查看。您的資料是安全的：未完成的變更都沒有被儲存。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/errors.py" line="117"/>
+        <source>Something went wrong. The error was recorded in {log_file}. Your data is safe: unfinished changes were not saved.</source>
+        <translation>發生錯誤。錯誤已記錄在 {log_file}。您的資料是安全的：未完成的變更都沒有被儲存。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/errors.py" line="220"/>
+        <source>Shop Desktop</source>
+        <extracomment>(message shown, traceback text) once a bug has been logged.</extracomment>
+        <translation>Shop Desktop</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/labels.py" line="13"/>
+        <source>Cashier</source>
+        <translation>收銀員</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/labels.py" line="14"/>
+        <source>Supervisor</source>
+        <translation>主任</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/labels.py" line="15"/>
+        <source>Manager</source>
+        <translation>經理</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/labels.py" line="16"/>
+        <source>Administrator</source>
+        <translation>系統管理員</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="212"/>
+        <source>Log in — Shop Desktop</source>
+        <extracomment>The :class:`StaffSession` of whoever just logged in. The message shown for a refused or failed attempt. The branch and workstation were read (or found missing). Whether this is an untouched demo shop is known (see :attr:`demo_logins`). &quot;name / password&quot; of demo accounts, when this is an untouched demo shop. True once the workstation was read or found missing.</extracomment>
+        <translation>登入 — Shop Desktop</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="213"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="217"/>
+        <source>Log in</source>
+        <translation>登入</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="214"/>
+        <source>&amp;User name</source>
+        <translation>使用者名稱(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="215"/>
+        <source>&amp;Password</source>
+        <translation>密碼(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="216"/>
+        <source>Language</source>
+        <translation>語言</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="218"/>
+        <source>Quit</source>
+        <translation>結束</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="231"/>
+        <source>Branch {branch} ({code}) · Workstation {workstation}</source>
+        <translation>門市 {branch}（{code}）· 收銀台 {workstation}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="242"/>
+        <source>Demo shop: log in as {logins}.</source>
+        <translation>示範商店：可用以下帳號登入：{logins}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="303"/>
+        <source>This database is not set up for a workstation yet. Ask an administrator to enrol this workstation.</source>
+        <translation>這個資料庫尚未設定收銀台。請系統管理員為這台收銀台完成註冊。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="311"/>
+        <source>The workstation could not be read.</source>
+        <translation>無法讀取收銀台資料。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="328"/>
+        <source>Enter your user name and password.</source>
+        <translation>請輸入使用者名稱與密碼。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="331"/>
+        <source>Checking…</source>
+        <translation>驗證中…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="367"/>
+        <source>Logging in failed because of an unexpected error.</source>
+        <translation>發生未預期的錯誤，登入失敗。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="371"/>
+        <source>This account is disabled. Ask a manager to enable it.</source>
+        <translation>這個帳號已停用。請經理為您啟用。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="374"/>
+        <source>This account belongs to another branch and cannot log in at this workstation.</source>
+        <translation>這個帳號屬於其他門市，無法在這台收銀台登入。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="376"/>
+        <source>The user name or password is not correct.</source>
+        <translation>使用者名稱或密碼不正確。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="189"/>
+        <source>Shop Desktop — {branch} · {workstation}</source>
+        <extracomment>In navigation order; the first is where a shift starts. The key of the place now shown.</extracomment>
+        <translation>Shop Desktop — {branch} · {workstation}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="193"/>
+        <source>&amp;Shop</source>
+        <translation>商店(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="194"/>
+        <source>&amp;Go</source>
+        <translation>前往(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="195"/>
+        <source>&amp;Log out</source>
+        <translation>登出(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="196"/>
+        <source>&amp;Quit</source>
+        <translation>結束(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="203"/>
+        <source>{place} ({keys})</source>
+        <translation>{place}（{keys}）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="206"/>
+        <source>{name} · {role}</source>
+        <translation>{name} · {role}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="209"/>
+        <source>Branch {code}</source>
+        <translation>門市 {code}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="212"/>
+        <source>Sync: not set up</source>
+        <translation>同步：尚未設定</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="240"/>
+        <source>Before updating, a copy of the database was saved as {path}.</source>
+        <translation>更新前，資料庫已備份為 {path}。</translation>
+    </message>
+</context>
+<context>
+    <name>MembersPlace</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/members.py" line="24"/>
+        <location filename="../../src/shop_desktop/ui/places/members.py" line="35"/>
+        <source>Members</source>
+        <translation>會員</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/members.py" line="28"/>
+        <source>Look up and register members, see their level and points, and apply their coupons.</source>
+        <translation>查詢與註冊會員，查看會員等級與點數，並使用會員的優惠券。</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersPlace</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="39"/>
+        <source>Orders</source>
+        <translation>訂單</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="43"/>
+        <source>Find any order, see its goods, payments and delivery, take payment for unpaid orders, and follow picking and shipping.</source>
+        <translation>查詢任何訂單，查看商品、付款與配送資訊；為待付款訂單收款，並追蹤揀貨與出貨。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="51"/>
+        <source>Orders today</source>
+        <translation>今日訂單</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="51"/>
+        <source>Orders in total</source>
+        <translation>訂單總數</translation>
+    </message>
+</context>
+<context>
+    <name>Place</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/base.py" line="111"/>
+        <source>This part is not available yet in this version.</source>
+        <extracomment>Stable name used by code and tests (&quot;sell&quot;, &quot;orders&quot;, ...). Data areas (see :mod:`shop_desktop.ui.context`) whose change makes it reload.</extracomment>
+        <translation>此版本尚未提供這項功能。</translation>
+    </message>
+</context>
+<context>
+    <name>ProductDetailPane</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="179"/>
+        <source>Brand</source>
+        <extracomment>The product now shown (after its details arrived), or None.</extracomment>
+        <translation>品牌</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="180"/>
+        <source>Category</source>
+        <translation>分類</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="181"/>
+        <source>Price</source>
+        <translation>售價</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="182"/>
+        <source>Member price</source>
+        <translation>會員價</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="183"/>
+        <source>Stock here</source>
+        <translation>本店庫存</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="184"/>
+        <source>SKU</source>
+        <translation>貨號</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="185"/>
+        <source>Barcodes</source>
+        <translation>條碼</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="189"/>
+        <source>Stock at branches</source>
+        <translation>各分店庫存</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="190"/>
+        <source>Specifications</source>
+        <translation>規格</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="191"/>
+        <source>Branch</source>
+        <translation>分店</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="191"/>
+        <source>On hand</source>
+        <translation>庫存量</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="192"/>
+        <source>Property</source>
+        <translation>項目</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="192"/>
+        <source>Value</source>
+        <translation>內容</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="193"/>
+        <source>Pick a product to see its details.</source>
+        <translation>選擇一項商品以查看詳細資料。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="252"/>
+        <source>{branch} (here)</source>
+        <translation>{branch}（本店）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="268"/>
+        <source>No picture</source>
+        <translation>沒有圖片</translation>
+    </message>
+</context>
+<context>
+    <name>ProductListModel</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="285"/>
+        <source>The products could not be loaded.</source>
+        <extracomment>Search pages are cheap (the index is read in popularity order); browse pages a little bigger because a shelf is usually scrolled. Rows kept across queries; beyond this the cache starts afresh, so a day of searching a million-product catalog does not grow without end. What a cell shows until its row has been read. The role under which every cell carries its product&apos;s id. A page (or the first page of a new query) was added. Loading failed; the text is for the status line. The last op started, so tests and callers can wait on it.</extracomment>
+        <translation>無法載入商品。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="372"/>
+        <source>Name</source>
+        <translation>品名</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="373"/>
+        <source>Brand</source>
+        <translation>品牌</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="374"/>
+        <source>Price</source>
+        <translation>售價</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="375"/>
+        <source>Stock here</source>
+        <translation>本店庫存</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="376"/>
+        <source>SKU</source>
+        <translation>貨號</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressWindow</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/tasks.py" line="262"/>
+        <location filename="../../src/shop_desktop/ui/tasks.py" line="297"/>
+        <source>Please wait</source>
+        <extracomment>A progress window appears only for work that takes longer than this, so quick queries do not flash a dialog.</extracomment>
+        <translation>請稍候</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/tasks.py" line="277"/>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/tasks.py" line="298"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPlace</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/reports.py" line="20"/>
+        <source>Reports</source>
+        <translation>報表</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/reports.py" line="24"/>
+        <source>Sales, best and slow sellers, stock and customer behaviour, shown as charts and tables; shift X and Z reports.</source>
+        <translation>銷售、暢銷與滯銷商品、庫存與顧客行為的圖表與表格；班別 X 帳與 Z 帳報表。</translation>
+    </message>
+</context>
+<context>
+    <name>ScanProblem</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="127"/>
+        <source>No product has barcode {code}.</source>
+        <extracomment>Scanners send a key every few milliseconds; people rarely beat 80 ms. EAN-8 is the shortest code a till meets. The digits of a recognised scan.</extracomment>
+        <translation>沒有商品使用條碼 {code}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="132"/>
+        <source>Barcode {code} has a wrong check digit — scan again.</source>
+        <translation>條碼 {code} 的檢查碼不正確，請重新掃描。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="136"/>
+        <source>Barcode {code} has the wrong number of digits — scan again.</source>
+        <translation>條碼 {code} 的位數不正確，請重新掃描。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="140"/>
+        <source>The scan was empty — scan again.</source>
+        <translation>沒有讀到條碼，請重新掃描。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="141"/>
+        <source>Barcode {code} is not made of digits — scan again.</source>
+        <translation>條碼 {code} 含有非數字字元，請重新掃描。</translation>
+    </message>
+</context>
+<context>
+    <name>SellPlace</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="61"/>
+        <source>Sell</source>
+        <extracomment>A scan problem stays up long enough to be read from arm&apos;s length.</extracomment>
+        <translation>銷售</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="65"/>
+        <source>Scan or search products, build the customer&apos;s cart, and take payment in cash, by card or by mobile wallet.</source>
+        <translation>掃描或搜尋商品，建立顧客的購物車，並以現金、信用卡或行動支付收款。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="81"/>
+        <source>Orders today at this workstation</source>
+        <translation>本收銀台今日訂單</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPlace</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="86"/>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="89"/>
+        <source>The language of the screens, and where this workstation keeps its data.</source>
+        <translation>畫面的語言，以及這台收銀台存放資料的位置。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="93"/>
+        <source>Appearance</source>
+        <translation>外觀</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="94"/>
+        <source>&amp;Language</source>
+        <translation>語言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="95"/>
+        <source>This workstation</source>
+        <translation>這台收銀台</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="97"/>
+        <source>Database file</source>
+        <translation>資料庫檔案</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="98"/>
+        <source>Data folder</source>
+        <translation>資料存放位置</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="99"/>
+        <source>Log file</source>
+        <translation>記錄檔</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="100"/>
+        <source>Branch</source>
+        <translation>門市</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="101"/>
+        <source>Workstation</source>
+        <translation>收銀台</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="102"/>
+        <source>Device ID</source>
+        <translation>裝置識別碼</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="112"/>
+        <source>(not written: folder not writable)</source>
+        <translation>（未寫入：資料夾無法寫入）</translation>
+    </message>
+</context>
+<context>
+    <name>ShopDesktop</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/application.py" line="124"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="235"/>
+        <source>Shop Desktop cannot start</source>
+        <extracomment>The :class:`LoginDialog` now on screen. The :class:`MainWindow` now on screen.</extracomment>
+        <translation>Shop Desktop 無法啟動</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/application.py" line="126"/>
+        <source>The data folder {path} cannot be created ({reason}). Check that the disk is writable, or choose another folder with --data-dir.</source>
+        <translation>無法建立資料夾 {path}（{reason}）。請確認磁碟可以寫入，或以 --data-dir 指定其他資料夾。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/application.py" line="162"/>
+        <source>Building a demo shop to try things out…</source>
+        <translation>正在建立示範商店，讓您可以先試用…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/application.py" line="176"/>
+        <source>Opening the shop&apos;s database…</source>
+        <translation>正在開啟商店資料庫…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/application.py" line="188"/>
+        <source>Before updating the database, a copy was saved as {path}.</source>
+        <translation>更新資料庫之前，已將副本儲存為 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/application.py" line="220"/>
+        <source>Preparing product search…</source>
+        <translation>正在準備商品搜尋…</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,352 @@
+"""Starting and stopping the desktop client.
+
+The steps, each of which touches the disk on a worker, never the GUI thread:
+
+1. data folder, log file, exception hook, settings, language;
+2. choose the database file (``--db``, else the settings, else ``shop.db``
+   in the data folder); with nothing configured and no file there, build a
+   demo shop in it so there is something to try (cancellable, with progress);
+3. open it (checking, backing up and migrating as needed); a file that
+   cannot be used is explained and left untouched, and the run ends with
+   exit code 2;
+4. the log-in dialog, then the main window; logging out comes back to 4.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QStandardPaths, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from shop_desktop.data import search_index
+from shop_desktop.data.db import (
+    BUSY_TIMEOUT_MS,
+    Database,
+    StorageError,
+    check_database_file,
+    open_database,
+)
+from shop_desktop.services.auth import StaffSession
+from shop_desktop.ui import errors
+from shop_desktop.ui.context import ShopContext
+from shop_desktop.ui.i18n import switch_language
+from shop_desktop.ui.logging_setup import ShopLog, start_logging
+from shop_desktop.ui.login import LoginDialog
+from shop_desktop.ui.main_window import MainWindow
+from shop_desktop.ui.preferences import Preferences
+from shop_desktop.ui.style import apply_shop_look
+from shop_desktop.ui.tasks import BackgroundOp, Job
+
+if TYPE_CHECKING:
+    from shop_desktop.app import LaunchOptions
+    from shop_desktop.services.demo import DemoSummary
+
+log = logging.getLogger(__name__)
+
+ORGANIZATION = "ShopDesktop"
+APPLICATION = "Shop Desktop"
+DATABASE_FILE_NAME = "shop.db"
+
+EXIT_OK = 0
+EXIT_BUG = 1
+EXIT_DATABASE_UNUSABLE = 2
+
+
+def default_data_dir() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+
+
+class ShopDesktop(QObject):
+    """The running client, from the first check to the last window.
+
+    :meth:`start` returns at once; everything after happens in the event
+    loop. :attr:`ended` carries the exit code (the caller quits the loop).
+    """
+
+    ended = Signal(int)
+    #: The :class:`LoginDialog` now on screen.
+    login_shown = Signal(object)
+    #: The :class:`MainWindow` now on screen.
+    main_window_shown = Signal(object)
+
+    def __init__(self, options: LaunchOptions) -> None:
+        super().__init__()
+        self.options = options
+        self.exit_code: int | None = None
+        self.data_dir = options.data_dir or Path()
+        self.database_path: Path | None = None
+        self.database: Database | None = None
+        self.preferences: Preferences | None = None
+        self.login_dialog: LoginDialog | None = None
+        self.main_window: MainWindow | None = None
+        self.context: ShopContext | None = None
+        self.reporter: errors.BugReporter | None = None
+        self.shop_log: ShopLog | None = None
+        self._backup_notice = ""
+        self._shut_down = False
+
+    # --- 1. the workstation's own folder ----------------------------------
+
+    def start(self) -> None:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication), "ShopDesktop needs a QApplication"
+        app.setOrganizationName(ORGANIZATION)
+        app.setApplicationName(APPLICATION)
+        # Windows come and go (log-in, main window, log out); only quitting
+        # or abandoning the log-in ends the run.
+        app.setQuitOnLastWindowClosed(False)
+        apply_shop_look(app)
+
+        self.data_dir = (self.options.data_dir or default_data_dir()).expanduser()
+        folder_problem = ""
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            folder_problem = exc.strerror or str(exc)
+        self.shop_log = start_logging(self.data_dir)
+        self.shop_log.route_qt_messages()
+        self.reporter = errors.BugReporter(self.shop_log.log_file)
+        self.reporter.install()
+        self.preferences = Preferences(self.data_dir)
+        switch_language(self.options.language or self.preferences.language)
+        log.info("Shop Desktop starting; data folder %s", self.data_dir)
+
+        if folder_problem:
+            log.error("data folder %s cannot be created: %s", self.data_dir, folder_problem)
+            QMessageBox.critical(
+                None,
+                self.tr("Shop Desktop cannot start"),
+                self.tr(
+                    "The data folder {path} cannot be created ({reason}). Check that the "
+                    "disk is writable, or choose another folder with --data-dir."
+                ).format(path=self.data_dir, reason=folder_problem),
+            )
+            self.finish(EXIT_DATABASE_UNUSABLE)
+            return
+
+        # --- 2. which database ---------------------------------------------
+        configured = self.options.db or self.preferences.database_path
+        self.database_path = (configured or self.data_dir / DATABASE_FILE_NAME).expanduser()
+        if configured is None and not self.database_path.exists():
+            self._build_demo(self.database_path)
+        else:
+            self._open_database(self.database_path)
+
+    def _build_demo(self, path: Path) -> None:
+        options = self.options
+        log.info("no database yet: building a demo shop in %s", path)
+
+        def build(job: Job) -> DemoSummary:
+            from shop_desktop.services.demo import build_demo
+
+            # A folder that cannot be written is found before anything is made.
+            check_database_file(path)
+            return build_demo(
+                path,
+                products=options.demo_products,
+                members=options.demo_members,
+                days=options.demo_days,
+                state=job.state,
+            )
+
+        (
+            BackgroundOp(None, op=build, success=lambda _summary: self._open_database(path))
+            .failure(self._start_failed)
+            .if_cancelled(self._demo_cancelled)
+            .with_progress(self.tr("Building a demo shop to try things out…"), cancellable=True)
+            .run()
+        )
+
+    def _demo_cancelled(self) -> None:
+        log.info("demo build cancelled; nothing to open")
+        self.finish(EXIT_OK)
+
+    # --- 3. open it -------------------------------------------------------
+
+    def _open_database(self, path: Path) -> None:
+        (
+            BackgroundOp(None, op=lambda _job: open_database(path), success=self._database_opened)
+            .failure(self._start_failed)
+            .with_progress(self.tr("Opening the shop's database…"))
+            .run()
+        )
+
+    def _database_opened(self, database: Database) -> None:
+        if self._shut_down:
+            database.dispose()
+            return
+        self.database = database
+        log.info("database %s open", database.path)
+        if database.backup_path is not None:
+            self._backup_notice = self.tr(
+                "Before updating the database, a copy was saved as {path}."
+            ).format(path=database.backup_path)
+        self._prepare_search(database)
+
+    def _prepare_search(self, database: Database) -> None:
+        """Build the product search index when a bulk load left it missing or outdated."""
+
+        def rebuild_if_needed(job: Job) -> bool:
+            conn = sqlite3.connect(database.path, isolation_level=None)
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                if not search_index.needs_rebuild(conn):
+                    return False
+                # Rebuildable data: skip the per-page fsync (WAL never corrupts).
+                conn.execute("PRAGMA synchronous = NORMAL")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    search_index.rebuild(conn, job.state)
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+                return True
+            finally:
+                conn.close()
+
+        (
+            BackgroundOp(None, op=rebuild_if_needed, success=lambda _built: self.show_login())
+            .failure(self._start_failed)
+            # Without the index search finds less, but selling must not wait:
+            # a cancelled build is tried again at the next start.
+            .if_cancelled(self.show_login)
+            .with_progress(self.tr("Preparing product search…"), cancellable=True)
+            .run()
+        )
+
+    def _start_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, StorageError):
+            log.warning("cannot use the database: %s", exc)
+            QMessageBox.critical(
+                None, errors.storage_error_title(), errors.describe_storage_error(exc)
+            )
+            self.finish(EXIT_DATABASE_UNUSABLE)
+            return
+        log.error("starting failed", exc_info=exc)
+        log_file = self.shop_log.log_file if self.shop_log else None
+        QMessageBox.critical(
+            None, self.tr("Shop Desktop cannot start"), errors.bug_message(log_file)
+        )
+        self.finish(EXIT_BUG)
+
+    # --- 4. who is working ------------------------------------------------
+
+    def show_login(self) -> None:
+        assert self.database is not None
+        dialog = LoginDialog(
+            self.database, preferences=self.preferences, notice=self._backup_notice
+        )
+        dialog.staff_logged_in.connect(self._logged_in)
+        dialog.rejected.connect(self._login_abandoned)
+        self.login_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        self.login_shown.emit(dialog)
+
+    def _login_abandoned(self) -> None:
+        self.login_dialog = None
+        self.finish(EXIT_OK)
+
+    def _logged_in(self, staff: StaffSession) -> None:
+        assert self.database is not None
+        assert self.preferences is not None
+        log.info("%s logged in at %s", staff.username, staff.workstation_code)
+        if self.login_dialog is not None:
+            self.login_dialog.rejected.disconnect(self._login_abandoned)
+            self.login_dialog.deleteLater()
+            self.login_dialog = None
+        self.context = ShopContext(
+            database=self.database,
+            staff=staff,
+            preferences=self.preferences,
+            data_dir=self.data_dir,
+            log_file=self.shop_log.log_file if self.shop_log else None,
+        )
+        window = MainWindow(self.context)
+        window.logout_requested.connect(self._logged_out)
+        window.quit_requested.connect(self.quit)
+        self.main_window = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        if self.database.backup_path is not None and self._backup_notice:
+            window.tell_backup_made(str(self.database.backup_path))
+            self._backup_notice = ""
+        self.main_window_shown.emit(window)
+
+    def _logged_out(self) -> None:
+        if self.context is not None:
+            log.info("%s logged out", self.context.staff.username)
+        if self.main_window is not None:
+            self.main_window.deleteLater()
+            self.main_window = None
+        self.context = None
+        self.show_login()
+
+    # --- the end ----------------------------------------------------------
+
+    def quit(self) -> None:
+        self.finish(EXIT_OK)
+
+    def finish(self, code: int) -> None:
+        if self.exit_code is not None:
+            return
+        self.exit_code = code
+        self.shut_down()
+        self.ended.emit(code)
+
+    def shut_down(self) -> None:
+        """Close windows, stop background work, let go of the database and log."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        if self.main_window is not None:
+            window = self.main_window
+            self.main_window = None
+            window.quit_requested.disconnect(self.quit)
+            window.close()
+            window.deleteLater()
+        if self.login_dialog is not None:
+            dialog = self.login_dialog
+            self.login_dialog = None
+            dialog.rejected.disconnect(self._login_abandoned)
+            dialog.close()
+            dialog.deleteLater()
+        BackgroundOp.cancel_all()
+        # Workers hold sessions on the database about to be disposed.
+        QThreadPool.globalInstance().waitForDone()
+        if self.database is not None:
+            self.database.dispose()
+            self.database = None
+        log.info("Shop Desktop stopped")
+        if self.reporter is not None:
+            self.reporter.uninstall()
+        if self.shop_log is not None:
+            self.shop_log.close()
+
+
+def run(options: LaunchOptions) -> int:
+    """Run the client until it quits; returns the process exit code."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    desktop = ShopDesktop(options)
+    desktop.ended.connect(app.exit)
+    # Ctrl+C in the terminal: Python only sees the signal when it runs, so a
+    # timer hands it the thread now and then.
+    signal.signal(signal.SIGINT, lambda *_: desktop.quit())
+    wake_python = QTimer()
+    wake_python.timeout.connect(lambda: None)
+    wake_python.start(500)
+    QTimer.singleShot(0, desktop.start)
+    code = app.exec()
+    wake_python.stop()
+    desktop.shut_down()
+    return desktop.exit_code if desktop.exit_code is not None else code

@@ -1,0 +1,1 @@
+"""Finding products: search, browse, filters, the detail pane and the scanner."""

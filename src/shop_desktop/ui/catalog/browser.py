@@ -1,0 +1,587 @@
+"""The catalog browser: search as you type, browse a shelf, see one product.
+
+Used by the Sell place (with the scanner) and the Catalog place. Every
+query runs through :class:`BackgroundOp`; the widgets only start queries
+and show what comes back, newest query wins.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+from typing_extensions import override
+
+from shop_desktop.data import catalog
+from shop_desktop.data.catalog import (
+    BrandOption,
+    CatalogFilter,
+    CategoryNode,
+    ScanResult,
+    SortOrder,
+)
+from shop_desktop.data.db import Database
+from shop_desktop.domain.barcodes import looks_like_barcode
+from shop_desktop.domain.money import InvalidAmount, Money, currency
+from shop_desktop.ui.catalog.detail import ProductDetailPane
+from shop_desktop.ui.catalog.models import (
+    NAME,
+    PRODUCT_ID_ROLE,
+    BrowseSource,
+    CategoryModel,
+    ProductListModel,
+    SearchSource,
+    Source,
+)
+from shop_desktop.ui.catalog.scanner import scan_problem
+from shop_desktop.ui.i18n import ZH_TW, current_language
+from shop_desktop.ui.labels import in_current_language
+from shop_desktop.ui.tasks import BackgroundOp, Job
+
+#: Long enough to skip the keys of a word being typed, short enough to feel live.
+SEARCH_DELAY_MS = 150
+
+_SORTS = (
+    SortOrder.NAME,
+    SortOrder.PRICE_LOW,
+    SortOrder.PRICE_HIGH,
+    SortOrder.BEST_SELLING,
+    SortOrder.NEWEST,
+)
+
+
+class SearchBox(QLineEdit):
+    """The search field: Esc clears it, Down moves into the results."""
+
+    moved_down = Signal()
+
+    @override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Down:
+            self.moved_down.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class ResultsView(QTableView):
+    """The product list; Enter chooses the current product."""
+
+    chosen = Signal(object)
+
+    @override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            current = self.currentIndex()
+            product_id = current.data(PRODUCT_ID_ROLE) if current.isValid() else None
+            if isinstance(product_id, uuid.UUID):
+                self.chosen.emit(product_id)
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+
+class CatalogBrowser(QWidget):
+    """Search box, filters, category tree, product list and detail pane."""
+
+    #: Enter on a product (the cart takes it from here).
+    product_chosen = Signal(object)
+    #: A scan (or a barcode typed into the search box) found this product.
+    product_scanned = Signal(object, object)
+    #: A scan found nothing; the text says why, for the cashier.
+    scan_failed = Signal(str)
+    #: The status line changed (after a page or a count arrived).
+    status_changed = Signal(str)
+
+    def __init__(  # noqa: PLR0915 - the whole form is built and wired in one place
+        self,
+        database: Database,
+        *,
+        branch_id: uuid.UUID,
+        currency_code: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("catalogBrowser")
+        self._database = database
+        self._branch_id = branch_id
+        self._currency = currency(currency_code)
+        self._count_generation = 0
+        self._complete_generation = 0
+        self._browse_count: int | None = None
+        self._browsed_in = current_language()
+        self._nodes: list[CategoryNode] = []
+        self._brands: list[BrandOption] = []
+        self.last_op: BackgroundOp[Any] | None = None
+
+        self.search = SearchBox()
+        self.search.setObjectName("catalogSearch")
+        self.search.setClearButtonEnabled(True)
+        self._completions = QStringListModel(self)
+        self.completer = QCompleter(self._completions, self)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        # The names come from the search itself (pinyin, fragments), so the
+        # completer must not filter them again by prefix.
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.search.setCompleter(self.completer)
+
+        self.category_model = CategoryModel(self)
+        self.categories = QTreeView()
+        self.categories.setObjectName("catalogCategories")
+        self.categories.setModel(self.category_model)
+        self.categories.setHeaderHidden(True)
+
+        self.brand = QComboBox()
+        self.brand.setObjectName("catalogBrand")
+        self.min_price = QLineEdit()
+        self.min_price.setObjectName("catalogMinPrice")
+        self.max_price = QLineEdit()
+        self.max_price.setObjectName("catalogMaxPrice")
+        for edit in (self.min_price, self.max_price):
+            edit.setMaximumWidth(110)
+            edit.setMinimumWidth(50)
+        self.price_hint = QLabel()
+        self.price_hint.setObjectName("catalogPriceHint")
+        self.price_hint.setStyleSheet("color: #b3261e;")
+        self.price_hint.setVisible(False)
+        self.in_stock = QCheckBox()
+        self.in_stock.setObjectName("catalogInStock")
+        self.sort = QComboBox()
+        self.sort.setObjectName("catalogSort")
+        for order in _SORTS:
+            self.sort.addItem("", order)
+        for combo in (self.brand, self.sort):
+            # Long brand names must not set the width of the whole browser.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(6)
+
+        self.model = ProductListModel(
+            database, branch_id=branch_id, currency_code=currency_code, owner=self, parent=self
+        )
+        self.results = ResultsView()
+        self.results.setObjectName("catalogResults")
+        self.results.setModel(self.model)
+        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.verticalHeader().setVisible(False)
+        self.results.verticalHeader().setDefaultSectionSize(
+            self.results.fontMetrics().height() + 10
+        )
+        self.results.horizontalHeader().setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        self.results.setAlternatingRowColors(True)
+        self.status = QLabel()
+        self.status.setObjectName("catalogStatus")
+
+        self.detail = ProductDetailPane(database, branch_id=branch_id, currency_code=currency_code)
+
+        self._search_caption = QLabel()
+        self._brand_caption = QLabel()
+        self._price_caption = QLabel()
+        self._dash = QLabel("–")
+        self._sort_caption = QLabel()
+
+        # Every layout is made on the widget it lays out before anything is
+        # added to it: a parentless layout filled first and attached later
+        # leaves PySide's ownership records pointing at freed wrappers, which
+        # crashes the garbage collector.
+        middle = QWidget()
+        centre = QVBoxLayout(middle)
+        centre.setContentsMargins(0, 0, 0, 0)
+        search_row = QHBoxLayout()
+        centre.addLayout(search_row)
+        search_row.addWidget(self._search_caption)
+        search_row.addWidget(self.search, 1)
+        # Two short rows rather than one long one, so the counter's window
+        # can stay narrow.
+        filter_row = QHBoxLayout()
+        centre.addLayout(filter_row)
+        filter_row.addWidget(self._brand_caption)
+        filter_row.addWidget(self.brand, 1)
+        filter_row.addWidget(self._sort_caption)
+        filter_row.addWidget(self.sort, 1)
+        price_row = QHBoxLayout()
+        centre.addLayout(price_row)
+        price_row.addWidget(self._price_caption)
+        price_row.addWidget(self.min_price)
+        price_row.addWidget(self._dash)
+        price_row.addWidget(self.max_price)
+        price_row.addWidget(self.in_stock)
+        price_row.addStretch(1)
+        centre.addWidget(self.price_hint)
+        centre.addWidget(self.results, 1)
+        centre.addWidget(self.status)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.categories)
+        splitter.addWidget(middle)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([200, 700, 320])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply)
+        self._complete_timer = QTimer(self)
+        self._complete_timer.setSingleShot(True)
+        self._complete_timer.setInterval(SEARCH_DELAY_MS)
+        self._complete_timer.timeout.connect(self._complete)
+
+        self.search.textChanged.connect(self._typed)
+        self.search.returnPressed.connect(self._search_entered)
+        self.search.moved_down.connect(self.focus_results)
+        self.min_price.textChanged.connect(self._search_timer.start)
+        self.max_price.textChanged.connect(self._search_timer.start)
+        self.brand.currentIndexChanged.connect(self.apply)
+        self.sort.currentIndexChanged.connect(self.apply)
+        self.in_stock.toggled.connect(self.apply)
+        self.categories.selectionModel().currentChanged.connect(self.apply)
+        self.results.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self.results.chosen.connect(self._chosen)
+        self.results.doubleClicked.connect(self._double_clicked)
+        self.model.page_loaded.connect(self._page_loaded)
+        self.model.load_failed.connect(self._set_status)
+        self.model.modelReset.connect(self._model_reset)
+
+        # F3 is the Orders place's key in the main window, so only Ctrl+F here.
+        # Window-wide so it works from the navigation too; a hidden browser's
+        # shortcut is inactive, so the Sell and Catalog browsers never clash.
+        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        find.setContext(Qt.ShortcutContext.WindowShortcut)
+        find.activated.connect(self.focus_search)
+
+        self.retranslate()
+
+    # --- texts ------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self._search_caption.setText(self.tr("Search"))
+        self.search.setPlaceholderText(self.tr("Name, pinyin, brand, SKU or barcode (Ctrl+F)"))
+        self._brand_caption.setText(self.tr("Brand"))
+        self._price_caption.setText(self.tr("Price"))
+        self.min_price.setPlaceholderText(self.tr("from"))
+        self.max_price.setPlaceholderText(self.tr("to"))
+        self.in_stock.setText(self.tr("In stock here only"))
+        self._sort_caption.setText(self.tr("Sort by"))
+        names = {
+            SortOrder.NAME: self.tr("Name"),
+            SortOrder.PRICE_LOW: self.tr("Price: low to high"),
+            SortOrder.PRICE_HIGH: self.tr("Price: high to low"),
+            SortOrder.BEST_SELLING: self.tr("Best-selling"),
+            SortOrder.NEWEST: self.tr("Newest"),
+        }
+        for row, order in enumerate(_SORTS):
+            self.sort.setItemText(row, names[order])
+        self._fill_brands()
+        if self.price_hint.isVisible():
+            self._price_problem()
+
+    @override
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            self.model.language_changed()
+            self._refill_categories()
+            if self._name_order_stale():
+                # The shelf is sorted by the name in the language just left.
+                self.apply()
+        super().changeEvent(event)
+
+    # --- loading ------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read the categories and brands, then show the current query again."""
+
+        def load(job: Job) -> tuple[list[CategoryNode], list[BrandOption]]:
+            return catalog.category_tree(job.session), catalog.brands(job.session)
+
+        BackgroundOp(self, op=load, success=self._lookups_loaded, database=self._database).run()
+        self._run_query(force=True)
+
+    def _lookups_loaded(self, loaded: tuple[list[CategoryNode], list[BrandOption]]) -> None:
+        self._nodes, self._brands = loaded
+        self._refill_categories()
+        self._fill_brands()
+
+    def _refill_categories(self) -> None:
+        chosen = self.category_model.category_id(self.categories.currentIndex())
+        blocker = self.categories.selectionModel().blockSignals(True)
+        self.category_model.set_categories(self._nodes)
+        self.categories.setCurrentIndex(self.category_model.index_of(chosen))
+        self.categories.selectionModel().blockSignals(blocker)
+
+    def _fill_brands(self) -> None:
+        chosen = self.brand.currentData()
+        self.brand.blockSignals(True)
+        self.brand.clear()
+        self.brand.addItem(self.tr("All brands"), None)
+        for option in self._brands:
+            self.brand.addItem(in_current_language(option.name_zh, option.name_en), option.id)
+        self.brand.setCurrentIndex(max(self.brand_row(chosen), 0))
+        self.brand.blockSignals(False)
+
+    def brand_row(self, brand_id: object) -> int:
+        """The brand combo's row for ``brand_id`` (-1 if absent).
+
+        ``QComboBox.findData`` cannot compare Python objects such as UUIDs.
+        """
+        if brand_id is None:
+            return 0
+        for row in range(1, self.brand.count()):
+            if self.brand.itemData(row) == brand_id:
+                return row
+        return -1
+
+    def sort_row(self, order: SortOrder) -> int:
+        return _SORTS.index(order)
+
+    def current_filter(self) -> CatalogFilter | None:
+        """The filter the widgets describe, or None while a price is not a price."""
+        try:
+            low = self._price(self.min_price.text())
+            high = self._price(self.max_price.text())
+        except InvalidAmount:
+            self._price_problem()
+            return None
+        self.price_hint.setVisible(False)
+        category = self.category_model.category_id(self.categories.currentIndex())
+        brand = self.brand.currentData()
+        return CatalogFilter(
+            category_id=category,
+            brand_id=brand if isinstance(brand, uuid.UUID) else None,
+            min_price_minor=low,
+            max_price_minor=high,
+            in_stock_at=self._branch_id if self.in_stock.isChecked() else None,
+        )
+
+    def _price(self, typed: str) -> int | None:
+        if not typed.strip():
+            return None
+        return Money.parse(typed, self._currency).minor
+
+    def _price_problem(self) -> None:
+        self.price_hint.setText(self.tr("Type a price such as 120 or 99.5"))
+        self.price_hint.setVisible(True)
+
+    def current_order(self) -> SortOrder:
+        order = self.sort.currentData()
+        return order if isinstance(order, SortOrder) else SortOrder.NAME
+
+    def apply(self) -> None:
+        """Show what the search box and filters ask for now, unless already shown."""
+        self._run_query(force=False)
+
+    def _run_query(self, *, force: bool) -> None:
+        self._search_timer.stop()
+        filter_ = self.current_filter()
+        if filter_ is None:
+            return  # the hint says what is wrong; the list stays as it was
+        typed = self.search.text().strip()
+        # Search ranks by relevance; the sort order applies to the shelf only.
+        self.sort.setEnabled(not typed)
+        source: Source = (
+            SearchSource(typed, filter_) if typed else BrowseSource(filter_, self.current_order())
+        )
+        # A scan restores the focused field's text, which re-fires the timer:
+        # the same query again must not reset the list (and the selection).
+        if not force and source == self.model.source and not self._name_order_stale():
+            return
+        if isinstance(source, SearchSource):
+            self.model.show_search(source.typed, source.filter_)
+        else:
+            self.model.show_browse(source.filter_, source.order)
+            self._count(source.filter_)
+        self._browsed_in = current_language()
+        self.last_op = self.model.last_op
+
+    def _name_order_stale(self) -> bool:
+        source = self.model.source
+        return (
+            isinstance(source, BrowseSource)
+            and source.order is SortOrder.NAME
+            and self._browsed_in != current_language()
+        )
+
+    def _count(self, filter_: CatalogFilter) -> None:
+        self._count_generation += 1
+        generation = self._count_generation
+        self._browse_count = None
+
+        def count(job: Job) -> tuple[int, int]:
+            return generation, catalog.count(job.session, filter_)
+
+        BackgroundOp(self, op=count, success=self._counted, database=self._database).run()
+
+    def _counted(self, counted: tuple[int, int]) -> None:
+        generation, total = counted
+        if generation != self._count_generation:
+            return
+        self._browse_count = total
+        self._update_status()
+
+    def _complete(self) -> None:
+        typed = self.search.text().strip()
+        if not typed or looks_like_barcode(typed):
+            return
+        self._complete_generation += 1
+        generation = self._complete_generation
+        english = current_language() != ZH_TW
+
+        def names(job: Job) -> tuple[int, list[str]]:
+            return generation, catalog.complete_names(job.session, typed, english=english)
+
+        BackgroundOp(self, op=names, success=self._completed, database=self._database).failure(
+            lambda _exc: None  # suggestions are a nicety; the search shows any real trouble
+        ).run()
+
+    def _completed(self, found: tuple[int, list[str]]) -> None:
+        generation, names = found
+        if generation == self._complete_generation:
+            self._completions.setStringList(names)
+
+    # --- status ---------------------------------------------------------------------
+
+    def _model_reset(self) -> None:
+        self._update_status()
+
+    def _page_loaded(self) -> None:
+        self._update_status()
+        # A short first page may not fill the view; the view only asks for
+        # more when scrolled, so ask on its behalf.
+        if self.model.canFetchMore() and self.results.isVisible():
+            bar = self.results.verticalScrollBar()
+            if bar.maximum() == 0:
+                self.model.fetchMore()
+
+    def _update_status(self) -> None:
+        source = self.model.source
+        rows = self.model.rowCount()
+        if source is None:
+            text = ""
+        elif self.model.loading and rows == 0:
+            text = self.tr("Looking…")
+        elif isinstance(source, BrowseSource):
+            if self._browse_count is None:
+                text = self.tr("Counting…")
+            else:
+                text = self.tr("{count} products").format(count=f"{self._browse_count:,}")
+        elif rows == 0:
+            text = self.tr("No products match.")
+        elif self.model.has_more:
+            text = self.tr("{count}+ matches").format(count=rows)
+        else:
+            text = self.tr("{count} matches").format(count=rows)
+        self._set_status(text)
+
+    def _set_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status_changed.emit(text)
+
+    # --- moving around ---------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def focus_results(self) -> None:
+        self.results.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.results.currentIndex().isValid() and self.model.rowCount():
+            self.results.setCurrentIndex(self.model.index(0, 0))
+
+    def _typed(self, _text: str) -> None:
+        self._search_timer.start()
+        self._complete_timer.start()
+
+    def _search_entered(self) -> None:
+        typed = self.search.text().strip()
+        if looks_like_barcode(typed):
+            # A code typed by hand (a label the scanner cannot read) is a scan.
+            self._search_timer.stop()
+            self.scan(typed)
+            return
+        self.apply()
+
+    def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        product_id = current.data(PRODUCT_ID_ROLE) if current.isValid() else None
+        if isinstance(product_id, uuid.UUID):
+            self.detail.show_product(product_id)
+
+    def _chosen(self, product_id: uuid.UUID) -> None:
+        self.detail.show_product(product_id)
+        self.product_chosen.emit(product_id)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        product_id = index.data(PRODUCT_ID_ROLE)
+        if isinstance(product_id, uuid.UUID):
+            self._chosen(product_id)
+
+    def show_product(self, product_id: uuid.UUID) -> None:
+        """Select the product if it is in the list, and show its details."""
+        row = self.model.row_of(product_id)
+        if row >= 0:
+            self.results.setCurrentIndex(self.model.index(row, 0))
+            self.results.scrollTo(self.model.index(row, 0))
+        else:
+            self.results.clearSelection()
+        self.detail.show_product(product_id)
+
+    def selected_product(self) -> uuid.UUID | None:
+        current = self.results.currentIndex()
+        value = current.data(PRODUCT_ID_ROLE) if current.isValid() else None
+        return value if isinstance(value, uuid.UUID) else None
+
+    # --- scanning ---------------------------------------------------------------------
+
+    def scan(self, scanned: str) -> BackgroundOp[ScanResult]:
+        """Look a scanned code up; the product is shown, or :attr:`scan_failed` says why."""
+
+        def look_up(job: Job) -> ScanResult:
+            return catalog.lookup_barcode(job.session, scanned)
+
+        def failed(exc: BaseException) -> None:
+            message = scan_problem(exc, scanned)
+            if message is None:
+                from shop_desktop.ui import errors
+
+                errors.report_exception(exc, self)
+                return
+            self.scan_failed.emit(message)
+
+        op = (
+            BackgroundOp(self, op=look_up, success=self._scanned, database=self._database)
+            .failure(failed)
+            .run()
+        )
+        self.last_op = op
+        return op
+
+    def _scanned(self, result: ScanResult) -> None:
+        self.show_product(result.product_id)
+        self.product_scanned.emit(result.product_id, result)

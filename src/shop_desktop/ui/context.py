@@ -1,0 +1,48 @@
+"""What every screen needs to know about the running shop, and the change hub."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from shop_desktop.data.db import Database
+from shop_desktop.services.auth import StaffSession
+from shop_desktop.ui.preferences import Preferences
+
+#: Areas of data a write can change; screens refresh when theirs is named.
+CATALOG = "catalog"
+ORDERS = "orders"
+MEMBERS = "members"
+STAFF = "staff"
+
+
+class ShopContext(QObject):
+    """The open database, who is logged in, and where things are kept.
+
+    Write ops announce what they changed through :attr:`data_changed`
+    (Anki's ``operation_did_execute``), so each screen decides for itself
+    whether to reload instead of every write knowing every screen.
+    """
+
+    #: A frozenset of area names (:data:`CATALOG`, :data:`ORDERS`, ...).
+    data_changed = Signal(object)
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        staff: StaffSession,
+        preferences: Preferences,
+        data_dir: Path,
+        log_file: Path | None,
+    ) -> None:
+        super().__init__()
+        self.database = database
+        self.staff = staff
+        self.preferences = preferences
+        self.data_dir = data_dir
+        self.log_file = log_file
+
+    def notify_changed(self, areas: frozenset[str]) -> None:
+        self.data_changed.emit(areas)

@@ -1,0 +1,90 @@
+"""Which language the screens speak, switched live.
+
+English is the source language; Traditional Chinese comes from the compiled
+catalogue in ``resources/i18n`` plus Qt's own ``qtbase`` catalogue for the
+standard buttons. Installing or removing a translator makes Qt send every
+widget a ``LanguageChange`` event, on which each one re-reads its texts.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from shop_desktop.resources import resource_path
+
+log = logging.getLogger(__name__)
+
+ZH_TW = "zh_TW"
+EN = "en"
+LANGUAGES = (ZH_TW, EN)
+DEFAULT_LANGUAGE = ZH_TW
+
+#: Each language named in itself, the way a language menu should read.
+LANGUAGE_NAMES = {ZH_TW: "繁體中文", EN: "English"}
+
+# Fonts that carry Traditional Chinese glyph shapes; without one, fontconfig
+# may fall back to a Simplified or Japanese face for the same code points.
+_TRADITIONAL_CHINESE_FONTS = (
+    "Noto Sans CJK TC",
+    "Noto Sans TC",
+    "Microsoft JhengHei UI",
+    "Microsoft JhengHei",
+    "PingFang TC",
+)
+
+#: Cashiers read the screen at arm's length: a step above the desktop default.
+BASE_POINT_SIZE = 11
+
+_installed: list[QTranslator] = []
+_current = EN
+
+
+def current_language() -> str:
+    return _current
+
+
+def switch_language(code: str) -> None:
+    """Install the translators for ``code`` (removing the previous ones)."""
+    global _current  # noqa: PLW0603 - one language per running application
+    app = QCoreApplication.instance()
+    assert app is not None, "a QApplication must exist first"
+    if code not in LANGUAGES:
+        raise ValueError(f"unknown language {code!r}")
+    for translator in _installed:
+        app.removeTranslator(translator)
+    _installed.clear()
+    if code == ZH_TW:
+        ours = QTranslator(app)
+        catalogue = resource_path("i18n", "shop_desktop_zh_TW.qm")
+        if ours.load(str(catalogue)):
+            _installed.append(ours)
+        else:
+            log.warning("translation catalogue %s could not be loaded", catalogue)
+        qt_own = QTranslator(app)
+        qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if qt_own.load("qtbase_zh_TW", qt_folder):
+            _installed.append(qt_own)
+        for translator in _installed:
+            app.installTranslator(translator)
+    if code == ZH_TW:
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.Taiwan))
+    else:
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    _current = code
+
+
+def set_up_fonts(app: QApplication) -> None:
+    """A slightly larger base font in a face with Traditional Chinese glyphs."""
+    font = QFont(app.font())
+    families = set(QFontDatabase.families())
+    for family in _TRADITIONAL_CHINESE_FONTS:
+        if family in families:
+            font.setFamilies([family, *(f for f in font.families() if f != family)])
+            break
+    font.setPointSize(max(font.pointSize(), BASE_POINT_SIZE))
+    if font != app.font():
+        app.setFont(font)

@@ -1,0 +1,389 @@
+"""The log-in dialog: who is working at this till.
+
+The password is checked on a worker (argon2 takes a noticeable moment), and a
+failure never says whether the name or the password was wrong.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from typing_extensions import override
+
+from shop_desktop.data.db import Database, StorageError
+from shop_desktop.data.models import StaffUser
+from shop_desktop.services.auth import (
+    LoginFailed,
+    StaffSession,
+    WorkstationInfo,
+    WorkstationNotSetUp,
+    log_in,
+    this_workstation,
+)
+from shop_desktop.services.passwords import verify_password
+from shop_desktop.services.tasks import TaskState
+from shop_desktop.ui import errors
+from shop_desktop.ui.labels import in_current_language
+from shop_desktop.ui.places.settings import LanguageChoice
+from shop_desktop.ui.preferences import Preferences
+from shop_desktop.ui.tasks import BackgroundOp, Job
+
+
+def demo_logins(session: Session, branch_code: str, state: TaskState) -> tuple[str, ...]:
+    """The demo shop's "name / password" pairs usable here, if they still work.
+
+    Shown only when every demo account still has its demo password, so a
+    real shop that kept a user called "manager" never sees a hint, and a
+    hint never names a password that would not work anyway.
+    """
+    from shop_desktop.services.demo import DEMO_USERS
+
+    names = [user.username for user in DEMO_USERS]
+    rows = session.execute(
+        select(StaffUser.username, StaffUser.password_hash).where(StaffUser.username.in_(names))
+    )
+    hashes: dict[str, str] = dict(rows.all())
+    if len(hashes) != len(DEMO_USERS):
+        return ()
+    for user in DEMO_USERS:
+        state.check_cancelled()  # each check is a deliberately slow argon2 hash
+        if not verify_password(hashes[user.username], user.password):
+            return ()
+    return tuple(
+        f"{user.username} / {user.password}"
+        for user in DEMO_USERS
+        if user.branch_code in (None, branch_code)
+    )
+
+
+def _verify(session: Session, username: str, password: str) -> StaffSession | LoginFailed:
+    # A refused attempt is returned, not raised, so the session still commits
+    # the audit entry log_in wrote for it.
+    try:
+        return log_in(session, username, password)
+    except LoginFailed as refused:
+        return refused
+
+
+class LoginDialog(QDialog):
+    """Ask for a user name and password and log the staff member in."""
+
+    #: The :class:`StaffSession` of whoever just logged in.
+    staff_logged_in = Signal(object)
+    #: The message shown for a refused or failed attempt.
+    login_refused = Signal(str)
+    #: The branch and workstation were read (or found missing).
+    workstation_loaded = Signal()
+    #: Whether this is an untouched demo shop is known (see :attr:`demo_logins`).
+    demo_checked = Signal()
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        preferences: Preferences | None = None,
+        notice: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._database = database
+        self._preferences = preferences
+        self.staff: StaffSession | None = None
+        self.workstation: WorkstationInfo | None = None
+        #: "name / password" of demo accounts, when this is an untouched demo shop.
+        self.demo_logins: tuple[str, ...] = ()
+        #: True once the workstation was read or found missing.
+        self.workstation_checked = False
+        self._workstation_problem = ""
+        self.verification: BackgroundOp[StaffSession | LoginFailed] | None = None
+        self._demo_check: BackgroundOp[tuple[str, ...]] | None = None
+
+        self._heading = QLabel()
+        heading_font = QFont(self._heading.font())
+        heading_font.setPointSizeF(heading_font.pointSizeF() * 1.5)
+        heading_font.setBold(True)
+        self._heading.setFont(heading_font)
+        self._where = QLabel("…")
+        self._where.setObjectName("loginWhere")
+        self._where.setWordWrap(True)
+        self.demo_hint = QLabel()
+        self.demo_hint.setObjectName("loginDemoHint")
+        self.demo_hint.setWordWrap(True)
+        self.demo_hint.setVisible(False)
+        self.demo_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message = QLabel()
+        self.message.setObjectName("loginMessage")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        self.notice = QLabel(notice)
+        self.notice.setObjectName("loginNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(bool(notice))
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 28, 32, 24)
+        layout.setSpacing(12)
+        layout.addWidget(self._heading)
+        layout.addWidget(self._where)
+        layout.addSpacing(8)
+        layout.addLayout(self._build_credentials())
+        layout.addWidget(self.message)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.demo_hint)
+        layout.addSpacing(8)
+        layout.addLayout(self._build_buttons())
+        self.setMinimumWidth(520)
+
+        # Enter anywhere presses the default Log in button (see submit).
+        self.username.setFocus()
+        self.retranslate()
+        self._load_workstation()
+
+    def _build_credentials(self) -> QFormLayout:
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.username.setMaxLength(64)
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setMaxLength(256)
+        self._username_label = QLabel()
+        self._username_label.setBuddy(self.username)
+        self._password_label = QLabel()
+        self._password_label.setBuddy(self.password)
+        form = QFormLayout()
+        form.setVerticalSpacing(10)
+        form.setHorizontalSpacing(16)
+        form.addRow(self._username_label, self.username)
+        form.addRow(self._password_label, self.password)
+        return form
+
+    def _build_buttons(self) -> QHBoxLayout:
+        self.language = LanguageChoice()
+        self.language.language_chosen.connect(self._remember_language)
+        self._language_label = QLabel()
+        self._language_label.setBuddy(self.language)
+        self.log_in_button = QPushButton()
+        self.log_in_button.setDefault(True)
+        self.log_in_button.clicked.connect(self.submit)
+        self._quit_button = QPushButton()
+        self._quit_button.setAutoDefault(False)
+        self._quit_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self._language_label)
+        buttons.addWidget(self.language)
+        buttons.addStretch(1)
+        buttons.addWidget(self._quit_button)
+        buttons.addWidget(self.log_in_button)
+        return buttons
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        database: Database,
+        preferences: Preferences | None = None,
+    ) -> StaffSession | None:
+        """Show the dialog modally; the staff session, or None if abandoned."""
+        dialog = cls(database, preferences=preferences, parent=parent)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.staff
+            return None
+        finally:
+            dialog.deleteLater()
+
+    # --- texts ------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Log in — Shop Desktop"))
+        self._heading.setText(self.tr("Log in"))
+        self._username_label.setText(self.tr("&User name"))
+        self._password_label.setText(self.tr("&Password"))
+        self._language_label.setText(self.tr("Language"))
+        self.log_in_button.setText(self.tr("Log in"))
+        self._quit_button.setText(self.tr("Quit"))
+        self._show_where()
+
+    @override
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _show_where(self) -> None:
+        where = self.workstation
+        if where is not None:
+            self._where.setText(
+                self.tr("Branch {branch} ({code}) · Workstation {workstation}").format(
+                    branch=in_current_language(where.branch_name_zh, where.branch_name_en),
+                    code=where.branch_code,
+                    workstation=where.workstation_code,
+                )
+            )
+        elif self._workstation_problem:
+            self._where.setText(self._workstation_problem)
+        self.demo_hint.setVisible(bool(self.demo_logins))
+        if self.demo_logins:
+            self.demo_hint.setText(
+                self.tr("Demo shop: log in as {logins}.").format(
+                    # A name and its password never break across lines.
+                    logins=" · ".join(login.replace(" ", "\u00a0") for login in self.demo_logins)
+                )
+            )
+        self._fit()
+
+    def _fit(self) -> None:
+        # Grow when a message or hint appears rather than squeeze the fields.
+        if self.isVisible():
+            self.adjustSize()
+
+    def _show_message(self, text: str, *, refused: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+        self._fit()
+        # The style sheet colours refusals; re-polish so the change shows.
+        self.message.setProperty("refused", refused)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+    # --- the workstation --------------------------------------------------
+
+    def _load_workstation(self) -> None:
+        BackgroundOp(
+            self,
+            op=lambda job: this_workstation(job.session),
+            success=self._workstation_read,
+            database=self._database,
+        ).failure(self._workstation_unreadable).run()
+
+    def _workstation_read(self, where: WorkstationInfo) -> None:
+        self.workstation = where
+        self._show_where()
+        self.workstation_checked = True
+        self.workstation_loaded.emit()
+        if not self.isVisible():
+            return  # already answered; nobody will read a hint
+        branch_code = where.branch_code
+        self._demo_check = BackgroundOp(
+            self,
+            op=lambda job: demo_logins(job.session, branch_code, job.state),
+            success=self._demo_checked,
+            database=self._database,
+        ).run()
+
+    def _demo_checked(self, logins: tuple[str, ...]) -> None:
+        self.demo_logins = logins
+        self._show_where()
+        self.demo_checked.emit()
+
+    @override
+    def done(self, result: int) -> None:
+        # Nobody will read the hint once the dialog is gone.
+        if self._demo_check is not None:
+            self._demo_check.cancel()
+        super().done(result)
+
+    def _workstation_unreadable(self, exc: BaseException) -> None:
+        if isinstance(exc, WorkstationNotSetUp):
+            self._workstation_problem = self.tr(
+                "This database is not set up for a workstation yet. "
+                "Ask an administrator to enrol this workstation."
+            )
+            self.log_in_button.setEnabled(False)
+        elif isinstance(exc, StorageError):
+            self._workstation_problem = errors.describe_storage_error(exc)
+        else:
+            errors.report_exception(exc, self)
+            self._workstation_problem = self.tr("The workstation could not be read.")
+        self._show_where()
+        self.workstation_checked = True
+        self.workstation_loaded.emit()
+
+    # --- logging in -------------------------------------------------------
+
+    def submit(self) -> None:
+        """Check the name and password; Enter after the name moves on to the password."""
+        if not self.log_in_button.isEnabled():
+            return
+        username = self.username.text().strip()
+        password = self.password.text()
+        if username and not password and not self.password.hasFocus():
+            self.password.setFocus()
+            return
+        if not username or not password:
+            self._refuse(self.tr("Enter your user name and password."))
+            return
+        self._set_busy(True)
+        self._show_message(self.tr("Checking…"))
+
+        def verify(job: Job) -> StaffSession | LoginFailed:
+            return _verify(job.session, username, password)
+
+        self.verification = (
+            BackgroundOp(self, op=verify, success=self._verified, database=self._database)
+            .failure(self._verification_failed)
+            .run()
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        self.log_in_button.setEnabled(not busy)
+        self.username.setEnabled(not busy)
+        self.password.setEnabled(not busy)
+
+    def _verified(self, answer: StaffSession | LoginFailed) -> None:
+        self._set_busy(False)
+        if isinstance(answer, LoginFailed):
+            self._refuse(self._refusal_text(answer.reason))
+            return
+        self.staff = answer
+        self._show_message("")
+        self.password.clear()
+        self.staff_logged_in.emit(answer)
+        self.accept()
+
+    def _verification_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(exc, WorkstationNotSetUp):
+            self._workstation_unreadable(exc)
+            self._refuse(self._workstation_problem)
+        elif isinstance(exc, StorageError):
+            self._refuse(errors.describe_storage_error(exc))
+        else:
+            errors.report_exception(exc, self)
+            self._refuse(self.tr("Logging in failed because of an unexpected error."))
+
+    def _refusal_text(self, reason: str) -> str:
+        if reason == "inactive":
+            return self.tr("This account is disabled. Ask a manager to enable it.")
+        if reason == "branch":
+            return self.tr(
+                "This account belongs to another branch and cannot log in at this workstation."
+            )
+        return self.tr("The user name or password is not correct.")
+
+    def _refuse(self, text: str) -> None:
+        self._show_message(text, refused=True)
+        self.password.clear()
+        if self.username.text().strip():
+            self.password.setFocus()
+        else:
+            self.username.setFocus()
+        self.login_refused.emit(text)
+
+    def _remember_language(self, code: str) -> None:
+        if self._preferences is not None:
+            self._preferences.language = code

@@ -1,0 +1,190 @@
+"""What every place in the main window has: a title, a purpose, and a way to refresh."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+from typing_extensions import override
+
+from shop_desktop.ui.context import ShopContext
+from shop_desktop.ui.tasks import BackgroundOp, Job
+
+_NOT_LOADED = "…"
+
+
+class Place(QWidget):
+    """One capability of the shop, shown when picked in the navigation."""
+
+    #: Stable name used by code and tests ("sell", "orders", ...).
+    key: ClassVar[str]
+    #: Data areas (see :mod:`shop_desktop.ui.context`) whose change makes it reload.
+    watches: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, context: ShopContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self._stale = True
+        self._title = QLabel()
+        self._title.setObjectName("placeTitle")
+        title_font = QFont(self._title.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.6)
+        title_font.setBold(True)
+        self._title.setFont(title_font)
+        self._description = QLabel()
+        self._description.setObjectName("placeDescription")
+        self._description.setWordWrap(True)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(12)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(8)
+        layout.addWidget(self._title)
+        layout.addWidget(self._description)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addSpacing(8)
+        layout.addWidget(line)
+        layout.addSpacing(8)
+        layout.addLayout(self.body)
+        layout.addStretch(1)
+        context.data_changed.connect(self._on_data_changed)
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def description(self) -> str:
+        raise NotImplementedError
+
+    def retranslate(self) -> None:
+        self._title.setText(self.title())
+        self._description.setText(self.description())
+
+    def refresh(self) -> None:
+        """Reload what the place shows from the database (in the background)."""
+        self._stale = False
+
+    @override
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    @override
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
+
+    def _on_data_changed(self, areas: frozenset[str]) -> None:
+        if not areas & self.watches:
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+
+def not_available_note() -> QLabel:
+    """The line under places whose work arrives in a later version."""
+    note = QLabel()
+    note.setObjectName("notAvailableNote")
+    note.setWordWrap(True)
+    font = QFont(note.font())
+    font.setItalic(True)
+    note.setFont(font)
+    return note
+
+
+def not_available_text() -> str:
+    return QCoreApplication.translate("Place", "This part is not available yet in this version.")
+
+
+class SummaryPlace(Place):
+    """A place that shows a few numbers counted in the database.
+
+    Subclasses list their facts (:meth:`fact_labels`) and give a plain
+    function of a ``Session`` that counts them (:meth:`facts_query`); it runs
+    on a worker thread, never on the GUI thread, and sees no widget.
+    """
+
+    #: Emitted with the counted facts after each load.
+    facts_loaded = Signal(object)
+
+    def __init__(self, context: ShopContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        # Attached before it is filled: widgets added to a parentless layout
+        # were seen to crash PySide's garbage collection on worker threads.
+        tiles = QHBoxLayout()
+        self.body.addLayout(tiles)
+        tiles.setSpacing(16)
+        self._fact_names: dict[str, QLabel] = {}
+        self._fact_values: dict[str, QLabel] = {}
+        for key in self.fact_keys():
+            tile = QFrame()
+            tile.setObjectName("factTile")
+            tile.setMinimumWidth(180)
+            value = QLabel(_NOT_LOADED)
+            value.setObjectName(f"fact_{key}")
+            value_font = QFont(value.font())
+            value_font.setPointSizeF(value_font.pointSizeF() * 2)
+            value_font.setBold(True)
+            value.setFont(value_font)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            name = QLabel()
+            name.setObjectName("factName")
+            name.setWordWrap(True)
+            inside = QVBoxLayout(tile)
+            inside.setContentsMargins(18, 14, 18, 14)
+            inside.setSpacing(4)
+            inside.addWidget(value)
+            inside.addWidget(name)
+            self._fact_names[key] = name
+            self._fact_values[key] = value
+            tiles.addWidget(tile)
+        tiles.addStretch(1)
+        self.facts: dict[str, int] | None = None
+        self.loading: BackgroundOp[dict[str, int]] | None = None
+
+    def fact_keys(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def fact_labels(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def facts_query(self) -> Callable[[Session], dict[str, int]]:
+        raise NotImplementedError
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        labels = self.fact_labels()
+        for key, name in self._fact_names.items():
+            name.setText(labels[key])
+
+    def refresh(self) -> None:
+        super().refresh()
+        query = self.facts_query()
+
+        def count(job: Job) -> dict[str, int]:
+            return query(job.session)
+
+        self.loading = BackgroundOp(
+            self, op=count, success=self._show_facts, database=self.context.database
+        ).run()
+
+    def _show_facts(self, facts: dict[str, int]) -> None:
+        self.facts = facts
+        for key, value in self._fact_values.items():
+            value.setText(f"{facts[key]:,}" if key in facts else _NOT_LOADED)
+        self.facts_loaded.emit(facts)

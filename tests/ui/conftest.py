@@ -1,0 +1,99 @@
+"""Fixtures for the Qt tests: an offscreen screen, isolated folders, no stray threads."""
+
+from __future__ import annotations
+
+import os
+
+# Before anything imports Qt: no real display is needed (or touched).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QStandardPaths, QThreadPool
+from pytestqt.qtbot import QtBot
+
+from shop_desktop.app import LaunchOptions
+from shop_desktop.data.db import Database
+from shop_desktop.services.auth import StaffSession, log_in
+from shop_desktop.ui import i18n
+from shop_desktop.ui.application import ShopDesktop
+from shop_desktop.ui.context import ShopContext
+from shop_desktop.ui.preferences import Preferences
+from shop_desktop.ui.tasks import BackgroundOp
+
+# Settings or data a test forgets to redirect land in a throw-away test
+# location, never in the developer's own ~/.local/share.
+QStandardPaths.setTestModeEnabled(True)
+
+_HERE = Path(__file__).resolve().parent
+
+# The offscreen platform cannot resize-hint or raise windows and says so as a
+# Qt warning; that is the test screen's limit, not the application's.
+OFFSCREEN_LIMITS = r"This plugin does not support (propagateSizeHints|raise)\(\)"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if _HERE in item.path.parents:
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_LIMITS))
+
+
+@pytest.fixture(autouse=True)
+def _english_and_no_leftover_work(qtbot: QtBot) -> Iterator[None]:
+    """Start each test in English; end it with every background op delivered."""
+    i18n.switch_language(i18n.EN)
+    yield
+
+    def all_delivered() -> bool:
+        # A result delivered now may start a follow-up op: cancel that too.
+        BackgroundOp.cancel_all()
+        QThreadPool.globalInstance().waitForDone(50)
+        return not BackgroundOp.running()
+
+    # Results still queued for the GUI thread are delivered here, not in the
+    # next test.
+    qtbot.waitUntil(all_delivered, timeout=20_000)
+    i18n.switch_language(i18n.EN)
+
+
+StartShop = Callable[..., ShopDesktop]
+
+
+@pytest.fixture
+def start_shop(tmp_path: Path) -> Iterator[StartShop]:
+    """Start the whole client (without ``app.exec()``); shut down at teardown."""
+    started: list[ShopDesktop] = []
+
+    def start(**options: object) -> ShopDesktop:
+        options.setdefault("data_dir", tmp_path / "data")
+        options.setdefault("language", i18n.EN)
+        desktop = ShopDesktop(LaunchOptions(**options))  # type: ignore[arg-type]
+        started.append(desktop)
+        desktop.start()
+        return desktop
+
+    yield start
+    for desktop in started:
+        desktop.shut_down()
+
+
+def _staff_at(database: Database, username: str) -> StaffSession:
+    # The demo users' passwords are their names.
+    with database.session() as session:
+        return log_in(session, username, username)
+
+
+@pytest.fixture
+def shop_context(demo_db: Database, tmp_path: Path) -> ShopContext:
+    """A logged-in context over the demo shop, as the main window gets it."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    return ShopContext(
+        database=demo_db,
+        staff=_staff_at(demo_db, "manager"),
+        preferences=Preferences(data_dir),
+        data_dir=data_dir,
+        log_file=data_dir / "logs" / "shop-desktop.log",
+    )
