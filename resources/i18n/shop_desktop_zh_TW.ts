@@ -430,83 +430,88 @@
 <context>
     <name>ProductDetailPane</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="179"/>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="197"/>
         <source>Brand</source>
-        <extracomment>The product now shown (after its details arrived), or None.</extracomment>
+        <extracomment>The product now shown (after its details arrived), or None. &quot;Often bought together&quot;, shown under the details.</extracomment>
         <translation>品牌</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="180"/>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="198"/>
         <source>Category</source>
         <translation>分類</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="181"/>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="199"/>
         <source>Price</source>
         <translation>售價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="182"/>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="200"/>
         <source>Member price</source>
         <translation>會員價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="183"/>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="201"/>
         <source>Stock here</source>
         <translation>本店庫存</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="184"/>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="202"/>
         <source>SKU</source>
         <translation>貨號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="185"/>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="203"/>
         <source>Barcodes</source>
         <translation>條碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="189"/>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="207"/>
         <source>Stock at branches</source>
         <translation>各分店庫存</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="190"/>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="208"/>
         <source>Specifications</source>
         <translation>規格</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="191"/>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="209"/>
+        <source>Often bought together</source>
+        <translation>經常一起購買</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="210"/>
         <source>Branch</source>
         <translation>分店</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="191"/>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="210"/>
         <source>On hand</source>
         <translation>庫存量</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="192"/>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="211"/>
         <source>Property</source>
         <translation>項目</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="192"/>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="211"/>
         <source>Value</source>
         <translation>內容</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="193"/>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="212"/>
         <source>Pick a product to see its details.</source>
         <translation>選擇一項商品以查看詳細資料。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="252"/>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="285"/>
         <source>{branch} (here)</source>
         <translation>{branch}（本店）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="268"/>
+        <location filename="../../src/shop_desktop/ui/catalog/detail.py" line="301"/>
         <source>No picture</source>
         <translation>沒有圖片</translation>
     </message>
@@ -692,34 +697,34 @@
 <context>
     <name>ShopDesktop</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="124"/>
-        <location filename="../../src/shop_desktop/ui/application.py" line="235"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="125"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="236"/>
         <source>Shop Desktop cannot start</source>
         <extracomment>The :class:`LoginDialog` now on screen. The :class:`MainWindow` now on screen.</extracomment>
         <translation>Shop Desktop 無法啟動</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="126"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="127"/>
         <source>The data folder {path} cannot be created ({reason}). Check that the disk is writable, or choose another folder with --data-dir.</source>
         <translation>無法建立資料夾 {path}（{reason}）。請確認磁碟可以寫入，或以 --data-dir 指定其他資料夾。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="162"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="163"/>
         <source>Building a demo shop to try things out…</source>
         <translation>正在建立示範商店，讓您可以先試用…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="176"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="177"/>
         <source>Opening the shop&apos;s database…</source>
         <translation>正在開啟商店資料庫…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="188"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="189"/>
         <source>Before updating the database, a copy was saved as {path}.</source>
         <translation>更新資料庫之前，已將副本儲存為 {path}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="220"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="221"/>
         <source>Preparing product search…</source>
         <translation>正在準備商品搜尋…</translation>
     </message>

@@ -18,6 +18,7 @@ from shop_desktop.data.catalog import CatalogFilter, SortOrder
 from shop_desktop.data.db import Database
 from shop_desktop.domain.barcodes import with_check_digit
 from shop_desktop.services.auth import WorkstationInfo, this_workstation
+from shop_desktop.services.recommendations import often_bought_with, refresh_co_purchases
 from shop_desktop.ui import i18n
 from shop_desktop.ui.catalog.browser import CatalogBrowser
 from shop_desktop.ui.catalog.models import (
@@ -335,6 +336,33 @@ def test_detail_shows_the_stock_of_every_branch(
         assert float(amount.replace(",", "")) == branch.on_hand_milli / 1000
     assert browser.detail.sku.text() == detail.row.sku
     assert browser.detail.image.text() == "No picture"
+
+
+def test_detail_lists_what_is_often_bought_together(
+    qtbot: QtBot, browser: CatalogBrowser, database: Database
+) -> None:
+    with database.session() as session:
+        refresh_co_purchases(session)
+        anchor = session.execute(
+            text(
+                "SELECT product_id FROM co_purchases GROUP BY product_id"
+                " ORDER BY sum(orders) DESC, product_id LIMIT 1"
+            )
+        ).scalar_one()
+        expected = often_bought_with(session, [uuid.UUID(hex=str(anchor))], limit=5)
+    assert expected
+    with qtbot.waitSignal(browser.detail.detail_shown, timeout=WAIT_MS):
+        browser.detail.show_product(uuid.UUID(hex=str(anchor)))
+    shown = [
+        browser.detail.together.item(row).data(Qt.ItemDataRole.UserRole)
+        for row in range(browser.detail.together.count())
+    ]
+    assert shown == [s.product_id for s in expected]
+    # Activating a suggestion shows that product.
+    with qtbot.waitSignal(browser.detail.detail_shown, timeout=WAIT_MS):
+        browser.detail.together.itemActivated.emit(browser.detail.together.item(0))
+    assert browser.detail.detail is not None
+    assert browser.detail.detail.row.id == expected[0].product_id
 
 
 # --- scanning at the counter ---------------------------------------------------------

@@ -33,6 +33,7 @@ from shop_desktop.data.db import (
     open_database,
 )
 from shop_desktop.services.auth import StaffSession
+from shop_desktop.services.recommendations import refresh_co_purchases
 from shop_desktop.ui import errors
 from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.i18n import switch_language
@@ -281,6 +282,20 @@ class ShopDesktop(QObject):
             window.tell_backup_made(str(self.database.backup_path))
             self._backup_notice = ""
         self.main_window_shown.emit(window)
+        self._learn_from_history()
+
+    def _learn_from_history(self) -> None:
+        """Count what sells together from orders not yet counted, quietly."""
+
+        def refresh(job: Job) -> int:
+            return refresh_co_purchases(job.session, job.state)
+
+        BackgroundOp(
+            None,
+            op=refresh,
+            success=lambda read: log.info("co-purchases: %d new orders counted", read),
+            database=self.database,
+        ).failure(lambda exc: log.warning("co-purchases not refreshed: %s", exc)).run()
 
     def _logged_out(self) -> None:
         if self.context is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
@@ -23,9 +26,10 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from shop_desktop.data import catalog
-from shop_desktop.data.catalog import ProductDetail
+from shop_desktop.data.catalog import ProductDetail, ProductRow
 from shop_desktop.data.db import Database
 from shop_desktop.domain.money import Money, currency
+from shop_desktop.services.recommendations import often_bought_with
 from shop_desktop.ui.catalog.models import stock_text
 from shop_desktop.ui.i18n import ZH_TW, current_language
 from shop_desktop.ui.labels import in_current_language
@@ -55,6 +59,12 @@ def _thumbnail(path: str) -> QPixmap | None:
     return scaled
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    detail: ProductDetail | None
+    together: tuple[ProductRow, ...]
+
+
 class ProductDetailPane(QWidget):
     """Name, prices, stock here and elsewhere, codes, description and specs."""
 
@@ -76,6 +86,8 @@ class ProductDetailPane(QWidget):
         self._currency = currency(currency_code)
         self._wanted: uuid.UUID | None = None
         self.detail: ProductDetail | None = None
+        #: "Often bought together", shown under the details.
+        self.together_rows: tuple[ProductRow, ...] = ()
         self.last_op: BackgroundOp[Any] | None = None
 
         self.image = QLabel()
@@ -113,6 +125,10 @@ class ProductDetailPane(QWidget):
 
         self._stock_title = QLabel()
         self._specs_title = QLabel()
+        self._together_title = QLabel()
+        self.together = QListWidget()
+        self.together.setObjectName("oftenBoughtTogether")
+        self.together.itemActivated.connect(self._suggestion_activated)
         self._content = QWidget()
         # Layouts are attached before they are filled (see the browser).
         inside = QVBoxLayout(self._content)
@@ -142,6 +158,8 @@ class ProductDetailPane(QWidget):
         inside.addWidget(self.stock)
         inside.addWidget(self._specs_title)
         inside.addWidget(self.specs)
+        inside.addWidget(self._together_title)
+        inside.addWidget(self.together)
         inside.addStretch(1)
         # Long descriptions and many branches scroll rather than squeeze the tables.
         scroller = QScrollArea()
@@ -188,6 +206,7 @@ class ProductDetailPane(QWidget):
             label.setText(text)
         self._stock_title.setText(self.tr("Stock at branches"))
         self._specs_title.setText(self.tr("Specifications"))
+        self._together_title.setText(self.tr("Often bought together"))
         self.stock.setHorizontalHeaderLabels([self.tr("Branch"), self.tr("On hand")])
         self.specs.setHorizontalHeaderLabels([self.tr("Property"), self.tr("Value")])
         self.empty.setText(self.tr("Pick a product to see its details."))
@@ -212,19 +231,33 @@ class ProductDetailPane(QWidget):
             return
         branch = self._branch_id
 
-        def load(job: Job) -> ProductDetail | None:
-            return catalog.product_detail(job.session, product_id, branch)
+        def load(job: Job) -> _Loaded:
+            detail = catalog.product_detail(job.session, product_id, branch)
+            if detail is None:
+                return _Loaded(None, ())
+            suggestions = often_bought_with(job.session, [product_id], limit=5)
+            rows = catalog.product_rows(job.session, [s.product_id for s in suggestions], branch)
+            return _Loaded(
+                detail, tuple(rows[s.product_id] for s in suggestions if s.product_id in rows)
+            )
 
         self.last_op = BackgroundOp(
             self, op=load, success=self._arrived, database=self._database
         ).run()
 
-    def _arrived(self, detail: ProductDetail | None) -> None:
+    def _arrived(self, loaded: _Loaded) -> None:
+        detail = loaded.detail
         if detail is None or detail.row.id != self._wanted:
             return  # gone meanwhile, or the cashier already moved on
         self.detail = detail
+        self.together_rows = loaded.together
         self._fill(detail)
         self.detail_shown.emit(detail.row.id)
+
+    def _suggestion_activated(self, item: QListWidgetItem) -> None:
+        product_id = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(product_id, uuid.UUID):
+            self.show_product(product_id)
 
     def _fill(self, detail: ProductDetail) -> None:
         row = detail.row
@@ -268,6 +301,18 @@ class ProductDetailPane(QWidget):
             self.image.setText(self.tr("No picture"))
         else:
             self.image.setPixmap(pixmap)
+        self.together.clear()
+        for suggestion in self.together_rows:
+            name = in_current_language(suggestion.name_zh, suggestion.name_en)
+            price = Money(suggestion.price_minor, self._currency).format()
+            item = QListWidgetItem(f"{name}  {price}")
+            item.setData(Qt.ItemDataRole.UserRole, suggestion.id)
+            self.together.addItem(item)
+        self.together.setFixedHeight(
+            self.together.sizeHintForRow(0) * max(len(self.together_rows), 1) + 6
+        )
+        self._together_title.setVisible(bool(self.together_rows))
+        self.together.setVisible(bool(self.together_rows))
         self.empty.setVisible(False)
         self._content.setVisible(True)
 
