@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -123,3 +124,31 @@ def test_index_builds_search_for_a_bulk_loaded_shop(demo_db_path: Path) -> None:
     again = shop_admin("index", "--db", str(demo_db_path))
     assert again.returncode == 0
     assert "is current" in again.stdout
+
+
+def test_bench_catalog_prints_figures_and_refuses_a_foreign_file(
+    demo_db_path: Path, tmp_path: Path
+) -> None:
+    result = shop_admin(
+        "bench",
+        "catalog",
+        "--products",
+        "400",
+        "--db",
+        str(demo_db_path),
+        "--rounds",
+        "1",
+        "--no-startup",
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["products"] == 400
+    assert figures["search"]["n"] > 0
+    assert figures["search"]["p95_ms"] >= figures["search"]["p50_ms"] > 0
+    assert figures["barcode"]["n"] > 0
+
+    before = hashlib.sha256(demo_db_path.read_bytes()).digest()
+    other = shop_admin("bench", "catalog", "--products", "999", "--db", str(demo_db_path))
+    assert other.returncode == 64
+    assert "exists with 400 products" in other.stderr
+    assert hashlib.sha256(demo_db_path.read_bytes()).digest() == before

@@ -221,13 +221,18 @@ def _run_bench(args: argparse.Namespace) -> int:
 
     path = args.db or Path("bench-data") / f"catalog-{args.products}.db"
     printer = _ProgressPrinter()
-    results = benchmarks.bench_catalog(
-        path,
-        products=args.products,
-        rounds=max(args.rounds, 1),
-        startup=not args.no_startup,
-        progress=printer,
-    )
+    try:
+        results = benchmarks.bench_catalog(
+            path,
+            products=args.products,
+            rounds=max(args.rounds, 1),
+            startup=not args.no_startup,
+            progress=printer,
+        )
+    except FileExistsError as exc:
+        printer.done()
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
     printer.done()
     search = results["search"]
     scan = results["barcode"]

@@ -89,7 +89,11 @@ def ensure_demo(path: Path, products: int, progress: Callable[[float, str], None
         finally:
             conn.close()
         if have != products:
-            path.unlink()
+            # Never delete a file we did not make: it may be someone's shop.
+            raise FileExistsError(
+                f"{path} exists with {have} products, not {products}; "
+                "name another --db or remove it"
+            )
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         build_demo(
