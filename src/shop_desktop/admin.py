@@ -190,29 +190,18 @@ def _run_migrate(args: argparse.Namespace) -> int:
 def _run_index(args: argparse.Namespace) -> int:
     database = open_database(args.db)
     database.dispose()
-    conn = sqlite3.connect(database.path, isolation_level=None)
+    printer = _ProgressPrinter()
+    started = time.perf_counter()
     try:
-        if not args.force and not search_index.needs_rebuild(conn):
-            print(f"The search index of {database.path} is current.")
-            return EXIT_OK
-        conn.execute("PRAGMA cache_size = -200000")
-        # The index can always be rebuilt: a power cut may cost this commit
-        # (WAL never corrupts), so skip the fsync per page.
-        conn.execute("PRAGMA synchronous = NORMAL")
-        printer = _ProgressPrinter()
-        started = time.perf_counter()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            count = search_index.rebuild(conn, TaskState(on_progress=printer))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            printer.done()
-            raise
-        printer.done()
+        count = search_index.ensure_index(
+            database.path, TaskState(on_progress=printer), force=args.force
+        )
     finally:
-        conn.close()
-    print(f"Indexed {count:,} products in {time.perf_counter() - started:.1f} s.")
+        printer.done()
+    if count is None:
+        print(f"The search index of {database.path} is current.")
+    else:
+        print(f"Indexed {count:,} products in {time.perf_counter() - started:.1f} s.")
     return EXIT_OK
 
 

@@ -105,18 +105,7 @@ def ensure_demo(path: Path, products: int, progress: Callable[[float, str], None
         )
     database = open_database(path)
     database.dispose()
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        if search_index.needs_rebuild(conn):
-            conn.execute("PRAGMA cache_size = -200000")
-            # The index can always be rebuilt: a power cut may cost this
-            # commit (WAL never corrupts), so skip the fsync per page.
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("BEGIN IMMEDIATE")
-            search_index.rebuild(conn, TaskState(on_progress=progress))
-            conn.execute("COMMIT")
-    finally:
-        conn.close()
+    search_index.ensure_index(path, TaskState(on_progress=progress))
     return path
 
 

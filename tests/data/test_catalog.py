@@ -355,3 +355,28 @@ def test_parallel_rebuild_gives_the_same_index(shop: Shop) -> None:
         conn.close()
     assert sorted(search(shop, "茶")) == ["MILK3", "TEA1", "TEA2", "TEA3"]
     assert search(shop, "nn") == ["MILK2"]
+
+
+def test_ensure_index_builds_once_and_a_cancel_changes_nothing(demo_db_path: Path) -> None:
+    from shop_desktop.services.tasks import Cancelled, TaskState
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(demo_db_path)
+
+    state = TaskState(on_progress=lambda _fraction, _status: state.request_cancel())
+    with pytest.raises(Cancelled):
+        search_index.ensure_index(demo_db_path, state, force=True)
+    conn = connect()
+    try:
+        assert search_index.needs_rebuild(conn)  # rolled back: still missing
+        assert conn.execute("SELECT count(*) FROM product_search_keys").fetchone() == (0,)
+    finally:
+        conn.close()
+
+    assert search_index.ensure_index(demo_db_path) == 400
+    assert search_index.ensure_index(demo_db_path) is None  # current now
+    conn = connect()
+    try:
+        assert not search_index.needs_rebuild(conn)
+    finally:
+        conn.close()

@@ -19,6 +19,7 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, bindparam, event, text
@@ -327,3 +328,34 @@ def needs_rebuild(conn: sqlite3.Connection) -> bool:
     products = conn.execute("SELECT count(*) FROM products").fetchone()[0]
     keys = conn.execute(f"SELECT count(*) FROM {KEYS_TABLE}").fetchone()[0]
     return bool(products != keys)
+
+
+def ensure_index(
+    path: Path, progress: Progress | None = None, *, force: bool = False
+) -> int | None:
+    """Rebuild the index of the database at ``path`` if it needs it (or ``force``).
+
+    Returns how many products were indexed, or None when the index was
+    current. One transaction: cancelled or failed, nothing changes.
+    """
+    from shop_desktop.data.db import BUSY_TIMEOUT_MS  # db imports this module
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not force and not needs_rebuild(conn):
+            return None
+        conn.execute("PRAGMA cache_size = -200000")
+        # The index can always be rebuilt: a power cut may cost this commit
+        # (WAL never corrupts the file), so skip the fsync per page.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            count = rebuild(conn, progress)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        return count
+    finally:
+        conn.close()

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import signal
-import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from shop_desktop.data import search_index
 from shop_desktop.data.db import (
-    BUSY_TIMEOUT_MS,
     Database,
     StorageError,
     check_database_file,
@@ -193,24 +191,8 @@ class ShopDesktop(QObject):
     def _prepare_search(self, database: Database) -> None:
         """Build the product search index when a bulk load left it missing or outdated."""
 
-        def rebuild_if_needed(job: Job) -> bool:
-            conn = sqlite3.connect(database.path, isolation_level=None)
-            try:
-                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                if not search_index.needs_rebuild(conn):
-                    return False
-                # Rebuildable data: skip the per-page fsync (WAL never corrupts).
-                conn.execute("PRAGMA synchronous = NORMAL")
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    search_index.rebuild(conn, job.state)
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-                conn.execute("COMMIT")
-                return True
-            finally:
-                conn.close()
+        def rebuild_if_needed(job: Job) -> int | None:
+            return search_index.ensure_index(database.path, job.state)
 
         (
             BackgroundOp(None, op=rebuild_if_needed, success=lambda _built: self.show_login())
