@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,8 +38,23 @@ class WorkstationNotSetUp(Exception):
 
 
 @dataclass(frozen=True)
-class StaffSession:
-    """Who is logged in, where: what the status bar and every use case need."""
+class WorkstationInfo:
+    """Where this database sits: its branch, till and device identity."""
+
+    branch_id: uuid.UUID
+    branch_code: str
+    branch_name_zh: str
+    branch_name_en: str
+    workstation_id: uuid.UUID
+    workstation_code: str
+    workstation_name: str
+    device_id: uuid.UUID
+    currency_code: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffSession(WorkstationInfo):
+    """Who is logged in, and where: what the status bar and every use case need."""
 
     staff_id: uuid.UUID
     username: str
@@ -47,28 +62,6 @@ class StaffSession:
     role: Role
     max_discount_bp: int
     locale: str
-    branch_id: uuid.UUID
-    branch_code: str
-    branch_name_zh: str
-    branch_name_en: str
-    workstation_id: uuid.UUID
-    workstation_code: str
-    workstation_name: str
-    device_id: uuid.UUID
-    currency_code: str
-
-
-@dataclass(frozen=True)
-class WorkstationInfo:
-    branch_id: uuid.UUID
-    branch_code: str
-    branch_name_zh: str
-    branch_name_en: str
-    workstation_id: uuid.UUID
-    workstation_code: str
-    workstation_name: str
-    device_id: uuid.UUID
-    currency_code: str
 
 
 def this_workstation(session: Session) -> WorkstationInfo:
@@ -117,21 +110,13 @@ def log_in(session: Session, username: str, password: str) -> StaffSession:
     user.last_login_at = utcnow()
     _audit(session, user.id, where, "login", {})
     return StaffSession(
+        **asdict(where),
         staff_id=user.id,
         username=user.username,
         display_name=user.display_name,
         role=user.role,
         max_discount_bp=user.max_discount_bp,
         locale=user.locale,
-        branch_id=where.branch_id,
-        branch_code=where.branch_code,
-        branch_name_zh=where.branch_name_zh,
-        branch_name_en=where.branch_name_en,
-        workstation_id=where.workstation_id,
-        workstation_code=where.workstation_code,
-        workstation_name=where.workstation_name,
-        device_id=where.device_id,
-        currency_code=where.currency_code,
     )
 
 
