@@ -7,10 +7,14 @@ its own copy, so tests are fast and never share state.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -100,3 +104,62 @@ def _fill_read_only_dir(folder: Path) -> None:
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
+
+
+# --- simulated wallet gateways (tests/services/wallet_gateway.py) -------------
+
+
+def _load_wallet_gateway() -> ModuleType:
+    name = "wallet_gateway"
+    if name in sys.modules:
+        return sys.modules[name]
+    where = Path(__file__).parent / "services" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, where)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    from tests.services import wallet_gateway as gw
+else:
+    gw = _load_wallet_gateway()
+
+
+@pytest.fixture(scope="session")
+def wallet_keys() -> gw.WalletKeys:
+    """RSA-2048 keys for both gateways; generated once, it is slow."""
+    return gw.WalletKeys.generate()
+
+
+@pytest.fixture(scope="session")
+def _alipay_gateway_running(wallet_keys: gw.WalletKeys) -> Iterator[gw.AlipayGateway]:
+    with gw.AlipayGateway(wallet_keys) as gateway:
+        yield gateway
+
+
+@pytest.fixture(scope="session")
+def _wechat_gateway_running(wallet_keys: gw.WalletKeys) -> Iterator[gw.WechatGateway]:
+    with gw.WechatGateway(wallet_keys) as gateway:
+        yield gateway
+
+
+@pytest.fixture
+def alipay_gateway(_alipay_gateway_running: gw.AlipayGateway) -> gw.AlipayGateway:
+    """A simulated Alipay gateway on loopback, with no requests or trades yet.
+
+    One server runs for the session (its URL stays the same, so providers
+    made for it can be reused); each test starts from a reset.
+    """
+    _alipay_gateway_running.reset()
+    return _alipay_gateway_running
+
+
+@pytest.fixture
+def wechat_gateway(_wechat_gateway_running: gw.WechatGateway) -> gw.WechatGateway:
+    """A simulated WeChat Pay gateway on loopback, with no requests or trades yet."""
+    _wechat_gateway_running.reset()
+    return _wechat_gateway_running

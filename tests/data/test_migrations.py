@@ -69,3 +69,58 @@ def test_connection_settings_are_durable(migrated_db_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
     engine.dispose()
+
+
+def test_checkout_revision_keeps_existing_sales_both_ways(tmp_path: Path) -> None:
+    """0004 adds two columns to orders in place: a sale's lines and payments stay put.
+
+    (Copying the table, as batch mode would, drops the old one, and with
+    foreign keys on that cascades to every order's lines and payments.)
+    """
+    engine = create_sqlite_engine(tmp_path / "shop.db")
+    upgrade(engine, "0003_catalog_search")
+    names = ("branch", "station", "tax", "staff", "product", "order")
+    ids = {name: f"{n:032x}" for n, name in enumerate(names, start=1)}
+    ids["at"] = "2026-11-20 01:00:00.000000"
+    with engine.begin() as conn:
+        for statement in (
+            "INSERT INTO branches VALUES (:branch, 'B01', '店', 'Shop', '', '', '', 1, :at, :at)",
+            "INSERT INTO workstations VALUES (:station, :branch, 'R1', 'R1', 'B01R1', 1, :at, :at)",
+            "INSERT INTO tax_classes VALUES (:tax, 'TX5', '稅', 'Tax', 500, 1)",
+            "INSERT INTO staff_users VALUES (:staff, 'c', 'C', 'x', 'cashier', NULL, 0, 'zh_TW',"
+            " 1, NULL, :at, :at)",
+            "INSERT INTO products (id, sku, name_zh, name_en, category_id, brand_id, tax_class_id,"
+            " price_minor, member_price_minor, unit, weighed, description, specs, active,"
+            " created_at, updated_at) VALUES (:product, 'P1', '品', 'Item', NULL, NULL, :tax, 50,"
+            " NULL, 'pc', 0, '', '{}', 1, :at, :at)",
+            "INSERT INTO orders (id, number, branch_id, workstation_id, staff_id, member_id, kind,"
+            " status, currency_code, subtotal_minor, discount_minor, tax_minor,"
+            " delivery_fee_minor, rounding_minor, total_minor, invoice_no, buyer_tax_id, note,"
+            " created_at, completed_at, device_seq) VALUES (:order, 'B01R1-00000001', :branch,"
+            " :station, :staff, NULL, 'take_away', 'completed', 'TWD', 50, 0, 2, 0, 0, 50,"
+            " 'B01R1-00000001', '', '', :at, :at, 1)",
+            "INSERT INTO order_lines VALUES ('a' || :order, :order, 1, :product, 'P1', '品',"
+            " 'Item', 1000, 50, 0, 500, 2, 50, '[]', '')",
+            "INSERT INTO payments VALUES ('b' || :order, :order, 'cash', 50, 100, 50, '', '', :at)",
+        ):
+            conn.exec_driver_sql(statement, ids)
+
+    def sale() -> list[tuple[object, ...]]:
+        with engine.connect() as conn:
+            return [
+                tuple(row)
+                for row in conn.exec_driver_sql(
+                    "SELECT o.number, l.sku, p.amount_minor FROM orders o"
+                    " JOIN order_lines l ON l.order_id = o.id JOIN payments p ON p.order_id = o.id"
+                )
+            ]
+
+    assert sale() == [("B01R1-00000001", "P1", 50)]
+    upgrade(engine)
+    assert sale() == [("B01R1-00000001", "P1", 50)]
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT pricing, approved_by FROM orders").one() == ("{}", None)
+    downgrade(engine, "0003_catalog_search")
+    assert sale() == [("B01R1-00000001", "P1", 50)]
+    assert "pricing" not in {c["name"] for c in inspect(engine).get_columns("orders")}
+    engine.dispose()

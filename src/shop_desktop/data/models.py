@@ -24,6 +24,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    DateTime,
     Enum,
     ForeignKey,
     Index,
@@ -433,6 +434,11 @@ class Order(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column()
     device_seq: Mapped[int | None] = mapped_column(Integer)
+    #: The bill as priced at the counter (discounts with their reasons, taxes,
+    #: coupons): the order keeps the prices it was sold at, never re-priced.
+    pricing: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    #: The supervisor or manager who approved an override on this sale.
+    approved_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.line_no"
@@ -494,6 +500,131 @@ class Payment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="payments")
+
+
+# --- promotions, coupons, store credit ---------------------------------------
+
+
+class Promotion(Base):
+    """A promotion as the server defines it (the server wins on promotions).
+
+    ``rule`` is the whole promotion as the pricing engine writes it
+    (``domain.pricing.promotion_to_json``): target, schedule, tiers and all.
+    Only what the counter filters or sorts on is a column of its own, so a
+    new kind of promotion needs no migration.
+    """
+
+    __tablename__ = "promotions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    rule: Mapped[dict[str, Any]] = mapped_column()
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Coupon(Base):
+    """A code a customer hands over, giving one promotion.
+
+    ``code`` is stored upper-cased: what the cashier types is upper-cased
+    before the lookup, so "welcome100" finds "WELCOME100". The validity
+    window is the shop's wall-clock time (naive), like promotion schedules:
+    "valid until 1 January" means the shop's midnight.
+    """
+
+    __tablename__ = "coupons"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    promotion_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("promotions.id"), index=True)
+    #: Inclusive.
+    valid_from: Mapped[datetime | None] = mapped_column(DateTime())
+    #: Exclusive.
+    valid_until: Mapped[datetime | None] = mapped_column(DateTime())
+    single_use: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: For a multi-use code, how many sales it may be used on (``None``: no limit).
+    max_uses: Mapped[int | None] = mapped_column(Integer)
+    #: A coupon issued to one member only.
+    member_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("members.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CouponRedemption(Base):
+    """A coupon used on a sale, written with the sale: the local "already used" check."""
+
+    __tablename__ = "coupon_redemptions"
+    __table_args__ = (UniqueConstraint("coupon_id", "order_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    coupon_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("coupons.id"))
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id"), index=True)
+    workstation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workstations.id"))
+    redeemed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DeliveryRule(Base):
+    """How a delivery fee is charged; ``rule`` as ``domain.pricing.delivery_rule_to_json``."""
+
+    __tablename__ = "delivery_rules"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    rule: Mapped[dict[str, Any]] = mapped_column()
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Order in which the counter offers the rules.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StoreCreditEntry(Base):
+    """A change of a member's store credit: + credit given, - credit spent.
+
+    Append-only, like stock: the balance is the sum, and entries sync as
+    deltas, so two tills spending offline never overwrite each other.
+    """
+
+    __tablename__ = "store_credit_entries"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"), index=True)
+    amount_minor: Mapped[int] = mapped_column(Integer)
+    #: The sale that spent it (or, later, the return that gave it).
+    order_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    #: "sale", "top_up", "refund", ... the UI words it.
+    reason: Mapped[str] = mapped_column(String(24))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- parked carts -----------------------------------------------------------
+
+
+class ParkedCart(Base):
+    """A cart put aside at the counter, to be recalled at any till of the branch.
+
+    ``payload`` is the cart as the sell screen saves it (lines, member,
+    coupon codes); nothing here reads inside it. Recalled carts stay, marked,
+    so a second recall is told who took it.
+    """
+
+    __tablename__ = "parked_carts"
+    __table_args__ = (Index(None, "branch_id", "parked_at"),)
+
+    #: Client-made: parking the same cart again updates it.
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("branches.id"))
+    workstation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workstations.id"))
+    staff_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_users.id"))
+    label: Mapped[str] = mapped_column(String(120), default="")
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    total_minor: Mapped[int] = mapped_column(Integer, default=0)
+    parked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recalled_at: Mapped[datetime | None] = mapped_column()
+    recalled_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
+    recalled_workstation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("workstations.id"))
 
 
 # --- sync and audit ---------------------------------------------------------

@@ -137,3 +137,52 @@ def _audit(
             details=details,
         )
     )
+
+
+class ApprovalRefused(Exception):
+    """The approver's credentials are wrong, or their role or limit is too small."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        #: "credentials", "inactive", "role" or "limit"; the UI words each one.
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A manager's yes to something beyond the cashier's limit."""
+
+    staff_id: uuid.UUID
+    display_name: str
+
+
+#: Who may approve discounts and price overrides beyond a cashier's limit.
+APPROVER_ROLES = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+
+
+def approve_override(
+    session: Session, username: str, password: str, *, depth_bp: int, what: str
+) -> Approval:
+    """Check a manager's password at the till for a discount ``depth_bp`` deep.
+
+    The approval (or the refusal) is written to the audit log with ``what``
+    it was for; the caller's transaction commits it.
+    """
+    where = this_workstation(session)
+    user = session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        raise ApprovalRefused("credentials")
+    if not verify_password(user.password_hash, password):
+        _audit(session, user.id, where, "approval_failed", {"what": what[:120]})
+        raise ApprovalRefused("credentials")
+    if not user.active:
+        raise ApprovalRefused("inactive")
+    if user.role not in APPROVER_ROLES:
+        raise ApprovalRefused("role")
+    if user.role is not Role.ADMIN and user.max_discount_bp < depth_bp:
+        raise ApprovalRefused("limit")
+    _audit(
+        session, user.id, where, "approval", {"what": what[:120], "depth_bp": str(depth_bp)}
+    )
+    return Approval(user.id, user.display_name)

@@ -1895,6 +1895,7 @@ def _load(conn: sqlite3.Connection, builder: _Builder, phases: _Phases) -> None:
     phases.report("staff", 1, 1, "staff accounts")
     builder.history()
     builder.device()
+    _promotions_coupons_and_credit(builder)
     for k, (name, sql) in enumerate(indexes, start=1):
         conn.execute(sql)
         phases.report("indexes", k, len(indexes), f"index {name}")
@@ -1909,3 +1910,139 @@ def _load(conn: sqlite3.Connection, builder: _Builder, phases: _Phases) -> None:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     phases.report("finish", 1, 1, "done")
+
+
+# --- promotions, coupons, delivery rules, store credit ---------------------------
+
+
+def _promotions_coupons_and_credit(builder: _Builder) -> None:
+    """A few hand-written promotions and coupons, two delivery rules, some store credit.
+
+    Enough to try every coupon answer at the counter: WELCOME100 and VIP95
+    work, SAVE150 and DRINK20 work once, EXPIRED50 has expired, NEWYEAR88 is
+    not valid yet, GIFT200 belongs to the first member. Rules are written in
+    the shape ``domain.pricing.promotion_from_json`` reads; coupon validity is
+    the shop's wall-clock time. No redemptions: every coupon starts unused.
+    """
+    conn = builder.conn
+    rng = random.Random(builder.rng["org"].getrandbits(64))
+    ts = builder.setup_ts
+
+    def new_uuid() -> str:
+        return _uuid_hex(rng.getrandbits(128))
+
+    def dashed(hex_id: str) -> str:
+        # Rules name ids as str(uuid), the way the cart and the engine do.
+        h = hex_id
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+    def wall(day: date) -> str:
+        return datetime.combine(day, datetime.min.time()).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def rule(code: str, zh: str, en: str, kind: str, **fields: Any) -> tuple[str, dict[str, Any]]:
+        pid = new_uuid()
+        data: dict[str, Any] = {
+            "id": dashed(pid), "code": code, "name_zh": zh, "name_en": en, "kind": kind,
+            "target": {"product_ids": [], "category_ids": [], "brand_ids": []},
+            "schedule": {"starts_at": None, "ends_at": None, "weekdays": [], "from_time": None,
+                         "until_time": None},
+            "percent_bp": 0, "amount_minor": 0, "tiers": [], "repeat": False, "buy_qty": 0,
+            "get_qty": 0, "bundle": [], "bundle_price_minor": 0, "member_levels": [],
+            "priority": 0, "stackable": True, "coupon_only": False,
+        }  # fmt: skip
+        data.update(fields)
+        return pid, data
+
+    drinks = conn.execute("SELECT id FROM categories WHERE code = 'C02'").fetchone()
+    brand = conn.execute(
+        "SELECT p.brand_id, b.name_zh, b.name_en FROM products p JOIN brands b"
+        " ON b.id = p.brand_id GROUP BY p.brand_id ORDER BY count(*) DESC, p.brand_id LIMIT 1"
+    ).fetchone()
+    every_day = [
+        rule("SPEND1000", "滿千折百", "NT$100 off NT$1,000 or more", "spend_save",
+             tiers=[{"threshold_minor": 1000, "save_minor": 100}], priority=10),
+        rule("GOLD95", "金卡與VIP會員95折", "Gold and VIP members 5% off", "member_price",
+             percent_bp=500, member_levels=["gold", "vip"], priority=20),
+    ]  # fmt: skip
+    if drinks is not None:
+        every_day.append(
+            rule("DRINKS90", "飲料9折", "Drinks 10% off", "percent_off", percent_bp=1000,
+                 target={"product_ids": [], "category_ids": [dashed(drinks[0])],
+                         "brand_ids": []}, priority=30)
+        )  # fmt: skip
+    if brand is not None:
+        every_day.append(
+            rule("BUY2GET1", f"{brand[1]}買二送一",
+                 f"{brand[2]}: buy 2, get 1 free", "buy_x_get_y", buy_qty=2, get_qty=1,
+                 percent_bp=10000,
+                 target={"product_ids": [], "category_ids": [], "brand_ids":
+                         [dashed(brand[0])]}, priority=40)
+        )  # fmt: skip
+    first, end = builder.first_date, builder.end_date
+    member = builder.member_ids[0] if builder.member_ids else None
+    # (code, promotion, valid from, valid until, single use, max uses, member)
+    coupons: list[tuple[str, tuple[str, dict[str, Any]], str | None, str | None, int,
+                        int | None, str | None]] = [
+        ("WELCOME100", rule("C-WELCOME100", "新會員折100元", "NT$100 off for new members",
+                            "amount_off", amount_minor=100, coupon_only=True),
+         wall(first - timedelta(days=30)), wall(end + timedelta(days=365)), 0, None, None),
+        ("VIP95", rule("C-VIP95", "VIP 95折券", "VIP 5% off", "percent_off", percent_bp=500,
+                       coupon_only=True), None, None, 0, 500, None),
+        ("SAVE150", rule("C-SAVE150", "滿千折150", "NT$150 off NT$1,000", "spend_save",
+                         tiers=[{"threshold_minor": 1000, "save_minor": 150}],
+                         coupon_only=True), None, wall(end + timedelta(days=90)), 1, None, None),
+        ("EXPIRED50", rule("C-EXPIRED50", "過期折50元", "NT$50 off (expired)", "amount_off",
+                           amount_minor=50, coupon_only=True),
+         wall(first - timedelta(days=90)), wall(first - timedelta(days=1)), 1, None, None),
+        ("NEWYEAR88", rule("C-NEWYEAR88", "新年折88元", "NT$88 off at New Year", "amount_off",
+                           amount_minor=88, coupon_only=True),
+         wall(end + timedelta(days=30)), wall(end + timedelta(days=60)), 1, None, None),
+    ]  # fmt: skip
+    if drinks is not None:
+        coupons.append(
+            ("DRINK20", rule("C-DRINK20", "飲料8折券", "Drinks 20% off", "percent_off",
+                             percent_bp=2000, coupon_only=True,
+                             target={"product_ids": [], "category_ids": [dashed(drinks[0])],
+                                     "brand_ids": []}), None, None, 1, None, None)
+        )  # fmt: skip
+    if member is not None:
+        coupons.append(
+            ("GIFT200", rule("C-GIFT200", "生日禮折200元", "Birthday gift NT$200 off",
+                             "amount_off", amount_minor=200, coupon_only=True),
+             None, wall(end + timedelta(days=30)), 1, None, member)
+        )  # fmt: skip
+    promotions = every_day + [c[1] for c in coupons]
+    builder.insert(
+        "promotions",
+        ("id", "code", "kind", "rule", "active", "priority", "updated_at"),
+        [(pid, r["code"], r["kind"], json.dumps(r, ensure_ascii=False), 1, r["priority"], ts)
+         for pid, r in promotions],
+    )  # fmt: skip
+    builder.insert(
+        "coupons",
+        ("id", "code", "promotion_id", "valid_from", "valid_until", "single_use", "max_uses",
+         "member_id", "active", "created_at"),
+        [(new_uuid(), code, promo[0], start, stop, single, uses, owner, 1, ts)
+         for code, promo, start, stop, single, uses, owner in coupons],
+    )  # fmt: skip
+    delivery = [
+        ("FLAT100", "宅配運費100元", "Home delivery NT$100",
+         {"kind": "flat", "fee_minor": 100, "threshold_minor": 0, "per_kg_minor": 0,
+          "zone_fees": [], "tax_rate_bp": 500}),
+        ("FREE1500", "滿1500免運費", "Free delivery from NT$1,500",
+         {"kind": "free_above", "fee_minor": 100, "threshold_minor": 1500, "per_kg_minor": 0,
+          "zone_fees": [], "tax_rate_bp": 500}),
+    ]  # fmt: skip
+    builder.insert(
+        "delivery_rules",
+        ("id", "code", "name_zh", "name_en", "rule", "active", "position"),
+        [(new_uuid(), code, zh, en, json.dumps(data), 1, k)
+         for k, (code, zh, en, data) in enumerate(delivery, start=1)],
+    )  # fmt: skip
+    credit = (500, 1000, 300, 2000, 800)
+    builder.insert(
+        "store_credit_entries",
+        ("id", "member_id", "amount_minor", "order_id", "reason", "created_at"),
+        [(new_uuid(), mid, amount, None, "top_up", ts)
+         for mid, amount in zip(builder.member_ids, credit, strict=False)],
+    )  # fmt: skip

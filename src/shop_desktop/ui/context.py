@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from shop_desktop.data.db import Database
 from shop_desktop.services.auth import StaffSession
+from shop_desktop.services.wallets import (
+    KeyringSecrets,
+    WalletKind,
+    WalletProvider,
+    load_wallet_settings,
+    make_provider,
+)
 from shop_desktop.ui.preferences import Preferences
 
 #: Areas of data a write can change; screens refresh when theirs is named.
@@ -43,6 +51,20 @@ class ShopContext(QObject):
         self.preferences = preferences
         self.data_dir = data_dir
         self.log_file = log_file
+        #: Makes the provider for a mobile wallet; called on a worker thread,
+        #: because reading the OS keyring can wait on D-Bus. Tests point it
+        #: at the gateway simulator.
+        self.wallet_provider: Callable[[WalletKind], WalletProvider] = _configured_wallets(
+            preferences.wallet_settings()
+        )
 
     def notify_changed(self, areas: frozenset[str]) -> None:
         self.data_changed.emit(areas)
+
+
+def _configured_wallets(settings: Mapping[str, str]) -> Callable[[WalletKind], WalletProvider]:
+    def provider(kind: WalletKind) -> WalletProvider:
+        alipay, wechat = load_wallet_settings(settings, KeyringSecrets())
+        return make_provider(kind, alipay if kind is WalletKind.ALIPAY else wechat)
+
+    return provider

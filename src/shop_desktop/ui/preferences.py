@@ -50,3 +50,18 @@ class Preferences:
     def save_window_geometry(self, name: str, geometry: QByteArray) -> None:
         self._settings.setValue(f"windows/{name}", geometry)
         self._settings.sync()
+
+    def wallet_settings(self) -> dict[str, str]:
+        """Non-secret merchant settings of the mobile wallets, by their full key
+        (``wallets/alipay/app_id``...); the private keys live in the OS keyring."""
+        return {
+            key: str(self._settings.value(key, ""))
+            for key in self._settings.allKeys()
+            if key.startswith("wallets/")
+        }
+
+    def set_wallet_setting(self, key: str, value: str) -> None:
+        if not key.startswith("wallets/"):
+            raise ValueError(f"not a wallet setting: {key!r}")
+        self._settings.setValue(key, value)
+        self._settings.sync()

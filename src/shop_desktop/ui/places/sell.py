@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QHideEvent, QShowEvent
-from PySide6.QtWidgets import QApplication, QBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QBoxLayout, QLabel, QSplitter, QWidget
 from sqlalchemy.orm import Session
 from typing_extensions import override
 
 from shop_desktop.ui.catalog.browser import CatalogBrowser
 from shop_desktop.ui.catalog.scanner import ScanDetector
 from shop_desktop.ui.context import CATALOG, ORDERS, ShopContext
-from shop_desktop.ui.places.base import SummaryPlace, not_available_note, not_available_text
+from shop_desktop.ui.places.base import SummaryPlace
 from shop_desktop.ui.places.orders import count_orders, start_of_local_day
+from shop_desktop.ui.sell.register import Register
 
 #: A scan problem stays up long enough to be read from arm's length.
 BANNER_MS = 8_000
@@ -26,8 +27,6 @@ class SellPlace(SummaryPlace):
 
     def __init__(self, context: ShopContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self._note: QLabel = not_available_note()
-        self.body.addWidget(self._note)
         # Loud on purpose: the cashier is looking at the customer, not the screen.
         self.banner = QLabel()
         self.banner.setObjectName("scanBanner")
@@ -42,11 +41,26 @@ class SellPlace(SummaryPlace):
         self._banner_timer.setInterval(BANNER_MS)
         self._banner_timer.timeout.connect(self.hide_banner)
         self.body.addWidget(self.banner)
+        self.notice = QLabel()
+        self.notice.setObjectName("saleNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(
+            "QLabel#saleNotice { background: #e6f4ea; color: #0d652d; border: 1px solid #81c995;"
+            " border-radius: 6px; padding: 10px 14px; font-weight: bold; font-size: 14pt; }"
+        )
+        self.notice.setVisible(False)
+        self.body.addWidget(self.notice)
         staff = context.staff
         self.browser = CatalogBrowser(
             context.database, branch_id=staff.branch_id, currency_code=staff.currency_code
         )
-        self.body.addWidget(self.browser, 1)
+        self.register = Register(context)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.body.addWidget(self.splitter, 1)
+        self.splitter.addWidget(self.browser)
+        self.splitter.addWidget(self.register)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
         layout = self.layout()
         if isinstance(layout, QBoxLayout):
             # The browser, not the blank space under it, takes the height.
@@ -56,6 +70,12 @@ class SellPlace(SummaryPlace):
         self.scanner.scanned.connect(self.browser.scan)
         self.browser.scan_failed.connect(self.show_banner)
         self.browser.product_scanned.connect(self.hide_banner)
+        self.browser.product_scanned.connect(
+            lambda _product_id, result: self.register.add_scanned(result)
+        )
+        self.browser.product_chosen.connect(self.register.add_product)
+        self.register.problem.connect(self.show_banner)
+        self.register.notice.connect(self.show_notice)
 
     def title(self) -> str:
         return self.tr("Sell")
@@ -68,7 +88,7 @@ class SellPlace(SummaryPlace):
 
     def retranslate(self) -> None:
         super().retranslate()
-        self._note.setText(not_available_text())
+        self.register.retranslate()
 
     def refresh(self) -> None:
         super().refresh()
@@ -92,6 +112,7 @@ class SellPlace(SummaryPlace):
     # --- scanning ---------------------------------------------------------
 
     def show_banner(self, message: str) -> None:
+        self.notice.setVisible(False)
         self.banner.setText(message)
         self.banner.setVisible(True)
         self._banner_timer.start()
@@ -100,6 +121,11 @@ class SellPlace(SummaryPlace):
     def hide_banner(self) -> None:
         self._banner_timer.stop()
         self.banner.setVisible(False)
+
+    def show_notice(self, message: str) -> None:
+        self.hide_banner()
+        self.notice.setText(message)
+        self.notice.setVisible(True)
 
     @override
     def showEvent(self, event: QShowEvent) -> None:

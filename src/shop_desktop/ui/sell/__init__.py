@@ -1,0 +1,1 @@
+"""The counter: carts, the bill, and payment."""

@@ -1,0 +1,426 @@
+"""Small keyboard-first dialogs of the counter: quantity, note, discount, price, approval, member,
+coupon and parked carts.
+
+Each has a classmethod ``ask(...)`` that returns the answer or ``None``, so
+tests can drive them (pytest-qt's advice for modal dialogs) and callers stay one line.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+from typing_extensions import override
+
+from shop_desktop.domain.cart import WHOLE_BP, CartError, CartItem, CartMember, parse_quantity
+from shop_desktop.domain.money import Currency, InvalidAmount, Money
+from shop_desktop.services.auth import Approval, ApprovalRefused, approve_override
+from shop_desktop.services.parked_carts import ParkedCart
+from shop_desktop.services.sale import find_members
+from shop_desktop.ui.context import ShopContext
+from shop_desktop.ui.labels import in_current_language
+from shop_desktop.ui.sell.cart_model import quantity_text
+from shop_desktop.ui.sell.wording import approval_refused, cart_problem
+from shop_desktop.ui.tasks import BackgroundOp, Job
+
+
+class _Form(QDialog):
+    """A dialog with a message line for problems and OK/Cancel; Enter is OK."""
+
+    def __init__(self, parent: QWidget | None, title: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self.outer = QVBoxLayout(self)
+        self.form = QFormLayout()
+        self.outer.addLayout(self.form)
+        self.problem = QLabel()
+        self.problem.setObjectName("dialogProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #a50e0e; font-weight: bold;")
+        self.problem.setVisible(False)
+        self.outer.addWidget(self.problem)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.outer.addWidget(self.buttons)
+
+    def show_problem(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.setVisible(True)
+
+
+class QuantityDialog(_Form):
+    def __init__(self, parent: QWidget | None, item: CartItem) -> None:
+        super().__init__(parent, self.tr("Quantity"))
+        self.item = item
+        name = in_current_language(item.product.name_zh, item.product.name_en)
+        self.form.addRow(QLabel(name))
+        self.edit = QLineEdit(quantity_text(item).split(" ")[0].replace(",", ""))
+        self.edit.selectAll()
+        if item.product.weighed:
+            label = self.tr("Weight ({unit})").format(unit=item.product.unit)
+        else:
+            label = self.tr("Quantity")
+        self.form.addRow(label, self.edit)
+        self.qty_milli: int | None = None
+
+    @override
+    def accept(self) -> None:
+        try:
+            self.qty_milli = parse_quantity(self.edit.text(), weighed=self.item.product.weighed)
+        except CartError as exc:
+            self.show_problem(cart_problem(exc))
+            self.edit.selectAll()
+            self.edit.setFocus()
+            return
+        super().accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, item: CartItem) -> int | None:
+        dialog = cls(parent, item)
+        return dialog.qty_milli if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class NoteDialog(_Form):
+    def __init__(self, parent: QWidget | None, note: str) -> None:
+        super().__init__(parent, self.tr("Line note"))
+        self.edit = QLineEdit(note)
+        self.edit.setMaxLength(240)
+        self.form.addRow(self.tr("Note"), self.edit)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, note: str) -> str | None:
+        dialog = cls(parent, note)
+        return dialog.edit.text() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def _parse_money(text: str, money: Currency) -> int | None:
+    try:
+        return Money.parse(text, money).minor
+    except (InvalidAmount, ValueError):
+        return None
+
+
+class DiscountDialog(_Form):
+    """A staff discount on one line: percent off, or an amount off."""
+
+    def __init__(self, parent: QWidget | None, item: CartItem, money: Currency) -> None:
+        super().__init__(parent, self.tr("Line discount"))
+        self._currency = money
+        self.percent = QRadioButton(self.tr("Percent off"))
+        self.amount = QRadioButton(self.tr("Amount off"))
+        group = QButtonGroup(self)
+        group.addButton(self.percent)
+        group.addButton(self.amount)
+        self.form.addRow(self.percent, self.amount)
+        self.edit = QLineEdit()
+        self.form.addRow(self.tr("Discount"), self.edit)
+        if item.manual_discount_minor:
+            self.amount.setChecked(True)
+            self.edit.setText(Money(item.manual_discount_minor, money).format(show_symbol=False))
+        else:
+            self.percent.setChecked(True)
+            if item.manual_discount_bp:
+                self.edit.setText(f"{Decimal(item.manual_discount_bp) / 100:g}")
+        self.edit.selectAll()
+        self.answer: tuple[int, int] | None = None
+
+    @override
+    def accept(self) -> None:
+        text = self.edit.text().strip().rstrip("%") or "0"
+        if self.percent.isChecked():
+            try:
+                value = Decimal(text) * 100
+            except InvalidOperation:
+                value = Decimal(-1)
+            if not value.is_finite() or value != value.to_integral_value():
+                value = Decimal(-1)
+            if not 0 <= value <= WHOLE_BP:
+                self.show_problem(self.tr("Type a percentage from 0 to 100."))
+                return
+            self.answer = (int(value), 0)
+        else:
+            minor = _parse_money(text, self._currency)
+            if minor is None or minor < 0:
+                self.show_problem(self.tr("Type an amount, for example 50."))
+                return
+            self.answer = (0, minor)
+        super().accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, item: CartItem, money: Currency) -> tuple[int, int] | None:
+        """(percent_bp, amount_minor), one of them zero; ``None`` if cancelled."""
+        dialog = cls(parent, item, money)
+        return dialog.answer if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class PriceDialog(_Form):
+    """Set the unit price of a line; empty goes back to the catalog price."""
+
+    def __init__(self, parent: QWidget | None, item: CartItem, money: Currency) -> None:
+        super().__init__(parent, self.tr("Change price"))
+        self._currency = money
+        catalog = Money(item.product.price_minor, money).format()
+        self.form.addRow(self.tr("Catalog price"), QLabel(catalog))
+        current = item.price_override_minor
+        self.edit = QLineEdit(
+            "" if current is None else Money(current, money).format(show_symbol=False)
+        )
+        self.edit.setPlaceholderText(self.tr("Empty: catalog price"))
+        self.form.addRow(self.tr("New price"), self.edit)
+        self.answer: tuple[int | None] | None = None
+
+    @override
+    def accept(self) -> None:
+        text = self.edit.text().strip()
+        if not text:
+            self.answer = (None,)
+        else:
+            minor = _parse_money(text, self._currency)
+            if minor is None or minor < 0:
+                self.show_problem(self.tr("Type a price, for example 120."))
+                return
+            self.answer = (minor,)
+        super().accept()
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget | None, item: CartItem, money: Currency
+    ) -> tuple[int | None] | None:
+        """``(price,)`` with ``price`` None for the catalog price; ``None`` if cancelled."""
+        dialog = cls(parent, item, money)
+        return dialog.answer if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class ApprovalDialog(_Form):
+    """A supervisor or manager types their password at the till to approve."""
+
+    def __init__(
+        self, parent: QWidget | None, context: ShopContext, depth_bp: int, what: str
+    ) -> None:
+        super().__init__(parent, self.tr("Manager approval"))
+        self.context = context
+        self.depth_bp = depth_bp
+        self.what = what
+        explain = QLabel(
+            self.tr(
+                "{what} is beyond your limit. A supervisor or manager must approve it."
+            ).format(what=what)
+        )
+        explain.setWordWrap(True)
+        self.form.addRow(explain)
+        self.username = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.form.addRow(self.tr("Manager"), self.username)
+        self.form.addRow(self.tr("Password"), self.password)
+        self.approval: Approval | None = None
+
+    @override
+    def accept(self) -> None:
+        username, password = self.username.text(), self.password.text()
+        depth, what = self.depth_bp, self.what
+
+        def check(job: Job) -> Approval:
+            return approve_override(job.session, username, password, depth_bp=depth, what=what)
+
+        def refused(exc: BaseException) -> None:
+            self.buttons.setEnabled(True)
+            if isinstance(exc, ApprovalRefused):
+                self.show_problem(approval_refused(exc))
+                self.password.clear()
+                self.password.setFocus()
+                return
+            from shop_desktop.ui import errors
+
+            errors.report_exception(exc, self)
+
+        self.buttons.setEnabled(False)
+        BackgroundOp(
+            self, op=check, success=self._approved, database=self.context.database
+        ).failure(refused).run()
+
+    def _approved(self, approval: Approval) -> None:
+        self.approval = approval
+        super().accept()
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget | None, context: ShopContext, depth_bp: int, what: str
+    ) -> Approval | None:
+        dialog = cls(parent, context, depth_bp, what)
+        return dialog.approval if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class PickDialog(_Form):
+    """A line to type in and a list to pick from (members, parked carts)."""
+
+    def __init__(self, parent: QWidget | None, title: str, prompt: str) -> None:
+        super().__init__(parent, title)
+        self.edit = QLineEdit()
+        self.form.addRow(prompt, self.edit)
+        self.list = QListWidget()
+        self.outer.insertWidget(1, self.list)
+        self.list.itemDoubleClicked.connect(lambda _item: self.accept())
+
+    def fill(self, entries: list[tuple[str, object]]) -> None:
+        self.list.clear()
+        for text, value in entries:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, value)
+            self.list.addItem(item)
+        if entries:
+            self.list.setCurrentRow(0)
+
+    def picked(self) -> object:
+        item = self.list.currentItem()
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+
+class MemberDialog(PickDialog):
+    """Find a member by card number, phone or name; Enter searches, Enter again picks."""
+
+    def __init__(self, parent: QWidget | None, context: ShopContext) -> None:
+        super().__init__(parent, self.tr("Member"), self.tr("Card, phone or name"))
+        self.context = context
+        self.member: CartMember | None = None
+        self._searched = ""
+        self.edit.returnPressed.connect(self.search)
+
+    def search(self) -> None:
+        typed = self.edit.text()
+        self._searched = typed
+
+        def look(job: Job) -> list[CartMember]:
+            return find_members(job.session, typed)
+
+        BackgroundOp(self, op=look, success=self._found, database=self.context.database).run()
+
+    def _found(self, members: list[CartMember]) -> None:
+        self.fill([(f"{m.code}  {m.name}  ({m.level})", m) for m in members])
+        if not members:
+            self.show_problem(self.tr("No member matches."))
+        else:
+            self.problem.setVisible(False)
+            self.list.setFocus()
+
+    @override
+    def accept(self) -> None:
+        picked = self.picked()
+        if isinstance(picked, CartMember):
+            self.member = picked
+            super().accept()
+        elif self.edit.text() != self._searched or not self.edit.text():
+            self.search()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, context: ShopContext) -> CartMember | None:
+        dialog = cls(parent, context)
+        return dialog.member if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class CouponDialog(_Form):
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__(parent, self.tr("Coupon"))
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(self.tr("Type or scan the coupon code"))
+        self.edit.setMaxLength(32)
+        self.form.addRow(self.tr("Code"), self.edit)
+
+    @override
+    def accept(self) -> None:
+        if not self.edit.text().strip():
+            self.show_problem(self.tr("Type or scan the coupon code."))
+            return
+        super().accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None) -> str | None:
+        dialog = cls(parent)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        return dialog.edit.text().strip().upper() if accepted else None
+
+
+class RecallDialog(PickDialog):
+    """The branch's parked carts, newest first."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        context: ShopContext,
+        load: Callable[[Session], list[ParkedCart]],
+        money: Currency,
+    ) -> None:
+        super().__init__(parent, self.tr("Recall a parked cart"), self.tr("Filter"))
+        self.context = context
+        self._currency = money
+        self._all: list[ParkedCart] = []
+        self.chosen: ParkedCart | None = None
+        self.edit.textChanged.connect(self._filter)
+        BackgroundOp(
+            self, op=lambda job: load(job.session), success=self._loaded, database=context.database
+        ).run()
+
+    def _loaded(self, carts: list[ParkedCart]) -> None:
+        self._all = carts
+        self._filter(self.edit.text())
+        if not carts:
+            self.show_problem(self.tr("No carts are parked at this branch."))
+
+    def _filter(self, typed: str) -> None:
+        typed = typed.strip().lower()
+        entries: list[tuple[str, object]] = []
+        for cart in self._all:
+            when = cart.parked_at.astimezone().strftime("%H:%M")
+            text = self.tr("{when}  {label}  {lines} lines  {total}  ({staff}, {station})").format(
+                when=when,
+                label=cart.label or "—",
+                lines=cart.line_count,
+                total=Money(cart.total_minor, self._currency).format(),
+                staff=cart.staff_name,
+                station=cart.workstation_code,
+            )
+            if not typed or typed in text.lower():
+                entries.append((text, cart.id))
+        self.fill(entries)
+
+    @override
+    def accept(self) -> None:
+        picked = self.picked()
+        chosen = next((c for c in self._all if c.id == picked), None)
+        if chosen is None:
+            return
+        self.chosen = chosen
+        super().accept()
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        context: ShopContext,
+        load: Callable[[Session], list[ParkedCart]],
+        money: Currency,
+    ) -> uuid.UUID | None:
+        dialog = cls(parent, context, load, money)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+            return None
+        return dialog.chosen.id

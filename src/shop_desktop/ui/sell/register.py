@@ -1,0 +1,686 @@
+"""The register: open carts in tabs, each with its lines and its whole bill, and the actions
+a cashier takes on them — by keyboard first.
+
+Pricing runs on the GUI thread: the engine prices a 200-line cart in a few
+milliseconds (``shop-admin bench checkout``), less than a frame, so the bill
+is always current. Everything that reads or writes the database runs through
+:class:`~shop_desktop.ui.tasks.BackgroundOp`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from typing_extensions import override
+
+from shop_desktop.data.catalog import ScanResult
+from shop_desktop.domain.cart import (
+    MILLI,
+    Cart,
+    CartError,
+    CartItem,
+    CartMember,
+    coupon_codes_of,
+    manual_discount_depth_bp,
+    override_discount_bp,
+)
+from shop_desktop.domain.money import Currency, Money, currency
+from shop_desktop.domain.pricing import Bill, Coupon
+from shop_desktop.services.checkout import CommittedSale
+from shop_desktop.services.coupons import CouponNotUsable
+from shop_desktop.services.parked_carts import (
+    ParkedCart,
+    ParkedCartGone,
+    list_parked_carts,
+    park_cart,
+    recall_parked_cart,
+)
+from shop_desktop.services.sale import (
+    PricingRules,
+    ProductUnavailable,
+    ScannedItem,
+    cart_product,
+    coupon_for_cart,
+    load_pricing_rules,
+    price,
+    scanned_item,
+)
+from shop_desktop.ui.context import CATALOG, ORDERS, ShopContext
+from shop_desktop.ui.labels import in_current_language
+from shop_desktop.ui.sell.cart_model import CartModel
+from shop_desktop.ui.sell.checkout import CheckoutDialog
+from shop_desktop.ui.sell.dialogs import (
+    ApprovalDialog,
+    CouponDialog,
+    DiscountDialog,
+    MemberDialog,
+    NoteDialog,
+    PriceDialog,
+    QuantityDialog,
+    RecallDialog,
+)
+from shop_desktop.ui.sell.totals import TotalsPanel
+from shop_desktop.ui.sell.wording import cart_problem, coupon_problem
+from shop_desktop.ui.tasks import BackgroundOp, Job
+
+
+def local_now() -> datetime:
+    """Shop wall time, which promotions' schedules are written in."""
+    return datetime.now().astimezone().replace(tzinfo=None)
+
+
+class CartTable(QTableView):
+    """The lines; + and - change the quantity of the current line by one."""
+
+    step = Signal(int)
+
+    @override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.step.emit(1)
+            return
+        if event.key() == Qt.Key.Key_Minus:
+            self.step.emit(-1)
+            return
+        super().keyPressEvent(event)
+
+
+class CartPanel(QWidget):
+    """One open cart: its lines, member, coupons and bill."""
+
+    def __init__(self, cart: Cart, money: Currency, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cart = cart
+        self.bill: Bill | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.member_line = QLabel()
+        self.member_line.setObjectName("cartMember")
+        layout.addWidget(self.member_line)
+        self.model = CartModel(cart, money)
+        self.table = CartTable()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.table, 1)
+        self.totals = TotalsPanel(money)
+        layout.addWidget(self.totals)
+
+    def current_line(self) -> str | None:
+        index = self.table.currentIndex()
+        item = self.model.item_at(index.row()) if index.isValid() else None
+        if item is None and self.cart.items:
+            item = self.cart.items[-1]
+        return None if item is None else item.line_id
+
+    def display_bill(self, bill: Bill | None, select_line: str | None = None) -> None:
+        keep = select_line or self.current_line()
+        self.bill = bill
+        self.model.reload(self.cart, bill)
+        self.totals.show_bill(bill)
+        row = self.cart.row_of(keep) if keep else -1
+        if row < 0 and self.cart.items:
+            row = len(self.cart.items) - 1
+        if row >= 0:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(self.model.index(row, 0))
+        member = self.cart.member
+        coupons = ", ".join(self.cart.coupons)
+        parts = []
+        if member is not None:
+            parts.append(self.tr("Member: {name} ({code}, {level})").format(
+                name=member.name, code=member.code, level=member.level
+            ))
+        if coupons:
+            parts.append(self.tr("Coupons: {codes}").format(codes=coupons))
+        self.member_line.setText(" · ".join(parts))
+        self.member_line.setVisible(bool(parts))
+
+
+class Register(QWidget):
+    """Open carts as tabs, the cashier's actions, and payment."""
+
+    #: A problem the cashier must see (shown loud by the Sell place).
+    problem = Signal(str)
+    #: Good news worth a glance: change to give, a cart parked.
+    notice = Signal(str)
+    #: After any change of any cart (tests wait on it).
+    cart_changed = Signal()
+    #: A sale was committed.
+    sale_completed = Signal(object)
+
+    def __init__(self, context: ShopContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.money = currency(context.staff.currency_code)
+        self.rules: PricingRules | None = None
+        self.checkout_dialog: CheckoutDialog | None = None
+        self.last_op: BackgroundOp[object] | None = None
+        self._cart_numbers = 0
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("carts")
+        self.tabs.setTabsClosable(True)
+        self.tabs.tabCloseRequested.connect(self.close_cart)
+        self.tabs.currentChanged.connect(lambda _i: self.cart_changed.emit())
+        layout.addWidget(self.tabs, 1)
+        grid = QGridLayout()
+        layout.addLayout(grid)
+        self.buttons: dict[str, QPushButton] = {}
+        specs = [
+            ("quantity", "Ctrl+U", self.change_quantity),
+            ("discount", "Ctrl+D", self.discount_line),
+            ("price", "Ctrl+R", self.change_price),
+            ("note", "Ctrl+N", self.note_line),
+            ("remove", "Ctrl+Del", self.remove_line),
+            ("undo", "Ctrl+Z", self.undo),
+            ("member", "F12", self.attach_member),
+            ("coupon", "Ctrl+K", self.add_coupon),
+            ("new", "Ctrl+T", self.new_cart),
+            ("park", "F10", self.park),
+            ("recall", "F11", self.recall),
+            ("pay", "F9", self.pay),
+        ]
+        for position, (name, key, slot) in enumerate(specs):
+            button = QPushButton()
+            button.setObjectName(f"cart_{name}")
+            button.setAutoDefault(False)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(slot)
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
+            button.setProperty("shortcutText", key)
+            grid.addWidget(button, position // 4, position % 4)
+            self.buttons[name] = button
+        self.buttons["pay"].setStyleSheet("font-weight: bold;")
+        self.retranslate()
+        self.new_cart()
+        self.load_rules()
+        context.data_changed.connect(self._data_changed)
+
+    def retranslate(self) -> None:
+        names = {
+            "quantity": self.tr("Quantity"),
+            "discount": self.tr("Discount"),
+            "price": self.tr("Price"),
+            "note": self.tr("Note"),
+            "remove": self.tr("Remove"),
+            "undo": self.tr("Undo"),
+            "member": self.tr("Member"),
+            "coupon": self.tr("Coupon"),
+            "new": self.tr("New cart"),
+            "park": self.tr("Park"),
+            "recall": self.tr("Recall"),
+            "pay": self.tr("Pay"),
+        }
+        for name, button in self.buttons.items():
+            key = QKeySequence(str(button.property("shortcutText"))).toString(
+                QKeySequence.SequenceFormat.NativeText
+            )
+            button.setText(f"{names[name]}\n{key}")
+        for panel in self.panels():
+            self.reprice(panel)
+
+    # --- carts ----------------------------------------------------------------
+
+    def panel(self) -> CartPanel:
+        widget = self.tabs.currentWidget()
+        assert isinstance(widget, CartPanel)
+        return widget
+
+    @property
+    def cart(self) -> Cart:
+        return self.panel().cart
+
+    @property
+    def bill(self) -> Bill | None:
+        return self.panel().bill
+
+    def panels(self) -> list[CartPanel]:
+        found = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        return [p for p in found if isinstance(p, CartPanel)]
+
+    def new_cart(self, cart: Cart | None = None) -> CartPanel:
+        """Open another cart in a tab (a second customer while the first fetches something)."""
+        current = self.tabs.currentWidget()
+        if cart is not None and isinstance(current, CartPanel) and current.cart.is_empty:
+            # A recalled cart takes the place of an empty one.
+            self.tabs.removeTab(self.tabs.currentIndex())
+            current.deleteLater()
+        self._cart_numbers += 1
+        if cart is None:
+            cart = Cart(label=str(self._cart_numbers))
+        panel = CartPanel(cart, self.money)
+        panel.table.step.connect(self.step_quantity)
+        index = self.tabs.addTab(panel, "")
+        self.tabs.setCurrentIndex(index)
+        self.reprice(panel)
+        return panel
+
+    def close_cart(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if not isinstance(widget, CartPanel):
+            return
+        if not widget.cart.is_empty:
+            self.problem.emit(
+                self.tr("Park this cart (F10) or take payment before closing it.")
+            )
+            return
+        self.tabs.removeTab(index)
+        widget.deleteLater()
+        if self.tabs.count() == 0:
+            self.new_cart()
+
+    def _title_tab(self, index: int) -> None:
+        panel = self.tabs.widget(index)
+        if not isinstance(panel, CartPanel):
+            return
+        label = panel.cart.label or str(index + 1)
+        text = self.tr("Cart {label}").format(label=label)
+        if panel.bill is not None and not panel.cart.is_empty:
+            text += f" · {Money(panel.bill.total_minor, self.money).format()}"
+        self.tabs.setTabText(index, text)
+
+    # --- pricing --------------------------------------------------------------
+
+    def load_rules(self) -> None:
+        def load(job: Job) -> PricingRules:
+            return load_pricing_rules(job.session)
+
+        BackgroundOp(
+            self, op=load, success=self._rules_loaded, database=self.context.database
+        ).run()
+
+    def _rules_loaded(self, rules: PricingRules) -> None:
+        self.rules = rules
+        for panel in self.panels():
+            self.reprice(panel)
+
+    def _data_changed(self, areas: frozenset[str]) -> None:
+        if CATALOG in areas:
+            self.load_rules()
+
+    def reprice(self, panel: CartPanel | None = None, select_line: str | None = None) -> None:
+        panel = panel or self.panel()
+        rules = self.rules or PricingRules()
+        bill = price(
+            panel.cart, rules, currency_code=self.money.code, at=local_now()
+        )
+        panel.display_bill(bill, select_line)
+        index = self.tabs.indexOf(panel)
+        if index >= 0:
+            self._title_tab(index)
+        self.buttons["undo"].setEnabled(self.cart.can_undo)
+        self.cart_changed.emit()
+
+    def _change(self, change: Callable[[], str | None]) -> None:
+        """Run a cart change; a refusal is shown and the cart stays as it was."""
+        try:
+            line = change()
+        except CartError as exc:
+            self.problem.emit(cart_problem(exc))
+            return
+        self.reprice(select_line=line if isinstance(line, str) else None)
+
+    # --- adding ---------------------------------------------------------------
+
+    def add_product(self, product_id: uuid.UUID) -> BackgroundOp[ScannedItem]:
+        """Add one unit (or, for weighed goods, ask the weight) of a listed product."""
+
+        def load(job: Job) -> ScannedItem:
+            return ScannedItem(cart_product(job.session, product_id), MILLI)
+
+        return self._add_loaded(load)
+
+    def add_scanned(self, result: ScanResult) -> BackgroundOp[ScannedItem]:
+        def load(job: Job) -> ScannedItem:
+            return scanned_item(job.session, result)
+
+        return self._add_loaded(load)
+
+    def _add_loaded(self, load: Callable[[Job], ScannedItem]) -> BackgroundOp[ScannedItem]:
+        panel = self.panel()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ProductUnavailable):
+                self.problem.emit(self.tr("This product is no longer sold."))
+                return
+            from shop_desktop.ui import errors
+
+            errors.report_exception(exc, self)
+
+        op: BackgroundOp[ScannedItem] = BackgroundOp(
+            self,
+            op=load,
+            success=lambda item: self._add_item(panel, item),
+            database=self.context.database,
+        ).failure(failed)
+        self.last_op = op  # type: ignore[assignment]
+        return op.run()
+
+    def _add_item(self, panel: CartPanel, scanned: ScannedItem) -> None:
+        if self.tabs.indexOf(panel) < 0:
+            panel = self.panel()  # the cart was paid or parked meanwhile
+        else:
+            self.tabs.setCurrentWidget(panel)
+        qty = scanned.qty_milli
+        if scanned.product.weighed and scanned.label_price_minor is None and qty == MILLI:
+            # Weighed goods picked from the list: the cashier types the weight.
+            probe = CartItem("?", scanned.product, MILLI)
+            asked = QuantityDialog.ask(self, probe)
+            if asked is None:
+                return
+            qty = asked
+        self._change(
+            lambda: panel.cart.add(
+                scanned.product, qty, label_price_minor=scanned.label_price_minor
+            )
+        )
+
+    # --- changing lines -------------------------------------------------------
+
+    def _current_item(self) -> CartItem | None:
+        line = self.panel().current_line()
+        if line is None:
+            self.problem.emit(self.tr("The cart is empty."))
+            return None
+        return self.cart.item(line)
+
+    def change_quantity(self) -> None:
+        item = self._current_item()
+        if item is None:
+            return
+        qty = QuantityDialog.ask(self, item)
+        if qty is not None:
+            self._change(lambda: self.cart.set_quantity(item.line_id, qty))
+
+    def step_quantity(self, step: int) -> None:
+        item = self._current_item()
+        if item is None or item.product.weighed:
+            return
+        qty = item.qty_milli + step * MILLI
+        self._change(lambda: self.cart.set_quantity(item.line_id, qty))
+
+    def note_line(self) -> None:
+        item = self._current_item()
+        if item is None:
+            return
+        note = NoteDialog.ask(self, item.note)
+        if note is not None:
+            self._change(lambda: self.cart.set_note(item.line_id, note))
+
+    def remove_line(self) -> None:
+        item = self._current_item()
+        if item is not None:
+            self._change(lambda: self.cart.remove(item.line_id))
+
+    def undo(self) -> None:
+        self._change(self.cart.undo)
+
+    def _approve(self, depth_bp: int, what: str) -> tuple[bool, uuid.UUID | None]:
+        """Within the cashier's limit: yes. Beyond it: a manager's password, or no."""
+        if depth_bp <= self.context.staff.max_discount_bp:
+            return True, None
+        approval = ApprovalDialog.ask(self, self.context, depth_bp, what)
+        if approval is None:
+            self.problem.emit(self.tr("Not approved: the cart is unchanged."))
+            return False, None
+        return True, approval.staff_id
+
+    def discount_line(self) -> None:
+        item = self._current_item()
+        if item is None:
+            return
+        answer = DiscountDialog.ask(self, item, self.money)
+        if answer is None:
+            return
+        percent_bp, amount_minor = answer
+        depth = manual_discount_depth_bp(item, discount_bp=percent_bp, discount_minor=amount_minor)
+        name = in_current_language(item.product.name_zh, item.product.name_en)
+        ok, approver = self._approve(
+            depth, self.tr("A {depth}% discount on {name}").format(depth=f"{depth / 100:g}", name=name)
+        )
+        if ok:
+            self._change(
+                lambda: self.cart.set_discount(
+                    item.line_id,
+                    percent_bp=percent_bp,
+                    amount_minor=amount_minor,
+                    approved_by=approver,
+                )
+            )
+
+    def change_price(self) -> None:
+        item = self._current_item()
+        if item is None:
+            return
+        answer = PriceDialog.ask(self, item, self.money)
+        if answer is None:
+            return
+        (new_price,) = answer
+        depth = override_discount_bp(item, new_price)
+        name = in_current_language(item.product.name_zh, item.product.name_en)
+        what = self.tr("Selling {name} at {price}").format(
+            name=name,
+            price=Money(new_price or 0, self.money).format(),
+        )
+        ok, approver = self._approve(depth, what)
+        if ok:
+            self._change(
+                lambda: self.cart.set_price(item.line_id, new_price, approved_by=approver)
+            )
+
+    # --- member and coupons -----------------------------------------------------
+
+    def attach_member(self) -> None:
+        member = MemberDialog.ask(self, self.context)
+        if member is not None:
+            self.set_member(member)
+
+    def set_member(self, member: CartMember | None) -> None:
+        self._change(lambda: self.cart.attach_member(member))
+
+    def add_coupon(self, code: str | None = None) -> BackgroundOp[Coupon] | None:
+        if code is None:
+            code = CouponDialog.ask(self)
+        if not code:
+            return None
+        cart = self.cart
+        if code.upper() in cart.coupons:
+            self.problem.emit(self.tr("This coupon is already in the cart."))
+            return None
+        member_id = None if cart.member is None else cart.member.member_id
+        at = local_now()
+
+        def look(job: Job) -> Coupon:
+            return coupon_for_cart(job.session, code, at=at, member_id=member_id)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, CouponNotUsable):
+                self.problem.emit(coupon_problem(exc))
+                return
+            if isinstance(exc, ValueError):
+                self.problem.emit(
+                    self.tr("Coupon {code} cannot be read. Ask a manager.").format(code=code)
+                )
+                return
+            from shop_desktop.ui import errors
+
+            errors.report_exception(exc, self)
+
+        op: BackgroundOp[Coupon] = BackgroundOp(
+            self,
+            op=look,
+            success=lambda coupon: self._change(lambda: cart.add_coupon(coupon)),
+            database=self.context.database,
+        ).failure(failed)
+        self.last_op = op  # type: ignore[assignment]
+        return op.run()
+
+    # --- parking ----------------------------------------------------------------
+
+    def park(self) -> BackgroundOp[None] | None:
+        panel = self.panel()
+        cart = panel.cart
+        if cart.is_empty:
+            self.problem.emit(self.tr("The cart is empty: there is nothing to park."))
+            return None
+        staff = self.context.staff
+        if not cart.label or cart.label.isdigit():
+            first = in_current_language(cart.items[0].product.name_zh, cart.items[0].product.name_en)
+            who = cart.member.name if cart.member else first
+            cart.label = who[:40]
+        payload = cart.to_json()
+        total = 0 if panel.bill is None else panel.bill.total_minor
+
+        def write(job: Job) -> None:
+            park_cart(
+                job.session,
+                cart_id=cart.cart_id,
+                branch_id=staff.branch_id,
+                workstation_id=staff.workstation_id,
+                staff_id=staff.staff_id,
+                label=cart.label,
+                payload=payload,
+                total_minor=total,
+            )
+
+        def parked(_none: None) -> None:
+            index = self.tabs.indexOf(panel)
+            if index >= 0:
+                self.tabs.removeTab(index)
+                panel.deleteLater()
+            if self.tabs.count() == 0:
+                self.new_cart()
+            self.notice.emit(self.tr("Cart parked: recall it with F11 at any till of this branch."))
+
+        op: BackgroundOp[None] = BackgroundOp(
+            self, op=write, success=parked, database=self.context.database
+        ).announcing(self.context, ORDERS)
+        self.last_op = op  # type: ignore[assignment]
+        return op.run()
+
+    def recall(self) -> None:
+        branch_id = self.context.staff.branch_id
+        chosen = RecallDialog.ask(
+            self, self.context, lambda session: list_parked_carts(session, branch_id), self.money
+        )
+        if chosen is not None:
+            self.recall_cart(chosen)
+
+    def recall_cart(self, cart_id: uuid.UUID) -> BackgroundOp[tuple[Cart, list[str]]]:
+        staff = self.context.staff
+        at = local_now()
+
+        def take(job: Job) -> tuple[Cart, list[str]]:
+            parked: ParkedCart = recall_parked_cart(
+                job.session, cart_id, staff_id=staff.staff_id, workstation_id=staff.workstation_id
+            )
+            cart = Cart.from_json(parked.payload)
+            refused: list[str] = []
+            member_id = None if cart.member is None else cart.member.member_id
+            for code in coupon_codes_of(parked.payload):
+                try:
+                    cart.coupons[code] = coupon_for_cart(
+                        job.session, code, at=at, member_id=member_id
+                    )
+                except CouponNotUsable as exc:
+                    refused.append(coupon_problem(exc))
+            return cart, refused
+
+        def recalled(found: tuple[Cart, list[str]]) -> None:
+            cart, refused = found
+            self.new_cart(cart)
+            if refused:
+                self.problem.emit("\n".join(refused))
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ParkedCartGone):
+                self.problem.emit(self.tr("That cart was already recalled at another till."))
+                return
+            from shop_desktop.ui import errors
+
+            errors.report_exception(exc, self)
+
+        op: BackgroundOp[tuple[Cart, list[str]]] = (
+            BackgroundOp(self, op=take, success=recalled, database=self.context.database)
+            .failure(failed)
+            .announcing(self.context, ORDERS)
+        )
+        self.last_op = op  # type: ignore[assignment]
+        return op.run()
+
+    # --- paying -----------------------------------------------------------------
+
+    def pay(self) -> CheckoutDialog | None:
+        panel = self.panel()
+        if panel.cart.is_empty:
+            self.problem.emit(self.tr("The cart is empty."))
+            return None
+        if self.rules is None:
+            self.problem.emit(self.tr("Promotions are still loading; try again in a moment."))
+            return None
+        if self.checkout_dialog is not None:
+            return self.checkout_dialog
+        self.reprice(panel)
+        bill = panel.bill
+        assert bill is not None
+        # The dialog works on a copy: whatever happens there, the cart is untouched.
+        dialog = CheckoutDialog(self, self.context, panel.cart.copy(), bill)
+        dialog.sale_committed.connect(lambda sale: self._paid(panel, sale))
+        dialog.finished.connect(self._checkout_closed)
+        self.checkout_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _checkout_closed(self, _result: int) -> None:
+        dialog, self.checkout_dialog = self.checkout_dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+
+    def _paid(self, panel: CartPanel, sale: CommittedSale) -> None:
+        index = self.tabs.indexOf(panel)
+        if index >= 0:
+            self.tabs.removeTab(index)
+            panel.deleteLater()
+        if self.tabs.count() == 0:
+            self.new_cart()
+        if sale.change_minor:
+            self.notice.emit(
+                self.tr("Sale {number} done. Change: {change}").format(
+                    number=sale.number, change=Money(sale.change_minor, self.money).format()
+                )
+            )
+        else:
+            self.notice.emit(self.tr("Sale {number} done.").format(number=sale.number))
+        self.sale_completed.emit(sale)
+        QTimer.singleShot(0, self.cart_changed.emit)
+

@@ -1,0 +1,292 @@
+"""The register: carts in tabs, line changes with their limits, approval, undo, parking."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy import text
+
+from shop_desktop.data.db import Database
+from shop_desktop.domain.cart import MILLI
+from shop_desktop.services.auth import log_in
+from shop_desktop.ui.context import ShopContext
+from shop_desktop.ui.preferences import Preferences
+from shop_desktop.ui.sell.dialogs import (
+    ApprovalDialog,
+    DiscountDialog,
+    PriceDialog,
+    QuantityDialog,
+)
+from shop_desktop.ui.sell.register import Register
+
+WAIT_MS = 20_000
+D = TypeVar("D", bound=QWidget)
+
+
+def answer(kind: type[D], act: Callable[[D], object]) -> None:
+    """Drive the next modal dialog of this kind once it is up (exec() blocks the test)."""
+
+    def attempt() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, kind):
+            act(dialog)
+        else:
+            QTimer.singleShot(20, attempt)
+
+    QTimer.singleShot(0, attempt)
+
+
+def typed(value: str) -> Callable[[QuantityDialog | DiscountDialog | PriceDialog], None]:
+    """Type into a dialog's field and press OK."""
+
+    def act(dialog: QuantityDialog | DiscountDialog | PriceDialog) -> None:
+        dialog.edit.setText(value)
+        dialog.accept()
+
+    return act
+
+
+def context_for(database: Database, tmp_path: Path, username: str) -> ShopContext:
+    data_dir = tmp_path / f"data-{username}"
+    data_dir.mkdir(exist_ok=True)
+    with database.session() as session:
+        staff = log_in(session, username, username)
+    return ShopContext(
+        database=database,
+        staff=staff,
+        preferences=Preferences(data_dir),
+        data_dir=data_dir,
+        log_file=None,
+    )
+
+
+def products(database: Database, count: int, *, weighed: bool = False) -> list[uuid.UUID]:
+    with database.session() as session:
+        rows = session.execute(
+            text(
+                "SELECT id FROM products WHERE active = 1 AND weighed = :w AND price_minor > 0"
+                " ORDER BY sku LIMIT :n"
+            ),
+            {"w": weighed, "n": count},
+        ).scalars()
+        return [uuid.UUID(hex=str(r)) for r in rows]
+
+
+@pytest.fixture
+def cashier(demo_db: Database, tmp_path: Path) -> ShopContext:
+    return context_for(demo_db, tmp_path, "cashier")
+
+
+def open_register(qtbot: QtBot, context: ShopContext) -> Register:
+    register = Register(context)
+    qtbot.addWidget(register)
+    register.resize(700, 700)
+    register.show()
+    qtbot.waitExposed(register)
+    qtbot.waitUntil(lambda: register.rules is not None, timeout=WAIT_MS)
+    return register
+
+
+@pytest.fixture
+def register(qtbot: QtBot, cashier: ShopContext) -> Iterator[Register]:
+    yield open_register(qtbot, cashier)
+
+
+def add(qtbot: QtBot, register: Register, product_id: uuid.UUID) -> None:
+    with qtbot.waitSignal(register.cart_changed, timeout=WAIT_MS):
+        op = register.add_product(product_id)
+    assert op.outcome == "succeeded", op.error
+
+
+def shown_total(register: Register) -> str:
+    return register.panel().totals.total.text()
+
+
+def test_lines_and_the_bill_follow_every_change(
+    qtbot: QtBot, register: Register, demo_db: Database
+) -> None:
+    first, second = products(demo_db, 2)
+    add(qtbot, register, first)
+    add(qtbot, register, first)
+    add(qtbot, register, second)
+    cart, bill = register.cart, register.bill
+    assert bill is not None
+    assert [i.qty_milli for i in cart] == [2 * MILLI, MILLI]
+    assert register.panel().model.rowCount() == 2
+    assert bill.total_minor == sum(line.total_minor for line in bill.lines)
+    assert str(bill.total_minor) in shown_total(register).replace(",", "")
+    # + and - on the cart table step the current line.
+    table = register.panel().table
+    table.setFocus()
+    table.selectRow(0)
+    QTest.keyClick(table, Qt.Key.Key_Plus)
+    assert register.cart.items[0].qty_milli == 3 * MILLI
+    QTest.keyClick(table, Qt.Key.Key_Minus)
+    QTest.keyClick(table, Qt.Key.Key_Minus)
+    QTest.keyClick(table, Qt.Key.Key_Minus)  # would be zero: refused, the line stays
+    assert register.cart.items[0].qty_milli == MILLI
+    # Undo walks back through the changes.
+    register.undo()
+    assert register.cart.items[0].qty_milli == 2 * MILLI
+    register.remove_line()
+    assert len(register.cart) == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("0", "cannot be zero"),
+        ("-2", "cannot be negative"),
+        ("1.5", "by the piece"),
+        ("99999999", "too large"),
+        ("two", "Type a number"),
+    ],
+)
+def test_a_bad_quantity_is_explained_and_changes_nothing(
+    qtbot: QtBot, register: Register, demo_db: Database, typed: str, problem: str
+) -> None:
+    (product,) = products(demo_db, 1)
+    add(qtbot, register, product)
+    before = register.cart.to_json()
+    seen: list[str] = []
+
+    def fill(dialog: QuantityDialog) -> None:
+        dialog.edit.setText(typed)
+        dialog.accept()
+        seen.append(dialog.problem.text())
+        assert dialog.isVisible()  # still open for another try
+        dialog.reject()
+
+    answer(QuantityDialog, fill)
+    register.change_quantity()
+    assert seen
+    assert problem in seen[0]
+    assert register.cart.to_json() == before
+
+
+def test_a_weight_is_typed_for_weighed_goods(
+    qtbot: QtBot, register: Register, demo_db: Database
+) -> None:
+    (apples,) = products(demo_db, 1, weighed=True)
+    answer(QuantityDialog, typed("1.25"))
+    add(qtbot, register, apples)
+    assert [i.qty_milli for i in register.cart] == [1250]
+
+
+def test_a_discount_beyond_the_cashiers_limit_needs_a_manager(
+    qtbot: QtBot, register: Register, demo_db: Database
+) -> None:
+    (product,) = products(demo_db, 1)
+    add(qtbot, register, product)
+    before = register.cart.to_json()
+    problems: list[str] = []
+    register.problem.connect(problems.append)
+
+    # Refused: the manager does not come.
+    answer(DiscountDialog, typed("10"))
+    answer(ApprovalDialog, lambda d: d.reject())
+    register.discount_line()
+    assert register.cart.to_json() == before
+    assert problems and "Not approved" in problems[-1]
+
+    # Wrong password, then the supervisor's own.
+    def approve(dialog: ApprovalDialog) -> None:
+        dialog.username.setText("supervisor")
+        dialog.password.setText("wrong")
+        dialog.accept()
+        qtbot.waitUntil(lambda: dialog.problem.isVisible(), timeout=WAIT_MS)
+        assert "Wrong user name or password" in dialog.problem.text()
+        dialog.password.setText("supervisor")
+        dialog.accept()
+
+    answer(DiscountDialog, typed("10"))
+    answer(ApprovalDialog, approve)
+    register.discount_line()
+    (item,) = register.cart.items
+    assert item.manual_discount_bp == 1000
+    assert item.approved_by is not None
+    bill = register.bill
+    assert bill is not None
+    assert any(d.promotion_id is None for d in bill.lines[0].discounts)
+
+
+def test_a_price_override_beyond_any_limit_is_refused(
+    qtbot: QtBot, register: Register, demo_db: Database
+) -> None:
+    (product,) = products(demo_db, 1)
+    add(qtbot, register, product)
+    before = register.cart.to_json()
+
+    def too_deep(dialog: ApprovalDialog) -> None:
+        # The supervisor may give 10 %; selling at 0 is 100 %.
+        dialog.username.setText("supervisor")
+        dialog.password.setText("supervisor")
+        dialog.accept()
+        qtbot.waitUntil(lambda: dialog.problem.isVisible(), timeout=WAIT_MS)
+        assert "beyond that manager's own limit" in dialog.problem.text()
+        dialog.reject()
+
+    answer(PriceDialog, typed("0"))
+    answer(ApprovalDialog, too_deep)
+    register.change_price()
+    assert register.cart.to_json() == before
+
+
+def test_carts_in_tabs(qtbot: QtBot, register: Register, demo_db: Database) -> None:
+    first, second = products(demo_db, 2)
+    add(qtbot, register, first)
+    problems: list[str] = []
+    register.problem.connect(problems.append)
+    register.close_cart(0)
+    assert register.tabs.count() == 1  # not closed: it has items
+    assert problems
+    register.new_cart()
+    add(qtbot, register, second)
+    assert register.tabs.count() == 2
+    assert [len(p.cart) for p in register.panels()] == [1, 1]
+    register.tabs.setCurrentIndex(0)
+    assert register.cart.items[0].product.product_id == first
+
+
+def test_a_parked_cart_survives_a_restart_and_is_recalled_once(
+    qtbot: QtBot, register: Register, cashier: ShopContext, demo_db: Database
+) -> None:
+    first, second = products(demo_db, 2)
+    add(qtbot, register, first)
+    add(qtbot, register, second)
+    register.set_member(None)
+    parked_json = register.cart.to_json()
+    cart_id = register.cart.cart_id
+    with qtbot.waitSignal(register.notice, timeout=WAIT_MS):
+        register.park()
+    assert all(p.cart.cart_id != cart_id for p in register.panels())
+
+    # Another register (as after a restart) over the same file.
+    register.close()
+    again = open_register(qtbot, cashier)
+    with qtbot.waitSignal(again.cart_changed, timeout=WAIT_MS):
+        again.recall_cart(cart_id)
+    qtbot.waitUntil(lambda: again.cart.cart_id == cart_id, timeout=WAIT_MS)
+    recalled = again.cart.to_json()
+    assert recalled["items"] == parked_json["items"]
+    problems: list[str] = []
+    again.problem.connect(problems.append)
+    op = again.recall_cart(cart_id)
+    qtbot.waitUntil(lambda: op.outcome is not None, timeout=WAIT_MS)
+    assert problems and "already recalled" in problems[-1]
+
+
+def test_paying_for_an_empty_cart_is_refused(register: Register) -> None:
+    problems: list[str] = []
+    register.problem.connect(problems.append)
+    assert register.pay() is None
+    assert problems == ["The cart is empty."]
+
