@@ -287,12 +287,12 @@ class SaleMaker:
         if total == 0:
             return None, ()
         if card_and_cash and total >= 2:
-            card = total * rng.randint(30, 70) // 100
-            return None, (self._card(card), self._cash(total - card))
+            return None, self._card_and_cash(total)
         roll = rng.random()
         credit_turn = self.store_credit_rate and self.made % 8 == 4
-        if (roll < self.store_credit_rate or credit_turn) and self.credit:
-            member = rng.choice(sorted(self.credit))
+        members = sorted(m for m, balance in self.credit.items() if balance > 0)
+        if (roll < self.store_credit_rate or credit_turn) and members:
+            member = rng.choice(members)
             spend = min(self.credit[member], max(1, total // 2))
             self.credit[member] -= spend
             rest = (self._cash(total - spend),) if total > spend else ()
@@ -306,8 +306,12 @@ class SaleMaker:
             return None, (DraftPayment(PaymentMethod.ALIPAY, total, reference=trade),)
         if total < 2:
             return None, (self._cash(total),)
-        card = total * rng.randint(30, 70) // 100
-        return None, (self._card(card), self._cash(total - card))
+        return None, self._card_and_cash(total)
+
+    def _card_and_cash(self, total: int) -> tuple[DraftPayment, DraftPayment]:
+        """Part on a card, the rest in cash; both at least one minor unit."""
+        card = max(1, total * self.rng.randint(30, 70) // 100)
+        return self._card(card), self._cash(total - card)
 
     def _cash(self, amount: int) -> DraftPayment:
         step = self.rng.choice((1, 100, 500, 1000))

@@ -181,12 +181,17 @@ def test_the_checker_is_not_blind(crashed: dict[str, Any], tmp_path: Path) -> No
         assert verify_database(copy, confirmed)["problems"], name
 
 
-def test_drafts_travel_as_json_unchanged(demo_db: Database) -> None:
+def test_made_up_sales_travel_as_json_and_commit(demo_db: Database) -> None:
     with demo_db.session() as session:
-        maker = SaleMaker(session, random.Random(3), coupon_rate=0.0)
-    for _ in range(30):
+        maker = SaleMaker(session, random.Random(3), coupon_rate=0.0, store_credit_rate=0.3)
+    methods: set[str] = set()
+    for _ in range(40):
         draft = maker.draft()
         assert draft_from_json(json.loads(json.dumps(draft_to_json(draft)))) == draft
+        with demo_db.session() as session:
+            assert not commit_sale(session, draft).repeated
+        methods.update(p.method.value for p in draft.payments)
+    assert methods == {"cash", "card", "alipay", "store_credit"}
 
 
 def test_bench_commit_commits_what_it_times(demo_db_path: Path) -> None:

@@ -9,9 +9,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, Protocol
 
 import pytest
-from PySide6.QtCore import QStandardPaths, QThreadPool
+from PySide6.QtCore import QStandardPaths, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from shop_desktop.app import LaunchOptions
@@ -97,3 +99,57 @@ def shop_context(demo_db: Database, tmp_path: Path) -> ShopContext:
         data_dir=data_dir,
         log_file=data_dir / "logs" / "shop-desktop.log",
     )
+
+
+class Dialogs:
+    """Answers the next modal dialog of a kind once it is up: ``exec()`` blocks the test."""
+
+    @staticmethod
+    def answer(kind: type[QWidget], act: Callable[[Any], object]) -> None:
+        def attempt() -> None:
+            dialog = QApplication.activeModalWidget()
+            if isinstance(dialog, kind):
+                act(dialog)
+            else:
+                QTimer.singleShot(20, attempt)
+
+        QTimer.singleShot(0, attempt)
+
+    @classmethod
+    def type_in(cls, kind: type[QWidget], value: str) -> None:
+        """Type into the dialog's ``edit`` field and press OK."""
+
+        def act(dialog: Any) -> None:
+            edit = dialog.edit
+            assert isinstance(edit, QLineEdit)
+            edit.setText(value)
+            dialog.accept()
+
+        cls.answer(kind, act)
+
+
+@pytest.fixture
+def dialogs() -> type[Dialogs]:
+    return Dialogs
+
+
+class StaffContext(Protocol):
+    def __call__(self, username: str) -> ShopContext: ...
+
+
+@pytest.fixture
+def staff_context(demo_db: Database, tmp_path: Path) -> StaffContext:
+    """A context over the demo shop for one of its staff (password = user name)."""
+
+    def make(username: str) -> ShopContext:
+        data_dir = tmp_path / f"data-{username}"
+        data_dir.mkdir(exist_ok=True)
+        return ShopContext(
+            database=demo_db,
+            staff=_staff_at(demo_db, username),
+            preferences=Preferences(data_dir),
+            data_dir=data_dir,
+            log_file=None,
+        )
+
+    return make

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from shop_desktop.data.db import Database
 from shop_desktop.domain.cart import MILLI
-from shop_desktop.services.auth import log_in
 from shop_desktop.ui.context import ShopContext
-from shop_desktop.ui.preferences import Preferences
 from shop_desktop.ui.sell.dialogs import (
     ApprovalDialog,
     DiscountDialog,
@@ -28,44 +23,9 @@ from shop_desktop.ui.sell.dialogs import (
 from shop_desktop.ui.sell.register import Register
 
 WAIT_MS = 20_000
-D = TypeVar("D", bound=QWidget)
 
-
-def answer(kind: type[D], act: Callable[[D], object]) -> None:
-    """Drive the next modal dialog of this kind once it is up (exec() blocks the test)."""
-
-    def attempt() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind):
-            act(dialog)
-        else:
-            QTimer.singleShot(20, attempt)
-
-    QTimer.singleShot(0, attempt)
-
-
-def typed(value: str) -> Callable[[QuantityDialog | DiscountDialog | PriceDialog], None]:
-    """Type into a dialog's field and press OK."""
-
-    def act(dialog: QuantityDialog | DiscountDialog | PriceDialog) -> None:
-        dialog.edit.setText(value)
-        dialog.accept()
-
-    return act
-
-
-def context_for(database: Database, tmp_path: Path, username: str) -> ShopContext:
-    data_dir = tmp_path / f"data-{username}"
-    data_dir.mkdir(exist_ok=True)
-    with database.session() as session:
-        staff = log_in(session, username, username)
-    return ShopContext(
-        database=database,
-        staff=staff,
-        preferences=Preferences(data_dir),
-        data_dir=data_dir,
-        log_file=None,
-    )
+if TYPE_CHECKING:
+    from tests.ui.conftest import Dialogs, StaffContext
 
 
 def products(database: Database, count: int, *, weighed: bool = False) -> list[uuid.UUID]:
@@ -81,8 +41,8 @@ def products(database: Database, count: int, *, weighed: bool = False) -> list[u
 
 
 @pytest.fixture
-def cashier(demo_db: Database, tmp_path: Path) -> ShopContext:
-    return context_for(demo_db, tmp_path, "cashier")
+def cashier(staff_context: StaffContext) -> ShopContext:
+    return staff_context("cashier")
 
 
 def open_register(qtbot: QtBot, context: ShopContext) -> Register:
@@ -90,14 +50,14 @@ def open_register(qtbot: QtBot, context: ShopContext) -> Register:
     qtbot.addWidget(register)
     register.resize(700, 700)
     register.show()
-    qtbot.waitExposed(register)
+    assert QTest.qWaitForWindowExposed(register)
     qtbot.waitUntil(lambda: register.rules is not None, timeout=WAIT_MS)
     return register
 
 
 @pytest.fixture
-def register(qtbot: QtBot, cashier: ShopContext) -> Iterator[Register]:
-    yield open_register(qtbot, cashier)
+def register(qtbot: QtBot, cashier: ShopContext) -> Register:
+    return open_register(qtbot, cashier)
 
 
 def add(qtbot: QtBot, register: Register, product_id: uuid.UUID) -> None:
@@ -151,7 +111,12 @@ def test_lines_and_the_bill_follow_every_change(
     ],
 )
 def test_a_bad_quantity_is_explained_and_changes_nothing(
-    qtbot: QtBot, register: Register, demo_db: Database, typed: str, problem: str
+    qtbot: QtBot,
+    register: Register,
+    demo_db: Database,
+    typed: str,
+    problem: str,
+    dialogs: type[Dialogs],
 ) -> None:
     (product,) = products(demo_db, 1)
     add(qtbot, register, product)
@@ -165,7 +130,7 @@ def test_a_bad_quantity_is_explained_and_changes_nothing(
         assert dialog.isVisible()  # still open for another try
         dialog.reject()
 
-    answer(QuantityDialog, fill)
+    dialogs.answer(QuantityDialog, fill)
     register.change_quantity()
     assert seen
     assert problem in seen[0]
@@ -173,16 +138,16 @@ def test_a_bad_quantity_is_explained_and_changes_nothing(
 
 
 def test_a_weight_is_typed_for_weighed_goods(
-    qtbot: QtBot, register: Register, demo_db: Database
+    qtbot: QtBot, register: Register, demo_db: Database, dialogs: type[Dialogs]
 ) -> None:
     (apples,) = products(demo_db, 1, weighed=True)
-    answer(QuantityDialog, typed("1.25"))
+    dialogs.type_in(QuantityDialog, "1.25")
     add(qtbot, register, apples)
     assert [i.qty_milli for i in register.cart] == [1250]
 
 
 def test_a_discount_beyond_the_cashiers_limit_needs_a_manager(
-    qtbot: QtBot, register: Register, demo_db: Database
+    qtbot: QtBot, register: Register, demo_db: Database, dialogs: type[Dialogs]
 ) -> None:
     (product,) = products(demo_db, 1)
     add(qtbot, register, product)
@@ -191,24 +156,25 @@ def test_a_discount_beyond_the_cashiers_limit_needs_a_manager(
     register.problem.connect(problems.append)
 
     # Refused: the manager does not come.
-    answer(DiscountDialog, typed("10"))
-    answer(ApprovalDialog, lambda d: d.reject())
+    dialogs.type_in(DiscountDialog, "10")
+    dialogs.answer(ApprovalDialog, lambda d: d.reject())
     register.discount_line()
     assert register.cart.to_json() == before
-    assert problems and "Not approved" in problems[-1]
+    assert problems
+    assert "Not approved" in problems[-1]
 
     # Wrong password, then the supervisor's own.
     def approve(dialog: ApprovalDialog) -> None:
         dialog.username.setText("supervisor")
         dialog.password.setText("wrong")
         dialog.accept()
-        qtbot.waitUntil(lambda: dialog.problem.isVisible(), timeout=WAIT_MS)
+        qtbot.waitUntil(dialog.problem.isVisible, timeout=WAIT_MS)
         assert "Wrong user name or password" in dialog.problem.text()
         dialog.password.setText("supervisor")
         dialog.accept()
 
-    answer(DiscountDialog, typed("10"))
-    answer(ApprovalDialog, approve)
+    dialogs.type_in(DiscountDialog, "10")
+    dialogs.answer(ApprovalDialog, approve)
     register.discount_line()
     (item,) = register.cart.items
     assert item.manual_discount_bp == 1000
@@ -219,7 +185,7 @@ def test_a_discount_beyond_the_cashiers_limit_needs_a_manager(
 
 
 def test_a_price_override_beyond_any_limit_is_refused(
-    qtbot: QtBot, register: Register, demo_db: Database
+    qtbot: QtBot, register: Register, demo_db: Database, dialogs: type[Dialogs]
 ) -> None:
     (product,) = products(demo_db, 1)
     add(qtbot, register, product)
@@ -230,12 +196,12 @@ def test_a_price_override_beyond_any_limit_is_refused(
         dialog.username.setText("supervisor")
         dialog.password.setText("supervisor")
         dialog.accept()
-        qtbot.waitUntil(lambda: dialog.problem.isVisible(), timeout=WAIT_MS)
+        qtbot.waitUntil(dialog.problem.isVisible, timeout=WAIT_MS)
         assert "beyond that manager's own limit" in dialog.problem.text()
         dialog.reject()
 
-    answer(PriceDialog, typed("0"))
-    answer(ApprovalDialog, too_deep)
+    dialogs.type_in(PriceDialog, "0")
+    dialogs.answer(ApprovalDialog, too_deep)
     register.change_price()
     assert register.cart.to_json() == before
 
@@ -281,7 +247,8 @@ def test_a_parked_cart_survives_a_restart_and_is_recalled_once(
     again.problem.connect(problems.append)
     op = again.recall_cart(cart_id)
     qtbot.waitUntil(lambda: op.outcome is not None, timeout=WAIT_MS)
-    assert problems and "already recalled" in problems[-1]
+    assert problems
+    assert "already recalled" in problems[-1]
 
 
 def test_paying_for_an_empty_cart_is_refused(register: Register) -> None:
@@ -289,4 +256,3 @@ def test_paying_for_an_empty_cart_is_refused(register: Register) -> None:
     register.problem.connect(problems.append)
     assert register.pay() is None
     assert problems == ["The cart is empty."]
-

@@ -156,6 +156,7 @@ class CartItem:
             tax_inclusive=p.tax_inclusive,
             member_price_minor=p.member_price_minor,
             weight_grams=p.weight_grams,
+            weighed=p.weighed,
             price_override_minor=self.price_override_minor,
             manual_discount_bp=self.manual_discount_bp,
             manual_discount_minor=self.manual_discount_minor,
@@ -410,9 +411,9 @@ class Cart:
     ) -> str:
         """Override the unit price (``None`` goes back to the catalog price)."""
         item = self.item(line_id)
-        if price_minor is not None and (price_minor < 0 or price_minor > 100 * max(
-            item.product.price_minor, 1_000_000
-        )):
+        if price_minor is not None and (
+            price_minor < 0 or price_minor > 100 * max(item.product.price_minor, 1_000_000)
+        ):
             raise CartError(CartProblem.BAD_PRICE, price_minor=price_minor)
         return self._replace(
             line_id,

@@ -204,6 +204,8 @@ def sample_cart(n_lines: int = 200, seed: int = 0) -> tuple[list[CartLine], Pric
         shelf = f"{aisle}-{rng.randrange(4):02d}"
         weighed = rng.random() < 0.05
         price = rng.choice([15, 25, 35, 39, 49, 59, 79, 99, 129, 159, 199, 249, 399, 899])
+        if weighed:
+            price *= 3  # per kg
         exclusive = rng.random() < 0.15  # imported goods priced before tax
         lines.append(
             CartLine(
@@ -216,7 +218,7 @@ def sample_cart(n_lines: int = 200, seed: int = 0) -> tuple[list[CartLine], Pric
                     if weighed
                     else 1000 * rng.choice([1, 1, 1, 2, 2, 3, 6])
                 ),
-                unit_price_minor=price * (3 if weighed else 1),
+                unit_price_minor=price,
                 tax_rate_bp=0 if weighed else 500,  # fresh produce is tax-free
                 tax_inclusive=not exclusive,
                 member_price_minor=price * 9 // 10 if rng.random() < 0.2 else None,
@@ -224,7 +226,7 @@ def sample_cart(n_lines: int = 200, seed: int = 0) -> tuple[list[CartLine], Pric
                 weighed=weighed,
                 price_override_minor=price // 2 if number == 17 else None,
                 manual_discount_bp=1000 if number == 42 else 0,
-                manual_discount_minor=20 if number == 99 else 0,
+                manual_discount_minor=min(20, price) if number == 99 else 0,
             )
         )
     promotions = sample_promotions(
@@ -236,9 +238,8 @@ def sample_cart(n_lines: int = 200, seed: int = 0) -> tuple[list[CartLine], Pric
         seed=seed,
         at=SAMPLE_AT,
     )
-    coupons = tuple(Coupon(code=f"CPN{p.code}", promotion=p) for p in promotions if p.coupon_only)[
-        :2
-    ]
+    coupon_only = [p for p in promotions if p.coupon_only]
+    coupons = tuple(Coupon(code=f"CPN{p.code}", promotion=p) for p in coupon_only[:2])
     context = PricingContext(
         currency=TWD,
         at=SAMPLE_AT,

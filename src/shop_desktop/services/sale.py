@@ -63,7 +63,8 @@ def cart_product(session: Session, product_id: uuid.UUID) -> CartProduct:
             text(
                 "WITH RECURSIVE up(id, parent_id) AS ("
                 " SELECT id, parent_id FROM categories WHERE id = :id"
-                " UNION ALL SELECT c.id, c.parent_id FROM categories c JOIN up ON c.id = up.parent_id)"
+                " UNION ALL SELECT c.id, c.parent_id FROM categories c"
+                " JOIN up ON c.id = up.parent_id)"
                 " SELECT id FROM up"
             ),
             {"id": product.category_id.hex},

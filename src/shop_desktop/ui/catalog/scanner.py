@@ -84,6 +84,15 @@ class ScanDetector(QObject):
                 return False
         elif not (isinstance(watched, QWidget) and watched.isWindow()):
             return False
+        # A dialog over the counter (a payment code, a coupon) takes its own
+        # scans: only keys in the window the detector belongs to count.
+        owner = self.parent()
+        if (
+            isinstance(owner, QWidget)
+            and isinstance(watched, QWidget)
+            and watched.window() is not owner.window()
+        ):
+            return False
         return self._key_pressed(watched, event)
 
     def _key_pressed(self, watched: QObject, event: QKeyEvent) -> bool:

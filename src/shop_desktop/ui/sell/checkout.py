@@ -340,16 +340,22 @@ class CheckoutDialog(QDialog):
         except (InvalidAmount, ValueError):
             value = -1
         if value <= 0:
-            self.show_problem(self.tr("Type an amount, for example {example}.").format(
-                example=Money(100 * 10**self.money.exponent, self.money).format(show_symbol=False)
-            ))
+            self.show_problem(
+                self.tr("Type an amount, for example {example}.").format(
+                    example=Money(100 * 10**self.money.exponent, self.money).format(
+                        show_symbol=False
+                    )
+                )
+            )
             edit.selectAll()
             edit.setFocus()
             return None
         return value
 
     def update_amounts(self) -> None:
-        self.total_label.setText(self.tr("Total {amount}").format(amount=self.fmt(self.bill.total_minor)))
+        self.total_label.setText(
+            self.tr("Total {amount}").format(amount=self.fmt(self.bill.total_minor))
+        )
         remaining = self.remaining_minor
         self.remaining_label.setText(
             self.tr("Paid {paid} · Still to pay {remaining}").format(
@@ -542,7 +548,9 @@ class CheckoutDialog(QDialog):
 
         self.wallet_code.clear()
         self.wallet_amount.clear()
-        self._set_busy(self.tr("Sending the payment to {wallet}…").format(wallet=wallet_name(kind.value)))
+        self._set_busy(
+            self.tr("Sending the payment to {wallet}…").format(wallet=wallet_name(kind.value))
+        )
         op: BackgroundOp[WalletResult] = BackgroundOp(
             self, op=pay, success=lambda result: self._wallet_done(charge, result)
         ).failure(self._wallet_failed)

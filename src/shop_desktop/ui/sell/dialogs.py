@@ -222,9 +222,9 @@ class ApprovalDialog(_Form):
         self.depth_bp = depth_bp
         self.what = what
         explain = QLabel(
-            self.tr(
-                "{what} is beyond your limit. A supervisor or manager must approve it."
-            ).format(what=what)
+            self.tr("{what} is beyond your limit. A supervisor or manager must approve it.").format(
+                what=what
+            )
         )
         explain.setWordWrap(True)
         self.form.addRow(explain)

@@ -154,9 +154,11 @@ class CartPanel(QWidget):
         coupons = ", ".join(self.cart.coupons)
         parts = []
         if member is not None:
-            parts.append(self.tr("Member: {name} ({code}, {level})").format(
-                name=member.name, code=member.code, level=member.level
-            ))
+            parts.append(
+                self.tr("Member: {name} ({code}, {level})").format(
+                    name=member.name, code=member.code, level=member.level
+                )
+            )
         if coupons:
             parts.append(self.tr("Coupons: {codes}").format(codes=coupons))
         self.member_line.setText(" · ".join(parts))
@@ -290,9 +292,7 @@ class Register(QWidget):
         if not isinstance(widget, CartPanel):
             return
         if not widget.cart.is_empty:
-            self.problem.emit(
-                self.tr("Park this cart (F10) or take payment before closing it.")
-            )
+            self.problem.emit(self.tr("Park this cart (F10) or take payment before closing it."))
             return
         self.tabs.removeTab(index)
         widget.deleteLater()
@@ -331,9 +331,7 @@ class Register(QWidget):
     def reprice(self, panel: CartPanel | None = None, select_line: str | None = None) -> None:
         panel = panel or self.panel()
         rules = self.rules or PricingRules()
-        bill = price(
-            panel.cart, rules, currency_code=self.money.code, at=local_now()
-        )
+        bill = price(panel.cart, rules, currency_code=self.money.code, at=local_now())
         panel.display_bill(bill, select_line)
         index = self.tabs.indexOf(panel)
         if index >= 0:
@@ -466,7 +464,8 @@ class Register(QWidget):
         depth = manual_discount_depth_bp(item, discount_bp=percent_bp, discount_minor=amount_minor)
         name = in_current_language(item.product.name_zh, item.product.name_en)
         ok, approver = self._approve(
-            depth, self.tr("A {depth}% discount on {name}").format(depth=f"{depth / 100:g}", name=name)
+            depth,
+            self.tr("A {depth}% discount on {name}").format(depth=f"{depth / 100:g}", name=name),
         )
         if ok:
             self._change(
@@ -494,9 +493,7 @@ class Register(QWidget):
         )
         ok, approver = self._approve(depth, what)
         if ok:
-            self._change(
-                lambda: self.cart.set_price(item.line_id, new_price, approved_by=approver)
-            )
+            self._change(lambda: self.cart.set_price(item.line_id, new_price, approved_by=approver))
 
     # --- member and coupons -----------------------------------------------------
 
@@ -555,7 +552,9 @@ class Register(QWidget):
             return None
         staff = self.context.staff
         if not cart.label or cart.label.isdigit():
-            first = in_current_language(cart.items[0].product.name_zh, cart.items[0].product.name_en)
+            first = in_current_language(
+                cart.items[0].product.name_zh, cart.items[0].product.name_en
+            )
             who = cart.member.name if cart.member else first
             cart.label = who[:40]
         payload = cart.to_json()
@@ -683,4 +682,3 @@ class Register(QWidget):
             self.notice.emit(self.tr("Sale {number} done.").format(number=sale.number))
         self.sale_completed.emit(sale)
         QTimer.singleShot(0, self.cart_changed.emit)
-

@@ -38,7 +38,9 @@ def cart_problem(exc: CartError) -> str:
         return _tr("A discount cannot be more than the line is worth.")
     texts = {
         CartProblem.NOT_A_NUMBER: _tr("Type a number, for example 2 or 1.25."),
-        CartProblem.ZERO: _tr("The quantity cannot be zero. To take the item off, remove the line."),
+        CartProblem.ZERO: _tr(
+            "The quantity cannot be zero. To take the item off, remove the line."
+        ),
         CartProblem.NEGATIVE: _tr(
             "The quantity cannot be negative. Returns are taken in After-sales."
         ),
