@@ -152,3 +152,28 @@ def test_bench_catalog_prints_figures_and_refuses_a_foreign_file(
     assert other.returncode == 64
     assert "exists with 400 products" in other.stderr
     assert hashlib.sha256(demo_db_path.read_bytes()).digest() == before
+
+
+def test_bench_checkout_prices_and_commits(demo_db_path: Path) -> None:
+    before = _orders(demo_db_path)
+    result = shop_admin(
+        "bench", "checkout", "--sales", "3", "--rounds", "5", "--db", str(demo_db_path)
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    pricing, commit = figures["pricing"], figures["commit"]
+    assert pricing["lines"] == 200
+    assert pricing["promotions"] == 50
+    assert pricing["n"] == 5
+    assert commit["n"] == 3
+    assert commit["synchronous"] == "FULL"
+    assert commit["p95_ms"] >= commit["p50_ms"] > 0
+    assert _orders(demo_db_path) == before + 3
+
+
+def _orders(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM orders").fetchone()[0])
+    finally:
+        conn.close()

@@ -15,6 +15,81 @@
     </message>
 </context>
 <context>
+    <name>ApprovalDialog</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="220"/>
+        <source>Manager approval</source>
+        <translation>主管核准</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="225"/>
+        <source>{what} is beyond your limit. A supervisor or manager must approve it.</source>
+        <translation>{what}，已超出您的權限，須由主任或經理核准。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="234"/>
+        <source>Manager</source>
+        <translation>主管帳號</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="235"/>
+        <source>Password</source>
+        <translation>密碼</translation>
+    </message>
+</context>
+<context>
+    <name>CartModel</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/cart_model.py" line="66"/>
+        <source>Item</source>
+        <extracomment>The role under which every cell carries its line&apos;s id.</extracomment>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/cart_model.py" line="67"/>
+        <source>Qty</source>
+        <translation>數量</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/cart_model.py" line="68"/>
+        <source>Price</source>
+        <translation>單價</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/cart_model.py" line="69"/>
+        <source>Discount</source>
+        <translation>折扣</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/cart_model.py" line="70"/>
+        <source>Amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/cart_model.py" line="111"/>
+        <source>Note: {note}</source>
+        <translation>備註：{note}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/cart_model.py" line="120"/>
+        <source>{price} (set)</source>
+        <translation>{price}（改價）</translation>
+    </message>
+</context>
+<context>
+    <name>CartPanel</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="160"/>
+        <source>Member: {name} ({code}, {level})</source>
+        <translation>會員：{name}（{code}，{level}）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="165"/>
+        <source>Coupons: {codes}</source>
+        <translation>優惠券：{codes}</translation>
+    </message>
+</context>
+<context>
     <name>CatalogBrowser</name>
     <message>
         <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="285"/>
@@ -153,6 +228,279 @@
         <source>All products</source>
         <extracomment>The role under which a category item carries its id (None: everything).</extracomment>
         <translation>全部商品</translation>
+    </message>
+</context>
+<context>
+    <name>CheckoutDialog</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="129"/>
+        <source>Payment</source>
+        <extracomment>Bills a customer typically hands over, in major units, for the quick-cash buttons. Our trade number at the wallet provider, kept to reverse it if the sale is abandoned. Emitted with the :class:`CommittedSale` after the sale is committed.</extracomment>
+        <translation>結帳</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="293"/>
+        <source>Cash</source>
+        <translation>現金</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="294"/>
+        <source>Card</source>
+        <translation>刷卡</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="297"/>
+        <source>Store credit</source>
+        <translation>儲值金</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="301"/>
+        <source>Cash received</source>
+        <translation>實收現金</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="302"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="305"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="309"/>
+        <source>Amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="303"/>
+        <source>Approval code</source>
+        <translation>授權碼</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="304"/>
+        <source>Last four digits</source>
+        <translation>卡號末四碼</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="306"/>
+        <source>Payment code</source>
+        <translation>付款碼</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="307"/>
+        <source>Scan the code in the customer&apos;s app</source>
+        <translation>請掃描顧客 App 上的付款碼</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="308"/>
+        <source>Balance</source>
+        <translation>餘額</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="310"/>
+        <source>Buyer&apos;s tax ID (optional)</source>
+        <translation>買方統一編號（選填）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="311"/>
+        <source>Back to cart (Esc)</source>
+        <translation>返回購物車 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="312"/>
+        <source>Stop waiting</source>
+        <translation>停止等候</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="313"/>
+        <source>Complete sale (F9)</source>
+        <translation>完成結帳 (F9)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="344"/>
+        <source>Type an amount, for example {example}.</source>
+        <translation>請輸入金額，例如 {example}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="357"/>
+        <source>Total {amount}</source>
+        <translation>應付金額 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="361"/>
+        <source>Paid {paid} · Still to pay {remaining}</source>
+        <translation>已付 {paid} · 尚需付款 {remaining}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="367"/>
+        <source>Change {amount}</source>
+        <translation>找零 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="373"/>
+        <source>received {received}, change {change}</source>
+        <translation>實收 {received}，找零 {change}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="425"/>
+        <source>The total is paid: complete the sale with F9.</source>
+        <translation>款項已付清，請按 F9 完成結帳。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="453"/>
+        <source>A card cannot pay more than is left to pay.</source>
+        <translation>刷卡金額不能超過尚需付款的金額。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="457"/>
+        <source>Type exactly the last four digits of the card.</source>
+        <translation>請完整輸入卡號末四碼。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="461"/>
+        <source>Type the approval code from the card terminal.</source>
+        <translation>請輸入刷卡機上的授權碼。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="472"/>
+        <source>Store credit needs a member: attach the member first.</source>
+        <translation>使用儲值金須有會員身分，請先帶入會員。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="479"/>
+        <source>The member&apos;s store credit is not enough.</source>
+        <translation>會員的儲值金餘額不足。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="482"/>
+        <source>Store credit cannot pay more than is left to pay.</source>
+        <translation>儲值金支付金額不能超過尚需付款的金額。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="490"/>
+        <source>No member attached</source>
+        <translation>尚未帶入會員</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="514"/>
+        <source>A wallet cannot pay more than is left to pay.</source>
+        <translation>行動支付金額不能超過尚需付款的金額。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="520"/>
+        <source>That is not an Alipay or WeChat Pay payment code. Scan it again.</source>
+        <translation>這不是支付寶或微信支付的付款碼，請重新掃描。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="533"/>
+        <source>Shop purchase</source>
+        <translation>門市購物</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="552"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="564"/>
+        <source>Sending the payment to {wallet}…</source>
+        <translation>正在將付款送至 {wallet}…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="566"/>
+        <source>Waiting for the customer to confirm in {wallet}…</source>
+        <translation>等待顧客在 {wallet} 確認付款…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="568"/>
+        <source>Checking the payment with {wallet}…</source>
+        <translation>正在向 {wallet} 查詢付款結果…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="569"/>
+        <source>Cancelling the payment at {wallet}…</source>
+        <translation>正在向 {wallet} 取消付款…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="652"/>
+        <source>A wallet payment could not be cancelled. It stays on this sale; call a manager to refund it.</source>
+        <translation>有一筆行動支付款項無法取消，仍保留在這筆交易中；請聯絡主管辦理退款。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="668"/>
+        <source>Cancelling the wallet payment…</source>
+        <translation>正在取消行動支付款項…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="682"/>
+        <source>{missing} is still to be paid.</source>
+        <translation>尚需付款 {missing}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="689"/>
+        <source>A buyer&apos;s tax ID has eight digits.</source>
+        <translation>買方統一編號應為 8 位數字。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="715"/>
+        <source>Saving the sale…</source>
+        <translation>正在儲存交易…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="739"/>
+        <source>Cancel payment</source>
+        <translation>取消付款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="741"/>
+        <source>Mobile wallet payments were taken for this sale. Give them back to the customer and return to the cart?</source>
+        <translation>這筆交易已收取行動支付款項。要將款項退還給顧客並返回購物車嗎？</translation>
+    </message>
+</context>
+<context>
+    <name>CouponDialog</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="343"/>
+        <source>Coupon</source>
+        <translation>優惠券</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="345"/>
+        <source>Type or scan the coupon code</source>
+        <translation>輸入或掃描優惠券代碼</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="347"/>
+        <source>Code</source>
+        <translation>代碼</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="352"/>
+        <source>Type or scan the coupon code.</source>
+        <translation>請輸入或掃描優惠券代碼。</translation>
+    </message>
+</context>
+<context>
+    <name>DiscountDialog</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="127"/>
+        <source>Line discount</source>
+        <translation>單品折扣</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="129"/>
+        <source>Percent off</source>
+        <translation>百分比折扣</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="130"/>
+        <source>Amount off</source>
+        <translation>折抵金額</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="136"/>
+        <source>Discount</source>
+        <translation>折扣</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="158"/>
+        <source>Type a percentage from 0 to 100.</source>
+        <translation>請輸入 0 到 100 之間的百分比。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="164"/>
+        <source>Type an amount, for example 50.</source>
+        <translation>請輸入金額，例如 50。</translation>
     </message>
 </context>
 <context>
@@ -382,6 +730,24 @@
     </message>
 </context>
 <context>
+    <name>MemberDialog</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="303"/>
+        <source>Member</source>
+        <translation>會員</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="303"/>
+        <source>Card, phone or name</source>
+        <translation>會員卡號、電話或姓名</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="321"/>
+        <source>No member matches.</source>
+        <translation>找不到符合的會員。</translation>
+    </message>
+</context>
+<context>
     <name>MembersPlace</name>
     <message>
         <location filename="../../src/shop_desktop/ui/places/members.py" line="24"/>
@@ -393,6 +759,19 @@
         <location filename="../../src/shop_desktop/ui/places/members.py" line="28"/>
         <source>Look up and register members, see their level and points, and apply their coupons.</source>
         <translation>查詢與註冊會員，查看會員等級與點數，並使用會員的優惠券。</translation>
+    </message>
+</context>
+<context>
+    <name>NoteDialog</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="105"/>
+        <source>Line note</source>
+        <translation>品項備註</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="108"/>
+        <source>Note</source>
+        <translation>備註</translation>
     </message>
 </context>
 <context>
@@ -425,6 +804,34 @@
         <source>This part is not available yet in this version.</source>
         <extracomment>Stable name used by code and tests (&quot;sell&quot;, &quot;orders&quot;, ...). Data areas (see :mod:`shop_desktop.ui.context`) whose change makes it reload.</extracomment>
         <translation>此版本尚未提供這項功能。</translation>
+    </message>
+</context>
+<context>
+    <name>PriceDialog</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="180"/>
+        <source>Change price</source>
+        <translation>變更價格</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="183"/>
+        <source>Catalog price</source>
+        <translation>定價</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="188"/>
+        <source>Empty: catalog price</source>
+        <translation>留空：使用定價</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="189"/>
+        <source>New price</source>
+        <translation>新價格</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="200"/>
+        <source>Type a price, for example 120.</source>
+        <translation>請輸入價格，例如 120。</translation>
     </message>
 </context>
 <context>
@@ -571,6 +978,183 @@
     </message>
 </context>
 <context>
+    <name>QuantityDialog</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="73"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="82"/>
+        <source>Quantity</source>
+        <translation>數量</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="80"/>
+        <source>Weight ({unit})</source>
+        <translation>重量（{unit}）</translation>
+    </message>
+</context>
+<context>
+    <name>RecallDialog</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="373"/>
+        <source>Recall a parked cart</source>
+        <translation>取單</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="373"/>
+        <source>Filter</source>
+        <translation>篩選</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="387"/>
+        <source>No carts are parked at this branch.</source>
+        <translation>本門市目前沒有掛單。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="394"/>
+        <source>{when}  {label}  {lines} lines  {total}  ({staff}, {station})</source>
+        <translation>{when}  {label}  {lines} 項  {total}  （{staff}，{station}）</translation>
+    </message>
+</context>
+<context>
+    <name>Register</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="235"/>
+        <source>Quantity</source>
+        <extracomment>A problem the cashier must see (shown loud by the Sell place). Good news worth a glance: change to give, a cart parked. After any change of any cart (tests wait on it). A sale was committed.</extracomment>
+        <translation>數量</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="236"/>
+        <source>Discount</source>
+        <translation>折扣</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="237"/>
+        <source>Price</source>
+        <translation>改價</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="238"/>
+        <source>Note</source>
+        <translation>備註</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="239"/>
+        <source>Remove</source>
+        <translation>刪除</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="240"/>
+        <source>Undo</source>
+        <translation>復原</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="241"/>
+        <source>Member</source>
+        <translation>會員</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="242"/>
+        <source>Coupon</source>
+        <translation>優惠券</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="243"/>
+        <source>New cart</source>
+        <translation>新購物車</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="244"/>
+        <source>Park</source>
+        <translation>掛單</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="245"/>
+        <source>Recall</source>
+        <translation>取單</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="246"/>
+        <source>Pay</source>
+        <translation>結帳</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="297"/>
+        <source>Park this cart (F10) or take payment before closing it.</source>
+        <translation>關閉前請先掛單 (F10) 或完成結帳。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="309"/>
+        <source>Cart {label}</source>
+        <translation>購物車 {label}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="374"/>
+        <source>This product is no longer sold.</source>
+        <translation>這項商品已停售。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="413"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="647"/>
+        <source>The cart is empty.</source>
+        <translation>購物車是空的。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="454"/>
+        <source>Not approved: the cart is unchanged.</source>
+        <translation>未獲核准，購物車沒有變更。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="470"/>
+        <source>A {depth}% discount on {name}</source>
+        <translation>{name} 折扣 {depth}%</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="492"/>
+        <source>Selling {name} at {price}</source>
+        <translation>{name} 改價為 {price}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="517"/>
+        <source>This coupon is already in the cart.</source>
+        <translation>這張優惠券已在購物車中。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="531"/>
+        <source>Coupon {code} cannot be read. Ask a manager.</source>
+        <translation>無法讀取優惠券 {code}，請洽主管。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="553"/>
+        <source>The cart is empty: there is nothing to park.</source>
+        <translation>購物車是空的，沒有可以掛單的商品。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="584"/>
+        <source>Cart parked: recall it with F11 at any till of this branch.</source>
+        <translation>已掛單：可在本門市任一收銀台按 F11 取單。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="628"/>
+        <source>That cart was already recalled at another till.</source>
+        <translation>這筆掛單已在其他收銀台取單。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="650"/>
+        <source>Promotions are still loading; try again in a moment.</source>
+        <translation>促銷活動仍在載入中，請稍後再試。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="679"/>
+        <source>Sale {number} done. Change: {change}</source>
+        <translation>交易 {number} 完成。找零：{change}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="684"/>
+        <source>Sale {number} done.</source>
+        <translation>交易 {number} 完成。</translation>
+    </message>
+</context>
+<context>
     <name>ReportsPlace</name>
     <message>
         <location filename="../../src/shop_desktop/ui/places/reports.py" line="20"/>
@@ -586,28 +1170,28 @@
 <context>
     <name>ScanProblem</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="127"/>
+        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="136"/>
         <source>No product has barcode {code}.</source>
         <extracomment>Scanners send a key every few milliseconds; people rarely beat 80 ms. EAN-8 is the shortest code a till meets. The digits of a recognised scan.</extracomment>
         <translation>沒有商品使用條碼 {code}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="132"/>
+        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="141"/>
         <source>Barcode {code} has a wrong check digit — scan again.</source>
         <translation>條碼 {code} 的檢查碼不正確，請重新掃描。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="136"/>
+        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="145"/>
         <source>Barcode {code} has the wrong number of digits — scan again.</source>
         <translation>條碼 {code} 的位數不正確，請重新掃描。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="140"/>
+        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="149"/>
         <source>The scan was empty — scan again.</source>
         <translation>沒有讀到條碼，請重新掃描。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="141"/>
+        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="150"/>
         <source>Barcode {code} is not made of digits — scan again.</source>
         <translation>條碼 {code} 含有非數字字元，請重新掃描。</translation>
     </message>
@@ -615,18 +1199,18 @@
 <context>
     <name>SellPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/sell.py" line="61"/>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="81"/>
         <source>Sell</source>
         <extracomment>A scan problem stays up long enough to be read from arm&apos;s length.</extracomment>
         <translation>銷售</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/sell.py" line="65"/>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="85"/>
         <source>Scan or search products, build the customer&apos;s cart, and take payment in cash, by card or by mobile wallet.</source>
         <translation>掃描或搜尋商品，建立顧客的購物車，並以現金、信用卡或行動支付收款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/sell.py" line="81"/>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="101"/>
         <source>Orders today at this workstation</source>
         <translation>本收銀台今日訂單</translation>
     </message>
@@ -697,36 +1281,75 @@
 <context>
     <name>ShopDesktop</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="125"/>
-        <location filename="../../src/shop_desktop/ui/application.py" line="236"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="123"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="218"/>
         <source>Shop Desktop cannot start</source>
         <extracomment>The :class:`LoginDialog` now on screen. The :class:`MainWindow` now on screen.</extracomment>
         <translation>Shop Desktop 無法啟動</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="127"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="125"/>
         <source>The data folder {path} cannot be created ({reason}). Check that the disk is writable, or choose another folder with --data-dir.</source>
         <translation>無法建立資料夾 {path}（{reason}）。請確認磁碟可以寫入，或以 --data-dir 指定其他資料夾。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="163"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="161"/>
         <source>Building a demo shop to try things out…</source>
         <translation>正在建立示範商店，讓您可以先試用…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="177"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="175"/>
         <source>Opening the shop&apos;s database…</source>
         <translation>正在開啟商店資料庫…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="189"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="187"/>
         <source>Before updating the database, a copy was saved as {path}.</source>
         <translation>更新資料庫之前，已將副本儲存為 {path}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="221"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="203"/>
         <source>Preparing product search…</source>
         <translation>正在準備商品搜尋…</translation>
+    </message>
+</context>
+<context>
+    <name>TotalsPanel</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/totals.py" line="55"/>
+        <location filename="../../src/shop_desktop/ui/sell/totals.py" line="58"/>
+        <source>Subtotal</source>
+        <translation>小計</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/totals.py" line="62"/>
+        <source>Coupon {code}: {reason}</source>
+        <translation>優惠券 {code}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/totals.py" line="69"/>
+        <source>Tax {rate} (included)</source>
+        <translation>稅額 {rate}（內含）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/totals.py" line="71"/>
+        <source>Tax {rate} (added)</source>
+        <translation>稅額 {rate}（外加）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/totals.py" line="74"/>
+        <source>Delivery fee</source>
+        <translation>運費</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/totals.py" line="76"/>
+        <source>Rounding</source>
+        <translation>尾數調整</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/totals.py" line="86"/>
+        <source>Total {amount}</source>
+        <translation>合計 {amount}</translation>
     </message>
 </context>
 </TS>

@@ -199,3 +199,46 @@ def measure_startup(path: Path, runs: int = 5) -> dict[str, Any]:
         "peak_rss_mb": max(rss),
         "runs": runs,
     }
+
+
+def bench_pricing(rounds: int = 2000, *, lines: int = 200, seed: int = 0) -> dict[str, Any]:
+    """Price the sample cart (``lines`` lines, 50 promotions, a member, coupons) ``rounds`` times.
+
+    A few warm-up rounds are not counted, as a till prices the same cart on
+    every keystroke.
+    """
+    from shop_desktop.domain.pricing import price_cart
+    from shop_desktop.domain.pricing_samples import sample_cart
+
+    cart, context = sample_cart(n_lines=lines, seed=seed)
+    for _ in range(20):
+        bill = price_cart(cart, context)
+    times: list[float] = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        bill = price_cart(cart, context)
+        times.append(time.perf_counter() - started)
+    applied = {d.code for line in bill.lines for d in line.discounts}
+    return {
+        "benchmark": "price_cart",
+        "lines": len(cart),
+        "promotions": len(context.promotions),
+        "promotions_applied": len(applied),
+        "coupons": len(context.coupons),
+        "total_minor": bill.total_minor,
+        **summary(times),
+    }
+
+
+def bench_checkout(
+    path: Path, *, sales: int, rounds: int, progress: Callable[[float, str], None]
+) -> dict[str, Any]:
+    """Pricing a 200-line cart with 50 promotions, and committing sales on a real file."""
+    from shop_desktop.benchmarks_checkout import bench_commit
+
+    progress(0.0, "pricing")
+    pricing = bench_pricing(rounds)
+    progress(0.3, "committing sales")
+    commit = bench_commit(path, sales)
+    progress(1.0, "done")
+    return {"pricing": pricing, "commit": commit, "peak_rss_mb": peak_rss_mb()}

@@ -31,6 +31,9 @@ from shop_desktop.data.models import (
     Promotion,
     StoreCreditEntry,
 )
+from shop_desktop.domain.money import HKD
+from shop_desktop.domain.pricing import DeliveryKind, DeliveryRule, price_cart
+from shop_desktop.domain.pricing_samples import sample_cart
 from shop_desktop.services.checkout import (
     CheckoutError,
     CheckoutProblem,
@@ -911,3 +914,63 @@ def test_any_consistent_sale_is_written_as_billed(shop: Shop, data: st.DataObjec
         shop.db, "SELECT json_extract(payload, '$.total_minor') FROM outbox WHERE device_seq = ?",
         result.device_seq,
     ) == total  # fmt: skip
+
+
+# --- bills from the pricing engine --------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("extras", ["plain", "delivery and cash rounding"])
+def test_a_bill_from_the_pricing_engine_commits_as_priced(
+    shop: Shop, seed: int, extras: str
+) -> None:
+    """The checks here and the engine agree to the cent: promotions, coupons, weighed
+    goods, tax inside and on top, a delivery fee with its own tax, cash rounding."""
+    cart, context = sample_cart(n_lines=40, seed=seed)
+    if extras != "plain":
+        context = dataclasses.replace(
+            context,
+            currency=HKD,  # a 10-cent coin: the total really is rounded
+            cash_rounding=True,
+            delivery=DeliveryRule(DeliveryKind.FLAT, fee_minor=95, tax_rate_bp=500),
+        )
+    bill = price_cart(cart, context)
+    assert bill.discount_minor > 0
+    assert bill.added_tax_minor > 0
+    lines = [
+        DraftLine(
+            product_id=None,
+            sku=billed.line_id,
+            name_zh=billed.line_id,
+            name_en=billed.line_id,
+            qty_milli=billed.qty_milli,
+            unit_price_minor=billed.unit_price_minor,
+            discount_minor=billed.discount_minor,
+            tax_rate_bp=billed.tax_rate_bp,
+            tax_minor=billed.tax_minor,
+            line_total_minor=billed.total_minor,
+            promotions=[{"code": d.code, "amount_minor": d.amount_minor} for d in billed.discounts],
+        )
+        for billed in bill.lines
+    ]
+    sale = SaleDraft(
+        order_id=uuid.uuid4(),
+        staff_id=shop.cashier,
+        member_id=None,
+        kind=OrderKind.TAKE_AWAY,
+        lines=tuple(lines),
+        subtotal_minor=bill.subtotal_minor,
+        discount_minor=bill.discount_minor,
+        tax_minor=bill.tax_minor,
+        delivery_fee_minor=bill.delivery_fee_minor,
+        rounding_minor=bill.rounding_minor,
+        total_minor=bill.total_minor,
+        payments=(DraftPayment(PaymentMethod.CARD, bill.total_minor),),
+        pricing=bill.to_json(),
+    )
+    result = commit(shop, sale)
+    [(total, pricing)] = sql(
+        shop.db, "SELECT total_minor, pricing FROM orders WHERE id = ?", hexid(result.order_id)
+    )
+    assert total == bill.total_minor
+    assert json.loads(pricing) == bill.to_json()

@@ -530,7 +530,8 @@ class CheckoutDialog(QDialog):
             amount_minor=amount,
             currency=self.money,
             auth_code=code,
-            subject=self.tr("Shop purchase"),
+            # Shown in the customer's app, whatever language the till speaks.
+            subject=self.context.staff.branch_name_zh or self.context.staff.branch_name_en,
             store_id=self.context.staff.branch_code,
             terminal_id=self.context.staff.workstation_code,
         )

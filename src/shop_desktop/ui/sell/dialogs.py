@@ -215,12 +215,18 @@ class ApprovalDialog(_Form):
     """A supervisor or manager types their password at the till to approve."""
 
     def __init__(
-        self, parent: QWidget | None, context: ShopContext, depth_bp: int, what: str
+        self,
+        parent: QWidget | None,
+        context: ShopContext,
+        depth_bp: int,
+        what: str,
+        record: str,
     ) -> None:
         super().__init__(parent, self.tr("Manager approval"))
         self.context = context
         self.depth_bp = depth_bp
-        self.what = what
+        #: The audit log's words, in one language whoever is at the till.
+        self.record = record
         explain = QLabel(
             self.tr("{what} is beyond your limit. A supervisor or manager must approve it.").format(
                 what=what
@@ -238,7 +244,7 @@ class ApprovalDialog(_Form):
     @override
     def accept(self) -> None:
         username, password = self.username.text(), self.password.text()
-        depth, what = self.depth_bp, self.what
+        depth, what = self.depth_bp, self.record
 
         def check(job: Job) -> Approval:
             return approve_override(job.session, username, password, depth_bp=depth, what=what)
@@ -265,9 +271,9 @@ class ApprovalDialog(_Form):
 
     @classmethod
     def ask(
-        cls, parent: QWidget | None, context: ShopContext, depth_bp: int, what: str
+        cls, parent: QWidget | None, context: ShopContext, depth_bp: int, what: str, record: str
     ) -> Approval | None:
-        dialog = cls(parent, context, depth_bp, what)
+        dialog = cls(parent, context, depth_bp, what, record)
         return dialog.approval if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
@@ -391,7 +397,9 @@ class RecallDialog(PickDialog):
         entries: list[tuple[str, object]] = []
         for cart in self._all:
             when = cart.parked_at.astimezone().strftime("%H:%M")
-            text = self.tr("{when}  {label}  {lines} lines  {total}  ({staff}, {station})").format(
+            text = self.tr(
+                "{when}  {label}  {lines} item(s)  {total}  ({staff}, {station})"
+            ).format(
                 when=when,
                 label=cart.label or "—",
                 lines=cart.line_count,

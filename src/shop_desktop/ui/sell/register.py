@@ -139,6 +139,8 @@ class CartPanel(QWidget):
         keep = select_line or self.current_line()
         self.bill = bill
         self.model.reload(self.cart, bill)
+        # Lines with a promotion or a note take a second row of text.
+        self.table.resizeRowsToContents()
         self.totals.show_bill(bill)
         row = self.cart.row_of(keep) if keep else -1
         if row < 0 and self.cart.items:
@@ -443,11 +445,11 @@ class Register(QWidget):
     def undo(self) -> None:
         self._change(self.cart.undo)
 
-    def _approve(self, depth_bp: int, what: str) -> tuple[bool, uuid.UUID | None]:
+    def _approve(self, depth_bp: int, what: str, record: str) -> tuple[bool, uuid.UUID | None]:
         """Within the cashier's limit: yes. Beyond it: a manager's password, or no."""
         if depth_bp <= self.context.staff.max_discount_bp:
             return True, None
-        approval = ApprovalDialog.ask(self, self.context, depth_bp, what)
+        approval = ApprovalDialog.ask(self, self.context, depth_bp, what, record)
         if approval is None:
             self.problem.emit(self.tr("Not approved: the cart is unchanged."))
             return False, None
@@ -466,6 +468,7 @@ class Register(QWidget):
         ok, approver = self._approve(
             depth,
             self.tr("A {depth}% discount on {name}").format(depth=f"{depth / 100:g}", name=name),
+            f"line discount {depth / 100:g}% on {item.product.sku}",
         )
         if ok:
             self._change(
@@ -491,7 +494,10 @@ class Register(QWidget):
             name=name,
             price=Money(new_price or 0, self.money).format(),
         )
-        ok, approver = self._approve(depth, what)
+        record = (
+            f"price of {item.product.sku} set to {new_price} (catalog {item.product.price_minor})"
+        )
+        ok, approver = self._approve(depth, what, record)
         if ok:
             self._change(lambda: self.cart.set_price(item.line_id, new_price, approved_by=approver))
 

@@ -1,7 +1,9 @@
 """What the counter says when it refuses something: one sentence per reason, in both languages.
 
 Domain and service errors carry a machine-readable reason; the words live here,
-so a cashier never sees an exception's text or a traceback.
+so a cashier never sees an exception's text or a traceback. Every sentence is
+written out as ``QCoreApplication.translate("Counter", ...)`` so that lupdate
+finds it; a helper function would hide it.
 """
 
 from __future__ import annotations
@@ -22,65 +24,101 @@ from shop_desktop.services.wallets import (
 )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Counter", text)
-
-
 def cart_problem(exc: CartError) -> str:
     reason = exc.reason
     if reason is CartProblem.TOO_LARGE:
         limit = exc.detail.get("limit_milli")
         if isinstance(limit, int):
-            return _tr("That quantity is too large: at most {limit} on one line.").format(
-                limit=f"{limit / MILLI:g}" if limit % MILLI else f"{limit // MILLI:,}"
-            )
+            return QCoreApplication.translate(
+                "Counter", "That quantity is too large: at most {limit} on one line."
+            ).format(limit=f"{limit / MILLI:g}" if limit % MILLI else f"{limit // MILLI:,}")
     if reason is CartProblem.BAD_DISCOUNT and isinstance(exc.detail.get("limit_minor"), int):
-        return _tr("A discount cannot be more than the line is worth.")
+        return QCoreApplication.translate(
+            "Counter", "A discount cannot be more than the line is worth."
+        )
     texts = {
-        CartProblem.NOT_A_NUMBER: _tr("Type a number, for example 2 or 1.25."),
-        CartProblem.ZERO: _tr(
-            "The quantity cannot be zero. To take the item off, remove the line."
+        CartProblem.NOT_A_NUMBER: QCoreApplication.translate(
+            "Counter", "Type a number, for example 2 or 1.25."
         ),
-        CartProblem.NEGATIVE: _tr(
-            "The quantity cannot be negative. Returns are taken in After-sales."
+        CartProblem.ZERO: QCoreApplication.translate(
+            "Counter", "The quantity cannot be zero. To take the item off, remove the line."
         ),
-        CartProblem.TOO_LARGE: _tr("That quantity is too large."),
-        CartProblem.NOT_WHOLE: _tr("This product is sold by the piece: use a whole number."),
-        CartProblem.TOO_PRECISE: _tr("Use at most three decimals (grams)."),
-        CartProblem.TOO_MANY_LINES: _tr(
-            "The cart is full. Take payment for these items and start a new cart."
+        CartProblem.NEGATIVE: QCoreApplication.translate(
+            "Counter", "The quantity cannot be negative. Returns are taken in After-sales."
         ),
-        CartProblem.NO_SUCH_LINE: _tr("That line is no longer in the cart."),
-        CartProblem.BAD_PRICE: _tr("That price is not possible for this product."),
-        CartProblem.BAD_DISCOUNT: _tr("That discount is not possible."),
-        CartProblem.COUPON_ALREADY_ADDED: _tr("This coupon is already in the cart."),
-        CartProblem.NOTHING_TO_UNDO: _tr("There is nothing to undo."),
+        CartProblem.TOO_LARGE: QCoreApplication.translate("Counter", "That quantity is too large."),
+        CartProblem.NOT_WHOLE: QCoreApplication.translate(
+            "Counter", "This product is sold by the piece: use a whole number."
+        ),
+        CartProblem.TOO_PRECISE: QCoreApplication.translate(
+            "Counter", "Use at most three decimals (grams)."
+        ),
+        CartProblem.TOO_MANY_LINES: QCoreApplication.translate(
+            "Counter", "The cart is full. Take payment for these items and start a new cart."
+        ),
+        CartProblem.NO_SUCH_LINE: QCoreApplication.translate(
+            "Counter", "That line is no longer in the cart."
+        ),
+        CartProblem.BAD_PRICE: QCoreApplication.translate(
+            "Counter", "That price is not possible for this product."
+        ),
+        CartProblem.BAD_DISCOUNT: QCoreApplication.translate(
+            "Counter", "That discount is not possible."
+        ),
+        CartProblem.COUPON_ALREADY_ADDED: QCoreApplication.translate(
+            "Counter", "This coupon is already in the cart."
+        ),
+        CartProblem.NOTHING_TO_UNDO: QCoreApplication.translate(
+            "Counter", "There is nothing to undo."
+        ),
     }
     return texts[reason]
 
 
 def coupon_problem(exc: CouponNotUsable) -> str:
     texts = {
-        CouponProblem.UNKNOWN: _tr("No coupon has the code {code}."),
-        CouponProblem.USED: _tr("Coupon {code} has already been used."),
-        CouponProblem.EXPIRED: _tr("Coupon {code} has expired."),
-        CouponProblem.NOT_YET_VALID: _tr("Coupon {code} is not valid yet."),
-        CouponProblem.INACTIVE: _tr("Coupon {code} has been withdrawn."),
-        CouponProblem.OTHER_MEMBER: _tr("Coupon {code} belongs to another member."),
+        CouponProblem.UNKNOWN: QCoreApplication.translate(
+            "Counter", "No coupon has the code {code}."
+        ),
+        CouponProblem.USED: QCoreApplication.translate(
+            "Counter", "Coupon {code} has already been used."
+        ),
+        CouponProblem.EXPIRED: QCoreApplication.translate("Counter", "Coupon {code} has expired."),
+        CouponProblem.NOT_YET_VALID: QCoreApplication.translate(
+            "Counter", "Coupon {code} is not valid yet."
+        ),
+        CouponProblem.INACTIVE: QCoreApplication.translate(
+            "Counter", "Coupon {code} has been withdrawn."
+        ),
+        CouponProblem.OTHER_MEMBER: QCoreApplication.translate(
+            "Counter", "Coupon {code} belongs to another member."
+        ),
     }
     return texts[exc.reason].format(code=exc.code)
 
 
 def coupon_rejection(code: str, reason: CouponRejection) -> str:
     texts = {
-        CouponRejection.EXPIRED: _tr("Coupon {code} has expired."),
-        CouponRejection.NOT_YET_VALID: _tr("Coupon {code} is not valid yet."),
-        CouponRejection.MIN_SPEND: _tr("Coupon {code} needs a larger purchase."),
-        CouponRejection.NOTHING_TO_APPLY: _tr("Coupon {code} does not apply to these items."),
-        CouponRejection.DUPLICATE: _tr("Coupon {code} was entered twice."),
-        CouponRejection.NOT_FOR_MEMBER: _tr("Coupon {code} is for another member level."),
-        CouponRejection.NOT_STACKABLE: _tr(
-            "Coupon {code} cannot be combined with a better offer already applied."
+        CouponRejection.EXPIRED: QCoreApplication.translate(
+            "Counter", "Coupon {code} has expired."
+        ),
+        CouponRejection.NOT_YET_VALID: QCoreApplication.translate(
+            "Counter", "Coupon {code} is not valid yet."
+        ),
+        CouponRejection.MIN_SPEND: QCoreApplication.translate(
+            "Counter", "Coupon {code} needs a larger purchase."
+        ),
+        CouponRejection.NOTHING_TO_APPLY: QCoreApplication.translate(
+            "Counter", "Coupon {code} does not apply to these items."
+        ),
+        CouponRejection.DUPLICATE: QCoreApplication.translate(
+            "Counter", "Coupon {code} was entered twice."
+        ),
+        CouponRejection.NOT_FOR_MEMBER: QCoreApplication.translate(
+            "Counter", "Coupon {code} is for another member level."
+        ),
+        CouponRejection.NOT_STACKABLE: QCoreApplication.translate(
+            "Counter", "Coupon {code} cannot be combined with a better offer already applied."
         ),
     }
     return texts[reason].format(code=code)
@@ -88,10 +126,12 @@ def coupon_rejection(code: str, reason: CouponRejection) -> str:
 
 def approval_refused(exc: ApprovalRefused) -> str:
     texts = {
-        "credentials": _tr("Wrong user name or password."),
-        "inactive": _tr("This account is disabled."),
-        "role": _tr("Only a supervisor or manager can approve this."),
-        "limit": _tr("This is beyond that manager's own limit."),
+        "credentials": QCoreApplication.translate("Counter", "Wrong user name or password."),
+        "inactive": QCoreApplication.translate("Counter", "This account is disabled."),
+        "role": QCoreApplication.translate(
+            "Counter", "Only a supervisor or manager can approve this."
+        ),
+        "limit": QCoreApplication.translate("Counter", "This is beyond that manager's own limit."),
     }
     return texts.get(exc.reason, texts["credentials"])
 
@@ -105,72 +145,108 @@ def checkout_problem(exc: CheckoutError, currency_code: str) -> str:
 
     reason = exc.reason
     if reason is CheckoutProblem.UNDERPAID:
-        return _tr("{missing} is still to be paid.").format(missing=amount("missing"))
+        return QCoreApplication.translate("Counter", "{missing} is still to be paid.").format(
+            missing=amount("missing")
+        )
     texts = {
-        CheckoutProblem.EMPTY: _tr("The cart is empty."),
-        CheckoutProblem.TOTALS_MISMATCH: _tr(
-            "The bill no longer adds up. Nothing was charged; please price the cart again."
+        CheckoutProblem.EMPTY: QCoreApplication.translate("Counter", "The cart is empty."),
+        CheckoutProblem.TOTALS_MISMATCH: QCoreApplication.translate(
+            "Counter",
+            "The bill no longer adds up. Nothing was charged; please price the cart again.",
         ),
-        CheckoutProblem.UNDERPAID: _tr("Part of the total is still to be paid."),
-        CheckoutProblem.OVERPAID: _tr("More was taken than the total; only cash can give change."),
-        CheckoutProblem.TENDER_BELOW_AMOUNT: _tr("The cash handed over is less than the amount."),
-        CheckoutProblem.COUPON_USED: _tr(
-            "A coupon in this cart has just been used on another sale. Remove it and try again."
+        CheckoutProblem.UNDERPAID: QCoreApplication.translate(
+            "Counter", "Part of the total is still to be paid."
         ),
-        CheckoutProblem.COUPON_UNKNOWN: _tr("A coupon in this cart no longer exists."),
-        CheckoutProblem.STORE_CREDIT_SHORT: _tr("The member's store credit is not enough."),
-        CheckoutProblem.STORE_CREDIT_NEEDS_MEMBER: _tr(
-            "Store credit needs a member: attach the member first."
+        CheckoutProblem.OVERPAID: QCoreApplication.translate(
+            "Counter", "More was taken than the total; only cash can give change."
         ),
-        CheckoutProblem.BAD_CARD_DIGITS: _tr("Type exactly the last four digits of the card."),
-        CheckoutProblem.BAD_QUANTITY: _tr("A quantity in the cart is not possible."),
+        CheckoutProblem.TENDER_BELOW_AMOUNT: QCoreApplication.translate(
+            "Counter", "The cash handed over is less than the amount."
+        ),
+        CheckoutProblem.COUPON_USED: QCoreApplication.translate(
+            "Counter",
+            "A coupon in this cart has just been used on another sale. Remove it and try again.",
+        ),
+        CheckoutProblem.COUPON_UNKNOWN: QCoreApplication.translate(
+            "Counter", "A coupon in this cart no longer exists."
+        ),
+        CheckoutProblem.STORE_CREDIT_SHORT: QCoreApplication.translate(
+            "Counter", "The member's store credit is not enough."
+        ),
+        CheckoutProblem.STORE_CREDIT_NEEDS_MEMBER: QCoreApplication.translate(
+            "Counter", "Store credit needs a member: attach the member first."
+        ),
+        CheckoutProblem.BAD_CARD_DIGITS: QCoreApplication.translate(
+            "Counter", "Type exactly the last four digits of the card."
+        ),
+        CheckoutProblem.BAD_QUANTITY: QCoreApplication.translate(
+            "Counter", "A quantity in the cart is not possible."
+        ),
     }
     return texts[reason]
 
 
 def wallet_name(kind_value: str) -> str:
-    return _tr("Alipay") if kind_value == "alipay" else _tr("WeChat Pay")
+    return (
+        QCoreApplication.translate("Counter", "Alipay")
+        if kind_value == "alipay"
+        else QCoreApplication.translate("Counter", "WeChat Pay")
+    )
 
 
 def wallet_result(result: WalletResult) -> str:
     """Why a wallet payment did not go through (PAID never comes here)."""
     name = wallet_name(result.kind.value)
     if result.outcome is WalletOutcome.DECLINED:
-        text = _tr("{wallet} declined the payment.").format(wallet=name)
+        text = QCoreApplication.translate("Counter", "{wallet} declined the payment.").format(
+            wallet=name
+        )
         if result.provider_message or result.provider_code:
             detail = result.provider_message or result.provider_code
-            text += " " + _tr("The provider said: {detail}").format(detail=detail)
+            text += " " + QCoreApplication.translate(
+                "Counter", "The provider said: {detail}"
+            ).format(detail=detail)
         return text
     if result.outcome is WalletOutcome.TIMED_OUT:
-        text = _tr("The customer did not confirm the payment in time.")
+        text = QCoreApplication.translate(
+            "Counter", "The customer did not confirm the payment in time."
+        )
     elif result.outcome is WalletOutcome.CANCELLED:
-        text = _tr("The payment was cancelled.")
+        text = QCoreApplication.translate("Counter", "The payment was cancelled.")
     else:
-        return _tr("{wallet} payment received.").format(wallet=name)
+        return QCoreApplication.translate("Counter", "{wallet} payment received.").format(
+            wallet=name
+        )
     if result.reversed:
-        text += " " + _tr("Nothing was charged.")
+        text += " " + QCoreApplication.translate("Counter", "Nothing was charged.")
     else:
-        text += " " + _tr("Ask the customer to check their app before trying again.")
+        text += " " + QCoreApplication.translate(
+            "Counter", "Ask the customer to check their app before trying again."
+        )
     return text
 
 
 def wallet_error(exc: WalletError) -> str:
     texts = {
-        WalletErrorReason.OFFLINE: _tr(
+        WalletErrorReason.OFFLINE: QCoreApplication.translate(
+            "Counter",
             "No connection to the payment provider: Alipay and WeChat Pay cannot be used now. "
-            "Take cash or card instead."
+            "Take cash or card instead.",
         ),
-        WalletErrorReason.BAD_RESPONSE: _tr(
+        WalletErrorReason.BAD_RESPONSE: QCoreApplication.translate(
+            "Counter",
             "The payment provider answered with something we cannot trust. Nothing was recorded;"
-            " ask the customer to check their app before trying again."
+            " ask the customer to check their app before trying again.",
         ),
-        WalletErrorReason.NOT_CONFIGURED: _tr(
+        WalletErrorReason.NOT_CONFIGURED: QCoreApplication.translate(
+            "Counter",
             "This mobile wallet is not set up on this workstation. Ask a manager to enter its"
-            " merchant details in Settings."
+            " merchant details in Settings.",
         ),
-        WalletErrorReason.UNKNOWN_STATE: _tr(
+        WalletErrorReason.UNKNOWN_STATE: QCoreApplication.translate(
+            "Counter",
             "The payment could not be confirmed or cancelled. Ask the customer to show the"
-            " payment in their app, and call a manager."
+            " payment in their app, and call a manager.",
         ),
     }
     return texts[exc.reason]
