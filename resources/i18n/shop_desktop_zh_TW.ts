@@ -17,22 +17,23 @@
 <context>
     <name>ApprovalDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="220"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="225"/>
         <source>Manager approval</source>
         <translation>主管核准</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="225"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="231"/>
         <source>{what} is beyond your limit. A supervisor or manager must approve it.</source>
+        <extracomment>The audit log&apos;s words, in one language whoever is at the till.</extracomment>
         <translation>{what}，已超出您的權限，須由主任或經理核准。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="234"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="240"/>
         <source>Manager</source>
         <translation>主管帳號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="235"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="241"/>
         <source>Password</source>
         <translation>密碼</translation>
     </message>
@@ -386,86 +387,356 @@
         <translation>這不是支付寶或微信支付的付款碼，請重新掃描。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="533"/>
-        <source>Shop purchase</source>
-        <translation>門市購物</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="552"/>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="564"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="553"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="565"/>
         <source>Sending the payment to {wallet}…</source>
         <translation>正在將付款送至 {wallet}…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="566"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="567"/>
         <source>Waiting for the customer to confirm in {wallet}…</source>
         <translation>等待顧客在 {wallet} 確認付款…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="568"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="569"/>
         <source>Checking the payment with {wallet}…</source>
         <translation>正在向 {wallet} 查詢付款結果…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="569"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="570"/>
         <source>Cancelling the payment at {wallet}…</source>
         <translation>正在向 {wallet} 取消付款…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="652"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="653"/>
         <source>A wallet payment could not be cancelled. It stays on this sale; call a manager to refund it.</source>
         <translation>有一筆行動支付款項無法取消，仍保留在這筆交易中；請聯絡主管辦理退款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="668"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="669"/>
         <source>Cancelling the wallet payment…</source>
         <translation>正在取消行動支付款項…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="682"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="683"/>
         <source>{missing} is still to be paid.</source>
         <translation>尚需付款 {missing}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="689"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="690"/>
         <source>A buyer&apos;s tax ID has eight digits.</source>
         <translation>買方統一編號應為 8 位數字。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="715"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="716"/>
         <source>Saving the sale…</source>
         <translation>正在儲存交易…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="739"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="740"/>
         <source>Cancel payment</source>
         <translation>取消付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="741"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="742"/>
         <source>Mobile wallet payments were taken for this sale. Give them back to the customer and return to the cart?</source>
         <translation>這筆交易已收取行動支付款項。要將款項退還給顧客並返回購物車嗎？</translation>
     </message>
 </context>
 <context>
+    <name>Counter</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="32"/>
+        <source>That quantity is too large: at most {limit} on one line.</source>
+        <translation>數量過大：每個品項最多 {limit}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="36"/>
+        <source>A discount cannot be more than the line is worth.</source>
+        <translation>折扣不能超過該品項的金額。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="40"/>
+        <source>Type a number, for example 2 or 1.25.</source>
+        <translation>請輸入數字，例如 2 或 1.25。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="43"/>
+        <source>The quantity cannot be zero. To take the item off, remove the line.</source>
+        <translation>數量不能為 0。若要拿掉這項商品，請刪除該品項。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="46"/>
+        <source>The quantity cannot be negative. Returns are taken in After-sales.</source>
+        <translation>數量不能為負數。退貨請至「售後服務」辦理。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="49"/>
+        <source>That quantity is too large.</source>
+        <translation>數量過大。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="50"/>
+        <source>This product is sold by the piece: use a whole number.</source>
+        <translation>這項商品以件計價，請輸入整數。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="53"/>
+        <source>Use at most three decimals (grams).</source>
+        <translation>最多只能輸入到小數點後三位（公克）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="56"/>
+        <source>The cart is full. Take payment for these items and start a new cart.</source>
+        <translation>購物車已滿。請先為這些商品結帳，再開新的購物車。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="59"/>
+        <source>That line is no longer in the cart.</source>
+        <translation>這個品項已不在購物車中。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="62"/>
+        <source>That price is not possible for this product.</source>
+        <translation>這項商品不能設定這個價格。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="65"/>
+        <source>That discount is not possible.</source>
+        <translation>無法套用這個折扣。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="68"/>
+        <source>This coupon is already in the cart.</source>
+        <translation>這張優惠券已在購物車中。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="71"/>
+        <source>There is nothing to undo.</source>
+        <translation>沒有可以復原的動作。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="80"/>
+        <source>No coupon has the code {code}.</source>
+        <translation>找不到代碼為 {code} 的優惠券。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="83"/>
+        <source>Coupon {code} has already been used.</source>
+        <translation>優惠券 {code} 已使用過。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="86"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="102"/>
+        <source>Coupon {code} has expired.</source>
+        <translation>優惠券 {code} 已過期。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="87"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="105"/>
+        <source>Coupon {code} is not valid yet.</source>
+        <translation>優惠券 {code} 尚未生效。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="90"/>
+        <source>Coupon {code} has been withdrawn.</source>
+        <translation>優惠券 {code} 已停用。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="93"/>
+        <source>Coupon {code} belongs to another member.</source>
+        <translation>優惠券 {code} 屬於其他會員。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="108"/>
+        <source>Coupon {code} needs a larger purchase.</source>
+        <translation>優惠券 {code} 未達最低消費金額。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="111"/>
+        <source>Coupon {code} does not apply to these items.</source>
+        <translation>優惠券 {code} 不適用於這些商品。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="114"/>
+        <source>Coupon {code} was entered twice.</source>
+        <translation>優惠券 {code} 重複輸入。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="117"/>
+        <source>Coupon {code} is for another member level.</source>
+        <translation>優惠券 {code} 限其他會員等級使用。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="120"/>
+        <source>Coupon {code} cannot be combined with a better offer already applied.</source>
+        <translation>優惠券 {code} 無法與已套用的更優惠活動併用。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="129"/>
+        <source>Wrong user name or password.</source>
+        <translation>使用者名稱或密碼錯誤。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="130"/>
+        <source>This account is disabled.</source>
+        <translation>這個帳號已停用。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="131"/>
+        <source>Only a supervisor or manager can approve this.</source>
+        <translation>只有主任或經理可以核准此操作。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="134"/>
+        <source>This is beyond that manager&apos;s own limit.</source>
+        <translation>已超出這位主管本身的核准權限。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="148"/>
+        <source>{missing} is still to be paid.</source>
+        <translation>尚需付款 {missing}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="152"/>
+        <source>The cart is empty.</source>
+        <translation>購物車是空的。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="153"/>
+        <source>The bill no longer adds up. Nothing was charged; please price the cart again.</source>
+        <translation>帳單金額已不一致。尚未收取任何款項；請重新計算購物車金額。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="157"/>
+        <source>Part of the total is still to be paid.</source>
+        <translation>尚有部分金額未付清。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="160"/>
+        <source>More was taken than the total; only cash can give change.</source>
+        <translation>收取的金額超過應付金額；只有現金可以找零。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="163"/>
+        <source>The cash handed over is less than the amount.</source>
+        <translation>實收現金少於應收金額。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="166"/>
+        <source>A coupon in this cart has just been used on another sale. Remove it and try again.</source>
+        <translation>購物車中有一張優惠券剛在另一筆交易中被使用。請將它移除後再試一次。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="170"/>
+        <source>A coupon in this cart no longer exists.</source>
+        <translation>購物車中有一張優惠券已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="173"/>
+        <source>The member&apos;s store credit is not enough.</source>
+        <translation>會員的儲值金餘額不足。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="176"/>
+        <source>Store credit needs a member: attach the member first.</source>
+        <translation>使用儲值金須有會員身分，請先帶入會員。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="179"/>
+        <source>Type exactly the last four digits of the card.</source>
+        <translation>請完整輸入卡號末四碼。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="182"/>
+        <source>A quantity in the cart is not possible.</source>
+        <translation>購物車中有品項的數量不正確。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="191"/>
+        <source>Alipay</source>
+        <translation>支付寶</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="193"/>
+        <source>WeChat Pay</source>
+        <translation>微信支付</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="201"/>
+        <source>{wallet} declined the payment.</source>
+        <translation>{wallet} 拒絕了這筆付款。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="206"/>
+        <source>The provider said: {detail}</source>
+        <translation>支付業者回覆：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="211"/>
+        <source>The customer did not confirm the payment in time.</source>
+        <translation>顧客未在時限內確認付款。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="215"/>
+        <source>The payment was cancelled.</source>
+        <translation>付款已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="217"/>
+        <source>{wallet} payment received.</source>
+        <translation>已收到 {wallet} 付款。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="221"/>
+        <source>Nothing was charged.</source>
+        <translation>未收取任何款項。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="223"/>
+        <source>Ask the customer to check their app before trying again.</source>
+        <translation>請顧客先確認 App 中的付款狀態，再試一次。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="231"/>
+        <source>No connection to the payment provider: Alipay and WeChat Pay cannot be used now. Take cash or card instead.</source>
+        <translation>無法連線至支付業者，目前無法使用支付寶與微信支付。請改收現金或刷卡。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="236"/>
+        <source>The payment provider answered with something we cannot trust. Nothing was recorded; ask the customer to check their app before trying again.</source>
+        <translation>支付業者回傳的資料無法確認。系統未記錄任何款項；請顧客先確認 App 中的付款狀態，再試一次。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="241"/>
+        <source>This mobile wallet is not set up on this workstation. Ask a manager to enter its merchant details in Settings.</source>
+        <translation>這台收銀台尚未設定此行動支付。請經理在「設定」中輸入特約商店資料。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="246"/>
+        <source>The payment could not be confirmed or cancelled. Ask the customer to show the payment in their app, and call a manager.</source>
+        <translation>無法確認或取消這筆付款。請顧客出示 App 中的付款紀錄，並聯絡主管。</translation>
+    </message>
+</context>
+<context>
     <name>CouponDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="343"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="349"/>
         <source>Coupon</source>
         <translation>優惠券</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="345"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="351"/>
         <source>Type or scan the coupon code</source>
         <translation>輸入或掃描優惠券代碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="347"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="353"/>
         <source>Code</source>
         <translation>代碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="352"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="358"/>
         <source>Type or scan the coupon code.</source>
         <translation>請輸入或掃描優惠券代碼。</translation>
     </message>
@@ -732,17 +1003,17 @@
 <context>
     <name>MemberDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="303"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="309"/>
         <source>Member</source>
         <translation>會員</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="303"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="309"/>
         <source>Card, phone or name</source>
         <translation>會員卡號、電話或姓名</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="321"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="327"/>
         <source>No member matches.</source>
         <translation>找不到符合的會員。</translation>
     </message>
@@ -994,23 +1265,23 @@
 <context>
     <name>RecallDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="373"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="379"/>
         <source>Recall a parked cart</source>
         <translation>取單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="373"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="379"/>
         <source>Filter</source>
         <translation>篩選</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="387"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="393"/>
         <source>No carts are parked at this branch.</source>
         <translation>本門市目前沒有掛單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="394"/>
-        <source>{when}  {label}  {lines} lines  {total}  ({staff}, {station})</source>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="401"/>
+        <source>{when}  {label}  {lines} item(s)  {total}  ({staff}, {station})</source>
         <translation>{when}  {label}  {lines} 項  {total}  （{staff}，{station}）</translation>
     </message>
 </context>
@@ -1094,7 +1365,7 @@
     </message>
     <message>
         <location filename="../../src/shop_desktop/ui/sell/register.py" line="413"/>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="647"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="651"/>
         <source>The cart is empty.</source>
         <translation>購物車是空的。</translation>
     </message>
@@ -1109,47 +1380,47 @@
         <translation>{name} 折扣 {depth}%</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="492"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="493"/>
         <source>Selling {name} at {price}</source>
         <translation>{name} 改價為 {price}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="517"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="521"/>
         <source>This coupon is already in the cart.</source>
         <translation>這張優惠券已在購物車中。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="531"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="535"/>
         <source>Coupon {code} cannot be read. Ask a manager.</source>
         <translation>無法讀取優惠券 {code}，請洽主管。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="553"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="557"/>
         <source>The cart is empty: there is nothing to park.</source>
         <translation>購物車是空的，沒有可以掛單的商品。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="584"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="588"/>
         <source>Cart parked: recall it with F11 at any till of this branch.</source>
         <translation>已掛單：可在本門市任一收銀台按 F11 取單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="628"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="632"/>
         <source>That cart was already recalled at another till.</source>
         <translation>這筆掛單已在其他收銀台取單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="650"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="654"/>
         <source>Promotions are still loading; try again in a moment.</source>
         <translation>促銷活動仍在載入中，請稍後再試。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="679"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="683"/>
         <source>Sale {number} done. Change: {change}</source>
         <translation>交易 {number} 完成。找零：{change}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="684"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="688"/>
         <source>Sale {number} done.</source>
         <translation>交易 {number} 完成。</translation>
     </message>
@@ -1199,18 +1470,18 @@
 <context>
     <name>SellPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/sell.py" line="81"/>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="83"/>
         <source>Sell</source>
         <extracomment>A scan problem stays up long enough to be read from arm&apos;s length.</extracomment>
         <translation>銷售</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/sell.py" line="85"/>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="87"/>
         <source>Scan or search products, build the customer&apos;s cart, and take payment in cash, by card or by mobile wallet.</source>
         <translation>掃描或搜尋商品，建立顧客的購物車，並以現金、信用卡或行動支付收款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/sell.py" line="101"/>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="103"/>
         <source>Orders today at this workstation</source>
         <translation>本收銀台今日訂單</translation>
     </message>

@@ -59,8 +59,10 @@ class SellPlace(SummaryPlace):
         self.body.addWidget(self.splitter, 1)
         self.splitter.addWidget(self.browser)
         self.splitter.addWidget(self.register)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        # The cart is what the cashier watches: it gets as much room as the shelf.
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.register.setMinimumWidth(560)
         layout = self.layout()
         if isinstance(layout, QBoxLayout):
             # The browser, not the blank space under it, takes the height.

@@ -128,7 +128,7 @@ class CheckoutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Payment"))
         self.setModal(True)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(780)
         self.context = context
         self.cart = cart
         self.bill = bill

@@ -24,6 +24,11 @@ from shop_desktop.services.wallets import (
 )
 
 
+def _then(first: str, second: str) -> str:
+    """Two sentences in a row: Chinese needs no space after its full stop."""
+    return f"{first}{second}" if first.endswith(("。", "！", "？")) else f"{first} {second}"
+
+
 def cart_problem(exc: CartError) -> str:
     reason = exc.reason
     if reason is CartProblem.TOO_LARGE:
@@ -203,9 +208,8 @@ def wallet_result(result: WalletResult) -> str:
         )
         if result.provider_message or result.provider_code:
             detail = result.provider_message or result.provider_code
-            text += " " + QCoreApplication.translate(
-                "Counter", "The provider said: {detail}"
-            ).format(detail=detail)
+            said = QCoreApplication.translate("Counter", "The provider said: {detail}")
+            text = _then(text, said.format(detail=detail))
         return text
     if result.outcome is WalletOutcome.TIMED_OUT:
         text = QCoreApplication.translate(
@@ -218,12 +222,12 @@ def wallet_result(result: WalletResult) -> str:
             wallet=name
         )
     if result.reversed:
-        text += " " + QCoreApplication.translate("Counter", "Nothing was charged.")
+        after = QCoreApplication.translate("Counter", "Nothing was charged.")
     else:
-        text += " " + QCoreApplication.translate(
+        after = QCoreApplication.translate(
             "Counter", "Ask the customer to check their app before trying again."
         )
-    return text
+    return _then(text, after)
 
 
 def wallet_error(exc: WalletError) -> str:
