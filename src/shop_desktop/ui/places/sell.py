@@ -62,7 +62,10 @@ class SellPlace(SummaryPlace):
         # The cart is what the cashier watches: it gets as much room as the shelf.
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
-        self.register.setMinimumWidth(560)
+        # Explicit minimums (not the panes' size hints) keep the window usable
+        # on a small tablet screen; the splitter gives the room back when there is some.
+        self.browser.setMinimumWidth(220)
+        self.register.setMinimumWidth(280)
         layout = self.layout()
         if isinstance(layout, QBoxLayout):
             # The browser, not the blank space under it, takes the height.
