@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
 from datetime import datetime, time, timedelta
@@ -1006,3 +1007,62 @@ def test_the_sample_cart_is_realistic_and_its_promotions_bite() -> None:
     assert set(bill.coupons_applied) == {c.code for c in sample.coupons}
     # A supermarket's everyday deals: a real saving, far from half price.
     assert 0.05 < bill.discount_minor / bill.subtotal_minor < 0.3
+
+
+def _bill_digest(bill: Bill) -> str:
+    text = json.dumps(bill.to_json(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _pinned_carts() -> dict[str, tuple[list[CartLine], PricingContext]]:
+    lines, sample = sample_cart()
+    carts = {"sample": (lines, sample)}
+    for n_lines, seed in [(1, 1), (12, 2), (60, 3), (200, 4), (400, 5)]:
+        carts[f"{n_lines} lines, seed {seed}"] = sample_cart(n_lines, seed)
+    carts["no member"] = (lines, replace(sample, member_level=None))
+    far = DeliveryRule(
+        DeliveryKind.FREE_ABOVE, fee_minor=120, threshold_minor=10**9, tax_rate_bp=500
+    )
+    carts["delivery, cash rounding"] = (lines, replace(sample, cash_rounding=True, delivery=far))
+    exclusive = tuple(replace(p, stackable=False) for p in sample.promotions)
+    carts["every deal exclusive"] = (lines, replace(sample, promotions=exclusive))
+    every = tuple(Coupon(f"C{p.code}", p) for p in sample.promotions if p.coupon_only)
+    carts["every coupon entered"] = (lines, replace(sample, coupons=every))
+    return carts
+
+
+#: sha256 of each bill's canonical JSON, taken from the engine before it was tuned
+#: for speed: a faster engine must price every one of them to the same cent and reason.
+PINNED_BILLS = {
+    "sample": "a3e819816311c80b0672bc94325e94bda8d54d78b49b49b04c5885fd236cf814",
+    "1 lines, seed 1": "92a3319eca944a5490d1a01c37c791f60db2e13fa5d4fcc0cac6af8b1ebb2879",
+    "12 lines, seed 2": "1127c4e7c9f91d8b2494113e896632e585d76f9ade028d3e56c40fd2699698b6",
+    "60 lines, seed 3": "e321bd6c2977b97e31a67bdf6217b74ff50597f0c1d8ffe88b1bcbf71c017da5",
+    "200 lines, seed 4": "2722e38f330421787f5a0a49d54b09c018dd862a7d7e79474b91b19b3bdfa2eb",
+    "400 lines, seed 5": "d156c37e87fdb8c38caef28ea8da1caafeee93500078de6b4be9a5ad1f9c5926",
+    "no member": "5d637522c922b919ac75aae047dd5ba80cbd7543e500ccb05bcd9ba2fec460c7",
+    "delivery, cash rounding": "249622e73b1ba34fe60737b523db911ac84c7ed104bb8dc90f47bfab8c8cdf75",
+    "every deal exclusive": "bbfe9b47c8fd5d60fe957a98db4bb1d77f5d52bf20952c193aae8aeb1f9abfbe",
+    "every coupon entered": "9d00c98078fdd9231880bfca54bcf657ebfe9a94478448f553c66c5455d79ff7",
+}
+
+
+def test_the_sample_bill_is_pinned_to_the_cent() -> None:
+    bill = price_cart(*sample_cart())
+    assert (bill.subtotal_minor, bill.discount_minor, bill.tax_minor) == (82336, 9018, 3096)
+    assert (bill.added_tax_minor, bill.total_minor) == (551, 73869)
+    assert (len(bill.discounts), len(bill.promotions)) == (35, 34)
+    assert bill.coupons_applied == ("CPNP0007", "CPNP0016")
+    assert bill.coupons_rejected == ()
+
+
+@pytest.mark.parametrize("name", sorted(PINNED_BILLS))
+def test_sample_bills_are_pinned_exactly(name: str) -> None:
+    lines, sample = _pinned_carts()[name]
+    bill = price_cart(lines, sample)
+    assert_adds_up(bill)
+    assert _bill_digest(bill) == PINNED_BILLS[name]
+    # Nor does the order the cart was scanned in change a thing.
+    backwards = price_cart(lines[::-1], sample)
+    assert backwards.lines == bill.lines[::-1]
+    assert replace(backwards, lines=bill.lines) == bill

@@ -58,6 +58,10 @@ class ShopContext(QObject):
             preferences.wallet_settings()
         )
 
+    def reload_wallets(self) -> None:
+        """After the wallet settings changed: the next payment uses them."""
+        self.wallet_provider = _configured_wallets(self.preferences.wallet_settings())
+
     def notify_changed(self, areas: frozenset[str]) -> None:
         self.data_changed.emit(areas)
 

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 from typing_extensions import override
 
 from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, switch_language
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.places.base import Place
+from shop_desktop.ui.places.wallet_settings import WalletSettings
 
 
 class LanguageChoice(QComboBox):
@@ -79,20 +89,36 @@ class SettingsPlace(Place):
             self._info_names[key] = name
             self._info_values[key] = value
             about.addRow(name, value)
-        self.body.addWidget(self._appearance)
-        self.body.addWidget(self._about)
+        self.wallets = WalletSettings(context)
+        # Settings grow longer than a small screen: they scroll, the window does not.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.body.addWidget(scroll, 1)
+        inside = QWidget()
+        column = QVBoxLayout(inside)
+        column.setContentsMargins(0, 0, 0, 0)
+        scroll.setWidget(inside)
+        column.addWidget(self._appearance)
+        column.addWidget(self.wallets)
+        column.addWidget(self._about)
+        column.addStretch(1)
 
     def title(self) -> str:
         return self.tr("Settings")
 
     def description(self) -> str:
-        return self.tr("The language of the screens, and where this workstation keeps its data.")
+        return self.tr(
+            "The language of the screens, the mobile wallets' merchant details, and where this"
+            " workstation keeps its data."
+        )
 
     def retranslate(self) -> None:
         super().retranslate()
         self._appearance.setTitle(self.tr("Appearance"))
         self._language_label.setText(self.tr("&Language"))
         self._about.setTitle(self.tr("This workstation"))
+        self.wallets.retranslate()
         names = {
             "database": self.tr("Database file"),
             "data_dir": self.tr("Data folder"),

@@ -149,6 +149,13 @@ def checkout_problem(exc: CheckoutError, currency_code: str) -> str:
         return Money(value, money).format() if isinstance(value, int) else ""
 
     reason = exc.reason
+    problem, code = exc.detail.get("coupon_problem"), exc.detail.get("coupon")
+    if reason is CheckoutProblem.COUPON_UNKNOWN and isinstance(problem, str) and code:
+        # Expired, withdrawn... since it went into the cart: say which and why.
+        try:
+            return coupon_problem(CouponNotUsable(CouponProblem(problem), str(code)))
+        except ValueError:
+            pass
     if reason is CheckoutProblem.UNDERPAID:
         return QCoreApplication.translate("Counter", "{missing} is still to be paid.").format(
             missing=amount("missing")
