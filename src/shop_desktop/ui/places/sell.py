@@ -55,6 +55,7 @@ class SellPlace(SummaryPlace):
             context.database, branch_id=staff.branch_id, currency_code=staff.currency_code
         )
         self.register = Register(context)
+        self._sized = False
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.body.addWidget(self.splitter, 1)
         self.splitter.addWidget(self.browser)
@@ -136,6 +137,11 @@ class SellPlace(SummaryPlace):
     def showEvent(self, event: QShowEvent) -> None:
         # Scans count only at the counter: elsewhere digits are just digits.
         self.scanner.set_active(True)
+        if not self._sized:
+            # First time on screen: the cart gets close to half the width.
+            self._sized = True
+            width = max(self.splitter.width(), 2)
+            self.splitter.setSizes([width * 11 // 20, width * 9 // 20])
         super().showEvent(event)
 
     @override
