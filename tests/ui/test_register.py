@@ -256,3 +256,43 @@ def test_paying_for_an_empty_cart_is_refused(register: Register) -> None:
     register.problem.connect(problems.append)
     assert register.pay() is None
     assert problems == ["The cart is empty."]
+
+
+def choose_delivery(register: Register, code: str, zone: str = "") -> None:
+    panel = register.panel()
+    panel.delivery.setCurrentIndex(panel.delivery.findData(code))
+    panel.zone.setText(zone)
+    panel.delivery.activated.emit(panel.delivery.currentIndex())
+
+
+def test_a_delivery_fee_is_on_the_bill_and_its_zone_must_exist(
+    qtbot: QtBot, register: Register, demo_db: Database
+) -> None:
+    (product,) = products(demo_db, 1)
+    add(qtbot, register, product)
+    bill = register.bill
+    assert bill is not None
+    without = bill.total_minor
+    choose_delivery(register, "FLAT100")
+    bill = register.bill
+    assert bill is not None
+    assert bill.delivery_fee_minor == 100
+    assert bill.total_minor == without + 100
+    assert ("Delivery fee", "NT$100") in register.panel().totals.rows()
+
+    problems: list[str] = []
+    register.problem.connect(problems.append)
+    choose_delivery(register, "ZONE", "NOWHERE")
+    assert register.panel().zone.isVisible()
+    assert problems
+    assert "no delivery to zone NOWHERE" in problems[-1]
+    assert register.pay() is None  # not payable while the zone has no fee
+    choose_delivery(register, "ZONE", "KNH")
+    bill = register.bill
+    assert bill is not None
+    assert bill.delivery_fee_minor == 300
+    register.undo()
+    register.undo()
+    bill = register.bill
+    assert bill is not None
+    assert bill.delivery_fee_minor == 100

@@ -222,6 +222,7 @@ class _Snapshot:
     items: list[CartItem]
     member: CartMember | None
     coupons: dict[str, Coupon]
+    delivery: tuple[str, str]
 
 
 def _int(value: object) -> int:
@@ -302,6 +303,9 @@ class Cart:
     items: list[CartItem] = field(default_factory=list)
     member: CartMember | None = None
     coupons: dict[str, Coupon] = field(default_factory=dict)
+    #: The delivery rule's code ("" for none) and the customer's zone for zone-priced rules.
+    delivery_code: str = ""
+    delivery_zone: str = ""
     _undo: list[_Snapshot] = field(default_factory=list, repr=False)
     _next_line: int = field(default=1, repr=False)
 
@@ -347,7 +351,14 @@ class Cart:
     # --- changing ---------------------------------------------------------
 
     def _remember(self) -> None:
-        self._undo.append(_Snapshot(list(self.items), self.member, dict(self.coupons)))
+        self._undo.append(
+            _Snapshot(
+                list(self.items),
+                self.member,
+                dict(self.coupons),
+                (self.delivery_code, self.delivery_zone),
+            )
+        )
         del self._undo[:-UNDO_DEPTH]
 
     def _new_line_id(self) -> str:
@@ -472,6 +483,14 @@ class Cart:
             self._remember()
             del self.coupons[code.upper()]
 
+    def set_delivery(self, code: str, zone: str = "") -> None:
+        """Deliver by the rule ``code`` (to ``zone``), or ``""`` for no delivery."""
+        wanted = (code.strip(), zone.strip()[:40] if code.strip() else "")
+        if wanted == (self.delivery_code, self.delivery_zone):
+            return
+        self._remember()
+        self.delivery_code, self.delivery_zone = wanted
+
     def clear(self) -> None:
         if self.items or self.member or self.coupons:
             self._remember()
@@ -487,6 +506,7 @@ class Cart:
         self.items = snapshot.items
         self.member = snapshot.member
         self.coupons = snapshot.coupons
+        self.delivery_code, self.delivery_zone = snapshot.delivery
 
     # --- parking ----------------------------------------------------------
 
@@ -499,6 +519,8 @@ class Cart:
             "items": [item.to_json() for item in self.items],
             "member": None if self.member is None else self.member.to_json(),
             "coupon_codes": sorted(self.coupons),
+            "delivery_code": self.delivery_code,
+            "delivery_zone": self.delivery_zone,
         }
 
     @classmethod
@@ -512,6 +534,8 @@ class Cart:
             label=str(data.get("label", "")),
             items=items,
             member=None if member is None else CartMember.from_json(member),
+            delivery_code=str(data.get("delivery_code", "")),
+            delivery_zone=str(data.get("delivery_zone", "")),
             _next_line=max(numbers, default=0) + 1,
         )
 

@@ -2032,6 +2032,9 @@ def _promotions_coupons_and_credit(builder: _Builder) -> None:
         ("FREE1500", "滿1500免運費", "Free delivery from NT$1,500",
          {"kind": "free_above", "fee_minor": 100, "threshold_minor": 1500, "per_kg_minor": 0,
           "zone_fees": [], "tax_rate_bp": 500}),
+        ("ZONE", "依地區運費", "Delivery by zone",
+         {"kind": "by_zone", "fee_minor": 0, "threshold_minor": 0, "per_kg_minor": 0,
+          "zone_fees": [["TPE", 80], ["TXG", 120], ["KNH", 300]], "tax_rate_bp": 500}),
     ]  # fmt: skip
     builder.insert(
         "delivery_rules",

@@ -151,6 +151,9 @@ class PricingRules:
     #: Codes of rules that could not be read (bad data from the server): skipped, logged.
     unreadable: tuple[str, ...] = ()
 
+    def delivery_option(self, code: str) -> DeliveryOption | None:
+        return next((d for d in self.delivery if d.code == code), None) if code else None
+
 
 def load_pricing_rules(session: Session) -> PricingRules:
     """Every active promotion and delivery rule; a broken one is skipped, not fatal."""
@@ -196,11 +199,13 @@ def price(
     *,
     currency_code: str,
     at: datetime,
-    delivery: DeliveryOption | None = None,
-    delivery_zone: str = "",
     cash_rounding: bool = False,
 ) -> Bill:
-    """The whole bill for the cart now: fast enough for every keystroke."""
+    """The whole bill for the cart now: fast enough for every keystroke.
+
+    Raises ``DeliveryUnavailable`` when the cart's zone has no fee in its delivery rule.
+    """
+    delivery = rules.delivery_option(cart.delivery_code)
     context = PricingContext(
         currency=shop_currency(currency_code),
         at=at,
@@ -208,7 +213,7 @@ def price(
         member_level=None if cart.member is None else cart.member.level,
         coupons=cart.coupon_list(),
         delivery=None if delivery is None else delivery.rule,
-        delivery_zone=delivery_zone,
+        delivery_zone=cart.delivery_zone,
         cash_rounding=cash_rounding,
     )
     return price_cart(cart.pricing_lines(), context)

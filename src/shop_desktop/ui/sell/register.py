@@ -17,9 +17,12 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -40,7 +43,7 @@ from shop_desktop.domain.cart import (
     override_discount_bp,
 )
 from shop_desktop.domain.money import Currency, Money, currency
-from shop_desktop.domain.pricing import Bill, Coupon
+from shop_desktop.domain.pricing import Bill, Coupon, DeliveryKind, DeliveryUnavailable
 from shop_desktop.services.checkout import CommittedSale
 from shop_desktop.services.coupons import CouponNotUsable
 from shop_desktop.services.parked_carts import (
@@ -125,8 +128,23 @@ class CartPanel(QWidget):
         for column in range(1, 5):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
+        delivery = QHBoxLayout()
+        layout.addLayout(delivery)
+        self.delivery_label = QLabel()
+        self.delivery = QComboBox()
+        self.delivery.setObjectName("cartDelivery")
+        self.delivery.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.zone = QLineEdit()
+        self.zone.setObjectName("cartZone")
+        self.zone.setMaxLength(40)
+        self.zone.setVisible(False)
+        delivery.addWidget(self.delivery_label)
+        delivery.addWidget(self.delivery, 1)
+        delivery.addWidget(self.zone)
         self.totals = TotalsPanel(money)
         layout.addWidget(self.totals)
+        #: The cart's delivery zone has no fee: it cannot be paid for until that is fixed.
+        self.delivery_problem = False
 
     def current_line(self) -> str | None:
         index = self.table.currentIndex()
@@ -251,6 +269,7 @@ class Register(QWidget):
             )
             button.setText(f"{names[name]}\n{key}")
         for panel in self.panels():
+            self._fill_delivery(panel)
             self.reprice(panel)
 
     # --- carts ----------------------------------------------------------------
@@ -284,6 +303,9 @@ class Register(QWidget):
             cart = Cart(label=str(self._cart_numbers))
         panel = CartPanel(cart, self.money)
         panel.table.step.connect(self.step_quantity)
+        self._fill_delivery(panel)
+        panel.delivery.activated.connect(lambda _i, p=panel: self._delivery_chosen(p))
+        panel.zone.editingFinished.connect(lambda p=panel: self._delivery_chosen(p))
         index = self.tabs.addTab(panel, "")
         self.tabs.setCurrentIndex(index)
         self.reprice(panel)
@@ -324,7 +346,35 @@ class Register(QWidget):
     def _rules_loaded(self, rules: PricingRules) -> None:
         self.rules = rules
         for panel in self.panels():
+            self._fill_delivery(panel)
             self.reprice(panel)
+
+    def _fill_delivery(self, panel: CartPanel) -> None:
+        combo = panel.delivery
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(self.tr("Taken now (no delivery)"), "")
+        for option in (self.rules or PricingRules()).delivery:
+            combo.addItem(in_current_language(option.name_zh, option.name_en), option.code)
+        index = combo.findData(panel.cart.delivery_code)
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+        panel.delivery_label.setText(self.tr("Delivery"))
+        panel.zone.setPlaceholderText(self.tr("Zone"))
+        self._show_zone(panel)
+
+    def _show_zone(self, panel: CartPanel) -> None:
+        option = (self.rules or PricingRules()).delivery_option(panel.cart.delivery_code)
+        panel.zone.setVisible(option is not None and option.rule.kind is DeliveryKind.BY_ZONE)
+        if panel.zone.text() != panel.cart.delivery_zone:
+            panel.zone.setText(panel.cart.delivery_zone)
+
+    def _delivery_chosen(self, panel: CartPanel) -> None:
+        code = panel.delivery.currentData()
+        code = code if isinstance(code, str) else ""
+        panel.cart.set_delivery(code, panel.zone.text())
+        self._show_zone(panel)
+        self.reprice(panel)
 
     def _data_changed(self, areas: frozenset[str]) -> None:
         if CATALOG in areas:
@@ -333,7 +383,25 @@ class Register(QWidget):
     def reprice(self, panel: CartPanel | None = None, select_line: str | None = None) -> None:
         panel = panel or self.panel()
         rules = self.rules or PricingRules()
-        bill = price(panel.cart, rules, currency_code=self.money.code, at=local_now())
+        at = local_now()
+        try:
+            bill = price(panel.cart, rules, currency_code=self.money.code, at=at)
+            panel.delivery_problem = False
+        except DeliveryUnavailable as exc:
+            # Shown without the fee, and not payable until the zone is fixed.
+            panel.delivery_problem = True
+            self.problem.emit(
+                self.tr("There is no delivery to zone {zone}. Choose another zone or rule.").format(
+                    zone=exc.zone or "—"
+                )
+            )
+            undelivered = panel.cart.copy()
+            undelivered.delivery_code = ""
+            bill = price(undelivered, rules, currency_code=self.money.code, at=at)
+        self._show_zone(panel)
+        chosen = max(panel.delivery.findData(panel.cart.delivery_code), 0)
+        if chosen != panel.delivery.currentIndex():
+            panel.delivery.setCurrentIndex(chosen)
         panel.display_bill(bill, select_line)
         index = self.tabs.indexOf(panel)
         if index >= 0:
@@ -656,6 +724,8 @@ class Register(QWidget):
         if self.checkout_dialog is not None:
             return self.checkout_dialog
         self.reprice(panel)
+        if panel.delivery_problem:
+            return None
         bill = panel.bill
         assert bill is not None
         # The dialog works on a copy: whatever happens there, the cart is untouched.
