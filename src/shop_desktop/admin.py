@@ -126,6 +126,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="database to commit into (default: a new bench-data/checkout-<time>.db)",
     )
 
+    bench_invoice = bench_kinds.add_parser(
+        "invoice",
+        help="rendering a 10-line receipt and a 30-line A4 invoice as PDF (no database needed)",
+    )
+    bench_invoice.add_argument(
+        "--rounds", type=_positive, default=200, help="times each document is rendered"
+    )
+
     check = commands.add_parser(
         "check", help="report a database's schema revision and run PRAGMA integrity_check"
     )
@@ -223,6 +231,8 @@ def _run_index(args: argparse.Namespace) -> int:
 def _run_bench(args: argparse.Namespace) -> int:
     if args.bench == "checkout":
         return _run_bench_checkout(args)
+    if args.bench == "invoice":
+        return _run_bench_invoice(args)
     from shop_desktop import benchmarks
 
     path = args.db or Path("bench-data") / f"catalog-{args.products}.db"
@@ -274,6 +284,25 @@ def _run_bench_checkout(args: argparse.Namespace) -> int:
         f"commit sale ({commit['lines_per_sale']} lines, synchronous={commit['synchronous']}):"
         f" p50 {commit['p50_ms']} ms, p95 {commit['p95_ms']} ms"
     )
+    print(json.dumps(results, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _run_bench_invoice(args: argparse.Namespace) -> int:
+    from shop_desktop import benchmarks_documents
+
+    results = benchmarks_documents.bench_invoice(rounds=max(args.rounds, 1))
+    receipt, invoice, font = results["receipt"], results["invoice"], results["font"]
+    print(
+        f"receipt ({receipt['lines']} lines, {receipt['bytes']:,} bytes):"
+        f" p50 {receipt['p50_ms']} ms, p95 {receipt['p95_ms']} ms"
+    )
+    print(
+        f"A4 invoice ({invoice['lines']} lines, {invoice['bytes']:,} bytes):"
+        f" p50 {invoice['p50_ms']} ms, p95 {invoice['p95_ms']} ms"
+    )
+    embedded = "embedded" if font["embedded"] else "NOT embedded"
+    print(f"font: {font['source']} ({embedded})")
     print(json.dumps(results, ensure_ascii=False))
     return EXIT_OK
 
