@@ -80,12 +80,13 @@
 <context>
     <name>CartPanel</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="160"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="178"/>
         <source>Member: {name} ({code}, {level})</source>
+        <extracomment>The cart&apos;s delivery zone has no fee: it cannot be paid for until that is fixed.</extracomment>
         <translation>會員：{name}（{code}，{level}）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="165"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="183"/>
         <source>Coupons: {codes}</source>
         <translation>優惠券：{codes}</translation>
     </message>
@@ -446,274 +447,274 @@
 <context>
     <name>Counter</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="32"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="37"/>
         <source>That quantity is too large: at most {limit} on one line.</source>
         <translation>數量過大：每個品項最多 {limit}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="36"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="41"/>
         <source>A discount cannot be more than the line is worth.</source>
         <translation>折扣不能超過該品項的金額。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="40"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="45"/>
         <source>Type a number, for example 2 or 1.25.</source>
         <translation>請輸入數字，例如 2 或 1.25。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="43"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="48"/>
         <source>The quantity cannot be zero. To take the item off, remove the line.</source>
         <translation>數量不能為 0。若要拿掉這項商品，請刪除該品項。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="46"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="51"/>
         <source>The quantity cannot be negative. Returns are taken in After-sales.</source>
         <translation>數量不能為負數。退貨請至「售後服務」辦理。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="49"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="54"/>
         <source>That quantity is too large.</source>
         <translation>數量過大。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="50"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="55"/>
         <source>This product is sold by the piece: use a whole number.</source>
         <translation>這項商品以件計價，請輸入整數。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="53"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="58"/>
         <source>Use at most three decimals (grams).</source>
         <translation>最多只能輸入到小數點後三位（公克）。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="56"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="61"/>
         <source>The cart is full. Take payment for these items and start a new cart.</source>
         <translation>購物車已滿。請先為這些商品結帳，再開新的購物車。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="59"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="64"/>
         <source>That line is no longer in the cart.</source>
         <translation>這個品項已不在購物車中。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="62"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="67"/>
         <source>That price is not possible for this product.</source>
         <translation>這項商品不能設定這個價格。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="65"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="70"/>
         <source>That discount is not possible.</source>
         <translation>無法套用這個折扣。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="68"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="73"/>
         <source>This coupon is already in the cart.</source>
         <translation>這張優惠券已在購物車中。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="71"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="76"/>
         <source>There is nothing to undo.</source>
         <translation>沒有可以復原的動作。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="80"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="85"/>
         <source>No coupon has the code {code}.</source>
         <translation>找不到代碼為 {code} 的優惠券。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="83"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="88"/>
         <source>Coupon {code} has already been used.</source>
         <translation>優惠券 {code} 已使用過。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="86"/>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="102"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="91"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="107"/>
         <source>Coupon {code} has expired.</source>
         <translation>優惠券 {code} 已過期。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="87"/>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="105"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="92"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="110"/>
         <source>Coupon {code} is not valid yet.</source>
         <translation>優惠券 {code} 尚未生效。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="90"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="95"/>
         <source>Coupon {code} has been withdrawn.</source>
         <translation>優惠券 {code} 已停用。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="93"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="98"/>
         <source>Coupon {code} belongs to another member.</source>
         <translation>優惠券 {code} 屬於其他會員。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="108"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="113"/>
         <source>Coupon {code} needs a larger purchase.</source>
         <translation>優惠券 {code} 未達最低消費金額。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="111"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="116"/>
         <source>Coupon {code} does not apply to these items.</source>
         <translation>優惠券 {code} 不適用於這些商品。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="114"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="119"/>
         <source>Coupon {code} was entered twice.</source>
         <translation>優惠券 {code} 重複輸入。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="117"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="122"/>
         <source>Coupon {code} is for another member level.</source>
         <translation>優惠券 {code} 限其他會員等級使用。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="120"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="125"/>
         <source>Coupon {code} cannot be combined with a better offer already applied.</source>
         <translation>優惠券 {code} 無法與已套用的更優惠活動併用。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="129"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="134"/>
         <source>Wrong user name or password.</source>
         <translation>使用者名稱或密碼錯誤。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="130"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="135"/>
         <source>This account is disabled.</source>
         <translation>這個帳號已停用。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="131"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="136"/>
         <source>Only a supervisor or manager can approve this.</source>
         <translation>只有主任或經理可以核准此操作。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="134"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="139"/>
         <source>This is beyond that manager&apos;s own limit.</source>
         <translation>已超出這位主管本身的核准權限。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="148"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="160"/>
         <source>{missing} is still to be paid.</source>
         <translation>尚需付款 {missing}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="152"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="164"/>
         <source>The cart is empty.</source>
         <translation>購物車是空的。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="153"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="165"/>
         <source>The bill no longer adds up. Nothing was charged; please price the cart again.</source>
         <translation>帳單金額已不一致。尚未收取任何款項；請重新計算購物車金額。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="157"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="169"/>
         <source>Part of the total is still to be paid.</source>
         <translation>尚有部分金額未付清。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="160"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="172"/>
         <source>More was taken than the total; only cash can give change.</source>
         <translation>收取的金額超過應付金額；只有現金可以找零。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="163"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="175"/>
         <source>The cash handed over is less than the amount.</source>
         <translation>實收現金少於應收金額。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="166"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="178"/>
         <source>A coupon in this cart has just been used on another sale. Remove it and try again.</source>
         <translation>購物車中有一張優惠券剛在另一筆交易中被使用。請將它移除後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="170"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="182"/>
         <source>A coupon in this cart no longer exists.</source>
         <translation>購物車中有一張優惠券已不存在。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="173"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="185"/>
         <source>The member&apos;s store credit is not enough.</source>
         <translation>會員的儲值金餘額不足。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="176"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="188"/>
         <source>Store credit needs a member: attach the member first.</source>
         <translation>使用儲值金須有會員身分，請先帶入會員。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="179"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="191"/>
         <source>Type exactly the last four digits of the card.</source>
         <translation>請完整輸入卡號末四碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="182"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="194"/>
         <source>A quantity in the cart is not possible.</source>
         <translation>購物車中有品項的數量不正確。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="191"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="203"/>
         <source>Alipay</source>
         <translation>支付寶</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="193"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="205"/>
         <source>WeChat Pay</source>
         <translation>微信支付</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="201"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="213"/>
         <source>{wallet} declined the payment.</source>
         <translation>{wallet} 拒絕了這筆付款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="206"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="218"/>
         <source>The provider said: {detail}</source>
         <translation>支付業者回覆：{detail}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="211"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="222"/>
         <source>The customer did not confirm the payment in time.</source>
         <translation>顧客未在時限內確認付款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="215"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="226"/>
         <source>The payment was cancelled.</source>
         <translation>付款已取消。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="217"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="228"/>
         <source>{wallet} payment received.</source>
         <translation>已收到 {wallet} 付款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="221"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="232"/>
         <source>Nothing was charged.</source>
         <translation>未收取任何款項。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="223"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="234"/>
         <source>Ask the customer to check their app before trying again.</source>
         <translation>請顧客先確認 App 中的付款狀態，再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="231"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="242"/>
         <source>No connection to the payment provider: Alipay and WeChat Pay cannot be used now. Take cash or card instead.</source>
         <translation>無法連線至支付業者，目前無法使用支付寶與微信支付。請改收現金或刷卡。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="236"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="247"/>
         <source>The payment provider answered with something we cannot trust. Nothing was recorded; ask the customer to check their app before trying again.</source>
         <translation>支付業者回傳的資料無法確認。系統未記錄任何款項；請顧客先確認 App 中的付款狀態，再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="241"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="252"/>
         <source>This mobile wallet is not set up on this workstation. Ask a manager to enter its merchant details in Settings.</source>
         <translation>這台收銀台尚未設定此行動支付。請經理在「設定」中輸入特約商店資料。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="246"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="257"/>
         <source>The payment could not be confirmed or cancelled. Ask the customer to show the payment in their app, and call a manager.</source>
         <translation>無法確認或取消這筆付款。請顧客出示 App 中的付款紀錄，並聯絡主管。</translation>
     </message>
@@ -1288,139 +1289,159 @@
 <context>
     <name>Register</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="235"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="253"/>
         <source>Quantity</source>
         <extracomment>A problem the cashier must see (shown loud by the Sell place). Good news worth a glance: change to give, a cart parked. After any change of any cart (tests wait on it). A sale was committed.</extracomment>
         <translation>數量</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="236"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="254"/>
         <source>Discount</source>
         <translation>折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="237"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="255"/>
         <source>Price</source>
         <translation>改價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="238"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="256"/>
         <source>Note</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="239"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="257"/>
         <source>Remove</source>
         <translation>刪除</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="240"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="258"/>
         <source>Undo</source>
         <translation>復原</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="241"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="259"/>
         <source>Member</source>
         <translation>會員</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="242"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="260"/>
         <source>Coupon</source>
         <translation>優惠券</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="243"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="261"/>
         <source>New cart</source>
         <translation>新購物車</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="244"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="262"/>
         <source>Park</source>
         <translation>掛單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="245"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="263"/>
         <source>Recall</source>
         <translation>取單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="246"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="264"/>
         <source>Pay</source>
         <translation>結帳</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="297"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="319"/>
         <source>Park this cart (F10) or take payment before closing it.</source>
         <translation>關閉前請先掛單 (F10) 或完成結帳。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="309"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="331"/>
         <source>Cart {label}</source>
         <translation>購物車 {label}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="374"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="356"/>
+        <source>Taken now (no delivery)</source>
+        <translation>現場帶走（不宅配）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="362"/>
+        <source>Delivery</source>
+        <translation>宅配</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="363"/>
+        <source>Zone</source>
+        <translation>地區</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="394"/>
+        <source>There is no delivery to zone {zone}. Choose another zone or rule.</source>
+        <translation>地區 {zone} 不提供宅配。請改選其他地區或宅配方式。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="442"/>
         <source>This product is no longer sold.</source>
         <translation>這項商品已停售。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="413"/>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="651"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="481"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="719"/>
         <source>The cart is empty.</source>
         <translation>購物車是空的。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="454"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="522"/>
         <source>Not approved: the cart is unchanged.</source>
         <translation>未獲核准，購物車沒有變更。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="470"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="538"/>
         <source>A {depth}% discount on {name}</source>
         <translation>{name} 折扣 {depth}%</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="493"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="561"/>
         <source>Selling {name} at {price}</source>
         <translation>{name} 改價為 {price}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="521"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="589"/>
         <source>This coupon is already in the cart.</source>
         <translation>這張優惠券已在購物車中。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="535"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="603"/>
         <source>Coupon {code} cannot be read. Ask a manager.</source>
         <translation>無法讀取優惠券 {code}，請洽主管。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="557"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="625"/>
         <source>The cart is empty: there is nothing to park.</source>
         <translation>購物車是空的，沒有可以掛單的商品。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="588"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="656"/>
         <source>Cart parked: recall it with F11 at any till of this branch.</source>
         <translation>已掛單：可在本門市任一收銀台按 F11 取單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="632"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="700"/>
         <source>That cart was already recalled at another till.</source>
         <translation>這筆掛單已在其他收銀台取單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="654"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="722"/>
         <source>Promotions are still loading; try again in a moment.</source>
         <translation>促銷活動仍在載入中，請稍後再試。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="683"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="753"/>
         <source>Sale {number} done. Change: {change}</source>
         <translation>交易 {number} 完成。找零：{change}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="688"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="758"/>
         <source>Sale {number} done.</source>
         <translation>交易 {number} 完成。</translation>
     </message>
@@ -1468,20 +1489,29 @@
     </message>
 </context>
 <context>
+    <name>SecretDialog</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="66"/>
+        <source>Paste the key here</source>
+        <extracomment>The settings of each wallet, in the order shown; labels are set in retranslate().</extracomment>
+        <translation>請在此貼上金鑰</translation>
+    </message>
+</context>
+<context>
     <name>SellPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/sell.py" line="83"/>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="87"/>
         <source>Sell</source>
         <extracomment>A scan problem stays up long enough to be read from arm&apos;s length.</extracomment>
         <translation>銷售</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/sell.py" line="87"/>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="91"/>
         <source>Scan or search products, build the customer&apos;s cart, and take payment in cash, by card or by mobile wallet.</source>
         <translation>掃描或搜尋商品，建立顧客的購物車，並以現金、信用卡或行動支付收款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/sell.py" line="103"/>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="107"/>
         <source>Orders today at this workstation</source>
         <translation>本收銀台今日訂單</translation>
     </message>
@@ -1489,62 +1519,62 @@
 <context>
     <name>SettingsPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="86"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="108"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="89"/>
-        <source>The language of the screens, and where this workstation keeps its data.</source>
-        <translation>畫面的語言，以及這台收銀台存放資料的位置。</translation>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="112"/>
+        <source>The language of the screens, the mobile wallets&apos; merchant details, and where this workstation keeps its data.</source>
+        <translation>畫面的語言、行動支付的特約商店資料，以及這台收銀台存放資料的位置。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="93"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="118"/>
         <source>Appearance</source>
         <translation>外觀</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="94"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="119"/>
         <source>&amp;Language</source>
         <translation>語言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="95"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="120"/>
         <source>This workstation</source>
         <translation>這台收銀台</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="97"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="123"/>
         <source>Database file</source>
         <translation>資料庫檔案</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="98"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="124"/>
         <source>Data folder</source>
         <translation>資料存放位置</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="99"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="125"/>
         <source>Log file</source>
         <translation>記錄檔</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="100"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="126"/>
         <source>Branch</source>
         <translation>門市</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="101"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="127"/>
         <source>Workstation</source>
         <translation>收銀台</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="102"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="128"/>
         <source>Device ID</source>
         <translation>裝置識別碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="112"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="138"/>
         <source>(not written: folder not writable)</source>
         <translation>（未寫入：資料夾無法寫入）</translation>
     </message>
@@ -1621,6 +1651,100 @@
         <location filename="../../src/shop_desktop/ui/sell/totals.py" line="86"/>
         <source>Total {amount}</source>
         <translation>合計 {amount}</translation>
+    </message>
+</context>
+<context>
+    <name>WalletSettings</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="145"/>
+        <source>Mobile wallets</source>
+        <translation>行動支付</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="146"/>
+        <source>Alipay</source>
+        <translation>支付寶</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="147"/>
+        <source>WeChat Pay</source>
+        <translation>微信支付</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="149"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="152"/>
+        <source>App ID</source>
+        <translation>應用程式 ID（AppID）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="150"/>
+        <source>Gateway (empty: Alipay&apos;s own)</source>
+        <translation>閘道（留空：使用支付寶預設閘道）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="151"/>
+        <source>Merchant ID</source>
+        <translation>商戶號</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="153"/>
+        <source>Gateway (empty: WeChat Pay&apos;s own)</source>
+        <translation>閘道（留空：使用微信支付預設閘道）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="154"/>
+        <source>Merchant certificate serial number</source>
+        <translation>商戶憑證序號</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="155"/>
+        <source>WeChat Pay public key ID</source>
+        <translation>微信支付公鑰 ID</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="160"/>
+        <source>App private key…</source>
+        <translation>應用程式私鑰…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="161"/>
+        <source>Alipay public key…</source>
+        <translation>支付寶公鑰…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="162"/>
+        <source>Merchant private key…</source>
+        <translation>商戶私鑰…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="163"/>
+        <source>APIv3 key…</source>
+        <translation>APIv3 金鑰…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="164"/>
+        <source>WeChat Pay public key…</source>
+        <translation>微信支付公鑰…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="168"/>
+        <source>Save wallet settings</source>
+        <translation>儲存行動支付設定</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="216"/>
+        <source>Not ready: {count} setting(s) or key(s) missing.</source>
+        <translation>尚未就緒：缺少 {count} 項設定或金鑰。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="222"/>
+        <source>Ready to take payments.</source>
+        <translation>已可收款。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="227"/>
+        <source>The system keyring cannot be used: keys cannot be stored or read.</source>
+        <translation>無法使用系統鑰匙圈：無法儲存或讀取金鑰。</translation>
     </message>
 </context>
 </TS>

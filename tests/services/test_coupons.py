@@ -346,7 +346,7 @@ def test_the_demo_shop_has_a_coupon_for_every_answer(counter: Counter) -> None:
     for rule in rules:
         uuid.UUID(rule["id"])
         assert all(uuid.UUID(c) for c in rule["target"]["category_ids"])
-    assert [code for _, code, _, _, _ in delivery] == ["FLAT100", "FREE1500"]
+    assert [code for _, code, _, _, _ in delivery] == ["FLAT100", "FREE1500", "ZONE"]
     balances = sql(
         db, "SELECT sum(amount_minor) FROM store_credit_entries GROUP BY member_id ORDER BY 1"
     )

@@ -156,7 +156,7 @@ def test_a_cashier_sells_scan_quantity_coupon_cash_and_alipay(
     press(dialog, Qt.Key.Key_F3)
     assert dialog.wallet_code.hasFocus() or dialog.pages.currentIndex() == 2
     alipay_code = gw.alipay_code("0")
-    QTest.keyClicks(dialog.wallet_code, alipay_code, Qt.KeyboardModifier.NoModifier, 1)
+    QTest.keyClicks(dialog.wallet_code, alipay_code)
     press(dialog.wallet_code, Qt.Key.Key_Return)
     qtbot.waitUntil(
         lambda: dialog.busy is None and bool(dialog.status.text() or dialog.problem.text()),
