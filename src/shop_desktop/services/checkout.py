@@ -37,11 +37,12 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from shop_desktop.data.models import (
     AuditEntry,
+    Base,
     CouponRedemption,
     DeviceIdentity,
     Order,
@@ -49,6 +50,7 @@ from shop_desktop.data.models import (
     OrderLine,
     OrderStatus,
     OutboxEntry,
+    OutboxStatus,
     Payment,
     PaymentMethod,
     Product,
@@ -253,6 +255,94 @@ def queue_for_server(
 
 
 # --- committing ---------------------------------------------------------------
+#
+# commit_sale writes with SQLAlchemy Core on the session's connection, not
+# with ORM objects and a flush: a 20-line sale is some 50 rows, and building,
+# tracking and flushing them as ORM objects cost several times what SQLite
+# needs to store them. The statements use the models' Table objects, so
+# every value goes through the same column types (Uuid, UTCDateTime, JSON,
+# the enums) as an ORM insert would, and the rows are the same.
+
+
+def _table(model: type[Base]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+_DEVICE = _table(DeviceIdentity)
+_STATIONS = _table(Workstation)
+_PRODUCTS = _table(Product)
+_ORDERS = _table(Order)
+_LINES = _table(OrderLine)
+_PAYMENTS = _table(Payment)
+_MOVEMENTS = _table(StockMovement)
+_REDEMPTIONS = _table(CouponRedemption)
+_CREDITS = _table(StoreCreditEntry)
+_AUDIT = _table(AuditEntry)
+_OUTBOX = _table(OutboxEntry)
+
+# Built once: SQLAlchemy then finds their compiled form in its cache at once.
+#: A no-op UPDATE: SQLite takes the write lock (see lock_device_counters).
+_TAKE_WRITE_LOCK = update(_DEVICE).values(next_device_seq=_DEVICE.c.next_device_seq)
+_READ_COUNTERS = select(
+    _DEVICE.c.singleton,
+    _DEVICE.c.device_id,
+    _DEVICE.c.workstation_id,
+    _DEVICE.c.next_device_seq,
+    _DEVICE.c.next_invoice_no,
+    _DEVICE.c.currency_code,
+    _STATIONS.c.id.label("station_id"),
+    _STATIONS.c.branch_id,
+    _STATIONS.c.invoice_prefix,
+).select_from(_DEVICE.outerjoin(_STATIONS, _STATIONS.c.id == _DEVICE.c.workstation_id))
+_BUMP_COUNTERS = (
+    update(_DEVICE)
+    .where(_DEVICE.c.singleton == bindparam("row"))
+    .values(next_invoice_no=bindparam("invoice_no"), next_device_seq=bindparam("device_seq"))
+)
+_EARLIER_ORDER = select(_ORDERS.c.number, _ORDERS.c.invoice_no, _ORDERS.c.device_seq).where(
+    _ORDERS.c.id == bindparam("order_id")
+)
+_EARLIER_CHANGE = select(func.coalesce(func.sum(_PAYMENTS.c.change_minor), 0)).where(
+    _PAYMENTS.c.order_id == bindparam("order_id")
+)
+_WEIGHED = select(_PRODUCTS.c.id, _PRODUCTS.c.weighed).where(
+    _PRODUCTS.c.id.in_(bindparam("ids", expanding=True))
+)
+_INSERT_ORDER = insert(_ORDERS)
+_INSERT_LINES = insert(_LINES)
+_INSERT_PAYMENTS = insert(_PAYMENTS)
+_INSERT_MOVEMENTS = insert(_MOVEMENTS)
+_INSERT_REDEMPTIONS = insert(_REDEMPTIONS)
+_INSERT_CREDITS = insert(_CREDITS)
+_INSERT_AUDIT = insert(_AUDIT)
+_INSERT_OUTBOX = insert(_OUTBOX)
+
+
+@dataclass(frozen=True)
+class _Counters:
+    """This device's counters and workstation, read under the write lock."""
+
+    singleton: int
+    device_id: uuid.UUID
+    workstation_id: uuid.UUID
+    next_device_seq: int
+    next_invoice_no: int
+    currency_code: str
+    #: None only if the workstation row is missing (the foreign key forbids it).
+    station_id: uuid.UUID | None
+    branch_id: uuid.UUID | None
+    invoice_prefix: str | None
+
+
+def _lock_counters(conn: Connection) -> _Counters:
+    """:func:`lock_device_counters` for Core: the write lock, then the counters."""
+    conn.execute(_TAKE_WRITE_LOCK)
+    row = conn.execute(_READ_COUNTERS).one_or_none()
+    if row is None:
+        raise WorkstationNotSetUp
+    return _Counters(*row)
 
 
 def commit_sale(
@@ -267,55 +357,90 @@ def commit_sale(
     now = utcnow() if now is None else now
     if now.tzinfo is None:
         raise ValueError("commit_sale needs an aware time (utcnow())")
-    identity = lock_device_counters(session)
-    earlier = _committed(session, draft.order_id)
+    # Whatever the caller left pending goes in first, as the ORM's autoflush
+    # would have done; in a fresh session (the rule) this does nothing.
+    if session.autoflush:
+        session.flush()
+    conn = session.connection()
+    counters = _lock_counters(conn)
+    earlier = _committed(conn, draft.order_id)
     if earlier is not None:
         return earlier
     if draft.kind is not OrderKind.TAKE_AWAY:
         raise ValueError(f"only take-away sales are committed here, not {draft.kind.value}")
 
-    _check_quantities(session, draft)
+    _check_quantities(conn, draft)
     _check_figures(draft)
     changes = _check_payments(draft)
     coupons = _check_coupons(session, draft, now)
     _check_store_credit(session, draft)
 
-    station = session.get_one(Workstation, identity.workstation_id)
-    invoice_seq = identity.next_invoice_no
-    identity.next_invoice_no = invoice_seq + 1
-    number = f"{station.invoice_prefix}-{invoice_seq:08d}"
-    order = _order_row(draft, identity, station, number=number, changes=changes, now=now)
-    session.add(order)
-    # The order first: the rows below point at it and SQLite checks each
-    # foreign key as the row goes in.
-    session.flush()
-    movements, redemptions, credits = _ledger_rows(draft, order, coupons, now)
-    session.add_all(movements)
-    session.add_all(r for r, _ in redemptions)
-    session.add_all(credits)
-    if draft.approved_by is not None:
-        session.add(
-            AuditEntry(
-                at=now,
-                staff_id=draft.approved_by,
-                workstation_id=station.id,
-                action="override_approved",
-                entity="order",
-                entity_id=str(order.id),
-                details={"number": number, "cashier_id": str(draft.staff_id)},
-            )
-        )
-    seq = queue_for_server(
-        session,
-        identity,
-        ORDER_COMPLETED,
-        order_payload(order, movements, redemptions, credits),
+    if counters.station_id is None:
+        # Cannot happen with foreign keys on; fail as a lookup of it would.
+        session.get_one(Workstation, counters.workstation_id)
+    invoice_seq = counters.next_invoice_no
+    number = f"{counters.invoice_prefix}-{invoice_seq:08d}"
+    # The order and its outbox entry share the device's next sequence number.
+    seq = counters.next_device_seq
+    rows = _sale_rows(
+        draft,
+        counters,
+        coupons,
+        number=number,
+        device_seq=seq,
+        changes=changes,
         now=now,
     )
-    assert seq == order.device_seq, "the order and its outbox entry share one number"
-    session.flush()
+    # The order first: the rows below point at it and SQLite checks each
+    # foreign key as the row goes in. A list of rows is one executemany.
+    conn.execute(_INSERT_ORDER, rows.order)
+    conn.execute(_INSERT_LINES, rows.lines)
+    if rows.payments:
+        conn.execute(_INSERT_PAYMENTS, rows.payments)
+    if rows.movements:
+        conn.execute(_INSERT_MOVEMENTS, rows.movements)
+    if rows.redemptions:
+        conn.execute(_INSERT_REDEMPTIONS, rows.redemptions)
+    if rows.credits:
+        conn.execute(_INSERT_CREDITS, rows.credits)
+    if draft.approved_by is not None:
+        conn.execute(
+            _INSERT_AUDIT,
+            {
+                "at": now,
+                "staff_id": draft.approved_by,
+                "workstation_id": counters.station_id,
+                "action": "override_approved",
+                "entity": "order",
+                "entity_id": str(draft.order_id),
+                "details": {"number": number, "cashier_id": str(draft.staff_id)},
+            },
+        )
+    conn.execute(
+        _INSERT_OUTBOX,
+        {
+            "device_id": counters.device_id,
+            "device_seq": seq,
+            "op_id": new_id(),
+            "op_type": ORDER_COMPLETED,
+            "payload_version": PAYLOAD_VERSION,
+            "payload": _payload(rows),
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "last_error": "",
+            "created_at": now,
+        },
+    )
+    conn.execute(
+        _BUMP_COUNTERS,
+        {"row": counters.singleton, "invoice_no": invoice_seq + 1, "device_seq": seq + 1},
+    )
+    # A DeviceIdentity this session loaded earlier now holds old counters.
+    stale = session.identity_map.get(Session.identity_key(DeviceIdentity, (counters.singleton,)))
+    if stale is not None:
+        session.expire(stale)
     return CommittedSale(
-        order_id=order.id,
+        order_id=draft.order_id,
         number=number,
         invoice_no=number,
         device_seq=seq,
@@ -324,137 +449,150 @@ def commit_sale(
     )
 
 
-def _order_row(
+@dataclass(frozen=True)
+class _SaleRows:
+    """Every row the sale writes, as column values (the keys are column names)."""
+
+    order: dict[str, Any]
+    lines: list[dict[str, Any]]
+    payments: list[dict[str, Any]]
+    movements: list[dict[str, Any]]
+    #: With the code the customer handed over, for the outbox.
+    redemptions: list[dict[str, Any]]
+    codes: list[str]
+    credits: list[dict[str, Any]]
+
+
+def _sale_rows(
     draft: SaleDraft,
-    identity: DeviceIdentity,
-    station: Workstation,
+    counters: _Counters,
+    coupons: Sequence[CouponRecord],
     *,
     number: str,
+    device_seq: int,
     changes: Sequence[int],
     now: datetime,
-) -> Order:
-    """The order with its lines and payments, copied from the draft as sold."""
-    order = Order(
-        id=draft.order_id,
-        number=number,
-        branch_id=station.branch_id,
-        workstation_id=station.id,
-        staff_id=draft.staff_id,
-        member_id=draft.member_id,
-        kind=draft.kind,
-        status=OrderStatus.COMPLETED,
-        currency_code=identity.currency_code,
-        subtotal_minor=draft.subtotal_minor,
-        discount_minor=draft.discount_minor,
-        tax_minor=draft.tax_minor,
-        delivery_fee_minor=draft.delivery_fee_minor,
-        rounding_minor=draft.rounding_minor,
-        total_minor=draft.total_minor,
-        invoice_no=number,
-        buyer_tax_id=draft.buyer_tax_id,
-        note=draft.note,
-        created_at=now,
-        completed_at=now,
-        # The number its outbox entry will take (see queue_for_server).
-        device_seq=identity.next_device_seq,
-        pricing=dict(draft.pricing),
-        approved_by=draft.approved_by,
-    )
-    order.lines = [
-        OrderLine(
-            id=new_id(),
-            line_no=n,
-            product_id=line.product_id,
-            sku=line.sku,
-            name_zh=line.name_zh,
-            name_en=line.name_en,
-            qty_milli=line.qty_milli,
-            unit_price_minor=line.unit_price_minor,
-            discount_minor=line.discount_minor,
-            tax_rate_bp=line.tax_rate_bp,
-            tax_minor=line.tax_minor,
-            line_total_minor=line.line_total_minor,
-            promotions=list(line.promotions),
-            note=line.note,
-        )
+) -> _SaleRows:
+    """The order with its lines and payments, copied from the draft as sold,
+    and what it takes from the shelf, the coupons and the member's store credit."""
+    order_id = draft.order_id
+    order = {
+        "id": order_id,
+        "number": number,
+        "branch_id": counters.branch_id,
+        "workstation_id": counters.station_id,
+        "staff_id": draft.staff_id,
+        "member_id": draft.member_id,
+        "kind": draft.kind,
+        "status": OrderStatus.COMPLETED,
+        "currency_code": counters.currency_code,
+        "subtotal_minor": draft.subtotal_minor,
+        "discount_minor": draft.discount_minor,
+        "tax_minor": draft.tax_minor,
+        "delivery_fee_minor": draft.delivery_fee_minor,
+        "rounding_minor": draft.rounding_minor,
+        "total_minor": draft.total_minor,
+        "invoice_no": number,
+        "buyer_tax_id": draft.buyer_tax_id,
+        "note": draft.note,
+        "created_at": now,
+        "completed_at": now,
+        "device_seq": device_seq,
+        "pricing": dict(draft.pricing),
+        "approved_by": draft.approved_by,
+    }
+    lines = [
+        {
+            "id": new_id(),
+            "order_id": order_id,
+            "line_no": n,
+            "product_id": line.product_id,
+            "sku": line.sku,
+            "name_zh": line.name_zh,
+            "name_en": line.name_en,
+            "qty_milli": line.qty_milli,
+            "unit_price_minor": line.unit_price_minor,
+            "discount_minor": line.discount_minor,
+            "tax_rate_bp": line.tax_rate_bp,
+            "tax_minor": line.tax_minor,
+            "line_total_minor": line.line_total_minor,
+            "promotions": list(line.promotions),
+            "note": line.note,
+        }
         for n, line in enumerate(draft.lines, start=1)
     ]
-    order.payments = [
-        Payment(
-            id=new_id(),
-            method=p.method,
-            amount_minor=p.amount_minor,
-            tendered_minor=(
+    payments = [
+        {
+            "id": new_id(),
+            "order_id": order_id,
+            "method": p.method,
+            "amount_minor": p.amount_minor,
+            "tendered_minor": (
                 (p.amount_minor if p.tendered_minor is None else p.tendered_minor)
                 if p.method is PaymentMethod.CASH
                 else None
             ),
-            change_minor=change,
-            reference=p.reference,
-            card_last4=p.card_last4,
-            created_at=now,
-        )
+            "change_minor": change,
+            "reference": p.reference,
+            "card_last4": p.card_last4,
+            "created_at": now,
+        }
         for p, change in zip(draft.payments, changes, strict=True)
     ]
-    return order
-
-
-def _ledger_rows(
-    draft: SaleDraft, order: Order, coupons: Sequence[CouponRecord], now: datetime
-) -> tuple[list[StockMovement], list[tuple[CouponRedemption, str]], list[StoreCreditEntry]]:
-    """What the sale takes from the shelf, the coupons and the member's store credit."""
     movements = [
-        StockMovement(
-            id=new_id(),
-            branch_id=order.branch_id,
-            product_id=line.product_id,
-            qty_delta_milli=-line.qty_milli,
-            reason=StockReason.SALE,
-            order_id=order.id,
-            staff_id=order.staff_id,
-            created_at=now,
-            synced=False,
-        )
+        {
+            "id": new_id(),
+            "branch_id": counters.branch_id,
+            "product_id": line.product_id,
+            "qty_delta_milli": -line.qty_milli,
+            "reason": StockReason.SALE,
+            "order_id": order_id,
+            "staff_id": draft.staff_id,
+            "note": "",
+            "created_at": now,
+            "synced": False,
+        }
         for line in draft.lines
         if line.product_id is not None
     ]
     redemptions = [
-        (
-            CouponRedemption(
-                id=new_id(),
-                coupon_id=coupon.id,
-                order_id=order.id,
-                workstation_id=order.workstation_id,
-                redeemed_at=now,
-            ),
-            coupon.code,
-        )
+        {
+            "id": new_id(),
+            "coupon_id": coupon.id,
+            "order_id": order_id,
+            "workstation_id": counters.station_id,
+            "redeemed_at": now,
+        }
         for coupon in coupons
     ]
     credits = [
-        StoreCreditEntry(
-            id=new_id(),
-            member_id=order.member_id,
-            amount_minor=-p.amount_minor,
-            order_id=order.id,
-            reason="sale",
-            created_at=now,
-        )
+        {
+            "id": new_id(),
+            "member_id": draft.member_id,
+            "amount_minor": -p.amount_minor,
+            "order_id": order_id,
+            "reason": "sale",
+            "created_at": now,
+        }
         for p in draft.payments
         if p.method is PaymentMethod.STORE_CREDIT
     ]
-    return movements, redemptions, credits
+    return _SaleRows(
+        order=order,
+        lines=lines,
+        payments=payments,
+        movements=movements,
+        redemptions=redemptions,
+        codes=[coupon.code for coupon in coupons],
+        credits=credits,
+    )
 
 
-def _committed(session: Session, order_id: uuid.UUID) -> CommittedSale | None:
-    row = session.execute(
-        select(Order.number, Order.invoice_no, Order.device_seq).where(Order.id == order_id)
-    ).first()
+def _committed(conn: Connection, order_id: uuid.UUID) -> CommittedSale | None:
+    row = conn.execute(_EARLIER_ORDER, {"order_id": order_id}).first()
     if row is None:
         return None
-    change = session.scalar(
-        select(func.coalesce(func.sum(Payment.change_minor), 0)).where(Payment.order_id == order_id)
-    )
+    change = conn.execute(_EARLIER_CHANGE, {"order_id": order_id}).scalar()
     return CommittedSale(
         order_id=order_id,
         number=row.number,
@@ -477,15 +615,15 @@ def _mismatch(**detail: Any) -> CheckoutError:
     return CheckoutError(CheckoutProblem.TOTALS_MISMATCH, detail)
 
 
-def _check_quantities(session: Session, draft: SaleDraft) -> None:
+def _check_quantities(conn: Connection, draft: SaleDraft) -> None:
     """Something to sell, in quantities that exist: whole pieces unless weighed."""
     if not draft.lines:
         raise CheckoutError(CheckoutProblem.EMPTY)
     product_ids = {line.product_id for line in draft.lines if line.product_id is not None}
-    weighed: dict[uuid.UUID, bool] = dict(
-        session.execute(
-            select(Product.id, Product.weighed).where(Product.id.in_(product_ids))
-        ).all()
+    weighed: dict[uuid.UUID, bool] = (
+        {row.id: row.weighed for row in conn.execute(_WEIGHED, {"ids": list(product_ids)})}
+        if product_ids
+        else {}
     )
     for i, line in enumerate(draft.lines):
         piece_goods = line.product_id is not None and not weighed.get(line.product_id, False)
@@ -632,78 +770,106 @@ def order_payload(
     """The completed order as the server stores it: every row the sale wrote, JSON-safe.
 
     The server never re-prices it (SYNC.md): lines carry their prices and
-    promotions, ``pricing`` the whole bill.
+    promotions, ``pricing`` the whole bill. (``commit_sale`` makes the same
+    payload from the rows it writes, with :func:`_payload`.)
     """
+    return _payload(
+        _SaleRows(
+            order=_values(order),
+            lines=[_values(line) for line in order.lines],
+            payments=[_values(p) for p in order.payments],
+            movements=[_values(m) for m in movements],
+            redemptions=[_values(r) for r, _ in redemptions],
+            codes=[code for _, code in redemptions],
+            credits=[_values(c) for c in credits],
+        )
+    )
+
+
+def _values(row: Base) -> dict[str, Any]:
+    """An ORM object's column values, keyed by column name as in :class:`_SaleRows`."""
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
+
+
+def _payload(rows: _SaleRows) -> dict[str, Any]:
+    """The outbox payload of a sale's rows (see :func:`order_payload`)."""
+    order = rows.order
+    created_at: datetime = order["created_at"]
+    completed_at: datetime | None = order["completed_at"]
     return {
-        "id": str(order.id),
-        "number": order.number,
-        "invoice_no": order.invoice_no,
-        "branch_id": str(order.branch_id),
-        "workstation_id": str(order.workstation_id),
-        "staff_id": str(order.staff_id),
-        "member_id": _id(order.member_id),
-        "approved_by": _id(order.approved_by),
-        "kind": order.kind.value,
-        "status": order.status.value,
-        "currency_code": order.currency_code,
-        "subtotal_minor": order.subtotal_minor,
-        "discount_minor": order.discount_minor,
-        "tax_minor": order.tax_minor,
-        "delivery_fee_minor": order.delivery_fee_minor,
-        "rounding_minor": order.rounding_minor,
-        "total_minor": order.total_minor,
-        "buyer_tax_id": order.buyer_tax_id,
-        "note": order.note,
-        "created_at": order.created_at.isoformat(),
-        "completed_at": None if order.completed_at is None else order.completed_at.isoformat(),
-        "device_seq": order.device_seq,
-        "pricing": order.pricing,
+        "id": str(order["id"]),
+        "number": order["number"],
+        "invoice_no": order["invoice_no"],
+        "branch_id": str(order["branch_id"]),
+        "workstation_id": str(order["workstation_id"]),
+        "staff_id": str(order["staff_id"]),
+        "member_id": _id(order["member_id"]),
+        "approved_by": _id(order["approved_by"]),
+        "kind": order["kind"].value,
+        "status": order["status"].value,
+        "currency_code": order["currency_code"],
+        "subtotal_minor": order["subtotal_minor"],
+        "discount_minor": order["discount_minor"],
+        "tax_minor": order["tax_minor"],
+        "delivery_fee_minor": order["delivery_fee_minor"],
+        "rounding_minor": order["rounding_minor"],
+        "total_minor": order["total_minor"],
+        "buyer_tax_id": order["buyer_tax_id"],
+        "note": order["note"],
+        "created_at": created_at.isoformat(),
+        "completed_at": None if completed_at is None else completed_at.isoformat(),
+        "device_seq": order["device_seq"],
+        "pricing": order["pricing"],
         "lines": [
             {
-                "id": str(line.id),
-                "line_no": line.line_no,
-                "product_id": _id(line.product_id),
-                "sku": line.sku,
-                "name_zh": line.name_zh,
-                "name_en": line.name_en,
-                "qty_milli": line.qty_milli,
-                "unit_price_minor": line.unit_price_minor,
-                "discount_minor": line.discount_minor,
-                "tax_rate_bp": line.tax_rate_bp,
-                "tax_minor": line.tax_minor,
-                "line_total_minor": line.line_total_minor,
-                "promotions": line.promotions,
-                "note": line.note,
+                "id": str(line["id"]),
+                "line_no": line["line_no"],
+                "product_id": _id(line["product_id"]),
+                "sku": line["sku"],
+                "name_zh": line["name_zh"],
+                "name_en": line["name_en"],
+                "qty_milli": line["qty_milli"],
+                "unit_price_minor": line["unit_price_minor"],
+                "discount_minor": line["discount_minor"],
+                "tax_rate_bp": line["tax_rate_bp"],
+                "tax_minor": line["tax_minor"],
+                "line_total_minor": line["line_total_minor"],
+                "promotions": line["promotions"],
+                "note": line["note"],
             }
-            for line in order.lines
+            for line in rows.lines
         ],
         "payments": [
             {
-                "id": str(p.id),
-                "method": p.method.value,
-                "amount_minor": p.amount_minor,
-                "tendered_minor": p.tendered_minor,
-                "change_minor": p.change_minor,
-                "reference": p.reference,
-                "card_last4": p.card_last4,
+                "id": str(p["id"]),
+                "method": p["method"].value,
+                "amount_minor": p["amount_minor"],
+                "tendered_minor": p["tendered_minor"],
+                "change_minor": p["change_minor"],
+                "reference": p["reference"],
+                "card_last4": p["card_last4"],
             }
-            for p in order.payments
+            for p in rows.payments
         ],
         "coupons": [
-            {"id": str(r.id), "coupon_id": str(r.coupon_id), "code": code}
-            for r, code in redemptions
+            {"id": str(r["id"]), "coupon_id": str(r["coupon_id"]), "code": code}
+            for r, code in zip(rows.redemptions, rows.codes, strict=True)
         ],
         "stock_movements": [
             {
-                "id": str(m.id),
-                "product_id": str(m.product_id),
-                "qty_delta_milli": m.qty_delta_milli,
-                "reason": m.reason.value,
+                "id": str(m["id"]),
+                "product_id": str(m["product_id"]),
+                "qty_delta_milli": m["qty_delta_milli"],
+                "reason": m["reason"].value,
             }
-            for m in movements
+            for m in rows.movements
         ],
         "store_credit": [
-            {"id": str(c.id), "member_id": str(c.member_id), "amount_minor": c.amount_minor}
-            for c in credits
+            {
+                "id": str(c["id"]),
+                "member_id": str(c["member_id"]),
+                "amount_minor": c["amount_minor"],
+            }
+            for c in rows.credits
         ],
     }
