@@ -124,3 +124,34 @@ def test_checkout_revision_keeps_existing_sales_both_ways(tmp_path: Path) -> Non
     assert sale() == [("B01R1-00000001", "P1", 50)]
     assert "pricing" not in {c["name"] for c in inspect(engine).get_columns("orders")}
     engine.dispose()
+
+
+def test_orders_revision_keeps_products_and_their_barcodes_both_ways(tmp_path: Path) -> None:
+    """0005 adds products.location in place: barcodes (ON DELETE CASCADE) stay put."""
+    engine = create_sqlite_engine(tmp_path / "shop.db")
+    upgrade(engine, "0004_checkout")
+    ids = {"tax": f"{1:032x}", "product": f"{2:032x}", "at": "2026-11-20 01:00:00.000000"}
+    with engine.begin() as conn:
+        for statement in (
+            "INSERT INTO tax_classes VALUES (:tax, 'TX5', '稅', 'Tax', 500, 1)",
+            "INSERT INTO products (id, sku, name_zh, name_en, category_id, brand_id, tax_class_id,"
+            " price_minor, member_price_minor, unit, weighed, description, specs, active,"
+            " created_at, updated_at) VALUES (:product, 'P1', '品', 'Item', NULL, NULL, :tax, 50,"
+            " NULL, 'pc', 0, '', '{}', 1, :at, :at)",
+            "INSERT INTO product_barcodes VALUES ('4710000000001', :product, 'ean13')",
+        ):
+            conn.exec_driver_sql(statement, ids)
+
+    def barcodes() -> list[tuple[object, ...]]:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.exec_driver_sql("SELECT code FROM product_barcodes")]
+
+    upgrade(engine)
+    assert barcodes() == [("4710000000001",)]
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT location FROM products").one() == ("",)
+    downgrade(engine, "0004_checkout")
+    assert barcodes() == [("4710000000001",)]
+    assert "location" not in {c["name"] for c in inspect(engine).get_columns("products")}
+    assert "order_events" not in inspect(engine).get_table_names()
+    engine.dispose()

@@ -39,6 +39,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shop_desktop.data.types import UTCDateTime, new_id, utcnow
 
+# The order kinds and statuses belong to the order state machine (domain);
+# re-exported here, where the rest of the code has always found them.
+from shop_desktop.domain.orders import OrderKind as OrderKind  # noqa: PLC0414
+from shop_desktop.domain.orders import OrderStatus as OrderStatus  # noqa: PLC0414
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -227,6 +232,8 @@ class Product(Timestamps, Base):
     #: Units sold recently, computed here from order history (never synced):
     #: orders "best-selling" and the search index.
     popularity: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
+    #: Shelf/bin code ("A-03-2") the picking list is sorted and grouped by; "" unknown.
+    location: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
     barcodes: Mapped[list[ProductBarcode]] = relationship(
         back_populates="product", cascade="all, delete-orphan"
@@ -383,24 +390,6 @@ class Member(Timestamps, Base):
 # --- sales ------------------------------------------------------------------
 
 
-class OrderStatus(enum.Enum):
-    OPEN = "open"
-    AWAITING_PAYMENT = "awaiting_payment"
-    AWAITING_FULFILMENT = "awaiting_fulfilment"
-    PICKING = "picking"
-    SHIPPED = "shipped"
-    DELIVERED = "delivered"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-
-
-class OrderKind(enum.Enum):
-    TAKE_AWAY = "take_away"
-    PICK_UP = "pick_up"
-    DELIVERY = "delivery"
-    PAY_LATER = "pay_later"
-
-
 class Order(Base):
     """A sale. Owned by the workstation that took it; once completed it is
     never edited, only corrected by new documents (returns, credit notes)."""
@@ -500,6 +489,95 @@ class Payment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="payments")
+
+
+class OrderEvent(Base):
+    """A step of an order's life: who moved it from what to what, when and why.
+
+    Written in the same transaction as the step (and its outbox entry), so
+    the history never misses a step. ``from_status`` is ``None`` for the
+    order being taken. A payment is an event too (``from_status`` may equal
+    ``to_status`` when the order was already moving); its id is the payment
+    batch id, which makes paying the same batch twice a no-op.
+    """
+
+    __tablename__ = "order_events"
+    __table_args__ = (Index(None, "order_id", "at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    from_status: Mapped[OrderStatus | None] = mapped_column(
+        _enum(OrderStatus, "order_event_from_status")
+    )
+    to_status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus, "order_event_to_status"))
+    staff_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: What the step was: "taken", "paid", "advanced", "shipped", "cancelled".
+    action: Mapped[str] = mapped_column(String(24))
+    #: Why, in the staff's words (required for a cancel).
+    reason: Mapped[str] = mapped_column(Text, default="")
+    #: Carrier and tracking number, payment batch, refunds: what the step carried.
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class OrderDelivery(Base):
+    """Where and how a delivery (or pick-up) order reaches the customer.
+
+    A table of its own rather than columns on ``orders``: most orders are
+    take-away and have none, and adding it needs no change to ``orders``.
+    """
+
+    __tablename__ = "order_deliveries"
+
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True
+    )
+    recipient_name: Mapped[str] = mapped_column(String(120), default="", index=True)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    #: The day the customer asked for; ``None``: as soon as possible.
+    requested_date: Mapped[date | None] = mapped_column(Date)
+    carrier: Mapped[str] = mapped_column(String(60), default="")
+    tracking_no: Mapped[str] = mapped_column(String(60), default="", index=True)
+    shipped_at: Mapped[datetime | None] = mapped_column()
+    #: Delivered, or for a pick-up collected at the counter.
+    delivered_at: Mapped[datetime | None] = mapped_column()
+
+
+class RefundStatus(enum.Enum):
+    #: Given back at once: cash from the drawer, store credit re-credited.
+    DONE = "done"
+    #: Owed to the customer: a card or wallet refund still to be made at the
+    #: terminal or through the provider (not done by this module).
+    OWED = "owed"
+
+
+class Refund(Base):
+    """Money going back to a customer for a payment of an order.
+
+    A table of its own, not a negative ``payments`` row: payments of an
+    order add up to its total (checkout checks it, reports count takings
+    from it), and a refund has a life of its own (owed until the provider
+    has paid it back).
+    """
+
+    __tablename__ = "refunds"
+    __table_args__ = (CheckConstraint("amount_minor > 0", name="amount_positive"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("orders.id", ondelete="CASCADE"), index=True
+    )
+    #: The payment refunded.
+    payment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("payments.id"), index=True)
+    method: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod, "refund_method"))
+    amount_minor: Mapped[int] = mapped_column(Integer)
+    status: Mapped[RefundStatus] = mapped_column(_enum(RefundStatus, "refund_status"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    staff_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When an owed refund was confirmed paid back.
+    settled_at: Mapped[datetime | None] = mapped_column()
 
 
 # --- promotions, coupons, store credit ---------------------------------------

@@ -182,7 +182,5 @@ def approve_override(
         raise ApprovalRefused("role")
     if user.role is not Role.ADMIN and user.max_discount_bp < depth_bp:
         raise ApprovalRefused("limit")
-    _audit(
-        session, user.id, where, "approval", {"what": what[:120], "depth_bp": str(depth_bp)}
-    )
+    _audit(session, user.id, where, "approval", {"what": what[:120], "depth_bp": str(depth_bp)})
     return Approval(user.id, user.display_name)

@@ -78,7 +78,11 @@ __all__ = [
     "CommittedSale",
     "DraftLine",
     "DraftPayment",
+    "OrderTaking",
     "SaleDraft",
+    "check_store_credit",
+    "check_tender",
+    "commit_order",
     "commit_sale",
     "lock_device_counters",
     "order_payload",
@@ -139,7 +143,8 @@ class SaleDraft:
     order_id: uuid.UUID
     staff_id: uuid.UUID
     member_id: uuid.UUID | None
-    #: TAKE_AWAY for now; pick-up and delivery come with their own flows.
+    #: TAKE_AWAY through :func:`commit_sale`; the other kinds through
+    #: ``services.orders.take_order`` (:func:`commit_order`).
     kind: OrderKind
     lines: tuple[DraftLine, ...]
     subtotal_minor: int
@@ -162,6 +167,7 @@ class SaleDraft:
 class CommittedSale:
     order_id: uuid.UUID
     number: str
+    #: "" while the order is not paid: the invoice is issued when it is.
     invoice_no: str
     device_seq: int
     #: Cash to hand back.
@@ -345,6 +351,24 @@ def _lock_counters(conn: Connection) -> _Counters:
     return _Counters(*row)
 
 
+@dataclass(frozen=True)
+class OrderTaking:
+    """How an order that is not take-away is written (``services.orders.take_order``).
+
+    Such an order is numbered from the device sequence (``<prefix>-O00000042``),
+    not from the invoice series: Taiwan issues the invoice when the order is
+    paid, so an unpaid order gets its invoice number only then, and a paid-now
+    one gets it at once.
+    """
+
+    #: AWAITING_FULFILMENT (paid now) or AWAITING_PAYMENT (no payments at all).
+    status: OrderStatus
+    #: The outbox operation it becomes.
+    op_type: str
+    #: Added to the outbox payload (delivery details, the first event).
+    payload_extra: Mapping[str, Any] = field(default_factory=dict)
+
+
 def commit_sale(
     session: Session, draft: SaleDraft, *, now: datetime | None = None
 ) -> CommittedSale:
@@ -352,8 +376,37 @@ def commit_sale(
 
     Raises :class:`CheckoutError` (nothing written) when the draft is not a
     sale that adds up and can be paid as given; see the module docstring
-    for how to call it.
+    for how to call it. Take-away only: other kinds are taken by
+    ``services.orders.take_order``.
     """
+    return _commit(session, draft, None, now=now)
+
+
+def commit_order(
+    session: Session,
+    draft: SaleDraft,
+    taking: OrderTaking,
+    *,
+    now: datetime | None = None,
+) -> CommittedSale:
+    """Write an order that is not take-away, as :func:`commit_sale` writes a sale.
+
+    The same checks, the same rows (stock is taken now), in the caller's
+    transaction; idempotent by order id. An unpaid order (``taking.status``
+    AWAITING_PAYMENT) must come with no payments and gets no invoice number.
+    """
+    if draft.kind is OrderKind.TAKE_AWAY:
+        raise ValueError("take-away sales are committed by commit_sale")
+    return _commit(session, draft, taking, now=now)
+
+
+def _commit(
+    session: Session,
+    draft: SaleDraft,
+    taking: OrderTaking | None,
+    *,
+    now: datetime | None,
+) -> CommittedSale:
     now = utcnow() if now is None else now
     if now.tzinfo is None:
         raise ValueError("commit_sale needs an aware time (utcnow())")
@@ -366,27 +419,32 @@ def commit_sale(
     earlier = _committed(conn, draft.order_id)
     if earlier is not None:
         return earlier
-    if draft.kind is not OrderKind.TAKE_AWAY:
+    if taking is None and draft.kind is not OrderKind.TAKE_AWAY:
         raise ValueError(f"only take-away sales are committed here, not {draft.kind.value}")
+    paid_now = taking is None or taking.status is not OrderStatus.AWAITING_PAYMENT
 
     _check_quantities(conn, draft)
     _check_figures(draft)
-    changes = _check_payments(draft)
+    changes = _tender(draft, paid_now=paid_now)
     coupons = _check_coupons(session, draft, now)
-    _check_store_credit(session, draft)
+    check_store_credit(session, draft.payments, draft.member_id)
 
     if counters.station_id is None:
         # Cannot happen with foreign keys on; fail as a lookup of it would.
         session.get_one(Workstation, counters.workstation_id)
     invoice_seq = counters.next_invoice_no
-    number = f"{counters.invoice_prefix}-{invoice_seq:08d}"
+    invoice_no = f"{counters.invoice_prefix}-{invoice_seq:08d}" if paid_now else None
     # The order and its outbox entry share the device's next sequence number.
     seq = counters.next_device_seq
+    number = invoice_no if taking is None else f"{counters.invoice_prefix}-O{seq:08d}"
+    assert number is not None
     rows = _sale_rows(
         draft,
         counters,
         coupons,
         number=number,
+        invoice_no=invoice_no,
+        status=OrderStatus.COMPLETED if taking is None else taking.status,
         device_seq=seq,
         changes=changes,
         now=now,
@@ -422,9 +480,9 @@ def commit_sale(
             "device_id": counters.device_id,
             "device_seq": seq,
             "op_id": new_id(),
-            "op_type": ORDER_COMPLETED,
+            "op_type": ORDER_COMPLETED if taking is None else taking.op_type,
             "payload_version": PAYLOAD_VERSION,
-            "payload": _payload(rows),
+            "payload": _payload(rows) | dict(taking.payload_extra if taking else {}),
             "status": OutboxStatus.PENDING,
             "attempts": 0,
             "last_error": "",
@@ -433,7 +491,11 @@ def commit_sale(
     )
     conn.execute(
         _BUMP_COUNTERS,
-        {"row": counters.singleton, "invoice_no": invoice_seq + 1, "device_seq": seq + 1},
+        {
+            "row": counters.singleton,
+            "invoice_no": invoice_seq + 1 if paid_now else invoice_seq,
+            "device_seq": seq + 1,
+        },
     )
     # A DeviceIdentity this session loaded earlier now holds old counters.
     stale = session.identity_map.get(Session.identity_key(DeviceIdentity, (counters.singleton,)))
@@ -442,7 +504,7 @@ def commit_sale(
     return CommittedSale(
         order_id=draft.order_id,
         number=number,
-        invoice_no=number,
+        invoice_no=invoice_no or "",
         device_seq=seq,
         change_minor=sum(changes),
         repeated=False,
@@ -469,6 +531,8 @@ def _sale_rows(
     coupons: Sequence[CouponRecord],
     *,
     number: str,
+    invoice_no: str | None,
+    status: OrderStatus,
     device_seq: int,
     changes: Sequence[int],
     now: datetime,
@@ -484,7 +548,7 @@ def _sale_rows(
         "staff_id": draft.staff_id,
         "member_id": draft.member_id,
         "kind": draft.kind,
-        "status": OrderStatus.COMPLETED,
+        "status": status,
         "currency_code": counters.currency_code,
         "subtotal_minor": draft.subtotal_minor,
         "discount_minor": draft.discount_minor,
@@ -492,11 +556,11 @@ def _sale_rows(
         "delivery_fee_minor": draft.delivery_fee_minor,
         "rounding_minor": draft.rounding_minor,
         "total_minor": draft.total_minor,
-        "invoice_no": number,
+        "invoice_no": invoice_no,
         "buyer_tax_id": draft.buyer_tax_id,
         "note": draft.note,
         "created_at": now,
-        "completed_at": now,
+        "completed_at": now if status is OrderStatus.COMPLETED else None,
         "device_seq": device_seq,
         "pricing": dict(draft.pricing),
         "approved_by": draft.approved_by,
@@ -685,11 +749,17 @@ def _check_figures(draft: SaleDraft) -> None:
         raise _mismatch(field="total_minor", got=draft.total_minor)
 
 
-def _check_payments(draft: SaleDraft) -> list[int]:
-    """Payments that cover the total exactly; returns the change per payment."""
+def check_tender(
+    payments: Sequence[DraftPayment], *, total_minor: int, member: uuid.UUID | None
+) -> list[int]:
+    """Payments that cover ``total_minor`` exactly; returns the change per payment.
+
+    The rules of the counter, for a sale and for paying an order later:
+    raises :class:`CheckoutError` when they are broken.
+    """
     changes: list[int] = []
     paid = 0
-    for i, p in enumerate(draft.payments):
+    for i, p in enumerate(payments):
         if p.card_last4 and (
             p.method is not PaymentMethod.CARD or not _FOUR_DIGITS.fullmatch(p.card_last4)
         ):
@@ -709,15 +779,24 @@ def _check_payments(draft: SaleDraft) -> list[int]:
             )
         changes.append(tendered - p.amount_minor)
         paid += p.amount_minor
-    if paid < draft.total_minor:
-        raise CheckoutError(CheckoutProblem.UNDERPAID, {"missing": draft.total_minor - paid})
-    if paid > draft.total_minor:
-        raise CheckoutError(CheckoutProblem.OVERPAID, {"excess": paid - draft.total_minor})
-    if draft.member_id is None and any(
-        p.method is PaymentMethod.STORE_CREDIT for p in draft.payments
-    ):
+    if paid < total_minor:
+        raise CheckoutError(CheckoutProblem.UNDERPAID, {"missing": total_minor - paid})
+    if paid > total_minor:
+        raise CheckoutError(CheckoutProblem.OVERPAID, {"excess": paid - total_minor})
+    if member is None and any(p.method is PaymentMethod.STORE_CREDIT for p in payments):
         raise CheckoutError(CheckoutProblem.STORE_CREDIT_NEEDS_MEMBER)
     return changes
+
+
+def _tender(draft: SaleDraft, *, paid_now: bool) -> list[int]:
+    """The change per payment of a paid sale; an unpaid order must have no payment at all."""
+    if paid_now:
+        return check_tender(draft.payments, total_minor=draft.total_minor, member=draft.member_id)
+    if draft.payments:
+        # Unpaid means no payment at all; part-payments are not taken.
+        excess = sum(p.amount_minor for p in draft.payments)
+        raise CheckoutError(CheckoutProblem.OVERPAID, {"excess": excess})
+    return []
 
 
 def _check_coupons(session: Session, draft: SaleDraft, now: datetime) -> list[CouponRecord]:
@@ -743,11 +822,14 @@ def _check_coupons(session: Session, draft: SaleDraft, now: datetime) -> list[Co
     return records
 
 
-def _check_store_credit(session: Session, draft: SaleDraft) -> None:
-    wanted = sum(p.amount_minor for p in draft.payments if p.method is PaymentMethod.STORE_CREDIT)
-    if not wanted or draft.member_id is None:
+def check_store_credit(
+    session: Session, payments: Sequence[DraftPayment], member: uuid.UUID | None
+) -> None:
+    """The member has the store credit these payments spend (CheckoutError if not)."""
+    wanted = sum(p.amount_minor for p in payments if p.method is PaymentMethod.STORE_CREDIT)
+    if not wanted or member is None:
         return
-    balance = store_credit_balance(session, draft.member_id)
+    balance = store_credit_balance(session, member)
     if balance < wanted:
         raise CheckoutError(
             CheckoutProblem.STORE_CREDIT_SHORT, {"missing": wanted - balance, "balance": balance}

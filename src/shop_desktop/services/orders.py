@@ -1,0 +1,925 @@
+"""Orders that are not take-away: taking, paying, picking, shipping, cancelling, finding.
+
+Every use case here is one step of an order (``domain.orders`` decides which
+steps exist) and writes, in the caller's transaction, everything the step
+changes together with an ``order_events`` row (who, when, why) and one
+outbox entry per order for the server -- so a step is on disk whole or not
+at all, and the server learns of it exactly once (SYNC.md). Each checks
+before it writes: a refused step raises and leaves nothing behind.
+
+Decisions, in the shop's terms:
+
+* Stock is taken when the order is taken (the goods are promised to the
+  customer), with the same SALE movements as a take-away sale.
+* The invoice number is issued when the order is paid -- at once for a
+  paid-now order, by :func:`pay_order` for pay-later and cash on delivery --
+  because Taiwan issues the invoice on payment. The order number comes from
+  the device sequence (``<prefix>-O00000042``) so it exists before payment.
+* :func:`ship_orders` is all or nothing: a picking list is shipped as one
+  batch, and a refused order (its id in ``IllegalTransition.order_id``)
+  sends the whole batch back to be corrected, so no parcel is half booked.
+* :func:`cancel_order` puts the goods back (RETURN movements), records a
+  :class:`~shop_desktop.data.models.Refund` per payment -- DONE for cash
+  and store credit (credited back to the member at once), OWED for card and
+  wallets: the provider's refund API is not called here (out of scope) --
+  and keeps the invoice number: the credit note comes from the invoicing
+  module. Coupons used stay used.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from shop_desktop.data.models import (
+    DeviceIdentity,
+    Member,
+    Order,
+    OrderDelivery,
+    OrderEvent,
+    OrderKind,
+    OrderLine,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+    Product,
+    Refund,
+    RefundStatus,
+    StockMovement,
+    StockReason,
+    StoreCreditEntry,
+    Workstation,
+)
+from shop_desktop.data.types import new_id, utcnow
+from shop_desktop.domain.orders import (
+    IllegalTransition,
+    TransitionDetails,
+    check_transition,
+    initial_status,
+)
+from shop_desktop.services.checkout import (
+    CommittedSale,
+    DraftPayment,
+    OrderTaking,
+    SaleDraft,
+    check_store_credit,
+    check_tender,
+    commit_order,
+    lock_device_counters,
+    queue_for_server,
+)
+
+__all__ = [
+    "ORDER_CANCELLED",
+    "ORDER_PAID",
+    "ORDER_STEPPED",
+    "ORDER_TAKEN",
+    "DeliveryDetails",
+    "EventView",
+    "OrderCursor",
+    "OrderDetail",
+    "OrderFilter",
+    "OrderNotFound",
+    "OrderPage",
+    "OrderProblem",
+    "OrderSummary",
+    "PaidOrder",
+    "PickGroup",
+    "PickItem",
+    "advance",
+    "cancel_order",
+    "fulfilment_queue",
+    "order_detail",
+    "order_list",
+    "pay_order",
+    "picking_items",
+    "ship_orders",
+    "take_order",
+]
+
+#: Outbox operations.
+ORDER_TAKEN = "order.taken"
+ORDER_PAID = "order.paid"
+ORDER_STEPPED = "order.status_changed"
+ORDER_CANCELLED = "order.cancelled"
+
+#: Refunds given back on the spot; every other method is owed until its provider pays it.
+_REFUNDED_AT_ONCE = frozenset({PaymentMethod.CASH, PaymentMethod.STORE_CREDIT})
+
+
+class OrderProblem(Enum):
+    #: No order with that id on this workstation.
+    NOT_FOUND = "not_found"
+    #: Paying an order that already has its invoice (paid).
+    ALREADY_PAID = "already_paid"
+    #: Paying a cancelled or completed order.
+    CLOSED = "closed"
+    #: A delivery order taken without an address to deliver to.
+    NO_DELIVERY_ADDRESS = "no_delivery_address"
+
+
+class OrderNotFound(Exception):
+    """The step cannot be taken on this order; nothing was written.
+
+    ``reason`` is machine-readable (the UI words it); ``order_id`` says which.
+    """
+
+    def __init__(self, reason: OrderProblem, order_id: uuid.UUID) -> None:
+        self.reason = reason
+        self.order_id = order_id
+        super().__init__(reason.value, str(order_id))
+
+
+@dataclass(frozen=True)
+class DeliveryDetails:
+    """Where a delivery goes (or who collects a pick-up)."""
+
+    recipient_name: str
+    phone: str = ""
+    address: str = ""
+    requested_date: date | None = None
+
+
+@dataclass(frozen=True)
+class PaidOrder:
+    order_id: uuid.UUID
+    invoice_no: str
+    status: OrderStatus
+    change_minor: int
+    #: True when this payment batch was already recorded: nothing was written.
+    repeated: bool
+
+
+# --- helpers shared by the steps ------------------------------------------------
+
+
+def _aware(now: datetime | None) -> datetime:
+    now = utcnow() if now is None else now
+    if now.tzinfo is None:
+        raise ValueError("order steps need an aware time (utcnow())")
+    return now
+
+
+def _load(session: Session, order_id: uuid.UUID) -> Order:
+    order = session.get(Order, order_id, populate_existing=True)
+    if order is None:
+        raise OrderNotFound(OrderProblem.NOT_FOUND, order_id)
+    return order
+
+
+def _delivery_json(delivery: OrderDelivery | None) -> dict[str, Any] | None:
+    if delivery is None:
+        return None
+    return {
+        "recipient_name": delivery.recipient_name,
+        "phone": delivery.phone,
+        "address": delivery.address,
+        "requested_date": (
+            None if delivery.requested_date is None else delivery.requested_date.isoformat()
+        ),
+        "carrier": delivery.carrier,
+        "tracking_no": delivery.tracking_no,
+        "shipped_at": None if delivery.shipped_at is None else delivery.shipped_at.isoformat(),
+        "delivered_at": (
+            None if delivery.delivered_at is None else delivery.delivered_at.isoformat()
+        ),
+    }
+
+
+def _event_json(event: OrderEvent) -> dict[str, Any]:
+    return {
+        "id": str(event.id),
+        "from_status": None if event.from_status is None else event.from_status.value,
+        "to_status": event.to_status.value,
+        "staff_id": str(event.staff_id),
+        "at": event.at.isoformat(),
+        "action": event.action,
+        "reason": event.reason,
+        "details": event.details,
+    }
+
+
+def _record(
+    session: Session,
+    identity: DeviceIdentity,
+    order: Order,
+    event: OrderEvent,
+    op_type: str,
+    *,
+    now: datetime,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """The event row and the outbox entry telling the server about it."""
+    session.add(event)
+    payload: dict[str, Any] = {
+        "order_id": str(order.id),
+        "number": order.number,
+        "status": order.status.value,
+        "invoice_no": order.invoice_no,
+        "event": _event_json(event),
+        "delivery": _delivery_json(session.get(OrderDelivery, order.id)),
+    }
+    payload.update(extra or {})
+    queue_for_server(session, identity, op_type, payload, now=now)
+
+
+def _is_paid(order: Order) -> bool:
+    # The invoice is issued exactly when the order is paid.
+    return order.invoice_no is not None
+
+
+# --- taking an order --------------------------------------------------------------
+
+
+def take_order(
+    session: Session,
+    draft: SaleDraft,
+    delivery: DeliveryDetails | None,
+    *,
+    now: datetime | None = None,
+) -> CommittedSale:
+    """Take a pick-up, delivery or pay-later order, in the caller's transaction.
+
+    With payments it is paid now (invoice issued, AWAITING_FULFILMENT);
+    without, it waits for payment (pay-later, cash on delivery). Checks as
+    :func:`~shop_desktop.services.checkout.commit_sale` does (CheckoutError),
+    refuses a start the kind does not have (IllegalTransition BAD_START) and
+    a delivery without an address; idempotent by ``draft.order_id``.
+    """
+    now = _aware(now)
+    if draft.kind is OrderKind.TAKE_AWAY:
+        raise ValueError("take-away sales are committed by checkout.commit_sale")
+    status = initial_status(draft.kind, paid=bool(draft.payments))
+    if draft.kind is OrderKind.DELIVERY and (delivery is None or not delivery.address.strip()):
+        raise OrderNotFound(OrderProblem.NO_DELIVERY_ADDRESS, draft.order_id)
+    event = OrderEvent(
+        id=new_id(),
+        order_id=draft.order_id,
+        from_status=None,
+        to_status=status,
+        staff_id=draft.staff_id,
+        at=now,
+        action="taken",
+        reason="",
+        details={"paid": bool(draft.payments)},
+    )
+    row = (
+        None
+        if delivery is None
+        else OrderDelivery(
+            order_id=draft.order_id,
+            recipient_name=delivery.recipient_name,
+            phone=delivery.phone,
+            address=delivery.address,
+            requested_date=delivery.requested_date,
+            carrier="",
+            tracking_no="",
+        )
+    )
+    taking = OrderTaking(
+        status=status,
+        op_type=ORDER_TAKEN,
+        payload_extra={"delivery": _delivery_json(row), "events": [_event_json(event)]},
+    )
+    sale = commit_order(session, draft, taking, now=now)
+    if sale.repeated:
+        return sale
+    if row is not None:
+        session.add(row)
+    session.add(event)
+    session.flush()
+    return sale
+
+
+# --- paying an order ----------------------------------------------------------------
+
+
+def pay_order(
+    session: Session,
+    order_id: uuid.UUID,
+    payments: Sequence[DraftPayment],
+    *,
+    staff_id: uuid.UUID,
+    batch_id: uuid.UUID,
+    now: datetime | None = None,
+) -> PaidOrder:
+    """Record the payment of an unpaid order and issue its invoice number.
+
+    The payments must cover the total exactly, as at checkout (CheckoutError).
+    An order awaiting payment moves on to AWAITING_FULFILMENT; one already
+    being picked or shipped (pay-later put together in advance, cash on
+    delivery) keeps its status. ``batch_id`` is made by the till when the
+    customer starts paying: paying the same batch again returns the first
+    result and writes nothing.
+    """
+    now = _aware(now)
+    identity = lock_device_counters(session)
+    earlier = session.get(OrderEvent, batch_id)
+    if earlier is not None:
+        order = _load(session, earlier.order_id)
+        change = sum(p.change_minor for p in order.payments)
+        return PaidOrder(order.id, order.invoice_no or "", order.status, change, repeated=True)
+    order = _load(session, order_id)
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.COMPLETED):
+        raise OrderNotFound(OrderProblem.CLOSED, order_id)
+    if _is_paid(order):
+        raise OrderNotFound(OrderProblem.ALREADY_PAID, order_id)
+    changes = check_tender(payments, total_minor=order.total_minor, member=order.member_id)
+    check_store_credit(session, payments, order.member_id)
+    before = order.status
+    after = OrderStatus.AWAITING_FULFILMENT if before is OrderStatus.AWAITING_PAYMENT else before
+    if after is not before:
+        check_transition(order.kind, before, after, details=TransitionDetails(paid=True))
+
+    station = session.get_one(Workstation, identity.workstation_id)
+    invoice_no = f"{station.invoice_prefix}-{identity.next_invoice_no:08d}"
+    identity.next_invoice_no += 1
+    order.invoice_no = invoice_no
+    order.status = after
+    rows = []
+    for p, change in zip(payments, changes, strict=True):
+        payment = Payment(
+            id=new_id(),
+            order_id=order.id,
+            method=p.method,
+            amount_minor=p.amount_minor,
+            tendered_minor=(
+                (p.amount_minor if p.tendered_minor is None else p.tendered_minor)
+                if p.method is PaymentMethod.CASH
+                else None
+            ),
+            change_minor=change,
+            reference=p.reference,
+            card_last4=p.card_last4,
+            created_at=now,
+        )
+        rows.append(payment)
+        session.add(payment)
+        if p.method is PaymentMethod.STORE_CREDIT and order.member_id is not None:
+            session.add(
+                StoreCreditEntry(
+                    member_id=order.member_id,
+                    amount_minor=-p.amount_minor,
+                    order_id=order.id,
+                    reason="sale",
+                    created_at=now,
+                )
+            )
+    event = OrderEvent(
+        id=batch_id,
+        order_id=order.id,
+        from_status=before,
+        to_status=after,
+        staff_id=staff_id,
+        at=now,
+        action="paid",
+        reason="",
+        details={"invoice_no": invoice_no, "payments": [str(p.id) for p in rows]},
+    )
+    _record(
+        session,
+        identity,
+        order,
+        event,
+        ORDER_PAID,
+        now=now,
+        extra={
+            "payments": [
+                {
+                    "id": str(p.id),
+                    "method": p.method.value,
+                    "amount_minor": p.amount_minor,
+                    "tendered_minor": p.tendered_minor,
+                    "change_minor": p.change_minor,
+                    "reference": p.reference,
+                    "card_last4": p.card_last4,
+                }
+                for p in rows
+            ]
+        },
+    )
+    session.flush()
+    return PaidOrder(order.id, invoice_no, after, sum(changes), repeated=False)
+
+
+# --- moving an order along ------------------------------------------------------------
+
+
+def advance(
+    session: Session,
+    order_id: uuid.UUID,
+    to_status: OrderStatus,
+    *,
+    staff_id: uuid.UUID,
+    reason: str = "",
+    carrier: str = "",
+    tracking_no: str = "",
+    now: datetime | None = None,
+) -> OrderStatus:
+    """Move an order one step (picking, shipped, delivered/collected, completed).
+
+    Raises IllegalTransition (MissingDetail) for a step the order may not
+    take; nothing is written then. CANCELLED goes through :func:`cancel_order`.
+    """
+    if to_status is OrderStatus.CANCELLED:
+        cancel_order(session, order_id, reason, staff_id=staff_id, now=now)
+        return OrderStatus.CANCELLED
+    now = _aware(now)
+    identity = lock_device_counters(session)
+    _step(
+        session,
+        identity,
+        _load(session, order_id),
+        to_status,
+        staff_id=staff_id,
+        details=TransitionDetails(reason=reason, carrier=carrier, tracking_no=tracking_no),
+        now=now,
+    )
+    session.flush()
+    return to_status
+
+
+def _step(
+    session: Session,
+    identity: DeviceIdentity,
+    order: Order,
+    to_status: OrderStatus,
+    *,
+    staff_id: uuid.UUID,
+    details: TransitionDetails,
+    now: datetime,
+) -> None:
+    before = order.status
+    facts = TransitionDetails(
+        paid=_is_paid(order),
+        reason=details.reason,
+        carrier=details.carrier,
+        tracking_no=details.tracking_no,
+    )
+    try:
+        check_transition(order.kind, before, to_status, details=facts)
+    except IllegalTransition as exc:
+        exc.order_id = order.id
+        raise
+    delivery = session.get(OrderDelivery, order.id)
+    noted: dict[str, Any] = {}
+    if to_status is OrderStatus.SHIPPED:
+        if delivery is None:
+            delivery = OrderDelivery(order_id=order.id, recipient_name="", phone="", address="")
+            session.add(delivery)
+        delivery.carrier = details.carrier.strip()
+        delivery.tracking_no = details.tracking_no.strip()
+        delivery.shipped_at = now
+        noted = {"carrier": delivery.carrier, "tracking_no": delivery.tracking_no}
+    elif to_status is OrderStatus.DELIVERED and delivery is not None:
+        delivery.delivered_at = now
+    if to_status is OrderStatus.COMPLETED:
+        order.completed_at = now
+    order.status = to_status
+    session.flush()
+    event = OrderEvent(
+        id=new_id(),
+        order_id=order.id,
+        from_status=before,
+        to_status=to_status,
+        staff_id=staff_id,
+        at=now,
+        action="advanced",
+        reason=details.reason,
+        details=noted,
+    )
+    _record(session, identity, order, event, ORDER_STEPPED, now=now)
+
+
+def ship_orders(
+    session: Session,
+    shipments: Iterable[tuple[uuid.UUID, str, str]],
+    staff_id: uuid.UUID,
+    *,
+    now: datetime | None = None,
+) -> list[uuid.UUID]:
+    """Mark a batch of picked orders SHIPPED, each with (order id, carrier, tracking no).
+
+    All or nothing: every order is checked before any is written, and the
+    first refused one raises IllegalTransition with its ``order_id`` set.
+    Returns the ids shipped, in the order given.
+    """
+    now = _aware(now)
+    identity = lock_device_counters(session)
+    batch = list(shipments)
+    orders = [_load(session, order_id) for order_id, _, _ in batch]
+    for order, (_, carrier, tracking_no) in zip(orders, batch, strict=True):
+        facts = TransitionDetails(paid=_is_paid(order), carrier=carrier, tracking_no=tracking_no)
+        try:
+            check_transition(order.kind, order.status, OrderStatus.SHIPPED, details=facts)
+        except IllegalTransition as exc:
+            exc.order_id = order.id
+            raise
+    for order, (_, carrier, tracking_no) in zip(orders, batch, strict=True):
+        _step(
+            session,
+            identity,
+            order,
+            OrderStatus.SHIPPED,
+            staff_id=staff_id,
+            details=TransitionDetails(carrier=carrier, tracking_no=tracking_no),
+            now=now,
+        )
+    session.flush()
+    return [order.id for order in orders]
+
+
+def cancel_order(
+    session: Session,
+    order_id: uuid.UUID,
+    reason: str,
+    *,
+    staff_id: uuid.UUID,
+    now: datetime | None = None,
+) -> list[Refund]:
+    """Cancel an order before it ships: goods back on the shelf, money owed back.
+
+    Returns the refunds recorded (one per payment). Raises IllegalTransition
+    (ALREADY_SHIPPED after shipping: that is a return; MissingDetail without
+    a reason); nothing is written then.
+    """
+    now = _aware(now)
+    identity = lock_device_counters(session)
+    order = _load(session, order_id)
+    before = order.status
+    facts = TransitionDetails(paid=_is_paid(order), reason=reason)
+    try:
+        check_transition(order.kind, before, OrderStatus.CANCELLED, details=facts)
+    except IllegalTransition as exc:
+        exc.order_id = order.id
+        raise
+
+    taken = session.scalars(
+        select(StockMovement).where(
+            StockMovement.order_id == order.id, StockMovement.reason == StockReason.SALE
+        )
+    ).all()
+    returned = [
+        StockMovement(
+            id=new_id(),
+            branch_id=m.branch_id,
+            product_id=m.product_id,
+            qty_delta_milli=-m.qty_delta_milli,
+            reason=StockReason.RETURN,
+            order_id=order.id,
+            staff_id=staff_id,
+            note="order cancelled",
+            created_at=now,
+            synced=False,
+        )
+        for m in taken
+    ]
+    session.add_all(returned)
+    refunds = [
+        Refund(
+            id=new_id(),
+            order_id=order.id,
+            payment_id=p.id,
+            method=p.method,
+            amount_minor=p.amount_minor,
+            status=RefundStatus.DONE if p.method in _REFUNDED_AT_ONCE else RefundStatus.OWED,
+            reason=reason,
+            staff_id=staff_id,
+            created_at=now,
+            settled_at=now if p.method in _REFUNDED_AT_ONCE else None,
+        )
+        for p in order.payments
+        if p.amount_minor > 0
+    ]
+    session.add_all(refunds)
+    for refund in refunds:
+        if refund.method is PaymentMethod.STORE_CREDIT and order.member_id is not None:
+            session.add(
+                StoreCreditEntry(
+                    member_id=order.member_id,
+                    amount_minor=refund.amount_minor,
+                    order_id=order.id,
+                    reason="refund",
+                    created_at=now,
+                )
+            )
+    order.status = OrderStatus.CANCELLED
+    session.flush()
+    event = OrderEvent(
+        id=new_id(),
+        order_id=order.id,
+        from_status=before,
+        to_status=OrderStatus.CANCELLED,
+        staff_id=staff_id,
+        at=now,
+        action="cancelled",
+        reason=reason.strip(),
+        details={"refunds": [str(r.id) for r in refunds]},
+    )
+    _record(
+        session,
+        identity,
+        order,
+        event,
+        ORDER_CANCELLED,
+        now=now,
+        extra={
+            "refunds": [
+                {
+                    "id": str(r.id),
+                    "payment_id": str(r.payment_id),
+                    "method": r.method.value,
+                    "amount_minor": r.amount_minor,
+                    "status": r.status.value,
+                }
+                for r in refunds
+            ],
+            "stock_movements": [
+                {
+                    "id": str(m.id),
+                    "product_id": str(m.product_id),
+                    "qty_delta_milli": m.qty_delta_milli,
+                    "reason": m.reason.value,
+                }
+                for m in returned
+            ],
+        },
+    )
+    session.flush()
+    return refunds
+
+
+# --- finding orders ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    """What the back office narrows the order list to; empty means everything."""
+
+    statuses: frozenset[OrderStatus] = frozenset()
+    kinds: frozenset[OrderKind] = frozenset()
+    #: Inclusive, on ``created_at`` (UTC, aware).
+    created_from: datetime | None = None
+    #: Exclusive.
+    created_until: datetime | None = None
+    member_id: uuid.UUID | None = None
+    staff_id: uuid.UUID | None = None
+    payment_method: PaymentMethod | None = None
+    #: Part of the order number, the customer's or recipient's name, or a product name.
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class OrderCursor:
+    """Where the next page starts: after this order in newest-first order."""
+
+    created_at: datetime
+    order_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    id: uuid.UUID
+    number: str
+    invoice_no: str | None
+    kind: OrderKind
+    status: OrderStatus
+    total_minor: int
+    created_at: datetime
+    member_name: str | None
+    recipient_name: str | None
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    rows: list[OrderSummary]
+    #: Pass as ``after`` for the next page; ``None`` when this was the last.
+    next: OrderCursor | None
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _conditions(wanted: OrderFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if wanted.statuses:
+        conditions.append(Order.status.in_(wanted.statuses))
+    if wanted.kinds:
+        conditions.append(Order.kind.in_(wanted.kinds))
+    if wanted.created_from is not None:
+        conditions.append(Order.created_at >= wanted.created_from)
+    if wanted.created_until is not None:
+        conditions.append(Order.created_at < wanted.created_until)
+    if wanted.member_id is not None:
+        conditions.append(Order.member_id == wanted.member_id)
+    if wanted.staff_id is not None:
+        conditions.append(Order.staff_id == wanted.staff_id)
+    if wanted.payment_method is not None:
+        conditions.append(
+            exists().where(Payment.order_id == Order.id, Payment.method == wanted.payment_method)
+        )
+    text = wanted.text.strip()
+    if text:
+        pattern = _like(text)
+        conditions.append(
+            or_(
+                Order.number.like(pattern, escape="\\"),
+                Member.name.like(pattern, escape="\\"),
+                OrderDelivery.recipient_name.like(pattern, escape="\\"),
+                exists().where(
+                    OrderLine.order_id == Order.id,
+                    or_(
+                        OrderLine.name_zh.like(pattern, escape="\\"),
+                        OrderLine.name_en.like(pattern, escape="\\"),
+                    ),
+                ),
+            )
+        )
+    return conditions
+
+
+def order_list(
+    session: Session,
+    filter: OrderFilter,
+    after: OrderCursor | None = None,
+    limit: int = 100,
+) -> OrderPage:
+    """One page of orders, newest first, keyset-paged so page 500 is as fast as page 1."""
+    query = (
+        select(
+            Order.id,
+            Order.number,
+            Order.invoice_no,
+            Order.kind,
+            Order.status,
+            Order.total_minor,
+            Order.created_at,
+            Member.name,
+            OrderDelivery.recipient_name,
+        )
+        .outerjoin(Member, Member.id == Order.member_id)
+        .outerjoin(OrderDelivery, OrderDelivery.order_id == Order.id)
+    )
+    query = query.where(*_conditions(filter))
+    if after is not None:
+        query = query.where(
+            or_(
+                Order.created_at < after.created_at,
+                and_(Order.created_at == after.created_at, Order.id < after.order_id),
+            )
+        )
+    query = query.order_by(Order.created_at.desc(), Order.id.desc()).limit(limit + 1)
+    rows = [OrderSummary(*row) for row in session.execute(query)]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    cursor = OrderCursor(rows[-1].created_at, rows[-1].id) if more and rows else None
+    return OrderPage(rows=rows, next=cursor)
+
+
+@dataclass(frozen=True)
+class EventView:
+    at: datetime
+    from_status: OrderStatus | None
+    to_status: OrderStatus
+    action: str
+    staff_id: uuid.UUID
+    reason: str
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OrderDetail:
+    order: Order
+    #: Each line with the promotions it was sold with (``line.promotions``).
+    lines: list[OrderLine]
+    payments: list[Payment]
+    refunds: list[Refund]
+    delivery: OrderDelivery | None
+    events: list[EventView] = field(default_factory=list)
+    member_name: str | None = None
+
+
+def order_detail(session: Session, order_id: uuid.UUID) -> OrderDetail:
+    """Everything the order screen shows: lines, payments, refunds, delivery, history."""
+    order = _load(session, order_id)
+    events = session.scalars(
+        select(OrderEvent)
+        .where(OrderEvent.order_id == order_id)
+        .order_by(OrderEvent.at, OrderEvent.id)
+    ).all()
+    refunds = session.scalars(
+        select(Refund).where(Refund.order_id == order_id).order_by(Refund.created_at)
+    ).all()
+    member = None if order.member_id is None else session.get(Member, order.member_id)
+    return OrderDetail(
+        order=order,
+        lines=list(order.lines),
+        payments=sorted(order.payments, key=lambda p: p.created_at),
+        refunds=list(refunds),
+        delivery=session.get(OrderDelivery, order_id),
+        events=[
+            EventView(e.at, e.from_status, e.to_status, e.action, e.staff_id, e.reason, e.details)
+            for e in events
+        ],
+        member_name=None if member is None else member.name,
+    )
+
+
+def fulfilment_queue(session: Session, branch_id: uuid.UUID) -> list[OrderSummary]:
+    """The branch's orders waiting for the back office, oldest (or due soonest) first.
+
+    Paid orders awaiting fulfilment, orders being picked, and cash on
+    delivery orders (delivery, unpaid), which are picked before payment.
+    """
+    waiting = or_(
+        Order.status.in_((OrderStatus.AWAITING_FULFILMENT, OrderStatus.PICKING)),
+        and_(Order.status == OrderStatus.AWAITING_PAYMENT, Order.kind == OrderKind.DELIVERY),
+    )
+    query = (
+        select(
+            Order.id,
+            Order.number,
+            Order.invoice_no,
+            Order.kind,
+            Order.status,
+            Order.total_minor,
+            Order.created_at,
+            Member.name,
+            OrderDelivery.recipient_name,
+        )
+        .outerjoin(Member, Member.id == Order.member_id)
+        .outerjoin(OrderDelivery, OrderDelivery.order_id == Order.id)
+        .where(Order.branch_id == branch_id, waiting)
+        .order_by(
+            OrderDelivery.requested_date.is_(None),
+            OrderDelivery.requested_date,
+            Order.created_at,
+            Order.id,
+        )
+    )
+    return [OrderSummary(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class PickItem:
+    product_id: uuid.UUID | None
+    sku: str
+    name_zh: str
+    name_en: str
+    qty_milli: int
+    #: (order number, quantity) so the picker can split the goods into parcels.
+    orders: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class PickGroup:
+    #: Shelf/bin code; "" for products whose place is not known.
+    location: str
+    items: list[PickItem]
+
+
+def picking_items(session: Session, order_ids: Sequence[uuid.UUID]) -> list[PickGroup]:
+    """What to take from the shelves for these orders, walk order: by location, then SKU."""
+    if not order_ids:
+        return []
+    query = (
+        select(
+            func.coalesce(Product.location, ""),
+            OrderLine.product_id,
+            OrderLine.sku,
+            OrderLine.name_zh,
+            OrderLine.name_en,
+            OrderLine.qty_milli,
+            Order.number,
+        )
+        .join(Order, Order.id == OrderLine.order_id)
+        .outerjoin(Product, Product.id == OrderLine.product_id)
+        .where(OrderLine.order_id.in_(list(order_ids)))
+        .order_by(func.coalesce(Product.location, ""), OrderLine.sku, Order.number)
+    )
+    groups: dict[str, dict[str, PickItem]] = {}
+    for location, product_id, sku, name_zh, name_en, qty, number in session.execute(query):
+        items = groups.setdefault(location, {})
+        item = items.get(sku)
+        if item is None:
+            items[sku] = PickItem(product_id, sku, name_zh, name_en, qty, [(number, qty)])
+        else:
+            item.orders.append((number, qty))
+            items[sku] = PickItem(
+                item.product_id,
+                sku,
+                item.name_zh,
+                item.name_en,
+                item.qty_milli + qty,
+                item.orders,
+            )
+    return [PickGroup(location, list(items.values())) for location, items in groups.items()]
