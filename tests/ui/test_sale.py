@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from shop_desktop.data.db import Database
+from shop_desktop.data.models import OrderKind
 from shop_desktop.domain.cart import MILLI
 from shop_desktop.services.wallets import WalletKind, WalletProvider, WalletTiming, make_provider
 from shop_desktop.ui.context import ShopContext
@@ -446,3 +447,54 @@ def test_a_single_use_coupon_cannot_be_used_twice(
     assert problems
     assert "has already been used" in problems[-1]
     assert not register.cart.coupons
+
+
+def test_a_delivery_order_is_taken_unpaid_at_the_counter(
+    qtbot: QtBot, cashier: ShopContext, demo_db: Database
+) -> None:
+    place = counter(qtbot, cashier)
+    dialog = open_checkout(qtbot, place, barcodes(demo_db, 2))
+    dialog.kind.setCurrentIndex(dialog.kind.findData(OrderKind.DELIVERY))
+    assert dialog.address.isVisible()
+    assert dialog.unpaid_button.isVisible()
+    dialog.recipient.setText("林小姐")
+    dialog.phone.setText("0912345678")
+    dialog.take_unpaid()
+    assert "needs an address" in dialog.problem.text()
+    dialog.address.setText("台北市信義區松仁路100號")
+    with qtbot.waitSignal(place.register.sale_completed, timeout=WAIT_MS) as done:
+        dialog.take_unpaid()
+    sale = done.args[0]
+    assert sale.invoice_no == ""  # issued when it is paid
+    (order,) = rows(
+        demo_db, "SELECT kind, status, total_minor FROM orders WHERE id = :id", id=sale.order_id.hex
+    )
+    assert order["kind"] == "delivery"
+    assert order["status"] == "awaiting_payment"
+    assert rows(demo_db, "SELECT * FROM payments WHERE order_id = :id", id=sale.order_id.hex) == []
+    (delivery,) = rows(
+        demo_db,
+        "SELECT recipient_name, address FROM order_deliveries WHERE order_id = :id",
+        id=sale.order_id.hex,
+    )
+    assert delivery == {"recipient_name": "林小姐", "address": "台北市信義區松仁路100號"}
+
+
+def test_a_pick_up_order_is_paid_now_and_pay_later_cannot_take_payment(
+    qtbot: QtBot, cashier: ShopContext, demo_db: Database
+) -> None:
+    place = counter(qtbot, cashier)
+    dialog = open_checkout(qtbot, place, barcodes(demo_db, 1))
+    dialog.kind.setCurrentIndex(dialog.kind.findData(OrderKind.PAY_LATER))
+    dialog.recipient.setText("王先生")
+    dialog.take_cash(dialog.bill.total_minor)
+    dialog.complete()
+    assert "paid when it is collected" in dialog.problem.text()
+    dialog.kind.setCurrentIndex(dialog.kind.findData(OrderKind.PICK_UP))
+    assert not dialog.unpaid_button.isVisible()
+    with qtbot.waitSignal(place.register.sale_completed, timeout=WAIT_MS) as done:
+        dialog.complete()
+    sale = done.args[0]
+    assert sale.invoice_no
+    (order,) = rows(demo_db, "SELECT kind, status FROM orders WHERE id = :id", id=sale.order_id.hex)
+    assert order == {"kind": "pick_up", "status": "awaiting_fulfilment"}

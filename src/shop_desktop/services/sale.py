@@ -231,6 +231,7 @@ def sale_draft(
     staff_id: uuid.UUID,
     buyer_tax_id: str = "",
     note: str = "",
+    kind: OrderKind = OrderKind.TAKE_AWAY,
 ) -> SaleDraft:
     """The sale exactly as billed: names and prices copied, promotions recorded per line."""
     by_line = {line.line_id: line for line in bill.lines}
@@ -269,7 +270,7 @@ def sale_draft(
         order_id=cart.cart_id,
         staff_id=staff_id,
         member_id=None if cart.member is None else cart.member.member_id,
-        kind=OrderKind.TAKE_AWAY,
+        kind=kind,
         lines=tuple(lines),
         subtotal_minor=bill.subtotal_minor,
         discount_minor=bill.discount_minor,

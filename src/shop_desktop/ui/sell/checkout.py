@@ -15,9 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -33,9 +35,10 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from shop_desktop.data.db import StorageError
-from shop_desktop.data.models import PaymentMethod
+from shop_desktop.data.models import OrderKind, PaymentMethod
 from shop_desktop.domain.cart import Cart
 from shop_desktop.domain.money import Currency, InvalidAmount, Money
+from shop_desktop.domain.orders import IllegalTransition
 from shop_desktop.domain.pricing import Bill
 from shop_desktop.services.checkout import (
     CheckoutError,
@@ -43,6 +46,7 @@ from shop_desktop.services.checkout import (
     DraftPayment,
     commit_sale,
 )
+from shop_desktop.services.orders import DeliveryDetails, OrderNotFound, take_order
 from shop_desktop.services.sale import sale_draft
 from shop_desktop.services.store_credit import store_credit_balance
 from shop_desktop.services.wallets import (
@@ -257,6 +261,43 @@ class CheckoutDialog(QDialog):
 
         tax_row = QFormLayout()
         outer.addLayout(tax_row)
+        self.kind = QComboBox()
+        self.kind.setObjectName("orderKind")
+        for kind in (
+            OrderKind.TAKE_AWAY,
+            OrderKind.PICK_UP,
+            OrderKind.DELIVERY,
+            OrderKind.PAY_LATER,
+        ):
+            self.kind.addItem("", kind)
+        if cart.delivery_code:
+            self.kind.setCurrentIndex(self.kind.findData(OrderKind.DELIVERY))
+        self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
+        self.kind_label = QLabel()
+        tax_row.addRow(self.kind_label, self.kind)
+        self.recipient = QLineEdit()
+        self.recipient.setMaxLength(120)
+        self.phone = QLineEdit()
+        self.phone.setMaxLength(32)
+        self.address = QLineEdit()
+        self.address.setMaxLength(240)
+        self.requested = QDateEdit(QDate.currentDate().addDays(1))
+        self.requested.setCalendarPopup(True)
+        self.requested.setMinimumDate(QDate.currentDate())
+        self.recipient_label = QLabel()
+        self.phone_label = QLabel()
+        self.address_label = QLabel()
+        self.requested_label = QLabel()
+        self._delivery_rows = [
+            (self.recipient_label, self.recipient),
+            (self.phone_label, self.phone),
+            (self.address_label, self.address),
+            (self.requested_label, self.requested),
+        ]
+        for label, field in self._delivery_rows:
+            tax_row.addRow(label, field)
+        if cart.member is not None:
+            self.recipient.setText(cart.member.name)
         self.buyer_tax_id = QLineEdit()
         self.buyer_tax_id.setMaxLength(8)
         self.buyer_tax_id.setInputMask("99999999")
@@ -275,15 +316,21 @@ class CheckoutDialog(QDialog):
         self.complete_button = QPushButton()
         self.complete_button.setObjectName("completeSale")
         self.complete_button.clicked.connect(self.complete)
+        self.unpaid_button = QPushButton()
+        self.unpaid_button.setObjectName("takeUnpaid")
+        self.unpaid_button.setAutoDefault(False)
+        self.unpaid_button.clicked.connect(self.take_unpaid)
         buttons.addWidget(self.back_button)
         buttons.addWidget(self.cancel_wait_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.unpaid_button)
         buttons.addWidget(self.complete_button)
         complete_key = QShortcut(QKeySequence(Qt.Key.Key_F9), self)
         complete_key.activated.connect(self.complete)
 
         self.retranslate()
         self.choose(Method.CASH)
+        self._kind_changed()
         self._load_store_credit()
 
     # --- words --------------------------------------------------------------
@@ -308,6 +355,20 @@ class CheckoutDialog(QDialog):
         self.credit_balance_label.setText(self.tr("Balance"))
         self.credit_amount_label.setText(self.tr("Amount"))
         self.buyer_tax_id_label.setText(self.tr("Buyer's tax ID (optional)"))
+        self.kind_label.setText(self.tr("Order"))
+        kinds = {
+            OrderKind.TAKE_AWAY: self.tr("Take away now"),
+            OrderKind.PICK_UP: self.tr("Pick up later (paid now)"),
+            OrderKind.DELIVERY: self.tr("Delivery"),
+            OrderKind.PAY_LATER: self.tr("Pay on collection"),
+        }
+        for index in range(self.kind.count()):
+            self.kind.setItemText(index, kinds[self.kind.itemData(index)])
+        self.recipient_label.setText(self.tr("Customer"))
+        self.phone_label.setText(self.tr("Phone"))
+        self.address_label.setText(self.tr("Delivery address"))
+        self.requested_label.setText(self.tr("Requested date"))
+        self.unpaid_button.setText(self.tr("Take order unpaid"))
         self.back_button.setText(self.tr("Back to cart (Esc)"))
         self.cancel_wait_button.setText(self.tr("Stop waiting"))
         self.complete_button.setText(self.tr("Complete sale (F9)"))
@@ -673,10 +734,68 @@ class CheckoutDialog(QDialog):
         self.busy = op  # type: ignore[assignment]
         op.run()
 
+    # --- the kind of order ----------------------------------------------------
+
+    @property
+    def order_kind(self) -> OrderKind:
+        kind = self.kind.currentData()
+        return kind if isinstance(kind, OrderKind) else OrderKind.TAKE_AWAY
+
+    def _kind_changed(self) -> None:
+        kind = self.order_kind
+        shown = {
+            OrderKind.TAKE_AWAY: (),
+            OrderKind.PICK_UP: (self.recipient, self.phone, self.requested),
+            OrderKind.DELIVERY: (self.recipient, self.phone, self.address, self.requested),
+            OrderKind.PAY_LATER: (self.recipient, self.phone, self.requested),
+        }[kind]
+        for label, field in self._delivery_rows:
+            label.setVisible(field in shown)
+            field.setVisible(field in shown)
+        # Cash on delivery and pay-on-collection orders are taken without payment.
+        self.unpaid_button.setVisible(kind in (OrderKind.DELIVERY, OrderKind.PAY_LATER))
+        self.problem.clear()
+
+    def _delivery_details(self) -> DeliveryDetails | None:
+        kind = self.order_kind
+        if kind is OrderKind.TAKE_AWAY:
+            return None
+        if not self.recipient.text().strip():
+            self.show_problem(self.tr("Type the customer's name for this order."))
+            self.recipient.setFocus()
+            return None
+        if kind is OrderKind.DELIVERY and not self.address.text().strip():
+            self.show_problem(self.tr("A delivery needs an address."))
+            self.address.setFocus()
+            return None
+        requested = self.requested.date()
+        return DeliveryDetails(
+            recipient_name=self.recipient.text().strip(),
+            phone=self.phone.text().strip(),
+            address=self.address.text().strip(),
+            requested_date=requested.toPython() if requested.isValid() else None,  # type: ignore[arg-type]
+        )
+
+    def take_unpaid(self) -> None:
+        """A pay-on-collection or cash-on-delivery order: nothing is paid now."""
+        if self.busy is not None:
+            return
+        if self.tenders:
+            self.show_problem(
+                self.tr("Payments were taken: complete the sale, or remove them to take it unpaid.")
+            )
+            return
+        self._commit()
+
     # --- completing ---------------------------------------------------------
 
     def complete(self) -> None:
         if self.busy is not None:
+            return
+        if self.order_kind is OrderKind.PAY_LATER:
+            self.show_problem(
+                self.tr("A pay-on-collection order is paid when it is collected: take it unpaid.")
+            )
             return
         if self.remaining_minor > 0:
             self.show_problem(
@@ -685,10 +804,17 @@ class CheckoutDialog(QDialog):
                 )
             )
             return
+        self._commit()
+
+    def _commit(self) -> None:
         tax_id = self.buyer_tax_id.text().strip()
         if tax_id and len(tax_id) != 8:
             self.show_problem(self.tr("A buyer's tax ID has eight digits."))
             self.buyer_tax_id.setFocus()
+            return
+        kind = self.order_kind
+        delivery = self._delivery_details()
+        if kind is not OrderKind.TAKE_AWAY and delivery is None:
             return
         draft = sale_draft(
             self.cart,
@@ -696,15 +822,23 @@ class CheckoutDialog(QDialog):
             [t.draft() for t in self.tenders],
             staff_id=self.context.staff.staff_id,
             buyer_tax_id=tax_id,
+            kind=kind,
         )
 
         def commit(job: Job) -> CommittedSale:
-            return commit_sale(job.session, draft)
+            if kind is OrderKind.TAKE_AWAY:
+                return commit_sale(job.session, draft)
+            return take_order(job.session, draft, delivery)
 
         def failed(exc: BaseException) -> None:
             self._clear_busy()
             if isinstance(exc, CheckoutError):
                 self.show_problem(checkout_problem(exc, self.money.code))
+                return
+            if isinstance(exc, IllegalTransition | OrderNotFound):
+                self.show_problem(
+                    self.tr("This kind of order cannot be taken this way: check how it is paid.")
+                )
                 return
             from shop_desktop.ui import errors
 

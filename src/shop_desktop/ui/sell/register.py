@@ -748,7 +748,13 @@ class Register(QWidget):
             panel.deleteLater()
         if self.tabs.count() == 0:
             self.new_cart()
-        if sale.change_minor:
+        if not sale.invoice_no:
+            self.notice.emit(
+                self.tr("Order {number} taken; it is paid later (Orders, F3).").format(
+                    number=sale.number
+                )
+            )
+        elif sale.change_minor:
             self.notice.emit(
                 self.tr("Sale {number} done. Change: {change}").format(
                     number=sale.number, change=Money(sale.change_minor, self.money).format()
