@@ -65,3 +65,43 @@ class Preferences:
             raise ValueError(f"not a wallet setting: {key!r}")
         self._settings.setValue(key, value)
         self._settings.sync()
+
+    # --- printing: where this till's paper comes out --------------------------------
+
+    def _printing_value(self, name: str) -> str:
+        value = self._settings.value(f"printing/{name}", "")
+        return value.strip() if isinstance(value, str) else ""
+
+    def _set_printing_value(self, name: str, value: str) -> None:
+        if value.strip():
+            self._settings.setValue(f"printing/{name}", value.strip())
+        else:
+            self._settings.remove(f"printing/{name}")
+        self._settings.sync()
+
+    @property
+    def receipt_target(self) -> str:
+        """The thermal receipt printer: ``tcp://10.0.0.5:9100`` or ``/dev/usb/lp0``; "" for none."""
+        return self._printing_value("receipt_target")
+
+    @receipt_target.setter
+    def receipt_target(self, target: str) -> None:
+        self._set_printing_value("receipt_target", target)
+
+    @property
+    def receipt_printer(self) -> str:
+        """The system printer for PDF receipts when there is no thermal one; "" for the default."""
+        return self._printing_value("receipt_printer")
+
+    @receipt_printer.setter
+    def receipt_printer(self, name: str) -> None:
+        self._set_printing_value("receipt_printer", name)
+
+    @property
+    def invoice_printer(self) -> str:
+        """The system printer for A4 invoices and credit notes; "" for the default."""
+        return self._printing_value("invoice_printer")
+
+    @invoice_printer.setter
+    def invoice_printer(self, name: str) -> None:
+        self._set_printing_value("invoice_printer", name)

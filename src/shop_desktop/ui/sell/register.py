@@ -65,8 +65,9 @@ from shop_desktop.services.sale import (
 )
 from shop_desktop.ui.context import CATALOG, ORDERS, ShopContext
 from shop_desktop.ui.labels import in_current_language
+from shop_desktop.ui.printing import DocumentPrinter
 from shop_desktop.ui.sell.cart_model import CartModel
-from shop_desktop.ui.sell.checkout import CheckoutDialog
+from shop_desktop.ui.sell.checkout import CheckoutDialog, Method
 from shop_desktop.ui.sell.dialogs import (
     ApprovalDialog,
     CouponDialog,
@@ -243,6 +244,10 @@ class Register(QWidget):
             grid.addWidget(button, position // 4, position % 4)
             self.buttons[name] = button
         self.buttons["pay"].setStyleSheet("font-weight: bold;")
+        #: Receipts print by themselves after each paid sale; a printer problem
+        #: is shown and never touches the sale (it can be reprinted from Orders).
+        self.printer = DocumentPrinter(context, self)
+        self.printer.failed.connect(self.problem)
         self.retranslate()
         self.new_cart()
         self.load_rules()
@@ -730,7 +735,11 @@ class Register(QWidget):
         assert bill is not None
         # The dialog works on a copy: whatever happens there, the cart is untouched.
         dialog = CheckoutDialog(self, self.context, panel.cart.copy(), bill)
-        dialog.sale_committed.connect(lambda sale: self._paid(panel, sale))
+        dialog.sale_committed.connect(
+            lambda sale: self._paid(
+                panel, sale, cash=any(t.method is Method.CASH for t in dialog.tenders)
+            )
+        )
         dialog.finished.connect(self._checkout_closed)
         self.checkout_dialog = dialog
         dialog.open()
@@ -741,7 +750,7 @@ class Register(QWidget):
         if dialog is not None:
             dialog.deleteLater()
 
-    def _paid(self, panel: CartPanel, sale: CommittedSale) -> None:
+    def _paid(self, panel: CartPanel, sale: CommittedSale, *, cash: bool = False) -> None:
         index = self.tabs.indexOf(panel)
         if index >= 0:
             self.tabs.removeTab(index)
@@ -762,5 +771,7 @@ class Register(QWidget):
             )
         else:
             self.notice.emit(self.tr("Sale {number} done.").format(number=sale.number))
+        if sale.invoice_no and not sale.repeated:
+            self.printer.print_receipt(sale.order_id, open_drawer=cash)
         self.sale_completed.emit(sale)
         QTimer.singleShot(0, self.cart_changed.emit)
