@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
-from dataclasses import replace
+from dataclasses import FrozenInstanceError, fields, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ from shop_desktop.domain.pricing import (
     MAX_QTY_MILLI,
     AppliedDiscount,
     Bill,
+    BillLine,
     CartLine,
     Coupon,
     CouponRejection,
@@ -31,6 +33,8 @@ from shop_desktop.domain.pricing import (
     Target,
     TaxLine,
     Tier,
+    _applied_discount,
+    _bill_line,
     delivery_rule_from_json,
     delivery_rule_to_json,
     is_active,
@@ -1066,3 +1070,37 @@ def test_sample_bills_are_pinned_exactly(name: str) -> None:
     backwards = price_cart(lines[::-1], sample)
     assert backwards.lines == bill.lines[::-1]
     assert replace(backwards, lines=bill.lines) == bill
+
+
+def test_the_engine_makes_bill_lines_and_reasons_just_like_their_constructors() -> None:
+    # Every field a different value, so one left unset or set twice would show.
+    reason = AppliedDiscount("p1", "CODE", "優惠", "Deal", 7, "CPN")
+    quick_reason = _applied_discount("p1", "CODE", "優惠", "Deal", 7, "CPN")
+    line = BillLine("L1", 2000, 55, 110, 7, (reason,), 500, True, 5, 103)
+    quick_line = _bill_line("L1", 2000, 55, 110, 7, (quick_reason,), 500, True, 5, 103)
+    for made, public in ((quick_reason, reason), (quick_line, line)):
+        assert type(made) is type(public)
+        assert made == public
+        assert hash(made) == hash(public)
+        assert repr(made) == repr(public)
+        assert [getattr(made, f.name) for f in fields(made)] == [
+            getattr(public, f.name) for f in fields(public)
+        ]
+        assert copy.deepcopy(made) == public
+        assert replace(made) == public
+        with pytest.raises(FrozenInstanceError):
+            setattr(made, fields(made)[0].name, None)
+    assert quick_line.to_json() == line.to_json()
+
+
+def test_a_bill_is_made_of_ordinary_bill_lines_and_reasons() -> None:
+    bill = price_cart(*sample_cart())
+    for line in bill.lines:
+        assert type(line) is BillLine
+        assert line == BillLine(**{f.name: getattr(line, f.name) for f in fields(line)})
+        for reason in line.discounts:
+            assert type(reason) is AppliedDiscount
+    for reason in bill.discounts:
+        assert reason == AppliedDiscount(
+            **{f.name: getattr(reason, f.name) for f in fields(reason)}
+        )

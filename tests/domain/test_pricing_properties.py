@@ -14,6 +14,9 @@ from hypothesis import strategies as st
 
 from shop_desktop.domain.money import HKD, TWD, Money, allocate
 from shop_desktop.domain.pricing import (
+    MAX_CART_LINES,
+    MAX_QTY_MILLI,
+    MAX_UNIT_PRICE_MINOR,
     WHOLE_BP,
     Bill,
     CartLine,
@@ -21,6 +24,8 @@ from shop_desktop.domain.pricing import (
     CouponRejection,
     DeliveryKind,
     DeliveryRule,
+    InvalidCart,
+    InvalidCartReason,
     PricingContext,
     Promotion,
     PromotionKind,
@@ -28,7 +33,14 @@ from shop_desktop.domain.pricing import (
     Target,
     Tier,
     _allocate,
+    _check_cart,
+    _check_line,
+    _Entry,
+    _order_promotion,
+    _order_savings,
+    _OrderStep,
     _price,
+    _settle,
     price_cart,
     promotion_from_json,
     promotion_to_json,
@@ -412,3 +424,114 @@ def test_order_savings_are_shared_exactly_as_money_allocate_does(
 ) -> None:
     expected = [share.minor for share in allocate(Money(total, TWD), weights)]
     assert _allocate(total, weights) == expected
+    assert _allocate(total, weights, sum(weights)) == expected
+
+
+@st.composite
+def order_stages(draw: st.DrawFn) -> tuple[list[_OrderStep], list[int]]:
+    """Order promotions over overlapping lines, on what line promotions left of them."""
+    size = draw(st.integers(1, 10))
+    line_left = draw(st.lists(st.integers(0, 2000), min_size=size, max_size=size))
+    steps: list[_OrderStep] = []
+    for key in range(draw(st.integers(1, 5))):
+        kinds = [PromotionKind.SPEND_SAVE, PromotionKind.AMOUNT_OFF, PromotionKind.PERCENT_OFF]
+        kind = draw(st.sampled_from(kinds))
+        goods = max(sum(line_left), 1)
+        thresholds = st.integers(1, 3000) | st.sampled_from([goods, goods + 1])
+        tiers = draw(st.lists(st.builds(Tier, thresholds, st.integers(0, 400)), min_size=1))
+        promotion = Promotion(
+            id=f"o{key}",
+            code=f"O{key}",
+            name_zh="",
+            name_en="",
+            kind=kind,
+            tiers=tuple(tiers),
+            repeat=draw(st.booleans()),
+            amount_minor=draw(st.integers(1, 500)),
+            percent_bp=draw(st.integers(1, WHOLE_BP)),
+        )
+        lines = tuple(sorted(draw(st.sets(st.integers(0, size - 1), min_size=1))))
+        entry = _Entry(promotion, None, True, lines, frozenset(lines), key, _order_promotion)
+        steps.append((entry, lines, frozenset(lines)))
+    return steps, line_left
+
+
+@settings(max_examples=500, deadline=None)
+@given(order_stages())
+def test_order_savings_told_without_sharing_them_out_are_exact(
+    case: tuple[list[_OrderStep], list[int]],
+) -> None:
+    steps, line_left = case
+    left, grants = _settle(steps, line_left)
+    quick = _order_savings(steps, line_left)
+    if quick is not None:
+        saved, gave = quick
+        assert saved == sum(line_left) - sum(left)
+        assert gave == [key for key, _, _ in grants]
+    if len(steps) == 1:
+        assert quick is not None  # nothing comes before it: nothing is uncertain
+
+
+# --- refusing a cart: the quick check says what the line-by-line one says ---
+
+
+#: Values no quantity, price, rate or discount may be, whatever the type hints say.
+NOT_WHOLE_NUMBERS = st.sampled_from([None, True, False, 1.5, "7"])
+
+
+@st.composite
+def rough_lines(draw: st.DrawFn) -> CartLine:
+    """A line whose values sit on the limits, now and then one step past or of the wrong type."""
+
+    def value(good: list[int], bad: list[int]) -> Any:
+        if draw(st.integers(0, 9)):
+            return draw(st.sampled_from(good))
+        return draw(st.sampled_from(bad) | st.integers(-2, 10**13) | NOT_WHOLE_NUMBERS)
+
+    def price() -> Any:
+        return value([0, 1, 99, MAX_UNIT_PRICE_MINOR], [-1, MAX_UNIT_PRICE_MINOR + 1])
+
+    return CartLine(
+        line_id=draw(st.sampled_from(["L1", "L2", "L3", "L4"])),
+        product_id="P1",
+        category_ids=frozenset({"C1"}),
+        brand_id=None,
+        qty_milli=value([1, 1000, MAX_QTY_MILLI], [0, -1, MAX_QTY_MILLI + 1]),
+        unit_price_minor=price(),
+        tax_rate_bp=value([0, 500, WHOLE_BP], [-1, WHOLE_BP + 1]),
+        tax_inclusive=draw(st.booleans()),
+        member_price_minor=None if draw(st.booleans()) else price(),
+        weight_grams=value([0, 250], [-1]),
+        price_override_minor=None if draw(st.booleans()) else price(),
+        manual_discount_bp=value([0, 0, 0, 1000, WHOLE_BP], [-1, WHOLE_BP + 1]),
+        manual_discount_minor=value([0, 0, 0, 5], [-1]),
+        weighed=draw(st.booleans()),
+    )
+
+
+def refusal(check: Any, lines: list[CartLine]) -> tuple[InvalidCartReason, str | None] | None:
+    try:
+        check(lines)
+    except InvalidCart as exc:
+        return exc.reason, exc.line_id
+    return None
+
+
+def line_by_line(lines: list[CartLine]) -> None:
+    """The checks one line after the other, the first reason that fits."""
+    if len(lines) > MAX_CART_LINES:
+        raise InvalidCart(InvalidCartReason.TOO_LARGE)
+    seen: set[str] = set()
+    for line in lines:
+        if line.line_id in seen:
+            raise InvalidCart(InvalidCartReason.DUPLICATE_LINE_ID, line.line_id)
+        seen.add(line.line_id)
+        _check_line(line)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(rough_lines(), max_size=4))
+def test_the_quick_cart_check_refuses_exactly_what_the_full_one_does(
+    lines: list[CartLine],
+) -> None:
+    assert refusal(_check_cart, lines) == refusal(line_by_line, lines)
