@@ -39,6 +39,35 @@
     </message>
 </context>
 <context>
+    <name>BatchShipDialog</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="150"/>
+        <source>Ship {count} orders</source>
+        <extracomment>The role under which the first cell keeps the order&apos;s id.</extracomment>
+        <translation>出貨 {count} 筆訂單</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="155"/>
+        <source>Order</source>
+        <translation>訂單</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="155"/>
+        <source>Carrier</source>
+        <translation>物流業者</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="155"/>
+        <source>Tracking number</source>
+        <translation>追蹤編號</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="159"/>
+        <source>Carrier for every parcel</source>
+        <translation>所有包裹的物流業者</translation>
+    </message>
+</context>
+<context>
     <name>CartModel</name>
     <message>
         <location filename="../../src/shop_desktop/ui/sell/cart_model.py" line="66"/>
@@ -80,13 +109,13 @@
 <context>
     <name>CartPanel</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="178"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="179"/>
         <source>Member: {name} ({code}, {level})</source>
         <extracomment>The cart&apos;s delivery zone has no fee: it cannot be paid for until that is fixed.</extracomment>
         <translation>會員：{name}（{code}，{level}）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="183"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="184"/>
         <source>Coupons: {codes}</source>
         <translation>優惠券：{codes}</translation>
     </message>
@@ -235,211 +264,286 @@
 <context>
     <name>CheckoutDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="129"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="133"/>
         <source>Payment</source>
         <extracomment>Bills a customer typically hands over, in major units, for the quick-cash buttons. Our trade number at the wallet provider, kept to reverse it if the sale is abandoned. Emitted with the :class:`CommittedSale` after the sale is committed.</extracomment>
         <translation>結帳</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="293"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="340"/>
         <source>Cash</source>
         <translation>現金</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="294"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="341"/>
         <source>Card</source>
         <translation>刷卡</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="297"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="344"/>
         <source>Store credit</source>
         <translation>儲值金</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="301"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="348"/>
         <source>Cash received</source>
         <translation>實收現金</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="302"/>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="305"/>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="309"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="349"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="352"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="356"/>
         <source>Amount</source>
         <translation>金額</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="303"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="350"/>
         <source>Approval code</source>
         <translation>授權碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="304"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="351"/>
         <source>Last four digits</source>
         <translation>卡號末四碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="306"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="353"/>
         <source>Payment code</source>
         <translation>付款碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="307"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="354"/>
         <source>Scan the code in the customer&apos;s app</source>
         <translation>請掃描顧客 App 上的付款碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="308"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="355"/>
         <source>Balance</source>
         <translation>餘額</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="310"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="357"/>
         <source>Buyer&apos;s tax ID (optional)</source>
         <translation>買方統一編號（選填）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="311"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="358"/>
+        <source>Order</source>
+        <translation>訂單</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="360"/>
+        <source>Take away now</source>
+        <translation>現場帶走</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="361"/>
+        <source>Pick up later (paid now)</source>
+        <translation>預訂自取（現在付款）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="362"/>
+        <source>Delivery</source>
+        <translation>宅配</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="363"/>
+        <source>Pay on collection</source>
+        <translation>取貨付款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="367"/>
+        <source>Customer</source>
+        <translation>顧客</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="368"/>
+        <source>Phone</source>
+        <translation>電話</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="369"/>
+        <source>Delivery address</source>
+        <translation>宅配地址</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="370"/>
+        <source>Requested date</source>
+        <translation>指定日期</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="371"/>
+        <source>Take order unpaid</source>
+        <translation>先成立訂單（未付款）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="372"/>
         <source>Back to cart (Esc)</source>
         <translation>返回購物車 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="312"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="373"/>
         <source>Stop waiting</source>
         <translation>停止等候</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="313"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="374"/>
         <source>Complete sale (F9)</source>
         <translation>完成結帳 (F9)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="344"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="405"/>
         <source>Type an amount, for example {example}.</source>
         <translation>請輸入金額，例如 {example}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="357"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="418"/>
         <source>Total {amount}</source>
         <translation>應付金額 {amount}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="361"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="422"/>
         <source>Paid {paid} · Still to pay {remaining}</source>
         <translation>已付 {paid} · 尚需付款 {remaining}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="367"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="428"/>
         <source>Change {amount}</source>
         <translation>找零 {amount}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="373"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="434"/>
         <source>received {received}, change {change}</source>
         <translation>實收 {received}，找零 {change}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="425"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="486"/>
         <source>The total is paid: complete the sale with F9.</source>
         <translation>款項已付清，請按 F9 完成結帳。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="453"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="514"/>
         <source>A card cannot pay more than is left to pay.</source>
         <translation>刷卡金額不能超過尚需付款的金額。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="457"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="518"/>
         <source>Type exactly the last four digits of the card.</source>
         <translation>請完整輸入卡號末四碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="461"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="522"/>
         <source>Type the approval code from the card terminal.</source>
         <translation>請輸入刷卡機上的授權碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="472"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="533"/>
         <source>Store credit needs a member: attach the member first.</source>
         <translation>使用儲值金須有會員身分，請先帶入會員。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="479"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="540"/>
         <source>The member&apos;s store credit is not enough.</source>
         <translation>會員的儲值金餘額不足。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="482"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="543"/>
         <source>Store credit cannot pay more than is left to pay.</source>
         <translation>儲值金支付金額不能超過尚需付款的金額。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="490"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="551"/>
         <source>No member attached</source>
         <translation>尚未帶入會員</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="514"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="575"/>
         <source>A wallet cannot pay more than is left to pay.</source>
         <translation>行動支付金額不能超過尚需付款的金額。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="520"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="581"/>
         <source>That is not an Alipay or WeChat Pay payment code. Scan it again.</source>
         <translation>這不是支付寶或微信支付的付款碼，請重新掃描。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="553"/>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="565"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="614"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="626"/>
         <source>Sending the payment to {wallet}…</source>
         <translation>正在將付款送至 {wallet}…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="567"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="628"/>
         <source>Waiting for the customer to confirm in {wallet}…</source>
         <translation>等待顧客在 {wallet} 確認付款…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="569"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="630"/>
         <source>Checking the payment with {wallet}…</source>
         <translation>正在向 {wallet} 查詢付款結果…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="570"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="631"/>
         <source>Cancelling the payment at {wallet}…</source>
         <translation>正在向 {wallet} 取消付款…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="653"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="714"/>
         <source>A wallet payment could not be cancelled. It stays on this sale; call a manager to refund it.</source>
         <translation>有一筆行動支付款項無法取消，仍保留在這筆交易中；請聯絡主管辦理退款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="669"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="730"/>
         <source>Cancelling the wallet payment…</source>
         <translation>正在取消行動支付款項…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="683"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="764"/>
+        <source>Type the customer&apos;s name for this order.</source>
+        <translation>請輸入這筆訂單的顧客姓名。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="768"/>
+        <source>A delivery needs an address.</source>
+        <translation>宅配訂單須填寫地址。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="785"/>
+        <source>Payments were taken: complete the sale, or remove them to take it unpaid.</source>
+        <translation>已收取款項：請完成結帳，或刪除款項後再以未付款方式成立訂單。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="797"/>
+        <source>A pay-on-collection order is paid when it is collected: take it unpaid.</source>
+        <translation>取貨付款訂單於取貨時付款，請以未付款方式成立訂單。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="802"/>
         <source>{missing} is still to be paid.</source>
         <translation>尚需付款 {missing}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="690"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="812"/>
         <source>A buyer&apos;s tax ID has eight digits.</source>
         <translation>買方統一編號應為 8 位數字。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="716"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="840"/>
+        <source>This kind of order cannot be taken this way: check how it is paid.</source>
+        <translation>這種訂單無法以此方式成立，請確認付款方式。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="850"/>
         <source>Saving the sale…</source>
         <translation>正在儲存交易…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="740"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="874"/>
         <source>Cancel payment</source>
         <translation>取消付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="742"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="876"/>
         <source>Mobile wallet payments were taken for this sale. Give them back to the customer and return to the cart?</source>
         <translation>這筆交易已收取行動支付款項。要將款項退還給顧客並返回購物車嗎？</translation>
     </message>
@@ -840,6 +944,110 @@
     </message>
 </context>
 <context>
+    <name>FulfilmentView</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="266"/>
+        <source>Number</source>
+        <extracomment>Emitted after the queue was read. Emitted with the sentence shown when a batch step was refused. Emitted after a batch step was written.</extracomment>
+        <translation>訂單編號</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="267"/>
+        <source>Kind</source>
+        <translation>類型</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="268"/>
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="269"/>
+        <source>Customer</source>
+        <translation>顧客</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="270"/>
+        <source>Total</source>
+        <translation>合計</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="271"/>
+        <source>Taken</source>
+        <translation>成立時間</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="274"/>
+        <source>Start picking</source>
+        <translation>開始揀貨</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="275"/>
+        <source>Picking list…</source>
+        <translation>揀貨單…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="276"/>
+        <source>Ship…</source>
+        <translation>出貨…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="277"/>
+        <source>Delivery notes…</source>
+        <translation>出貨單…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="310"/>
+        <source>unpaid</source>
+        <translation>未付款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="340"/>
+        <source>Tick the orders first.</source>
+        <translation>請先勾選訂單。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="352"/>
+        <source>That did not work. The problem has been recorded.</source>
+        <translation>操作未成功，問題已記錄下來。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="357"/>
+        <source>Order {number}: {problem} Nothing in this batch was changed.</source>
+        <translation>訂單 {number}：{problem} 這一批訂單都沒有變更。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="401"/>
+        <source>{count} orders are being picked.</source>
+        <translation>{count} 筆訂單揀貨中。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="411"/>
+        <source>Order {number} is collected at the counter, not shipped.</source>
+        <translation>訂單 {number} 是在櫃台取貨，不需出貨。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="424"/>
+        <source>{count} orders shipped.</source>
+        <translation>已出貨 {count} 筆訂單。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="435"/>
+        <source>Printing is not set up on this workstation yet.</source>
+        <translation>這台收銀台尚未設定列印。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="451"/>
+        <source>Picking list</source>
+        <translation>揀貨單</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="462"/>
+        <source>Delivery note {number}</source>
+        <translation>出貨單 {number}</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <location filename="../../src/shop_desktop/ui/labels.py" line="13"/>
@@ -1047,26 +1255,739 @@
     </message>
 </context>
 <context>
+    <name>OrderDetailView</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="210"/>
+        <source>Take payment…</source>
+        <extracomment>Emitted with the :class:`OrderView` each time the order is (re)read. Emitted with the refusal or failure sentence shown to the staff. Emitted after a step, payment or cancel was written.</extracomment>
+        <translation>收款…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="211"/>
+        <source>Cancel order…</source>
+        <translation>取消訂單…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="212"/>
+        <source>Print invoice</source>
+        <translation>列印發票</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="213"/>
+        <source>Save PDF</source>
+        <translation>另存 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="214"/>
+        <source>Reprint receipt (copy)</source>
+        <translation>補印收據（副本）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="274"/>
+        <source>Pick an order in the list to see it here.</source>
+        <translation>在清單中選擇一筆訂單，即可在此查看。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="291"/>
+        <source>Order {number} · {kind} · {status} · {paid}</source>
+        <translation>訂單 {number} · {kind} · {status} · {paid}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="295"/>
+        <source>paid, invoice {invoice}</source>
+        <translation>已付款，發票 {invoice}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="297"/>
+        <source>not paid</source>
+        <translation>未付款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="309"/>
+        <source>Taken {time} by {staff}</source>
+        <translation>{time} 由 {staff} 成立</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="314"/>
+        <source>Customer: {name}</source>
+        <translation>顧客：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="314"/>
+        <source>walk-in</source>
+        <translation>現場顧客</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="319"/>
+        <source>Goods</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="320"/>
+        <source>Payments</source>
+        <translation>付款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="321"/>
+        <source>Not paid yet.</source>
+        <translation>尚未付款。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="322"/>
+        <source>Refunds</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="323"/>
+        <source>Delivery</source>
+        <translation>宅配</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="324"/>
+        <source>History</source>
+        <translation>歷程</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="331"/>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="331"/>
+        <source>Qty</source>
+        <translation>數量</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="331"/>
+        <source>Price</source>
+        <translation>單價</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="331"/>
+        <source>Amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="347"/>
+        <source>Promotion: {name}</source>
+        <translation>促銷活動：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="355"/>
+        <source>Subtotal</source>
+        <translation>小計</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="356"/>
+        <source>Discounts</source>
+        <translation>折扣</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="357"/>
+        <source>Delivery fee</source>
+        <translation>運費</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="358"/>
+        <source>Total</source>
+        <translation>合計</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="371"/>
+        <source>change {change}</source>
+        <translation>找零 {change}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="383"/>
+        <source>{method} {amount} {status}: {reason}</source>
+        <translation>{method} {amount} {status}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="395"/>
+        <source>Recipient</source>
+        <translation>收件人</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="396"/>
+        <source>Phone</source>
+        <translation>電話</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="397"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="399"/>
+        <source>Wanted on</source>
+        <translation>指定日期</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="402"/>
+        <source>Carrier</source>
+        <translation>物流業者</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="403"/>
+        <source>Tracking number</source>
+        <translation>追蹤編號</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="404"/>
+        <source>Shipped</source>
+        <translation>出貨時間</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="405"/>
+        <source>Delivered</source>
+        <translation>送達時間</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="411"/>
+        <source>{action} → {status}, by {staff}</source>
+        <translation>{action} → {status}，處理人員：{staff}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="417"/>
+        <source>why: {reason}</source>
+        <translation>原因：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="432"/>
+        <source>That did not work. The problem has been recorded.</source>
+        <translation>操作未成功，問題已記錄下來。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="490"/>
+        <source>Order {number} is now: {status}.</source>
+        <translation>訂單 {number} 目前狀態：{status}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="501"/>
+        <source>Cancel order {number}</source>
+        <translation>取消訂單 {number}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="503"/>
+        <source>Why is the order cancelled? The goods go back on the shelf and any payment is refunded.</source>
+        <translation>為什麼要取消這筆訂單？商品將退回上架，已付款項將全數退款。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="514"/>
+        <source>Order {number} is cancelled.</source>
+        <translation>訂單 {number} 已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="524"/>
+        <source>Paid. Invoice {invoice}.</source>
+        <translation>已付款。發票 {invoice}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="526"/>
+        <source>Give {change} change.</source>
+        <translation>請找零 {change}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="541"/>
+        <source>Printing is not set up on this workstation yet.</source>
+        <translation>這台收銀台尚未設定列印。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="560"/>
+        <source>Invoice {number}</source>
+        <translation>發票 {number}</translation>
+    </message>
+</context>
+<context>
+    <name>OrderFilters</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="129"/>
+        <source>Any staff</source>
+        <extracomment>Typing pauses this long before the list is searched again. Statuses offered in the filter, in the order an order meets them. Emitted with the new :class:`OrderFilter`.</extracomment>
+        <translation>所有人員</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="137"/>
+        <source>Order number, customer or product</source>
+        <translation>訂單編號、顧客或商品</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="138"/>
+        <source>From</source>
+        <translation>起</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="139"/>
+        <source>Until</source>
+        <translation>迄</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="143"/>
+        <source>Any status</source>
+        <translation>所有狀態</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="146"/>
+        <source>Any kind</source>
+        <translation>所有類型</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="149"/>
+        <source>Any payment</source>
+        <translation>所有付款狀態</translation>
+    </message>
+</context>
+<context>
+    <name>OrderListModel</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="197"/>
+        <source>The orders could not be loaded.</source>
+        <extracomment>Orders read per page: a screenful or three. The role under which every cell carries its order&apos;s id. A page (or the first page after a new filter) was added. Loading failed; the text is for the status line. The last op started, so tests and callers can wait on it.</extracomment>
+        <translation>無法載入訂單。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="239"/>
+        <source>Paid</source>
+        <translation>已付款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="239"/>
+        <source>Unpaid</source>
+        <translation>未付款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="249"/>
+        <source>Number</source>
+        <translation>訂單編號</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="250"/>
+        <source>Time</source>
+        <translation>時間</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="251"/>
+        <source>Kind</source>
+        <translation>類型</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="252"/>
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="253"/>
+        <source>Customer</source>
+        <translation>顧客</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="254"/>
+        <source>Total</source>
+        <translation>合計</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="255"/>
+        <source>Payment</source>
+        <translation>付款</translation>
+    </message>
+</context>
+<context>
+    <name>Orders</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="26"/>
+        <source>Collected</source>
+        <extracomment>Kinds whose goods are handed over at the counter: DELIVERED means collected.</extracomment>
+        <translation>已取貨</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="28"/>
+        <source>Open</source>
+        <translation>處理中</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="29"/>
+        <source>Awaiting payment</source>
+        <translation>待付款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="30"/>
+        <source>Awaiting fulfilment</source>
+        <translation>待發貨</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="33"/>
+        <source>Picking</source>
+        <translation>揀貨中</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="34"/>
+        <source>Shipped</source>
+        <translation>已發貨</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="35"/>
+        <source>Delivered</source>
+        <translation>已送達</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="36"/>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="37"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="90"/>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="44"/>
+        <source>Take-away</source>
+        <translation>現場帶走</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="45"/>
+        <source>Pick-up</source>
+        <translation>預訂自取</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="46"/>
+        <source>Delivery</source>
+        <translation>宅配</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="47"/>
+        <source>Pay later</source>
+        <translation>取貨付款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="54"/>
+        <source>Cash</source>
+        <translation>現金</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="55"/>
+        <source>Card</source>
+        <translation>刷卡</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="56"/>
+        <source>Alipay</source>
+        <translation>支付寶</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="57"/>
+        <source>WeChat Pay</source>
+        <translation>微信支付</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="58"/>
+        <source>Store credit</source>
+        <translation>儲值金</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="65"/>
+        <source>refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="66"/>
+        <source>owed to the customer</source>
+        <translation>待退還顧客</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="72"/>
+        <source>Mark collected</source>
+        <translation>標記為已取貨</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="74"/>
+        <source>Take payment</source>
+        <translation>收款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="75"/>
+        <source>Start picking</source>
+        <translation>開始揀貨</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="76"/>
+        <source>Ship…</source>
+        <translation>出貨…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="77"/>
+        <source>Mark delivered</source>
+        <translation>標記為已送達</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="78"/>
+        <source>Complete</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="79"/>
+        <source>Cancel order…</source>
+        <translation>取消訂單…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="87"/>
+        <source>Order taken</source>
+        <translation>成立訂單</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="88"/>
+        <source>Paid</source>
+        <translation>已付款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="89"/>
+        <source>Moved on</source>
+        <translation>進入下一步</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="107"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="158"/>
+        <source>This order is not in this workstation&apos;s records.</source>
+        <translation>這台收銀台的紀錄中沒有這筆訂單。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="110"/>
+        <source>This order has no invoice yet: it is not paid.</source>
+        <translation>這筆訂單尚未付款，還沒有發票。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="120"/>
+        <source>Say why the order is cancelled.</source>
+        <translation>請說明取消訂單的原因。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="121"/>
+        <source>A shipment needs the carrier and the tracking number.</source>
+        <translation>出貨須填寫物流業者與追蹤編號。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="128"/>
+        <source>This order is already closed (completed or cancelled): nothing more happens to it.</source>
+        <translation>這筆訂單已結案（已完成或已取消），無法再進行任何處理。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="132"/>
+        <source>This kind of order never takes that step.</source>
+        <translation>這種訂單沒有這個步驟。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="135"/>
+        <source>That step is not the next one for this order. It may have just been moved on at another till; look at it again.</source>
+        <translation>這個步驟不是這筆訂單的下一步。訂單可能剛在其他收銀台被處理，請重新查看。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="140"/>
+        <source>The goods have left the shop: take them back as a return in After-sales.</source>
+        <translation>商品已離開門市，請至「售後服務」以退貨方式辦理。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="143"/>
+        <source>The order is not paid yet: take payment first.</source>
+        <translation>這筆訂單尚未付款，請先收款。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="146"/>
+        <source>This kind of order cannot start that way.</source>
+        <translation>這種訂單無法以此方式開始。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="149"/>
+        <source>Some details the step needs are missing.</source>
+        <translation>缺少這個步驟所需的部分資料。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="161"/>
+        <source>This order is already paid.</source>
+        <translation>這筆訂單已付款。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="164"/>
+        <source>This order is closed (completed or cancelled): it takes no payment.</source>
+        <translation>這筆訂單已結案（已完成或已取消），無法再收款。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="167"/>
+        <source>A delivery order needs an address to deliver to.</source>
+        <translation>宅配訂單須填寫收件地址。</translation>
+    </message>
+</context>
+<context>
     <name>OrdersPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="39"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="107"/>
         <source>Orders</source>
         <translation>訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="43"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="111"/>
         <source>Find any order, see its goods, payments and delivery, take payment for unpaid orders, and follow picking and shipping.</source>
         <translation>查詢任何訂單，查看商品、付款與配送資訊；為待付款訂單收款，並追蹤揀貨與出貨。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="51"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="118"/>
+        <source>All orders</source>
+        <translation>全部訂單</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="119"/>
+        <source>Fulfilment</source>
+        <translation>出貨佇列</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="145"/>
+        <source>{count} orders shown, scroll for more</source>
+        <translation>已顯示 {count} 筆訂單，捲動以載入更多</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="147"/>
+        <source>{count} orders</source>
+        <translation>共 {count} 筆訂單</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="173"/>
         <source>Orders today</source>
         <translation>今日訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="51"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="173"/>
         <source>Orders in total</source>
         <translation>訂單總數</translation>
+    </message>
+</context>
+<context>
+    <name>PayOrderDialog</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="177"/>
+        <source>Payment for order {number}</source>
+        <extracomment>What an unpaid order can be paid with here, in key order (F1, F2, F3). Emitted with the :class:`PaidOrder` once the payment is written.</extracomment>
+        <translation>訂單 {number} 收款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="179"/>
+        <source>Cash</source>
+        <translation>現金</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="180"/>
+        <source>Card</source>
+        <translation>刷卡</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="181"/>
+        <source>Store credit</source>
+        <translation>儲值金</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="185"/>
+        <source>Cash received</source>
+        <translation>實收現金</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="186"/>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="190"/>
+        <source>Amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="187"/>
+        <source>Approval code</source>
+        <translation>授權碼</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="188"/>
+        <source>Last four digits</source>
+        <translation>卡號末四碼</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="189"/>
+        <source>Balance</source>
+        <translation>餘額</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="191"/>
+        <source>Back (Esc)</source>
+        <translation>返回 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="192"/>
+        <source>Remove payment</source>
+        <translation>刪除付款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="193"/>
+        <source>Record payment (F9)</source>
+        <translation>記錄付款 (F9)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="207"/>
+        <source>Total {amount}</source>
+        <translation>應付金額 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="211"/>
+        <source>Still to pay {remaining}</source>
+        <translation>尚需付款 {remaining}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="215"/>
+        <source>Change {amount}</source>
+        <translation>找零 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="254"/>
+        <source>Type an amount, for example 100.</source>
+        <translation>請輸入金額，例如 100。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="272"/>
+        <source>The total is paid: record the payment with F9.</source>
+        <translation>款項已付清，請按 F9 記錄付款。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="299"/>
+        <source>A card cannot pay more than is left to pay.</source>
+        <translation>刷卡金額不能超過尚需付款的金額。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="303"/>
+        <source>Type exactly the last four digits of the card.</source>
+        <translation>請完整輸入卡號末四碼。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="307"/>
+        <source>Type the approval code from the card terminal.</source>
+        <translation>請輸入刷卡機上的授權碼。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="317"/>
+        <source>Store credit needs a member, and this order has none.</source>
+        <translation>使用儲值金須有會員身分，但這筆訂單沒有會員。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="324"/>
+        <source>The member&apos;s store credit is not enough.</source>
+        <translation>會員的儲值金餘額不足。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="327"/>
+        <source>Store credit cannot pay more than is left to pay.</source>
+        <translation>儲值金支付金額不能超過尚需付款的金額。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="341"/>
+        <source>No member on this order</source>
+        <translation>這筆訂單沒有會員</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="360"/>
+        <source>{missing} is still to be paid.</source>
+        <translation>尚需付款 {missing}。</translation>
     </message>
 </context>
 <context>
@@ -1104,6 +2025,108 @@
         <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="200"/>
         <source>Type a price, for example 120.</source>
         <translation>請輸入價格，例如 120。</translation>
+    </message>
+</context>
+<context>
+    <name>Printing</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="65"/>
+        <source>This sale has no invoice number, so there is no invoice to print.</source>
+        <extracomment>The columns of the thermal roll (80 mm, the printer&apos;s standard font). PDFs handed to the spooler are kept this long: on Windows the PDF viewer reads the file after we return, so it cannot be removed at once.</extracomment>
+        <translation>這筆交易沒有發票號碼，沒有發票可列印。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="68"/>
+        <source>This sale cannot be found in this till&apos;s database. Nothing was printed.</source>
+        <translation>本收銀台的資料庫找不到這筆交易，未列印任何文件。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="78"/>
+        <source>The PDF could not be saved: {path} cannot be written. Choose another folder.</source>
+        <translation>無法儲存 PDF：{path} 無法寫入，請選擇其他資料夾。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="83"/>
+        <source>The PDF could not be saved: the disk holding {path} is full.</source>
+        <translation>無法儲存 PDF：{path} 所在的磁碟已滿。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="87"/>
+        <source>The PDF could not be saved to {path}. Choose another folder.</source>
+        <translation>無法將 PDF 儲存到 {path}，請選擇其他資料夾。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="98"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="214"/>
+        <source>the default printer</source>
+        <translation>預設印表機</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="101"/>
+        <source>The printer {printer} cannot be found. Check its name or address in Settings.</source>
+        <translation>找不到印表機 {printer}，請在設定中檢查名稱或位址。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="106"/>
+        <source>The printer {printer} does not answer. Check that it is switched on and connected.</source>
+        <translation>印表機 {printer} 沒有回應，請確認電源已開啟且已連線。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="111"/>
+        <source>The printer {printer} refused the document. Check that it is ready to accept jobs.</source>
+        <translation>印表機 {printer} 拒絕了這份文件，請確認它可以接受列印工作。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="116"/>
+        <source>The printer {printer} did not take the document in time. Check its paper and that it is not jammed.</source>
+        <translation>印表機 {printer} 未能及時接收文件，請檢查紙張及是否卡紙。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="122"/>
+        <source>This computer has no printing system to send the document to.</source>
+        <translation>這台電腦沒有可送出文件的列印系統。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="125"/>
+        <source>The sale is saved. Print again, or save the document as PDF.</source>
+        <translation>交易已儲存。請再列印一次，或將文件另存為 PDF。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="164"/>
+        <source>Print {title}</source>
+        <extracomment>A short translated notice: &quot;Sent to &lt;printer&gt;.&quot; A short translated notice: &quot;Saved as &lt;path&gt;.&quot; A translated sentence: what went wrong and that the sale is safe.</extracomment>
+        <translation>列印{title}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="176"/>
+        <source>Save as PDF</source>
+        <translation>另存為 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="178"/>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="224"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="261"/>
+        <source>Sent to {printer}.</source>
+        <translation>已送至 {printer}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="247"/>
+        <source>Receipt</source>
+        <translation>收據</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="277"/>
+        <source>Saved as {path}.</source>
+        <translation>已儲存為 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="301"/>
+        <source>The document could not be printed. The sale is saved.</source>
+        <translation>文件無法列印，交易已儲存。</translation>
     </message>
 </context>
 <context>
@@ -1289,159 +2312,164 @@
 <context>
     <name>Register</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="253"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="258"/>
         <source>Quantity</source>
-        <extracomment>A problem the cashier must see (shown loud by the Sell place). Good news worth a glance: change to give, a cart parked. After any change of any cart (tests wait on it). A sale was committed.</extracomment>
+        <extracomment>A problem the cashier must see (shown loud by the Sell place). Good news worth a glance: change to give, a cart parked. After any change of any cart (tests wait on it). A sale was committed. Receipts print by themselves after each paid sale; a printer problem is shown and never touches the sale (it can be reprinted from Orders).</extracomment>
         <translation>數量</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="254"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="259"/>
         <source>Discount</source>
         <translation>折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="255"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="260"/>
         <source>Price</source>
         <translation>改價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="256"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="261"/>
         <source>Note</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="257"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="262"/>
         <source>Remove</source>
         <translation>刪除</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="258"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="263"/>
         <source>Undo</source>
         <translation>復原</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="259"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="264"/>
         <source>Member</source>
         <translation>會員</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="260"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="265"/>
         <source>Coupon</source>
         <translation>優惠券</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="261"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="266"/>
         <source>New cart</source>
         <translation>新購物車</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="262"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="267"/>
         <source>Park</source>
         <translation>掛單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="263"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="268"/>
         <source>Recall</source>
         <translation>取單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="264"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="269"/>
         <source>Pay</source>
         <translation>結帳</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="319"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="324"/>
         <source>Park this cart (F10) or take payment before closing it.</source>
         <translation>關閉前請先掛單 (F10) 或完成結帳。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="331"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="336"/>
         <source>Cart {label}</source>
         <translation>購物車 {label}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="356"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="361"/>
         <source>Taken now (no delivery)</source>
         <translation>現場帶走（不宅配）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="362"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="367"/>
         <source>Delivery</source>
         <translation>宅配</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="363"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="368"/>
         <source>Zone</source>
         <translation>地區</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="394"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="399"/>
         <source>There is no delivery to zone {zone}. Choose another zone or rule.</source>
         <translation>地區 {zone} 不提供宅配。請改選其他地區或宅配方式。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="442"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="447"/>
         <source>This product is no longer sold.</source>
         <translation>這項商品已停售。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="481"/>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="719"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="486"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="724"/>
         <source>The cart is empty.</source>
         <translation>購物車是空的。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="522"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="527"/>
         <source>Not approved: the cart is unchanged.</source>
         <translation>未獲核准，購物車沒有變更。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="538"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="543"/>
         <source>A {depth}% discount on {name}</source>
         <translation>{name} 折扣 {depth}%</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="561"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="566"/>
         <source>Selling {name} at {price}</source>
         <translation>{name} 改價為 {price}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="589"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="594"/>
         <source>This coupon is already in the cart.</source>
         <translation>這張優惠券已在購物車中。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="603"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="608"/>
         <source>Coupon {code} cannot be read. Ask a manager.</source>
         <translation>無法讀取優惠券 {code}，請洽主管。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="625"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="630"/>
         <source>The cart is empty: there is nothing to park.</source>
         <translation>購物車是空的，沒有可以掛單的商品。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="656"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="661"/>
         <source>Cart parked: recall it with F11 at any till of this branch.</source>
         <translation>已掛單：可在本門市任一收銀台按 F11 取單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="700"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="705"/>
         <source>That cart was already recalled at another till.</source>
         <translation>這筆掛單已在其他收銀台取單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="722"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="727"/>
         <source>Promotions are still loading; try again in a moment.</source>
         <translation>促銷活動仍在載入中，請稍後再試。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="753"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="762"/>
+        <source>Order {number} taken; it is paid later (Orders, F3).</source>
+        <translation>訂單 {number} 已成立，稍後付款（訂單，F3）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="768"/>
         <source>Sale {number} done. Change: {change}</source>
         <translation>交易 {number} 完成。找零：{change}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="758"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="773"/>
         <source>Sale {number} done.</source>
         <translation>交易 {number} 完成。</translation>
     </message>
@@ -1577,6 +2605,30 @@
         <location filename="../../src/shop_desktop/ui/places/settings.py" line="138"/>
         <source>(not written: folder not writable)</source>
         <translation>（未寫入：資料夾無法寫入）</translation>
+    </message>
+</context>
+<context>
+    <name>ShipDialog</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="103"/>
+        <source>Ship order {number}</source>
+        <extracomment>Steps that get a plain button; the others have their own (Pay, Cancel).</extracomment>
+        <translation>訂單 {number} 出貨</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="107"/>
+        <source>For example 黑貓宅急便 T-Cat</source>
+        <translation>例如 黑貓宅急便 T-Cat</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="116"/>
+        <source>Carrier</source>
+        <translation>物流業者</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="117"/>
+        <source>Tracking number</source>
+        <translation>追蹤編號</translation>
     </message>
 </context>
 <context>

@@ -56,18 +56,18 @@ _SPOOL_KEEP_SECONDS = 24 * 3600
 MakePdf = Callable[[Job], bytes]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Printing", text)
-
-
 def describe_print_failure(exc: BaseException) -> str | None:
     """One translated sentence for a known printing problem; None for a bug."""
     if isinstance(exc, PrinterError):
         return _describe_printer_error(exc)
     if isinstance(exc, DocumentError):
         if exc.reason is DocumentProblem.NOT_INVOICED:
-            return _tr("This sale has no invoice number, so there is no invoice to print.")
-        return _tr("This sale cannot be found in this till's database. Nothing was printed.")
+            return QCoreApplication.translate(
+                "Printing", "This sale has no invoice number, so there is no invoice to print."
+            )
+        return QCoreApplication.translate(
+            "Printing", "This sale cannot be found in this till's database. Nothing was printed."
+        )
     if isinstance(exc, StorageError):
         from shop_desktop.ui import errors
 
@@ -75,37 +75,56 @@ def describe_print_failure(exc: BaseException) -> str | None:
     if isinstance(exc, OSError):
         where = exc.filename or ""
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            text = _tr(
-                "The PDF could not be saved: {path} cannot be written. Choose another folder."
+            text = QCoreApplication.translate(
+                "Printing",
+                "The PDF could not be saved: {path} cannot be written. Choose another folder.",
             )
         elif exc.errno == errno.ENOSPC:
-            text = _tr("The PDF could not be saved: the disk holding {path} is full.")
+            text = QCoreApplication.translate(
+                "Printing", "The PDF could not be saved: the disk holding {path} is full."
+            )
         else:
-            text = _tr("The PDF could not be saved to {path}. Choose another folder.")
+            text = QCoreApplication.translate(
+                "Printing", "The PDF could not be saved to {path}. Choose another folder."
+            )
         return text.format(path=where)
     return None
 
 
 def _describe_printer_error(exc: PrinterError) -> str:
-    printer = exc.target if exc.target != "default" else _tr("the default printer")
+    printer = (
+        exc.target
+        if exc.target != "default"
+        else QCoreApplication.translate("Printing", "the default printer")
+    )
     if exc.reason is PrinterProblem.NOT_FOUND:
-        text = _tr("The printer {printer} cannot be found. Check its name or address in Settings.")
+        text = QCoreApplication.translate(
+            "Printing",
+            "The printer {printer} cannot be found. Check its name or address in Settings.",
+        )
     elif exc.reason is PrinterProblem.OFFLINE:
-        text = _tr(
-            "The printer {printer} does not answer. Check that it is switched on and connected."
+        text = QCoreApplication.translate(
+            "Printing",
+            "The printer {printer} does not answer. Check that it is switched on and connected.",
         )
     elif exc.reason is PrinterProblem.REFUSED:
-        text = _tr(
-            "The printer {printer} refused the document. Check that it is ready to accept jobs."
+        text = QCoreApplication.translate(
+            "Printing",
+            "The printer {printer} refused the document. Check that it is ready to accept jobs.",
         )
     elif exc.reason is PrinterProblem.TIMEOUT:
-        text = _tr(
+        text = QCoreApplication.translate(
+            "Printing",
             "The printer {printer} did not take the document in time. "
-            "Check its paper and that it is not jammed."
+            "Check its paper and that it is not jammed.",
         )
     else:
-        text = _tr("This computer has no printing system to send the document to.")
-    still_safe = _tr("The sale is saved. Print again, or save the document as PDF.")
+        text = QCoreApplication.translate(
+            "Printing", "This computer has no printing system to send the document to."
+        )
+    still_safe = QCoreApplication.translate(
+        "Printing", "The sale is saved. Print again, or save the document as PDF."
+    )
     return f"{text.format(printer=printer)} {still_safe}"
 
 
@@ -141,7 +160,9 @@ class DocumentPrinter(QObject):
             chosen.setPrinterName(printer)
         chosen.setDocName(title)
         dialog = QPrintDialog(chosen, parent)
-        dialog.setWindowTitle(_tr("Print {title}").format(title=title))
+        dialog.setWindowTitle(
+            QCoreApplication.translate("Printing", "Print {title}").format(title=title)
+        )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return chosen.printerName(), max(1, chosen.copyCount())
@@ -152,9 +173,9 @@ class DocumentPrinter(QObject):
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         path, _ = QFileDialog.getSaveFileName(
             parent,
-            _tr("Save as PDF"),
+            QCoreApplication.translate("Printing", "Save as PDF"),
             str(Path(folder) / suggested_name),
-            _tr("PDF documents (*.pdf)"),
+            QCoreApplication.translate("Printing", "PDF documents (*.pdf)"),
         )
         if not path:
             return None
@@ -187,14 +208,22 @@ class DocumentPrinter(QObject):
                 return None
             chosen, copies = answer[0] or None, answer[1]
         spool = self._context.data_dir / "printing"
-        shown = chosen or _default_printer() or _tr("the default printer")
+        shown = (
+            chosen
+            or _default_printer()
+            or QCoreApplication.translate("Printing", "the default printer")
+        )
 
         def op(job: Job) -> object:
             pdf = make_pdf(job)
             _spool_and_print(pdf, spool, printer=chosen, copies=copies, title=title)
             return None
 
-        return self._start(op, _tr("Sent to {printer}.").format(printer=shown), self.printed)
+        return self._start(
+            op,
+            QCoreApplication.translate("Printing", "Sent to {printer}.").format(printer=shown),
+            self.printed,
+        )
 
     def print_receipt(
         self, order_id: uuid.UUID, *, copy: bool = False, open_drawer: bool = False
@@ -214,7 +243,9 @@ class DocumentPrinter(QObject):
                 return render_receipt(doc)
 
             op = self.print_document(
-                make_pdf, title=_tr("Receipt"), printer=preferences.receipt_printer or None
+                make_pdf,
+                title=QCoreApplication.translate("Printing", "Receipt"),
+                printer=preferences.receipt_printer or None,
             )
             assert op is not None  # no dialog, so nothing to cancel
             return op
@@ -225,7 +256,11 @@ class DocumentPrinter(QObject):
             send_raw(target, data)
             return None
 
-        return self._start(send, _tr("Sent to {printer}.").format(printer=target), self.printed)
+        return self._start(
+            send,
+            QCoreApplication.translate("Printing", "Sent to {printer}.").format(printer=target),
+            self.printed,
+        )
 
     def save_pdf(self, make_pdf: MakePdf, *, suggested_name: str) -> BackgroundOp[object] | None:
         """Ask where, then render with ``make_pdf`` and write the PDF there (on the worker)."""
@@ -237,7 +272,11 @@ class DocumentPrinter(QObject):
             _write_whole(path, make_pdf(job))
             return None
 
-        return self._start(op, _tr("Saved as {path}.").format(path=path), self.saved)
+        return self._start(
+            op,
+            QCoreApplication.translate("Printing", "Saved as {path}.").format(path=path),
+            self.saved,
+        )
 
     # --- the work -------------------------------------------------------------------
 
@@ -259,7 +298,9 @@ class DocumentPrinter(QObject):
             from shop_desktop.ui import errors
 
             errors.report_exception(exc, self._window)
-            sentence = _tr("The document could not be printed. The sale is saved.")
+            sentence = QCoreApplication.translate(
+                "Printing", "The document could not be printed. The sale is saved."
+            )
         else:
             log.warning("printing failed: %r", exc)
         self.failed.emit(sentence)

@@ -1,0 +1,463 @@
+"""The back office's queue: orders to pick and ship, several at a time.
+
+The queue is small (what this branch still has to send out), so it is read
+whole into a table. Staff tick the orders of one round, mark them picking,
+print one picking list for the round, then ship them as one batch -- each with
+its own carrier and tracking number -- and print the delivery notes. Shipping
+is all or nothing (:func:`~shop_desktop.services.orders.ship_orders`): a
+refused order names itself and nothing of the batch is booked.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shop_desktop.data.db import StorageError
+from shop_desktop.data.models import Branch, OrderKind, OrderStatus, Product
+from shop_desktop.domain.money import Money, currency
+from shop_desktop.services.documents import (
+    DeliveryLine,
+    DeliveryNote,
+    PickingList,
+    PickItem,
+    ShopInfo,
+    render_delivery_note,
+    render_picking_list,
+)
+from shop_desktop.services.orders import (
+    OrderSummary,
+    advance,
+    fulfilment_queue,
+    order_detail,
+    picking_items,
+    ship_orders,
+)
+from shop_desktop.ui.context import ORDERS, ShopContext
+from shop_desktop.ui.orders.models import customer_of, local_time
+from shop_desktop.ui.orders.wording import kind_name, refusal, status_name
+from shop_desktop.ui.tasks import BackgroundOp, Job
+
+NUMBER, KIND, STATUS, CUSTOMER, TOTAL, TAKEN = range(6)
+
+#: The role under which the first cell keeps the order's id.
+ORDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _shop(session: Any, branch_id: uuid.UUID) -> ShopInfo:
+    branch = session.get_one(Branch, branch_id)
+    return ShopInfo(
+        name_zh=branch.name_zh,
+        name_en=branch.name_en,
+        address=branch.address,
+        phone=branch.phone,
+        tax_id=branch.tax_id,
+        branch_code=branch.code,
+    )
+
+
+def picking_list_pdf(
+    order_ids: list[uuid.UUID], branch_id: uuid.UUID, picker: str
+) -> Callable[[Job], bytes]:
+    """Renders, on a worker, the walk through the shelves for these orders."""
+
+    def make(job: Job) -> bytes:
+        session = job.session
+        units = dict(
+            session.query(Product.id, Product.unit).filter(
+                Product.id.in_(
+                    [i.product_id for g in picking_items(session, order_ids) for i in g.items]
+                )
+            )
+        )
+        items = tuple(
+            PickItem(
+                location=group.location,
+                sku=item.sku,
+                name_zh=item.name_zh,
+                name_en=item.name_en,
+                qty_milli=item.qty_milli,
+                unit=str((units.get(item.product_id) if item.product_id else None) or "pc"),
+                order_numbers=tuple(number for number, _ in item.orders),
+            )
+            for group in picking_items(session, order_ids)
+            for item in group.items
+        )
+        now = datetime.now(UTC)
+        picking = PickingList(
+            batch_id=now.astimezone().strftime("P%Y%m%d-%H%M"),
+            created_at=now.astimezone(),
+            items=items,
+            shop=_shop(session, branch_id),
+            picker=picker,
+        )
+        return render_picking_list(picking)
+
+    return make
+
+
+def delivery_note_pdf(order_id: uuid.UUID, branch_id: uuid.UUID) -> Callable[[Job], bytes]:
+    """Renders, on a worker, the note that travels with one parcel."""
+
+    def make(job: Job) -> bytes:
+        session = job.session
+        detail = order_detail(session, order_id)
+        delivery = detail.delivery
+        note = DeliveryNote(
+            order_number=detail.order.number,
+            issued_at=datetime.now(UTC).astimezone(),
+            shop=_shop(session, branch_id),
+            customer_name=delivery.recipient_name if delivery else (detail.member_name or ""),
+            phone=delivery.phone if delivery else "",
+            address=delivery.address if delivery else "",
+            lines=tuple(
+                DeliveryLine(line.sku, line.name_zh, line.name_en, line.qty_milli)
+                for line in sorted(detail.lines, key=lambda x: x.line_no)
+            ),
+            requested_date=delivery.requested_date if delivery else None,
+            carrier=delivery.carrier if delivery else "",
+            tracking_number=delivery.tracking_no if delivery else "",
+            note=detail.order.note,
+        )
+        return render_delivery_note(note)
+
+    return make
+
+
+class BatchShipDialog(QDialog):
+    """One row per parcel: the carrier (filled from the first) and its tracking number."""
+
+    def __init__(self, parent: QWidget | None, orders: list[OrderSummary]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Ship {count} orders").format(count=len(orders)))
+        self.setModal(True)
+        self.orders = orders
+        self.table = QTableWidget(len(orders), 3)
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Order"), self.tr("Carrier"), self.tr("Tracking number")]
+        )
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.same_carrier = QLineEdit()
+        self.same_carrier.setPlaceholderText(self.tr("Carrier for every parcel"))
+        self.same_carrier.textChanged.connect(self._fill_carrier)
+        for row, order in enumerate(orders):
+            number = QTableWidgetItem(order.number)
+            number.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.table.setItem(row, 0, number)
+            self.table.setItem(row, 1, QTableWidgetItem(""))
+            self.table.setItem(row, 2, QTableWidgetItem(""))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.same_carrier)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+
+    def _fill_carrier(self, text: str) -> None:
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 1)
+            if item is not None:
+                item.setText(text)
+
+    def set_row(self, row: int, carrier: str, tracking: str) -> None:
+        for column, text in ((1, carrier), (2, tracking)):
+            item = self.table.item(row, column)
+            if item is not None:
+                item.setText(text)
+
+    def shipments(self) -> list[tuple[uuid.UUID, str, str]]:
+        out = []
+        for row, order in enumerate(self.orders):
+            carrier, tracking = (self.table.item(row, c) for c in (1, 2))
+            out.append(
+                (
+                    order.id,
+                    carrier.text().strip() if carrier else "",
+                    tracking.text().strip() if tracking else "",
+                )
+            )
+        return out
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget | None, orders: list[OrderSummary]
+    ) -> list[tuple[uuid.UUID, str, str]] | None:
+        dialog = cls(parent, orders)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return dialog.shipments()
+        finally:
+            dialog.deleteLater()
+
+
+class FulfilmentView(QWidget):
+    """The branch's queue of orders to pick and ship."""
+
+    #: Emitted after the queue was read.
+    queue_loaded = Signal(object)
+    #: Emitted with the sentence shown when a batch step was refused.
+    refused = Signal(str)
+    #: Emitted after a batch step was written.
+    batch_done = Signal()
+
+    def __init__(self, context: ShopContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.queue: list[OrderSummary] = []
+        self.loading: BackgroundOp[list[OrderSummary]] | None = None
+        self.busy: BackgroundOp[Any] | None = None
+        self.table = QTableWidget(0, TAKEN + 1)
+        self.table.setObjectName("fulfilmentQueue")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.picking_button = QPushButton()
+        self.picking_button.clicked.connect(self.start_picking)
+        self.list_button = QPushButton()
+        self.list_button.clicked.connect(self.print_picking_list)
+        self.ship_button = QPushButton()
+        self.ship_button.clicked.connect(self.ship)
+        self.notes_button = QPushButton()
+        self.notes_button.clicked.connect(self.print_delivery_notes)
+        self.message = QLabel()
+        self.message.setObjectName("fulfilmentProblem")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #a50e0e; font-weight: bold;")
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for button in (self.picking_button, self.list_button, self.ship_button, self.notes_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.table, 1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Number"),
+                self.tr("Kind"),
+                self.tr("Status"),
+                self.tr("Customer"),
+                self.tr("Total"),
+                self.tr("Taken"),
+            ]
+        )
+        self.picking_button.setText(self.tr("Start picking"))
+        self.list_button.setText(self.tr("Picking list…"))
+        self.ship_button.setText(self.tr("Ship…"))
+        self.notes_button.setText(self.tr("Delivery notes…"))
+        self._fill()
+
+    # --- the queue ----------------------------------------------------------------
+
+    def refresh(self) -> None:
+        branch = self.context.staff.branch_id
+
+        def load(job: Job) -> list[OrderSummary]:
+            return fulfilment_queue(job.session, branch)
+
+        self.loading = BackgroundOp(
+            self, op=load, success=self._loaded, database=self.context.database
+        ).run()
+
+    def _loaded(self, queue: list[OrderSummary]) -> None:
+        chosen = set(self.selected_ids())
+        self.queue = queue
+        self._fill()
+        for row, order in enumerate(queue):
+            if order.id in chosen:
+                self.table.selectRow(row)
+        self.queue_loaded.emit(queue)
+
+    def _fill(self) -> None:
+        money = currency(self.context.staff.currency_code)
+        self.table.clearSelection()
+        self.table.setRowCount(len(self.queue))
+        for row, order in enumerate(self.queue):
+            cells = {
+                NUMBER: order.number,
+                KIND: kind_name(order.kind),
+                STATUS: status_name(order.status, order.kind)
+                + ("" if order.invoice_no else " · " + self.tr("unpaid")),
+                CUSTOMER: customer_of(order),
+                TOTAL: Money(order.total_minor, money).format(),
+                TAKEN: local_time(order.created_at),
+            }
+            for column, text in cells.items():
+                item = QTableWidgetItem(text)
+                if column == NUMBER:
+                    item.setData(ORDER_ID_ROLE, order.id)
+                self.table.setItem(row, column, item)
+
+    def select(self, order_ids: list[uuid.UUID]) -> None:
+        """Tick these orders (and only these)."""
+        self.table.clearSelection()
+        for row, order in enumerate(self.queue):
+            if order.id in order_ids:
+                self.table.selectRow(row)
+
+    def selected(self) -> list[OrderSummary]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.queue[row] for row in rows if 0 <= row < len(self.queue)]
+
+    def selected_ids(self) -> list[uuid.UUID]:
+        return [order.id for order in self.selected()]
+
+    # --- batch steps --------------------------------------------------------------
+
+    def _chosen(self) -> list[OrderSummary] | None:
+        chosen = self.selected()
+        if not chosen:
+            self.message.setText(self.tr("Tick the orders first."))
+            return None
+        return chosen
+
+    def _refuse(self, exc: BaseException, orders: list[OrderSummary]) -> None:
+        said = refusal(exc, self.context.staff.currency_code)
+        if said is None:
+            from shop_desktop.ui import errors
+
+            if isinstance(exc, StorageError):
+                said = errors.describe_storage_error(exc)
+            else:
+                said = self.tr("That did not work. The problem has been recorded.")
+                errors.report_exception(exc, self)
+        culprit = getattr(exc, "order_id", None)
+        number = next((o.number for o in orders if o.id == culprit), None)
+        if number is not None:
+            said = self.tr("Order {number}: {problem} Nothing in this batch was changed.").format(
+                number=number, problem=said
+            )
+        self.message.setText(said)
+        self.refused.emit(said)
+
+    def _write(self, orders: list[OrderSummary], op: Callable[[Job], object], done: str) -> None:
+        if self.busy is not None:
+            return
+        self.message.clear()
+        self.notice.clear()
+
+        def written(_result: object) -> None:
+            self.busy = None
+            self.notice.setText(done)
+            self.batch_done.emit()
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self.busy = None
+            self._refuse(exc, orders)
+            self.refresh()
+
+        self.busy = (
+            BackgroundOp(self, op=op, success=written, database=self.context.database)
+            .failure(failed)
+            .announcing(self.context, ORDERS)
+        )
+        self.busy.run()
+
+    def start_picking(self) -> None:
+        orders = self._chosen()
+        if orders is None:
+            return
+        waiting = [o for o in orders if o.status is not OrderStatus.PICKING]
+        staff_id = self.context.staff.staff_id
+        ids = [o.id for o in waiting]
+
+        def pick(job: Job) -> None:
+            # One transaction: a refused order leaves the others as they were too.
+            for order_id in ids:
+                advance(job.session, order_id, OrderStatus.PICKING, staff_id=staff_id)
+
+        self._write(
+            orders, pick, self.tr("{count} orders are being picked.").format(count=len(ids))
+        )
+
+    def ship(self) -> None:
+        orders = self._chosen()
+        if orders is None:
+            return
+        not_shipped = [o for o in orders if o.kind is not OrderKind.DELIVERY]
+        if not_shipped:
+            self.message.setText(
+                self.tr("Order {number} is collected at the counter, not shipped.").format(
+                    number=not_shipped[0].number
+                )
+            )
+            return
+        shipments = BatchShipDialog.ask(self, orders)
+        if shipments is None:
+            return
+        staff_id = self.context.staff.staff_id
+
+        def ship(job: Job) -> list[uuid.UUID]:
+            return ship_orders(job.session, shipments, staff_id)
+
+        self._write(orders, ship, self.tr("{count} orders shipped.").format(count=len(orders)))
+
+    # --- documents ----------------------------------------------------------------
+
+    def _printer(self) -> Any:
+        import importlib
+
+        try:
+            # Imported when used: the printing module is written alongside this one.
+            printing = importlib.import_module("shop_desktop.ui.printing")
+        except ImportError:
+            self.message.setText(self.tr("Printing is not set up on this workstation yet."))
+            return None
+        printer = printing.DocumentPrinter(self.context, self)
+        printer.printed.connect(self.notice.setText)
+        printer.failed.connect(self.message.setText)
+        return printer
+
+    def print_picking_list(self) -> None:
+        orders = self._chosen()
+        if orders is None:
+            return
+        printer = self._printer()
+        if printer is None:
+            return
+        staff = self.context.staff
+        make = picking_list_pdf([o.id for o in orders], staff.branch_id, staff.display_name)
+        printer.print_document(make, title=self.tr("Picking list"), ask=True)
+
+    def print_delivery_notes(self) -> None:
+        orders = self._chosen()
+        if orders is None:
+            return
+        printer = self._printer()
+        if printer is None:
+            return
+        for order in orders:
+            make = delivery_note_pdf(order.id, self.context.staff.branch_id)
+            title = self.tr("Delivery note {number}").format(number=order.number)
+            printer.print_document(make, title=title, ask=False)

@@ -1,0 +1,375 @@
+"""The Orders place on the demo shop's real database, driven as the back office would.
+
+The database is read back with plain SQL, not through the code under test.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from shop_desktop.data.db import Database
+from shop_desktop.data.models import OrderKind, OrderStatus, PaymentMethod
+from shop_desktop.domain.money import Money
+from shop_desktop.services.checkout import CommittedSale, DraftLine, DraftPayment, SaleDraft
+from shop_desktop.services.orders import DeliveryDetails, advance, take_order
+from shop_desktop.ui.context import ShopContext
+from shop_desktop.ui.orders.detail import OrderDetailView, ReasonDialog, ShipDialog
+from shop_desktop.ui.orders.filters import OrderFilters
+from shop_desktop.ui.orders.models import OrderListModel
+from shop_desktop.ui.orders.pay import PayOrderDialog
+from shop_desktop.ui.places.orders import OrdersPlace
+
+WAIT_MS = 15_000
+HOME = DeliveryDetails("林小姐", "0912-345-678", "台北市大安區復興南路一段 1 號")
+
+
+def sql(db: Database, query: str, *args: object) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(db.path)
+    try:
+        return conn.execute(query, args).fetchall()
+    finally:
+        conn.close()
+
+
+def one(db: Database, query: str, *args: object) -> Any:
+    return sql(db, query, *args)[0][0]
+
+
+def take(
+    db: Database, staff_id: uuid.UUID, kind: OrderKind, *, paid: bool = False
+) -> CommittedSale:
+    """An order taken at the counter (two items, 5% tax), paid in cash or not."""
+    rows = sql(
+        db,
+        "SELECT p.id, p.sku, p.name_zh, p.name_en, p.price_minor, t.rate_bp FROM products p"
+        " JOIN tax_classes t ON t.id = p.tax_class_id"
+        " WHERE NOT p.weighed AND p.price_minor > 30 AND t.rate_bp = 500 ORDER BY p.sku LIMIT 2",
+    )
+    lines = []
+    for pid, sku, zh, en, price, rate in rows:
+        gross = price * 2
+        tax = (2 * gross * rate + 10_000 + rate) // (2 * (10_000 + rate))
+        lines.append(
+            DraftLine(
+                product_id=uuid.UUID(pid),
+                sku=sku,
+                name_zh=zh,
+                name_en=en,
+                qty_milli=2000,
+                unit_price_minor=price,
+                discount_minor=0,
+                tax_rate_bp=rate,
+                tax_minor=tax,
+                line_total_minor=gross,
+                promotions=[],
+            )
+        )
+    total = sum(x.line_total_minor for x in lines)
+    draft = SaleDraft(
+        order_id=uuid.uuid4(),
+        staff_id=staff_id,
+        member_id=None,
+        kind=kind,
+        lines=tuple(lines),
+        subtotal_minor=total,
+        discount_minor=0,
+        tax_minor=sum(x.tax_minor for x in lines),
+        delivery_fee_minor=0,
+        rounding_minor=0,
+        total_minor=total,
+        payments=(DraftPayment(PaymentMethod.CASH, total, total),) if paid else (),
+    )
+    with db.session() as session:
+        return take_order(session, draft, HOME)
+
+
+def state(db: Database) -> dict[str, Any]:
+    """Everything a refused step must leave as it was."""
+    tables = ("orders", "payments", "stock_movements", "outbox", "order_events", "refunds")
+    out: dict[str, Any] = {t: one(db, f"SELECT count(*) FROM {t}") for t in tables}
+    out["statuses"] = sql(db, "SELECT id, status FROM orders ORDER BY id")
+    out["deliveries"] = sql(db, "SELECT * FROM order_deliveries ORDER BY order_id")
+    return out
+
+
+def number_of(db: Database, order_id: uuid.UUID) -> str:
+    return str(one(db, "SELECT number FROM orders WHERE id = ?", order_id.hex))
+
+
+@pytest.fixture
+def manager(staff_context: Any) -> ShopContext:
+    context: ShopContext = staff_context("manager")
+    return context
+
+
+@pytest.fixture
+def place(qtbot: QtBot, manager: ShopContext) -> OrdersPlace:
+    shown = OrdersPlace(manager)
+    qtbot.addWidget(shown)
+    shown.retranslate()
+    shown.resize(1400, 900)
+    shown.show()
+    qtbot.waitExposed(shown)
+    qtbot.waitUntil(lambda: shown.model.rowCount() > 0, timeout=WAIT_MS)
+    return shown
+
+
+def find(qtbot: QtBot, place: OrdersPlace, number: str) -> None:
+    """Type the number in the search field and open the one order found."""
+    place.filters.text.setText(number)
+    qtbot.waitUntil(
+        lambda: (
+            place.model.current_filter is not None
+            and place.model.current_filter.text == number
+            and not place.model.loading
+            and place.model.rowCount() == 1
+        ),
+        timeout=WAIT_MS,
+    )
+    with qtbot.waitSignal(place.detail.loaded, timeout=WAIT_MS):
+        place.table.selectRow(0)
+    assert place.detail.order is not None
+    assert place.detail.order.number == number
+
+
+def shown_status(detail: OrderDetailView) -> OrderStatus | None:
+    return None if detail.order is None else detail.order.status
+
+
+def click_step(qtbot: QtBot, detail: OrderDetailView, status: OrderStatus) -> None:
+    button = detail.step_buttons[status]
+    assert button.isVisible(), status
+    with qtbot.waitSignal(detail.loaded, timeout=WAIT_MS):
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert detail.busy is None
+
+
+def test_a_cash_on_delivery_order_from_search_to_completion(
+    qtbot: QtBot, place: OrdersPlace, manager: ShopContext, dialogs: Any
+) -> None:
+    db = manager.database
+    sale = take(db, manager.staff.staff_id, OrderKind.DELIVERY)
+    order_id = sale.order_id
+    number = number_of(db, order_id)
+    total = one(db, "SELECT total_minor FROM orders WHERE id = ?", order_id.hex)
+    find(qtbot, place, number)
+    detail = place.detail
+    assert place.model.data(place.model.index(0, 6)) == "Unpaid"
+    assert detail.pay_button.isVisible()
+    assert not detail.step_buttons[OrderStatus.SHIPPED].isVisible()
+
+    def pay_cash(dialog: PayOrderDialog) -> None:
+        try:
+            # The customer hands over a little more than the total: change is given.
+            handed = Money(total + 5 * 10**dialog.money.exponent, dialog.money)
+            dialog.cash_received.setText(handed.format(show_symbol=False, grouping=False))
+            QTest.keyClick(dialog.cash_received, Qt.Key.Key_Return)
+            assert dialog.complete_button.isEnabled()
+            QTest.mouseClick(dialog.complete_button, Qt.MouseButton.LeftButton)
+        except BaseException:
+            dialog.reject()  # a failed check must not leave the test waiting on the dialog
+            raise
+
+    dialogs.answer(PayOrderDialog, pay_cash)
+    with qtbot.waitSignal(detail.loaded, timeout=WAIT_MS):
+        QTest.mouseClick(detail.pay_button, Qt.MouseButton.LeftButton)
+    assert detail.order is not None
+    assert detail.order.paid
+    assert detail.order.status is OrderStatus.AWAITING_FULFILMENT
+    assert "Give" in detail.notice.text()
+
+    click_step(qtbot, detail, OrderStatus.PICKING)
+
+    def ship(dialog: ShipDialog) -> None:
+        dialog.carrier.setText("黑貓宅急便")
+        dialog.tracking.setText("TC-123456789")
+        dialog.accept()
+
+    dialogs.answer(ShipDialog, ship)
+    click_step(qtbot, detail, OrderStatus.SHIPPED)
+    assert "TC-123456789" in detail.body.toPlainText()
+    click_step(qtbot, detail, OrderStatus.DELIVERED)
+    click_step(qtbot, detail, OrderStatus.COMPLETED)
+    assert shown_status(detail) is OrderStatus.COMPLETED
+    assert not any(b.isVisible() for b in detail.step_buttons.values())
+    assert not detail.cancel_button.isVisible()
+
+    status, invoice, completed = sql(
+        db, "SELECT status, invoice_no, completed_at FROM orders WHERE id = ?", order_id.hex
+    )[0]
+    assert status == "completed"
+    assert invoice
+    assert completed is not None
+    assert sql(
+        db, "SELECT method, amount_minor FROM payments WHERE order_id = ?", order_id.hex
+    ) == [("cash", total)]
+    assert sql(
+        db,
+        "SELECT carrier, tracking_no FROM order_deliveries WHERE order_id = ?",
+        order_id.hex,
+    ) == [("黑貓宅急便", "TC-123456789")]
+    steps = sql(
+        db,
+        "SELECT from_status, to_status, action, staff_id FROM order_events WHERE order_id = ?"
+        " ORDER BY at, rowid",
+        order_id.hex,
+    )
+    assert [s[:3] for s in steps] == [
+        (None, "awaiting_payment", "taken"),
+        ("awaiting_payment", "awaiting_fulfilment", "paid"),
+        ("awaiting_fulfilment", "picking", "advanced"),
+        ("picking", "shipped", "advanced"),
+        ("shipped", "delivered", "advanced"),
+        ("delivered", "completed", "advanced"),
+    ]
+    assert {uuid.UUID(s[3]) for s in steps[1:]} == {manager.staff.staff_id}
+    ops = [
+        r[0]
+        for r in sql(
+            db,
+            "SELECT op_type FROM outbox WHERE json_extract(payload, '$.order_id') = ?"
+            " OR json_extract(payload, '$.id') = ? ORDER BY device_seq",
+            str(order_id),
+            str(order_id),
+        )
+    ]
+    assert ops == ["order.taken", "order.paid"] + ["order.status_changed"] * 4
+    history = detail.body.toPlainText()
+    assert "Manager" in history or manager.staff.display_name in history
+
+
+def test_a_step_already_taken_elsewhere_is_refused_and_changes_nothing(
+    qtbot: QtBot, place: OrdersPlace, manager: ShopContext
+) -> None:
+    db = manager.database
+    sale = take(db, manager.staff.staff_id, OrderKind.DELIVERY)
+    find(qtbot, place, number_of(db, sale.order_id))
+    # Another till starts picking it while this screen still shows it waiting.
+    with db.session() as session:
+        advance(session, sale.order_id, OrderStatus.PICKING, staff_id=manager.staff.staff_id)
+    before = state(db)
+    detail = place.detail
+    with qtbot.waitSignal(detail.refused, timeout=WAIT_MS) as refused:
+        QTest.mouseClick(detail.step_buttons[OrderStatus.PICKING], Qt.MouseButton.LeftButton)
+    assert "not the next one" in refused.args[0]
+    assert detail.message.text() == refused.args[0]
+    assert "Traceback" not in detail.message.text()
+    assert state(db) == before
+    qtbot.waitUntil(
+        lambda: detail.order is not None and detail.order.status is OrderStatus.PICKING,
+        timeout=WAIT_MS,
+    )
+
+
+def test_cancelling_asks_why_puts_goods_back_and_shows_the_refund(
+    qtbot: QtBot, place: OrdersPlace, manager: ShopContext, dialogs: Any
+) -> None:
+    db = manager.database
+    sale = take(db, manager.staff.staff_id, OrderKind.DELIVERY, paid=True)
+    order_id = sale.order_id
+    stock_before = one(
+        db, "SELECT sum(qty_delta_milli) FROM stock_movements WHERE order_id = ?", order_id.hex
+    )
+    assert stock_before < 0
+    find(qtbot, place, number_of(db, order_id))
+    detail = place.detail
+
+    # Giving up at the question changes nothing.
+    before = state(db)
+    dialogs.answer(ReasonDialog, lambda dialog: dialog.reject())
+    QTest.mouseClick(detail.cancel_button, Qt.MouseButton.LeftButton)
+    assert state(db) == before
+
+    dialogs.type_in(ReasonDialog, "客人改變主意")
+    with qtbot.waitSignal(detail.loaded, timeout=WAIT_MS):
+        QTest.mouseClick(detail.cancel_button, Qt.MouseButton.LeftButton)
+    assert detail.order is not None
+    assert detail.order.status is OrderStatus.CANCELLED
+    assert (
+        one(db, "SELECT sum(qty_delta_milli) FROM stock_movements WHERE order_id = ?", order_id.hex)
+        == 0
+    )
+    assert sql(
+        db, "SELECT method, status, reason FROM refunds WHERE order_id = ?", order_id.hex
+    ) == [("cash", "done", "客人改變主意")]
+    shown = detail.body.toPlainText()
+    assert "Refunds" in shown
+    assert "refunded" in shown
+    assert "客人改變主意" in shown
+    assert not detail.cancel_button.isVisible()
+
+
+def test_the_list_filters_narrow_the_orders(
+    qtbot: QtBot, place: OrdersPlace, manager: ShopContext
+) -> None:
+    db = manager.database
+    pick_up = take(db, manager.staff.staff_id, OrderKind.PICK_UP, paid=True)
+    filters = place.filters
+
+    def shown_after(change: Any) -> set[uuid.UUID]:
+        change()
+        qtbot.waitUntil(
+            lambda: place.model.current_filter == filters.current() and not place.model.loading,
+            timeout=WAIT_MS,
+        )
+        while place.model.canFetchMore():
+            place.model.fetchMore()
+            qtbot.waitUntil(lambda: not place.model.loading, timeout=WAIT_MS)
+        return set(place.model.order_ids())
+
+    picking_up = shown_after(
+        lambda: filters.kind.setCurrentIndex(filters.kind.findData(OrderKind.PICK_UP))
+    )
+    expected = {uuid.UUID(r[0]) for r in sql(db, "SELECT id FROM orders WHERE kind = 'pick_up'")}
+    assert picking_up == expected
+    assert pick_up.order_id in picking_up
+
+    waiting = shown_after(
+        lambda: filters.status.setCurrentIndex(
+            filters.status.findData(OrderStatus.AWAITING_FULFILMENT)
+        )
+    )
+    assert waiting == {
+        uuid.UUID(r[0])
+        for r in sql(
+            db, "SELECT id FROM orders WHERE kind = 'pick_up' AND status = 'awaiting_fulfilment'"
+        )
+    }
+    assert pick_up.order_id in waiting
+
+    carded = shown_after(
+        lambda: [
+            filters.kind.setCurrentIndex(0),  # type: ignore[func-returns-value]
+            filters.status.setCurrentIndex(0),  # type: ignore[func-returns-value]
+            filters.method.setCurrentIndex(  # type: ignore[func-returns-value]
+                filters.method.findData(PaymentMethod.CARD)
+            ),
+        ]
+    )
+    assert carded == {
+        uuid.UUID(r[0])
+        for r in sql(db, "SELECT DISTINCT order_id FROM payments WHERE method = 'card'")
+    }
+    assert pick_up.order_id not in carded
+
+
+def test_the_order_list_model_passes_the_model_tester(
+    qtbot: QtBot, qtmodeltester: Any, manager: ShopContext
+) -> None:
+    filters = OrderFilters(manager.database)
+    qtbot.addWidget(filters)
+    model = OrderListModel(manager.database, currency_code=manager.staff.currency_code)
+    model.show(filters.current())
+    qtbot.waitUntil(lambda: model.rowCount() > 0 and not model.loading, timeout=WAIT_MS)
+    qtmodeltester.check(model)
+    qtbot.waitUntil(lambda: not model.loading, timeout=WAIT_MS)
+    QApplication.processEvents()
+    qtmodeltester.check(model)
