@@ -6,6 +6,7 @@ The database is read back with plain SQL, not through the code under test.
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import uuid
 from typing import Any
 
@@ -373,3 +374,68 @@ def test_the_order_list_model_passes_the_model_tester(
     qtbot.waitUntil(lambda: not model.loading, timeout=WAIT_MS)
     QApplication.processEvents()
     qtmodeltester.check(model)
+
+
+def test_the_back_office_picks_and_ships_a_batch_with_a_picking_list(
+    qtbot: QtBot, place: OrdersPlace, manager: ShopContext, demo_db: Database, dialogs: Any
+) -> None:
+    from shop_desktop.ui.orders.fulfilment import BatchShipDialog, picking_list_pdf
+    from shop_desktop.ui.tasks import BackgroundOp
+
+    staff = manager.staff
+    first = take(demo_db, staff.staff_id, OrderKind.DELIVERY, paid=True)
+    second = take(demo_db, staff.staff_id, OrderKind.DELIVERY, paid=True)
+    ids = [first.order_id, second.order_id]
+    view = place.fulfilment
+    place.tabs.setCurrentWidget(view)
+    with qtbot.waitSignal(view.queue_loaded, timeout=WAIT_MS):
+        view.refresh()
+    view.select(ids)
+    assert set(view.selected_ids()) == set(ids)
+
+    with qtbot.waitSignal(view.batch_done, timeout=WAIT_MS):
+        view.start_picking()
+    statuses = {one(demo_db, "SELECT status FROM orders WHERE id = ?", i.hex) for i in ids}
+    assert statuses == {"picking"}
+
+    # The picking list names both orders' goods.
+    make = picking_list_pdf(ids, staff.branch_id, staff.display_name)
+    op = BackgroundOp(view, op=make, database=demo_db).run()
+    qtbot.waitUntil(lambda: op.outcome is not None, timeout=WAIT_MS)
+    assert op.outcome == "succeeded", op.error
+    pdf = op.result
+    assert isinstance(pdf, bytes)
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    skus = {
+        row[0]
+        for row in sql(
+            demo_db, "SELECT sku FROM order_lines WHERE order_id IN (?, ?)", *(i.hex for i in ids)
+        )
+    }
+    assert skus
+    assert all(sku in text for sku in skus)
+
+    with qtbot.waitSignal(view.queue_loaded, timeout=WAIT_MS):
+        view.refresh()
+    view.select(ids)
+
+    def fill(dialog: BatchShipDialog) -> None:
+        dialog.same_carrier.setText("黑貓宅急便")
+        for row in range(len(dialog.orders)):
+            dialog.set_row(row, "黑貓宅急便", f"TRK{row:06d}")
+        dialog.accept()
+
+    dialogs.answer(BatchShipDialog, fill)
+    with qtbot.waitSignal(view.batch_done, timeout=WAIT_MS):
+        view.ship()
+    shipped = sql(
+        demo_db,
+        "SELECT o.status, d.carrier, d.tracking_no FROM orders o"
+        " JOIN order_deliveries d ON d.order_id = o.id WHERE o.id IN (?, ?) ORDER BY d.tracking_no",
+        *(i.hex for i in ids),
+    )
+    assert [row[0] for row in shipped] == ["shipped", "shipped"]
+    assert {row[1] for row in shipped} == {"黑貓宅急便"}
+    assert sorted(row[2] for row in shipped) == ["TRK000000", "TRK000001"]
