@@ -132,6 +132,8 @@ class DeviceIdentity(Base):
     workstation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workstations.id"))
     next_device_seq: Mapped[int] = mapped_column(Integer, default=1)
     next_invoice_no: Mapped[int] = mapped_column(Integer, default=1)
+    #: The credit-note series, bumped like ``next_invoice_no`` when an invoice is voided.
+    next_credit_note_no: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     currency_code: Mapped[str] = mapped_column(String(3), default="TWD")
     enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -234,6 +236,9 @@ class Product(Timestamps, Base):
     popularity: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
     #: Shelf/bin code ("A-03-2") the picking list is sorted and grouped by; "" unknown.
     location: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    #: The server's version of this product (bumped by each accepted edit);
+    #: a catalog edit names the version it started from, so a stale edit is refused.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     barcodes: Mapped[list[ProductBarcode]] = relationship(
         back_populates="product", cascade="all, delete-orphan"
@@ -354,8 +359,12 @@ class StockMovement(Base):
     staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
     note: Mapped[str] = mapped_column(String(240), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    #: Set once the server has acknowledged the movement.
+    #: Set once a pulled stock snapshot includes the movement (``ack_seq``
+    #: at or below the pull cursor); until then on-hand adds it locally.
     synced: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The server change-log position at which the server applied the
+    #: movement's operation (from the push acknowledgement); ``None`` unsent.
+    ack_seq: Mapped[int | None] = mapped_column(Integer)
 
 
 # --- members ----------------------------------------------------------------
@@ -677,6 +686,46 @@ class StoreCreditEntry(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class PointsEntry(Base):
+    """A change of a member's points: + earned on a sale, - reversed or spent.
+
+    A ledger keyed on the order (one ``earn`` and at most one ``reverse``
+    per order), so a retried push never counts points twice; the member's
+    ``points`` column is the cached sum.
+    """
+
+    __tablename__ = "points_entries"
+    __table_args__ = (UniqueConstraint("order_id", "reason"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"), index=True)
+    order_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("orders.id"))
+    delta: Mapped[int] = mapped_column(Integer)
+    #: "earn", "reverse", "adjust".
+    reason: Mapped[str] = mapped_column(String(24))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CreditNote(Base):
+    """The document that voids an invoice: the invoice keeps its number,
+    the credit note takes the next number of the workstation's own
+    credit-note series (gapless, bumped in the void's transaction)."""
+
+    __tablename__ = "credit_notes"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id"), unique=True)
+    #: The voided invoice's number, kept as it was.
+    invoice_no: Mapped[str] = mapped_column(String(32))
+    total_minor: Mapped[int] = mapped_column(Integer)
+    tax_minor: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    staff_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_users.id"))
+    approved_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 # --- parked carts -----------------------------------------------------------
 
 
@@ -738,6 +787,25 @@ class OutboxEntry(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     acked_at: Mapped[datetime | None] = mapped_column()
+    #: The server change-log position of the transaction that applied it.
+    server_seq: Mapped[int | None] = mapped_column(Integer)
+    #: Why the server refused it for good ("stale_edit", "invalid", ...); "" otherwise.
+    reject_code: Mapped[str] = mapped_column(String(48), default="", server_default="")
+
+
+class SyncLogEntry(Base):
+    """What the sync worker did or met, for a manager to read (newest first)."""
+
+    __tablename__ = "sync_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    #: "push", "pull", "bootstrap", "enrol", "hello", "error", ...
+    kind: Mapped[str] = mapped_column(String(24))
+    #: "info", "warning" or "error".
+    level: Mapped[str] = mapped_column(String(8), default="info")
+    message: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class AuditEntry(Base):
