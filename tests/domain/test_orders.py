@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from shop_desktop.domain.orders import (
     TERMINAL,
     TRANSITIONS,
+    VOIDABLE,
     IllegalTransition,
     MissingDetail,
     OrderKind,
@@ -33,7 +34,7 @@ CANCEL = TransitionDetails(reason="客戶取消 customer changed their mind")
 def walk(kind: OrderKind, start: OrderStatus, steps: list[OrderStatus]) -> list[OrderStatus]:
     """Apply each step the machine accepts (paid, with every detail); the statuses reached."""
     status, reached = start, [start]
-    details = TransitionDetails(paid=True, reason="r", carrier="c", tracking_no="t")
+    details = TransitionDetails(paid=True, reason="r", carrier="c", tracking_no="t", approved=True)
     for target in steps:
         try:
             check_transition(kind, status, target, details=details)
@@ -92,9 +93,47 @@ def test_pay_later_is_handed_over_only_against_payment() -> None:
     check_transition(K.PAY_LATER, S.AWAITING_PAYMENT, S.AWAITING_FULFILMENT, details=PAID)
 
 
-def test_take_away_is_completed_at_checkout() -> None:
+def test_take_away_is_completed_at_checkout_and_can_only_be_voided() -> None:
     assert initial_status(K.TAKE_AWAY, paid=True) is S.COMPLETED
-    assert allowed_transitions(K.TAKE_AWAY, S.COMPLETED) == frozenset()
+    assert allowed_transitions(K.TAKE_AWAY, S.COMPLETED) == frozenset({S.CANCELLED})
+    assert allowed_transitions(K.TAKE_AWAY, S.CANCELLED) == frozenset()
+    voided = TransitionDetails(paid=True, reason="刷錯 rung up wrongly", approved=True)
+    check_transition(K.TAKE_AWAY, S.COMPLETED, S.CANCELLED, details=voided)
+
+
+@pytest.mark.parametrize(
+    ("details", "reason"),
+    [
+        (TransitionDetails(paid=True, reason="r"), TransitionProblem.NOT_APPROVED),
+        (TransitionDetails(paid=True, reason=" ", approved=True), TransitionProblem.MISSING_DETAIL),
+        (TransitionDetails(paid=False, reason="r", approved=True), TransitionProblem.UNPAID),
+    ],
+)
+def test_voiding_a_take_away_sale_needs_payment_a_reason_and_approval(
+    details: TransitionDetails, reason: TransitionProblem
+) -> None:
+    with pytest.raises(IllegalTransition) as refused:
+        check_transition(K.TAKE_AWAY, S.COMPLETED, S.CANCELLED, details=details)
+    assert refused.value.reason is reason
+
+
+@pytest.mark.parametrize("kind", [K.PICK_UP, K.PAY_LATER, K.DELIVERY])
+def test_only_a_take_away_sale_is_voided_once_completed(kind: OrderKind) -> None:
+    everything = TransitionDetails(paid=True, reason="r", approved=True)
+    with pytest.raises(IllegalTransition) as refused:
+        check_transition(kind, S.COMPLETED, S.CANCELLED, details=everything)
+    assert refused.value.reason is TransitionProblem.TERMINAL
+
+
+@pytest.mark.parametrize("kind", [K.PICK_UP, K.PAY_LATER, K.DELIVERY])
+def test_cancelling_a_paid_order_voids_its_invoice_so_needs_approval(kind: OrderKind) -> None:
+    for status in statuses_of(kind) - TERMINAL - {S.SHIPPED, S.DELIVERED}:
+        paid = TransitionDetails(paid=True, reason="缺貨")
+        with pytest.raises(IllegalTransition) as refused:
+            check_transition(kind, status, S.CANCELLED, details=paid)
+        assert refused.value.reason is TransitionProblem.NOT_APPROVED
+        approved = TransitionDetails(paid=True, reason="缺貨", approved=True)
+        check_transition(kind, status, S.CANCELLED, details=approved)
 
 
 @pytest.mark.parametrize(
@@ -120,13 +159,16 @@ def test_starts_a_kind_does_not_have_are_refused(kind: OrderKind, paid: bool) ->
         (K.PICK_UP, S.CANCELLED, S.PICKING, TransitionProblem.TERMINAL),
         (K.PICK_UP, S.AWAITING_PAYMENT, S.PICKING, TransitionProblem.NOT_FOR_KIND),
         (K.TAKE_AWAY, S.COMPLETED, S.DELIVERED, TransitionProblem.TERMINAL),
+        (K.TAKE_AWAY, S.CANCELLED, S.COMPLETED, TransitionProblem.TERMINAL),
         (K.PAY_LATER, S.OPEN, S.PICKING, TransitionProblem.NOT_FOR_KIND),
     ],
 )
 def test_steps_off_the_table_are_refused_with_a_reason(
     kind: OrderKind, here: OrderStatus, there: OrderStatus, reason: TransitionProblem
 ) -> None:
-    everything = TransitionDetails(paid=True, reason="r", carrier="c", tracking_no="t")
+    everything = TransitionDetails(
+        paid=True, reason="r", carrier="c", tracking_no="t", approved=True
+    )
     with pytest.raises(IllegalTransition) as refused:
         check_transition(kind, here, there, details=everything)
     assert refused.value.reason is reason
@@ -167,6 +209,7 @@ details = st.builds(
     reason=st.sampled_from(["", " ", "out of stock"]),
     carrier=st.sampled_from(["", "郵局"]),
     tracking_no=st.sampled_from(["", "T1"]),
+    approved=st.booleans(),
 )
 
 
@@ -184,7 +227,13 @@ def test_random_walks_stay_on_the_table(
         except IllegalTransition:
             continue
         assert target in allowed_transitions(kind, status)
-        assert status not in TERMINAL
+        if status in TERMINAL:
+            # The one way out of a terminal status: a void, paid, approved, with a reason.
+            assert status in VOIDABLE.get(kind, frozenset())
+            assert target is S.CANCELLED
+            assert given_details.paid
+            assert given_details.approved
+            assert given_details.reason.strip()
         status = target
     assert status in statuses_of(kind)
 
@@ -195,6 +244,8 @@ def test_terminal_statuses_lead_nowhere(
 ) -> None:
     if terminal not in TERMINAL:
         return
+    if terminal in VOIDABLE.get(kind, frozenset()) and target is S.CANCELLED:
+        return  # a void: see test_voiding_a_take_away_sale_needs_payment_a_reason_and_approval
     with pytest.raises(IllegalTransition) as refused:
         check_transition(kind, terminal, target, details=given_details)
     assert refused.value.reason is TransitionProblem.TERMINAL
@@ -204,7 +255,9 @@ def test_terminal_statuses_lead_nowhere(
 def test_accepted_steps_are_exactly_the_table(
     kind: OrderKind, here: OrderStatus, there: OrderStatus
 ) -> None:
-    everything = TransitionDetails(paid=True, reason="r", carrier="c", tracking_no="t")
+    everything = TransitionDetails(
+        paid=True, reason="r", carrier="c", tracking_no="t", approved=True
+    )
     try:
         check_transition(kind, here, there, details=everything)
     except IllegalTransition:
@@ -239,7 +292,8 @@ def test_every_status_of_a_kind_is_reachable_and_can_end() -> None:
         for status in table:
             assert status in TERMINAL or table[status], (kind, status)
         for status in TERMINAL & set(table):
-            assert table[status] == frozenset()
+            voids = {S.CANCELLED} if status in VOIDABLE.get(kind, frozenset()) else set()
+            assert table[status] == frozenset(voids)
 
 
 def _start(kind: OrderKind, paid: bool) -> OrderStatus | None:

@@ -62,6 +62,7 @@ from shop_desktop.services.documents import (
 )
 from shop_desktop.services.documents.fonts import CID_FALLBACK, find_document_fonts
 from shop_desktop.services.documents.load import DocumentProblem
+from shop_desktop.services.orders import void_invoice
 from shop_desktop.services.sale import cart_product, sale_draft
 
 TAIPEI = timezone(timedelta(hours=8))
@@ -322,7 +323,7 @@ def test_credit_note_names_the_invoice_it_corrects(tmp_path: Path) -> None:
     assert re.search(r"原發票 Original inv\.\s+B01-POS1-00000042", text)
     assert "商品瑕疵 Damaged goods" in " ".join(text.split())
     assert re.search(r"統一編號 Tax ID\s+12345675", text)
-    assert amount_after("退回金額 Amount credited", text) == "NT$336"
+    assert amount_after("退回金額 Credited", text) == "NT$336"
     assert "買受人簽章" in text
     assert "找零" not in text
     assert "副本" not in text
@@ -645,6 +646,41 @@ def test_a_committed_sale_prints_as_it_was_sold(demo_db: Database, tmp_path: Pat
     credit_text = text_of(render_credit_note(credit), tmp_path)
     assert doc.number in credit_text
     assert "客訴 Complaint" in credit_text
+
+
+def test_a_voided_sale_prints_its_credit_note_with_the_stored_number(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    order_id, _ = _commit_milk_sale(demo_db)
+    voided_at = NOW + timedelta(hours=2)
+    with demo_db.session() as session:
+        cashier = session.scalars(select(StaffUser.id).where(StaffUser.username == "cashier")).one()
+        manager = session.scalars(select(StaffUser.id).where(StaffUser.username == "manager")).one()
+        voided = void_invoice(
+            session,
+            order_id,
+            "客人退貨 Customer returned it",
+            staff_id=cashier,
+            approved_by=manager,
+            now=voided_at,
+        )
+    with demo_db.session() as session:
+        order = session.get_one(Order, order_id)
+        names = [line.name_zh for line in order.lines]
+        total, tax, invoice = order.total_minor, order.tax_minor, order.invoice_no
+        credit = sale_document(session, order_id, kind=DocumentKind.CREDIT_NOTE, tz=TAIPEI)
+    assert credit.number == voided.credit_note_no
+    assert credit.number.endswith("-CN-000001")
+    assert credit.issued_at == voided_at
+    assert credit.original_invoice_no == invoice
+    text = text_of(render_credit_note(credit), tmp_path)
+    assert re.search(rf"折讓單號 Credit note\s+{re.escape(voided.credit_note_no)}", text)
+    assert re.search(rf"原發票 Original inv\.\s+{re.escape(invoice or '')}", text)
+    assert amount_after("退回金額 Credited", text) == f"NT${total:,}"
+    assert amount_after("內含稅額 Tax included", text) == f"NT${tax:,}"
+    assert "客人退貨 Customer returned it" in " ".join(text.split())
+    for name in names:
+        assert name in text
 
 
 def test_demo_history_orders_print_with_their_discount_reasons(demo_db: Database) -> None:

@@ -5,6 +5,7 @@ The database is read back with plain SQL, not through the code under test.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from shop_desktop.services.checkout import (
 from shop_desktop.services.orders import (
     DeliveryDetails,
     OrderFilter,
+    OrderNotFound,
+    OrderProblem,
     advance,
     cancel_order,
     fulfilment_queue,
@@ -37,6 +40,7 @@ from shop_desktop.services.orders import (
     picking_items,
     ship_orders,
     take_order,
+    void_invoice,
 )
 
 NOW = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
@@ -58,6 +62,7 @@ class Item:
 class Shop:
     db: Database
     cashier: uuid.UUID
+    manager: uuid.UUID
     branch: uuid.UUID
     prefix: str
     items: list[Item]
@@ -101,6 +106,7 @@ def shop(demo_db: Database) -> Shop:
     return Shop(
         db=db,
         cashier=uuid.UUID(one(db, "SELECT id FROM staff_users WHERE username = 'cashier'")),
+        manager=uuid.UUID(one(db, "SELECT id FROM staff_users WHERE username = 'manager'")),
         branch=uuid.UUID(branch),
         prefix=prefix,
         items=[Item(uuid.UUID(r[0]), *r[1:]) for r in rows],
@@ -369,10 +375,25 @@ def test_cancelling_puts_stock_back_and_records_refunds(shop: Shop) -> None:
     stock = "SELECT sum(qty_delta_milli) FROM stock_movements WHERE product_id = ?"
     on_hand = one(db, stock, a.id.hex)
 
+    before = state(db)
     with pytest.raises(MissingDetail), db.session() as session:
-        cancel_order(session, sale.order_id, "  ", staff_id=shop.cashier)
+        cancel_order(session, sale.order_id, "  ", staff_id=shop.cashier, approved_by=shop.manager)
+    # A paid order's invoice is voided: not without a manager, and not by a cashier.
+    for approver in (None, shop.cashier):
+        with pytest.raises(IllegalTransition) as refused, db.session() as session:
+            cancel_order(
+                session, sale.order_id, "缺貨", staff_id=shop.cashier, approved_by=approver
+            )
+        assert refused.value.reason is TransitionProblem.NOT_APPROVED
+    assert state(db) == before
     with db.session() as session:
-        refunds = cancel_order(session, sale.order_id, "缺貨 out of stock", staff_id=shop.cashier)
+        refunds = cancel_order(
+            session,
+            sale.order_id,
+            "缺貨 out of stock",
+            staff_id=shop.cashier,
+            approved_by=shop.manager,
+        )
     assert len(refunds) == 2
 
     after = one(db, stock, a.id.hex)
@@ -394,8 +415,214 @@ def test_cancelling_puts_stock_back_and_records_refunds(shop: Shop) -> None:
     assert sql(db, "SELECT status, invoice_no FROM orders WHERE id = ?", sale.order_id.hex) == [
         ("cancelled", taken.invoice_no)
     ]
-    assert events(db, sale.order_id)[-1] == ("awaiting_fulfilment", "cancelled", "cancelled")
+    assert events(db, sale.order_id)[-1] == ("awaiting_fulfilment", "cancelled", "voided")
     assert outbox_ops(db, sale.order_id) == ["order.taken", "order.cancelled"]
+    assert sql(
+        db,
+        "SELECT number, invoice_no, approved_by FROM credit_notes WHERE order_id = ?",
+        sale.order_id.hex,
+    ) == [(f"{shop.prefix}-CN-000001", taken.invoice_no, shop.manager.hex)]
+
+
+def test_cancelling_an_unpaid_order_needs_no_approval_and_issues_no_credit_note(
+    shop: Shop,
+) -> None:
+    db = shop.db
+    sale = draft(shop, OrderKind.PAY_LATER, [line(shop.items[0], 1000)], None)
+    take(shop, sale, None)
+    with db.session() as session:
+        assert cancel_order(session, sale.order_id, "客人沒來", staff_id=shop.cashier) == []
+    assert one(db, "SELECT status FROM orders WHERE id = ?", sale.order_id.hex) == "cancelled"
+    assert one(db, "SELECT count(*) FROM credit_notes") == 0
+    assert one(db, "SELECT next_credit_note_no FROM device_identity") == 1
+    assert events(db, sale.order_id)[-1] == ("awaiting_payment", "cancelled", "cancelled")
+
+
+# --- voiding an invoice ---------------------------------------------------------------
+
+
+def sell_at_the_counter(shop: Shop, member: str | None = None) -> SaleDraft:
+    """A take-away sale paid in cash, committed as checkout does."""
+    sale = draft(
+        shop, OrderKind.TAKE_AWAY, [line(shop.items[0], 2000), line(shop.items[1], 1000)], None
+    )
+    sale = SaleDraft(
+        **{
+            **sale.__dict__,
+            "payments": (cash(sale.total_minor),),
+            "member_id": None if member is None else uuid.UUID(member),
+        }
+    )
+    with shop.db.session() as session:
+        commit_sale(session, sale, now=NOW)
+    return sale
+
+
+def earned_points(db: Database, order_id: uuid.UUID, member: str) -> int:
+    """The points the sale earned; written here when checkout does not earn points yet."""
+    found = sql(
+        db,
+        "SELECT delta FROM points_entries WHERE order_id = ? AND reason = 'earn'",
+        order_id.hex,
+    )
+    if found:
+        return int(found[0][0])
+    write(
+        db,
+        "INSERT INTO points_entries (id, member_id, order_id, delta, reason, created_at)"
+        " VALUES (?, ?, ?, 7, 'earn', '2026-11-20 06:30:00.000000')",
+        uuid.uuid4().hex,
+        member,
+        order_id.hex,
+    )
+    write(db, "UPDATE members SET points = points + 7 WHERE id = ?", member)
+    return 7
+
+
+def test_voiding_a_take_away_sale_issues_a_credit_note_and_undoes_the_sale(shop: Shop) -> None:
+    db = shop.db
+    member = one(db, "SELECT id FROM members ORDER BY id LIMIT 1")
+    stock = "SELECT coalesce(sum(qty_delta_milli), 0) FROM stock_movements"
+    on_hand = one(db, stock)
+    sale = sell_at_the_counter(shop, member)
+    invoice = one(db, "SELECT invoice_no FROM orders WHERE id = ?", sale.order_id.hex)
+    earned = earned_points(db, sale.order_id, member)
+    points_before_void = one(db, "SELECT points FROM members WHERE id = ?", member)
+    counters = sql(db, "SELECT next_invoice_no, next_credit_note_no FROM device_identity")[0]
+
+    with db.session() as session:
+        voided = void_invoice(
+            session,
+            sale.order_id,
+            "刷錯了 rung up wrongly",
+            staff_id=shop.cashier,
+            approved_by=shop.manager,
+            now=NOW + timedelta(minutes=5),
+        )
+    assert not voided.repeated
+    assert voided.invoice_no == invoice
+    assert voided.credit_note_no == f"{shop.prefix}-CN-{counters[1]:06d}"
+    # The invoice keeps its number; the credit note takes the next of its own series.
+    assert sql(db, "SELECT status, invoice_no FROM orders WHERE id = ?", sale.order_id.hex) == [
+        ("cancelled", invoice)
+    ]
+    assert sql(db, "SELECT next_invoice_no, next_credit_note_no FROM device_identity") == [
+        (counters[0], counters[1] + 1)
+    ]
+    assert sql(
+        db,
+        "SELECT number, invoice_no, total_minor, tax_minor, reason, staff_id, approved_by"
+        " FROM credit_notes WHERE order_id = ?",
+        sale.order_id.hex,
+    ) == [
+        (
+            voided.credit_note_no,
+            invoice,
+            sale.total_minor,
+            sale.tax_minor,
+            "刷錯了 rung up wrongly",
+            shop.cashier.hex,
+            shop.manager.hex,
+        )
+    ]
+    assert one(db, stock) == on_hand
+    assert sql(
+        db, "SELECT method, amount_minor, status FROM refunds WHERE order_id = ?", sale.order_id.hex
+    ) == [("cash", sale.total_minor, "done")]
+    assert sql(
+        db,
+        "SELECT delta FROM points_entries WHERE order_id = ? AND reason = 'reverse'",
+        sale.order_id.hex,
+    ) == [(-earned,)]
+    assert one(db, "SELECT points FROM members WHERE id = ?", member) == points_before_void - earned
+    assert events(db, sale.order_id)[-1] == ("completed", "cancelled", "voided")
+
+    (payload,) = [
+        json.loads(r[0])
+        for r in sql(
+            db,
+            "SELECT payload FROM outbox WHERE op_type = 'order.cancelled'"
+            " AND json_extract(payload, '$.order_id') = ?",
+            str(sale.order_id),
+        )
+    ]
+    assert payload["status"] == "cancelled"
+    assert payload["invoice_no"] == invoice
+    assert payload["credit_note"]["number"] == voided.credit_note_no
+    assert payload["credit_note"]["total_minor"] == sale.total_minor
+    assert payload["credit_note"]["approved_by"] == str(shop.manager)
+    assert [r["amount_minor"] for r in payload["refunds"]] == [sale.total_minor]
+    assert sorted(m["qty_delta_milli"] for m in payload["stock_movements"]) == [1000, 2000]
+    assert [(p["member_id"], p["delta"], p["reason"]) for p in payload["points"]] == [
+        (str(uuid.UUID(member)), -earned, "reverse")
+    ]
+
+    # A retry after a lost answer writes nothing and answers the same.
+    before = state(db)
+    with db.session() as session:
+        again = void_invoice(
+            session, sale.order_id, "again", staff_id=shop.cashier, approved_by=shop.manager
+        )
+    assert again.repeated
+    assert (again.credit_note_no, again.refund_ids) == (voided.credit_note_no, voided.refund_ids)
+    assert state(db) == before
+
+
+def test_credit_note_numbers_run_on_without_gaps(shop: Shop) -> None:
+    db = shop.db
+    sales = [sell_at_the_counter(shop) for _ in range(3)]
+    first = one(db, "SELECT next_credit_note_no FROM device_identity")
+    for sale in sales:
+        with db.session() as session:
+            void_invoice(
+                session, sale.order_id, "r", staff_id=shop.cashier, approved_by=shop.manager
+            )
+    numbers = [r[0] for r in sql(db, "SELECT number FROM credit_notes ORDER BY number")]
+    assert numbers == [f"{shop.prefix}-CN-{n:06d}" for n in range(first, first + 3)]
+
+
+def test_voids_that_may_not_happen_are_refused_and_write_nothing(shop: Shop) -> None:
+    db = shop.db
+    sold = sell_at_the_counter(shop)
+    unpaid = draft(shop, OrderKind.DELIVERY, [line(shop.items[0], 1000)], None)
+    take(shop, unpaid)
+    shipped = draft(shop, OrderKind.DELIVERY, [line(shop.items[1], 1000)], None)
+    shipped = _with_payment(shipped)
+    take(shop, shipped)
+    with db.session() as session:
+        advance(session, shipped.order_id, S.PICKING, staff_id=shop.cashier)
+        advance(
+            session,
+            shipped.order_id,
+            S.SHIPPED,
+            staff_id=shop.cashier,
+            carrier="郵局",
+            tracking_no="EE1",
+        )
+    before = state(db)
+    notes = one(db, "SELECT next_credit_note_no FROM device_identity")
+
+    def refused(order_id: uuid.UUID, approver: uuid.UUID | None, reason: str = "r") -> Exception:
+        with pytest.raises((IllegalTransition, OrderNotFound)) as caught, db.session() as session:
+            void_invoice(session, order_id, reason, staff_id=shop.cashier, approved_by=approver)
+        return caught.value
+
+    not_approved = refused(sold.order_id, shop.cashier)
+    assert isinstance(not_approved, IllegalTransition)
+    assert not_approved.reason is TransitionProblem.NOT_APPROVED
+    no_reason = refused(sold.order_id, shop.manager, " ")
+    assert isinstance(no_reason, MissingDetail)
+    gone = refused(shipped.order_id, shop.manager)
+    assert isinstance(gone, IllegalTransition)
+    assert gone.reason is TransitionProblem.ALREADY_SHIPPED
+    nothing_to_void = refused(unpaid.order_id, shop.manager)
+    assert isinstance(nothing_to_void, OrderNotFound)
+    assert nothing_to_void.reason is OrderProblem.NOT_INVOICED
+    unknown = refused(uuid.uuid4(), shop.manager)
+    assert isinstance(unknown, OrderNotFound)
+    assert unknown.reason is OrderProblem.NOT_FOUND
+    assert state(db) == before
+    assert one(db, "SELECT next_credit_note_no FROM device_identity") == notes
 
 
 # --- paying later ----------------------------------------------------------------------

@@ -5,21 +5,31 @@ The database is read back with plain SQL, not through the code under test.
 
 from __future__ import annotations
 
+import json
+import shutil
 import sqlite3
 import subprocess
+import sys
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from shop_desktop.data.db import Database
 from shop_desktop.data.models import OrderKind, OrderStatus, PaymentMethod
 from shop_desktop.domain.money import Money
-from shop_desktop.services.checkout import CommittedSale, DraftLine, DraftPayment, SaleDraft
+from shop_desktop.services.checkout import (
+    CommittedSale,
+    DraftLine,
+    DraftPayment,
+    SaleDraft,
+    commit_sale,
+)
 from shop_desktop.services.orders import DeliveryDetails, advance, take_order
 from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.orders.detail import OrderDetailView, ReasonDialog, ShipDialog
@@ -27,8 +37,12 @@ from shop_desktop.ui.orders.filters import OrderFilters
 from shop_desktop.ui.orders.models import OrderListModel
 from shop_desktop.ui.orders.pay import PayOrderDialog
 from shop_desktop.ui.places.orders import OrdersPlace
+from shop_desktop.ui.printing import DocumentPrinter
+from shop_desktop.ui.sell.dialogs import ApprovalDialog
 
 WAIT_MS = 15_000
+#: Found before a test puts its own `lp` alone on PATH.
+PDFTOTEXT = shutil.which("pdftotext") or "pdftotext"
 HOME = DeliveryDetails("林小姐", "0912-345-678", "台北市大安區復興南路一段 1 號")
 
 
@@ -48,6 +62,11 @@ def take(
     db: Database, staff_id: uuid.UUID, kind: OrderKind, *, paid: bool = False
 ) -> CommittedSale:
     """An order taken at the counter (two items, 5% tax), paid in cash or not."""
+    with db.session() as session:
+        return take_order(session, draft_of(db, staff_id, kind, paid=paid), HOME)
+
+
+def draft_of(db: Database, staff_id: uuid.UUID, kind: OrderKind, *, paid: bool) -> SaleDraft:
     rows = sql(
         db,
         "SELECT p.id, p.sku, p.name_zh, p.name_en, p.price_minor, t.rate_bp FROM products p"
@@ -74,7 +93,7 @@ def take(
             )
         )
     total = sum(x.line_total_minor for x in lines)
-    draft = SaleDraft(
+    return SaleDraft(
         order_id=uuid.uuid4(),
         staff_id=staff_id,
         member_id=None,
@@ -88,8 +107,6 @@ def take(
         total_minor=total,
         payments=(DraftPayment(PaymentMethod.CASH, total, total),) if paid else (),
     )
-    with db.session() as session:
-        return take_order(session, draft, HOME)
 
 
 def state(db: Database) -> dict[str, Any]:
@@ -99,6 +116,24 @@ def state(db: Database) -> dict[str, Any]:
     out["statuses"] = sql(db, "SELECT id, status FROM orders ORDER BY id")
     out["deliveries"] = sql(db, "SELECT * FROM order_deliveries ORDER BY order_id")
     return out
+
+
+def approve(dialogs: Any, username: str = "manager") -> None:
+    """A manager types their password into the approval dialog (demo password = name)."""
+
+    def act(dialog: ApprovalDialog) -> None:
+        dialog.username.setText(username)
+        dialog.password.setText(username)
+        dialog.accept()
+
+    dialogs.answer(ApprovalDialog, act)
+
+
+def sell(db: Database, staff_id: uuid.UUID) -> uuid.UUID:
+    """A take-away sale committed at the counter, paid in cash."""
+    sale = draft_of(db, staff_id, OrderKind.TAKE_AWAY, paid=True)
+    with db.session() as session:
+        return commit_sale(session, sale).order_id
 
 
 def number_of(db: Database, order_id: uuid.UUID) -> str:
@@ -286,12 +321,17 @@ def test_cancelling_asks_why_puts_goods_back_and_shows_the_refund(
     # Giving up at the question changes nothing.
     before = state(db)
     dialogs.answer(ReasonDialog, lambda dialog: dialog.reject())
-    QTest.mouseClick(detail.cancel_button, Qt.MouseButton.LeftButton)
-    assert state(db) == before
 
+    # A paid order is cancelled by voiding its invoice: a reason, then a manager's yes.
+    assert not detail.cancel_button.isVisible()
+    assert detail.void_button.isVisible()
+    QTest.mouseClick(detail.void_button, Qt.MouseButton.LeftButton)
+    assert state(db) == before
     dialogs.type_in(ReasonDialog, "客人改變主意")
+    approve(dialogs)
+    dialogs.answer(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.No).click())
     with qtbot.waitSignal(detail.loaded, timeout=WAIT_MS):
-        QTest.mouseClick(detail.cancel_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(detail.void_button, Qt.MouseButton.LeftButton)
     assert detail.order is not None
     assert detail.order.status is OrderStatus.CANCELLED
     assert (
@@ -306,6 +346,10 @@ def test_cancelling_asks_why_puts_goods_back_and_shows_the_refund(
     assert "refunded" in shown
     assert "客人改變主意" in shown
     assert not detail.cancel_button.isVisible()
+    assert not detail.void_button.isVisible()
+    note = one(db, "SELECT number FROM credit_notes WHERE order_id = ?", order_id.hex)
+    assert f"Credit note {note}" in shown
+    assert detail.credit_note_button.isVisible()
 
 
 def test_the_list_filters_narrow_the_orders(
@@ -439,3 +483,181 @@ def test_the_back_office_picks_and_ships_a_batch_with_a_picking_list(
     assert [row[0] for row in shipped] == ["shipped", "shipped"]
     assert {row[1] for row in shipped} == {"黑貓宅急便"}
     assert sorted(row[2] for row in shipped) == ["TRK000000", "TRK000001"]
+
+
+# --- voiding and printing ------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_lp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An `lp` alone on PATH (CUPS is not on test machines); returns where it records calls.
+
+    It fails while a file ``jammed`` is next to its record, as a refusing printer does.
+    """
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    record = tmp_path / "lp-calls.jsonl"
+    script = bin_dir / "lp"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import json, pathlib, sys\n"
+        f"record = pathlib.Path({str(record)!r})\n"
+        "if (record.parent / 'jammed').exists():\n"
+        "    print('lp: printer is not accepting jobs', file=sys.stderr)\n"
+        "    sys.exit(1)\n"
+        "args = sys.argv[1:]\n"
+        "data = open(args[-1], 'rb').read().decode('latin-1')\n"
+        "with record.open('a') as out:\n"
+        "    out.write(json.dumps({'args': args, 'data': data}) + '\\n')\n"
+        "print('request id is Office-3 (1 file(s))')\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.setattr(
+        DocumentPrinter, "ask_printer", classmethod(lambda cls, *a, **k: ("Office_A4", 1))
+    )
+    return record
+
+
+def printed(record: Path) -> list[tuple[list[str], str]]:
+    """Each lp call: its arguments and the PDF's text (read back with pdftotext)."""
+    if not record.exists():
+        return []
+    out = []
+    for line in record.read_text(encoding="utf-8").splitlines():
+        call = json.loads(line)
+        pdf = call["data"].encode("latin-1")
+        text = subprocess.run(
+            [PDFTOTEXT, "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        out.append((call["args"], text))
+    return out
+
+
+def test_voiding_a_take_away_sale_prints_its_credit_note(
+    qtbot: QtBot, place: OrdersPlace, manager: ShopContext, dialogs: Any, fake_lp: Path
+) -> None:
+    db = manager.database
+    order_id = sell(db, manager.staff.staff_id)
+    invoice = one(db, "SELECT invoice_no FROM orders WHERE id = ?", order_id.hex)
+    total = one(db, "SELECT total_minor FROM orders WHERE id = ?", order_id.hex)
+    find(qtbot, place, number_of(db, order_id))
+    detail = place.detail
+    assert detail.void_button.isVisible()
+    assert not detail.cancel_button.isVisible()
+
+    # Without a manager's yes nothing happens.
+    before = state(db)
+    dialogs.type_in(ReasonDialog, "刷錯了")
+    dialogs.answer(ApprovalDialog, lambda dialog: dialog.reject())
+    with qtbot.waitSignal(detail.refused, timeout=WAIT_MS) as refused:
+        QTest.mouseClick(detail.void_button, Qt.MouseButton.LeftButton)
+    assert "Not approved" in refused.args[0]
+    assert state(db) == before
+
+    dialogs.type_in(ReasonDialog, "刷錯了")
+    approve(dialogs)
+    dialogs.answer(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    with qtbot.waitSignal(detail.loaded, timeout=WAIT_MS):
+        QTest.mouseClick(detail.void_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(printed(fake_lp)) == 1, timeout=WAIT_MS)
+    note, approver = sql(
+        db, "SELECT number, approved_by FROM credit_notes WHERE order_id = ?", order_id.hex
+    )[0]
+    assert approver == manager.staff.staff_id.hex
+    assert one(db, "SELECT status FROM orders WHERE id = ?", order_id.hex) == "cancelled"
+    ((args, text),) = printed(fake_lp)
+    assert args[:6] == ["-n", "1", "-t", f"Credit note {note}", "-d", "Office_A4"]
+    assert "CREDIT NOTE" in text
+    assert note in text
+    assert invoice in text
+    assert f"NT${total:,}" in text
+    assert "刷錯了" in text
+    qtbot.waitUntil(lambda: "Sent to Office_A4" in detail.notice.text(), timeout=WAIT_MS)
+    assert "Invoice voided" in detail.body.toPlainText()
+
+    # The credit note prints again from its own button.
+    QTest.mouseClick(detail.credit_note_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(printed(fake_lp)) == 2, timeout=WAIT_MS)
+    assert note in printed(fake_lp)[1][1]
+
+
+def test_the_detail_prints_and_saves_the_invoice_and_reprints_the_receipt(
+    qtbot: QtBot,
+    place: OrdersPlace,
+    manager: ShopContext,
+    fake_lp: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    db = manager.database
+    order_id = sell(db, manager.staff.staff_id)
+    invoice = one(db, "SELECT invoice_no FROM orders WHERE id = ?", order_id.hex)
+    total = one(db, "SELECT total_minor FROM orders WHERE id = ?", order_id.hex)
+    names = [
+        r[0] for r in sql(db, "SELECT name_zh FROM order_lines WHERE order_id = ?", order_id.hex)
+    ]
+    find(qtbot, place, number_of(db, order_id))
+    detail = place.detail
+    before = state(db)
+
+    QTest.mouseClick(detail.invoice_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(printed(fake_lp)) == 1, timeout=WAIT_MS)
+    args, text = printed(fake_lp)[0]
+    assert args[:4] == ["-n", "1", "-t", f"Invoice {invoice}"]
+    assert invoice in text
+    assert f"NT${total:,}" in text
+    assert all(name in text for name in names)
+    assert "副本" not in text
+
+    target = tmp_path / "saved" / "invoice.pdf"
+    target.parent.mkdir()
+    monkeypatch.setattr(DocumentPrinter, "ask_save_path", classmethod(lambda cls, *a: target))
+    QTest.mouseClick(detail.save_pdf_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: f"Saved as {target}" in detail.notice.text(), timeout=WAIT_MS)
+    saved = subprocess.run(
+        [PDFTOTEXT, "-layout", str(target), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    assert invoice in saved
+
+    QTest.mouseClick(detail.receipt_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(printed(fake_lp)) == 2, timeout=WAIT_MS)
+    args, receipt = printed(fake_lp)[1]
+    assert args[:4] == ["-n", "1", "-t", "Receipt"]
+    assert "副本" in receipt
+    assert "COPY" in receipt
+
+    # A printer that refuses: one sentence, nothing lost, and printing works again after.
+    (fake_lp.parent / "jammed").touch()
+    detail.notice.clear()
+    QTest.mouseClick(detail.invoice_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "The sale is saved" in detail.message.text(), timeout=WAIT_MS)
+    assert "Traceback" not in detail.message.text()
+    assert state(db) == before
+    (fake_lp.parent / "jammed").unlink()
+    QTest.mouseClick(detail.invoice_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(printed(fake_lp)) == 3, timeout=WAIT_MS)
+    assert state(db) == before
+
+
+def test_the_fulfilment_tab_prints_a_delivery_note_per_parcel(
+    qtbot: QtBot, place: OrdersPlace, manager: ShopContext, fake_lp: Path
+) -> None:
+    db = manager.database
+    staff = manager.staff
+    ids = [take(db, staff.staff_id, OrderKind.DELIVERY, paid=True).order_id for _ in range(2)]
+    numbers = {number_of(db, i) for i in ids}
+    view = place.fulfilment
+    place.tabs.setCurrentWidget(view)
+    with qtbot.waitSignal(view.queue_loaded, timeout=WAIT_MS):
+        view.refresh()
+    view.select(ids)
+    view.print_delivery_notes()
+    qtbot.waitUntil(lambda: len(printed(fake_lp)) == 2, timeout=WAIT_MS)
+    calls = printed(fake_lp)
+    assert {args[3] for args, _ in calls} == {f"Delivery note {n}" for n in numbers}
+    for args, text in calls:
+        number = args[3].removeprefix("Delivery note ")
+        assert number in text
+        assert HOME.recipient_name in text

@@ -28,7 +28,15 @@ fact about the order. Whatever the kind, COMPLETED needs the order paid.
 
 CANCELLED is possible from every status before SHIPPED, with a reason;
 after shipping the goods are out of the shop, and taking them back is a
-return (after-sales), not a cancel. COMPLETED and CANCELLED are terminal.
+return (after-sales), not a cancel. Cancelling a *paid* order voids its
+invoice (a credit note is issued), so it also needs a manager's approval.
+
+COMPLETED and CANCELLED are terminal, with one exception: a completed
+take-away sale may be voided (-> CANCELLED) with a reason and a manager's
+approval -- the customer brings the goods straight back, or the sale was
+rung up wrongly, and the invoice must be cancelled by a credit note. That is
+the only step out of a terminal status (:data:`VOIDABLE`); every other
+completed order is corrected by a return.
 
 Pure Python: the services layer applies these rules to stored orders.
 """
@@ -43,6 +51,7 @@ __all__ = [
     "INITIAL_STATUSES",
     "TERMINAL",
     "TRANSITIONS",
+    "VOIDABLE",
     "IllegalTransition",
     "MissingDetail",
     "OrderKind",
@@ -82,7 +91,9 @@ _K = OrderKind
 #: kind -> status -> the statuses it may go to next. Nothing else is allowed.
 TRANSITIONS: Mapping[OrderKind, Mapping[OrderStatus, frozenset[OrderStatus]]] = {
     _K.TAKE_AWAY: {
-        _S.COMPLETED: frozenset(),
+        # Only a void (reason and approval): see VOIDABLE.
+        _S.COMPLETED: frozenset({_S.CANCELLED}),
+        _S.CANCELLED: frozenset(),
     },
     _K.PICK_UP: {
         _S.AWAITING_FULFILMENT: frozenset({_S.PICKING, _S.CANCELLED}),
@@ -120,6 +131,12 @@ INITIAL_STATUSES: Mapping[OrderKind, tuple[OrderStatus | None, OrderStatus | Non
 
 TERMINAL = frozenset({_S.COMPLETED, _S.CANCELLED})
 
+#: The terminal statuses an order of a kind may still leave, only to be
+#: voided (-> CANCELLED) with a reason and a manager's approval.
+VOIDABLE: Mapping[OrderKind, frozenset[OrderStatus]] = {
+    _K.TAKE_AWAY: frozenset({_S.COMPLETED}),
+}
+
 
 class TransitionProblem(enum.Enum):
     #: The order is COMPLETED or CANCELLED: nothing happens to it any more.
@@ -136,6 +153,8 @@ class TransitionProblem(enum.Enum):
     BAD_START = "bad_start"
     #: A detail the step needs was not given (see ``MissingDetail.missing``).
     MISSING_DETAIL = "missing_detail"
+    #: Voiding an invoice (cancelling a paid order) needs a manager's approval.
+    NOT_APPROVED = "not_approved"
 
 
 class IllegalTransition(Exception):
@@ -193,6 +212,8 @@ class TransitionDetails:
     reason: str = ""
     carrier: str = ""
     tracking_no: str = ""
+    #: A supervisor or manager approved the step (checked by the services).
+    approved: bool = False
 
 
 def statuses_of(kind: OrderKind) -> frozenset[OrderStatus]:
@@ -245,7 +266,9 @@ def check_transition(
     :class:`MissingDetail`) saying why not.
     """
     table = TRANSITIONS[kind]
-    if from_status in TERMINAL:
+    if from_status in TERMINAL and (
+        from_status not in VOIDABLE.get(kind, frozenset()) or to_status is not _S.CANCELLED
+    ):
         raise IllegalTransition(TransitionProblem.TERMINAL, from_status, to_status)
     if from_status not in table or to_status not in table:
         raise IllegalTransition(TransitionProblem.NOT_FOR_KIND, from_status, to_status)
@@ -256,7 +279,8 @@ def check_transition(
             else TransitionProblem.OUT_OF_ORDER
         )
         raise IllegalTransition(problem, from_status, to_status)
-    if _needs_payment(kind, from_status, to_status) and not details.paid:
+    voiding = from_status in TERMINAL
+    if (_needs_payment(kind, from_status, to_status) or voiding) and not details.paid:
         raise IllegalTransition(TransitionProblem.UNPAID, from_status, to_status)
     missing: tuple[str, ...] = ()
     if to_status is _S.SHIPPED:
@@ -269,3 +293,6 @@ def check_transition(
         missing = ("reason",)
     if missing:
         raise MissingDetail(from_status, to_status, missing)
+    if to_status is _S.CANCELLED and details.paid and not details.approved:
+        # The invoice is voided by a credit note: not on the cashier's word alone.
+        raise IllegalTransition(TransitionProblem.NOT_APPROVED, from_status, to_status)

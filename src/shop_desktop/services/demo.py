@@ -950,7 +950,7 @@ def _weighted_sums(width: int, first_weight_index: int) -> list[int]:
 PRODUCT_SQL = (
     "INSERT INTO products (id, sku, name_zh, name_en, category_id, brand_id, tax_class_id,"
     " price_minor, member_price_minor, unit, weighed, description, specs, active, created_at,"
-    " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " updated_at, location) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 BARCODE_SQL = "INSERT INTO product_barcodes (code, product_id, kind) VALUES (?,?,?)"
 ORDER_SQL = (
@@ -1188,6 +1188,9 @@ class _Builder:
 
         categories: list[tuple[Any, ...]] = []
         self.leaves: list[_Leaf] = []
+        #: Per leaf, the aisle and bay its goods stand in: the department's
+        #: letter and the sub-category's bay ("A-03"), so picking walks by shelf.
+        self.shelf_of: list[str] = []
         shares: list[float] = []
         for di, dept in enumerate(CATALOG, start=1):
             dept_id = _uuid_hex(rng.getrandbits(128))
@@ -1208,6 +1211,7 @@ class _Builder:
                         (leaf.id, sub_id, f"{sub_code}-{li:02d}", leaf.zh, leaf.en, 2, li, ts, ts)
                     )
                     self.leaves.append(leaf)
+                    self.shelf_of.append(f"{chr(64 + di)}-{si:02d}")
                     shares.append(dept.share / n_leaves)
         self.insert(
             "categories",
@@ -1315,7 +1319,7 @@ class _Builder:
         # The hot loop of the whole build: everything it touches is bound to
         # a local name first, and per-product helper calls are avoided.
         rnd = rng.random
-        leaves, cum = self.leaves, self.leaf_cum
+        leaves, cum, shelf_of = self.leaves, self.leaf_cum, self.shelf_of
         brand_ids, brand_zh, brand_en = self.brand_ids, self.brand_zh, self.brand_en
         days, times = self._listing_times()
         n_days, n_times = len(days), len(times)
@@ -1357,7 +1361,7 @@ class _Builder:
                  f"{brand_en[b]} {leaf.en} {v_en}{s_en}", leaf.id, brand_ids[b], leaf.tax_id,
                  price, member_price or None, leaf.unit, leaf.weighed,
                  f"{b_zh}{l_zh}（{v_zh}）{leaf.desc_rest[si]}", specs[int(rnd() * len(specs))],
-                 1, listed, listed)
+                 1, listed, listed, f"{shelf_of[li]}-{1 + i % 4}")
             )  # fmt: skip
             code((primary(b), pid, "ean13"))
             if rnd() < 0.10:

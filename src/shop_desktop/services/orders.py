@@ -22,8 +22,13 @@ Decisions, in the shop's terms:
   :class:`~shop_desktop.data.models.Refund` per payment -- DONE for cash
   and store credit (credited back to the member at once), OWED for card and
   wallets: the provider's refund API is not called here (out of scope) --
-  and keeps the invoice number: the credit note comes from the invoicing
-  module. Coupons used stay used.
+  and reverses the points the order earned. Coupons used stay used.
+* A paid order's invoice keeps its number when the order is cancelled: it
+  is voided by a :class:`~shop_desktop.data.models.CreditNote` with the next
+  number of the workstation's own credit-note series (gapless, bumped in the
+  same transaction), and only with a supervisor's or manager's approval.
+  :func:`void_invoice` does this for paid orders, including a completed
+  take-away sale; :func:`cancel_order` of a paid order goes the same way.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from shop_desktop.data.models import (
+    CreditNote,
     DeviceIdentity,
     Member,
     Order,
@@ -49,9 +55,11 @@ from shop_desktop.data.models import (
     OrderStatus,
     Payment,
     PaymentMethod,
+    PointsEntry,
     Product,
     Refund,
     RefundStatus,
+    StaffUser,
     StockMovement,
     StockReason,
     StoreCreditEntry,
@@ -64,6 +72,7 @@ from shop_desktop.domain.orders import (
     check_transition,
     initial_status,
 )
+from shop_desktop.services.auth import APPROVER_ROLES
 from shop_desktop.services.checkout import (
     CommittedSale,
     DraftPayment,
@@ -93,6 +102,7 @@ __all__ = [
     "PaidOrder",
     "PickGroup",
     "PickItem",
+    "VoidedInvoice",
     "advance",
     "cancel_order",
     "fulfilment_queue",
@@ -102,6 +112,7 @@ __all__ = [
     "picking_items",
     "ship_orders",
     "take_order",
+    "void_invoice",
 ]
 
 #: Outbox operations.
@@ -109,6 +120,10 @@ ORDER_TAKEN = "order.taken"
 ORDER_PAID = "order.paid"
 ORDER_STEPPED = "order.status_changed"
 ORDER_CANCELLED = "order.cancelled"
+
+#: The points ledger's reasons (``PointsEntry.reason``).
+POINTS_EARNED = "earn"
+POINTS_REVERSED = "reverse"
 
 #: Refunds given back on the spot; every other method is owed until its provider pays it.
 _REFUNDED_AT_ONCE = frozenset({PaymentMethod.CASH, PaymentMethod.STORE_CREDIT})
@@ -123,6 +138,8 @@ class OrderProblem(Enum):
     CLOSED = "closed"
     #: A delivery order taken without an address to deliver to.
     NO_DELIVERY_ADDRESS = "no_delivery_address"
+    #: Voiding the invoice of an order that has none (not paid).
+    NOT_INVOICED = "not_invoiced"
 
 
 class OrderNotFound(Exception):
@@ -421,6 +438,7 @@ def advance(
     reason: str = "",
     carrier: str = "",
     tracking_no: str = "",
+    approved_by: uuid.UUID | None = None,
     now: datetime | None = None,
 ) -> OrderStatus:
     """Move an order one step (picking, shipped, delivered/collected, completed).
@@ -429,7 +447,7 @@ def advance(
     take; nothing is written then. CANCELLED goes through :func:`cancel_order`.
     """
     if to_status is OrderStatus.CANCELLED:
-        cancel_order(session, order_id, reason, staff_id=staff_id, now=now)
+        cancel_order(session, order_id, reason, staff_id=staff_id, approved_by=approved_by, now=now)
         return OrderStatus.CANCELLED
     now = _aware(now)
     identity = lock_device_counters(session)
@@ -536,82 +554,135 @@ def ship_orders(
     return [order.id for order in orders]
 
 
+def _is_approver(session: Session, staff_id: uuid.UUID | None) -> bool:
+    """Whether ``staff_id`` may approve a void: an active supervisor, manager or admin.
+
+    The UI has already checked the approver's password (``auth.approve_override``,
+    written to the audit log); this keeps a stale or forged id from voiding.
+    """
+    if staff_id is None:
+        return False
+    approver = session.get(StaffUser, staff_id)
+    return approver is not None and approver.active and approver.role in APPROVER_ROLES
+
+
+@dataclass(frozen=True)
+class VoidedInvoice:
+    """What voiding an invoice wrote (or, when ``repeated``, had written before)."""
+
+    order_id: uuid.UUID
+    invoice_no: str
+    credit_note_no: str
+    refund_ids: tuple[uuid.UUID, ...]
+    #: True when the invoice was already voided: nothing was written.
+    repeated: bool
+
+
+def void_invoice(
+    session: Session,
+    order_id: uuid.UUID,
+    reason: str,
+    *,
+    staff_id: uuid.UUID,
+    approved_by: uuid.UUID | None,
+    now: datetime | None = None,
+) -> VoidedInvoice:
+    """Void a paid order's invoice with a credit note, in the caller's transaction.
+
+    For a paid order that has not shipped, and for a completed take-away
+    sale: the order is CANCELLED as :func:`cancel_order` does (goods back,
+    refunds, points earned reversed) and a :class:`CreditNote` takes the next
+    number of this workstation's credit-note series; the invoice keeps its
+    number. ``approved_by`` is the supervisor or manager who approved it.
+
+    Voiding an order that already has a credit note returns the first result
+    (``repeated``) and writes nothing, so a retry after a lost answer is safe.
+    Raises OrderNotFound (NOT_FOUND, NOT_INVOICED) or IllegalTransition
+    (NOT_APPROVED, MissingDetail for no reason, ALREADY_SHIPPED, TERMINAL).
+    """
+    now = _aware(now)
+    identity = lock_device_counters(session)
+    earlier = session.scalars(select(CreditNote).where(CreditNote.order_id == order_id)).first()
+    if earlier is not None:
+        refund_ids = session.scalars(select(Refund.id).where(Refund.order_id == order_id)).all()
+        return VoidedInvoice(
+            order_id, earlier.invoice_no, earlier.number, tuple(refund_ids), repeated=True
+        )
+    order = _load(session, order_id)
+    if not _is_paid(order):
+        raise OrderNotFound(OrderProblem.NOT_INVOICED, order_id)
+    refunds, note = _cancel(
+        session, identity, order, reason, staff_id=staff_id, approved_by=approved_by, now=now
+    )
+    assert note is not None  # a paid order always gets one
+    return VoidedInvoice(
+        order.id, note.invoice_no, note.number, tuple(r.id for r in refunds), repeated=False
+    )
+
+
 def cancel_order(
     session: Session,
     order_id: uuid.UUID,
     reason: str,
     *,
     staff_id: uuid.UUID,
+    approved_by: uuid.UUID | None = None,
     now: datetime | None = None,
 ) -> list[Refund]:
     """Cancel an order before it ships: goods back on the shelf, money owed back.
 
-    Returns the refunds recorded (one per payment). Raises IllegalTransition
-    (ALREADY_SHIPPED after shipping: that is a return; MissingDetail without
-    a reason); nothing is written then.
+    A paid order's invoice is voided with a credit note on the way (see
+    :func:`void_invoice`), which needs ``approved_by``. Returns the refunds
+    recorded (one per payment). Raises IllegalTransition (ALREADY_SHIPPED
+    after shipping: that is a return; MissingDetail without a reason;
+    NOT_APPROVED for a paid order without approval); nothing is written then.
     """
     now = _aware(now)
     identity = lock_device_counters(session)
     order = _load(session, order_id)
+    refunds, _ = _cancel(
+        session, identity, order, reason, staff_id=staff_id, approved_by=approved_by, now=now
+    )
+    return refunds
+
+
+def _cancel(
+    session: Session,
+    identity: DeviceIdentity,
+    order: Order,
+    reason: str,
+    *,
+    staff_id: uuid.UUID,
+    approved_by: uuid.UUID | None,
+    now: datetime,
+) -> tuple[list[Refund], CreditNote | None]:
+    """The one way an order is cancelled, voided or not; checks first, then writes."""
     before = order.status
-    facts = TransitionDetails(paid=_is_paid(order), reason=reason)
+    paid = _is_paid(order)
+    facts = TransitionDetails(
+        paid=paid, reason=reason, approved=paid and _is_approver(session, approved_by)
+    )
     try:
         check_transition(order.kind, before, OrderStatus.CANCELLED, details=facts)
     except IllegalTransition as exc:
         exc.order_id = order.id
         raise
-
-    taken = session.scalars(
-        select(StockMovement).where(
-            StockMovement.order_id == order.id, StockMovement.reason == StockReason.SALE
+    reason = reason.strip()
+    returned = _put_stock_back(session, order, staff_id=staff_id, now=now)
+    refunds = _refund_payments(session, order, reason, staff_id=staff_id, now=now)
+    points = _reverse_points(session, order, now=now)
+    note = (
+        _issue_credit_note(
+            session, identity, order, reason, staff_id=staff_id, approved_by=approved_by, now=now
         )
-    ).all()
-    returned = [
-        StockMovement(
-            id=new_id(),
-            branch_id=m.branch_id,
-            product_id=m.product_id,
-            qty_delta_milli=-m.qty_delta_milli,
-            reason=StockReason.RETURN,
-            order_id=order.id,
-            staff_id=staff_id,
-            note="order cancelled",
-            created_at=now,
-            synced=False,
-        )
-        for m in taken
-    ]
-    session.add_all(returned)
-    refunds = [
-        Refund(
-            id=new_id(),
-            order_id=order.id,
-            payment_id=p.id,
-            method=p.method,
-            amount_minor=p.amount_minor,
-            status=RefundStatus.DONE if p.method in _REFUNDED_AT_ONCE else RefundStatus.OWED,
-            reason=reason,
-            staff_id=staff_id,
-            created_at=now,
-            settled_at=now if p.method in _REFUNDED_AT_ONCE else None,
-        )
-        for p in order.payments
-        if p.amount_minor > 0
-    ]
-    session.add_all(refunds)
-    for refund in refunds:
-        if refund.method is PaymentMethod.STORE_CREDIT and order.member_id is not None:
-            session.add(
-                StoreCreditEntry(
-                    member_id=order.member_id,
-                    amount_minor=refund.amount_minor,
-                    order_id=order.id,
-                    reason="refund",
-                    created_at=now,
-                )
-            )
+        if paid
+        else None
+    )
     order.status = OrderStatus.CANCELLED
     session.flush()
+    details: dict[str, Any] = {"refunds": [str(r.id) for r in refunds]}
+    if note is not None:
+        details |= {"credit_note": note.number, "approved_by": str(approved_by)}
     event = OrderEvent(
         id=new_id(),
         order_id=order.id,
@@ -619,9 +690,9 @@ def cancel_order(
         to_status=OrderStatus.CANCELLED,
         staff_id=staff_id,
         at=now,
-        action="cancelled",
-        reason=reason.strip(),
-        details={"refunds": [str(r.id) for r in refunds]},
+        action="voided" if note is not None else "cancelled",
+        reason=reason,
+        details=details,
     )
     _record(
         session,
@@ -650,10 +721,150 @@ def cancel_order(
                 }
                 for m in returned
             ],
+            "points": [
+                {
+                    "id": str(p.id),
+                    "member_id": str(p.member_id),
+                    "delta": p.delta,
+                    "reason": p.reason,
+                }
+                for p in points
+            ],
+            "credit_note": None if note is None else _credit_note_json(note),
         },
     )
     session.flush()
+    return refunds, note
+
+
+def _put_stock_back(
+    session: Session, order: Order, *, staff_id: uuid.UUID, now: datetime
+) -> list[StockMovement]:
+    taken = session.scalars(
+        select(StockMovement).where(
+            StockMovement.order_id == order.id, StockMovement.reason == StockReason.SALE
+        )
+    ).all()
+    returned = [
+        StockMovement(
+            id=new_id(),
+            branch_id=m.branch_id,
+            product_id=m.product_id,
+            qty_delta_milli=-m.qty_delta_milli,
+            reason=StockReason.RETURN,
+            order_id=order.id,
+            staff_id=staff_id,
+            note="order cancelled",
+            created_at=now,
+            synced=False,
+        )
+        for m in taken
+    ]
+    session.add_all(returned)
+    return returned
+
+
+def _refund_payments(
+    session: Session, order: Order, reason: str, *, staff_id: uuid.UUID, now: datetime
+) -> list[Refund]:
+    refunds = [
+        Refund(
+            id=new_id(),
+            order_id=order.id,
+            payment_id=p.id,
+            method=p.method,
+            amount_minor=p.amount_minor,
+            status=RefundStatus.DONE if p.method in _REFUNDED_AT_ONCE else RefundStatus.OWED,
+            reason=reason,
+            staff_id=staff_id,
+            created_at=now,
+            settled_at=now if p.method in _REFUNDED_AT_ONCE else None,
+        )
+        for p in order.payments
+        if p.amount_minor > 0
+    ]
+    session.add_all(refunds)
+    for refund in refunds:
+        if refund.method is PaymentMethod.STORE_CREDIT and order.member_id is not None:
+            session.add(
+                StoreCreditEntry(
+                    member_id=order.member_id,
+                    amount_minor=refund.amount_minor,
+                    order_id=order.id,
+                    reason="refund",
+                    created_at=now,
+                )
+            )
     return refunds
+
+
+def _reverse_points(session: Session, order: Order, *, now: datetime) -> list[PointsEntry]:
+    """Take back the points the order earned (the ledger keeps one reversal per order)."""
+    entries = session.scalars(select(PointsEntry).where(PointsEntry.order_id == order.id)).all()
+    if any(e.reason == POINTS_REVERSED for e in entries):
+        return []
+    reversed_ = [
+        PointsEntry(
+            id=new_id(),
+            member_id=e.member_id,
+            order_id=order.id,
+            delta=-e.delta,
+            reason=POINTS_REVERSED,
+            created_at=now,
+        )
+        for e in entries
+        if e.reason == POINTS_EARNED and e.delta
+    ]
+    session.add_all(reversed_)
+    for entry in reversed_:
+        member = session.get(Member, entry.member_id)
+        if member is not None:
+            member.points += entry.delta
+    return reversed_
+
+
+def _issue_credit_note(
+    session: Session,
+    identity: DeviceIdentity,
+    order: Order,
+    reason: str,
+    *,
+    staff_id: uuid.UUID,
+    approved_by: uuid.UUID | None,
+    now: datetime,
+) -> CreditNote:
+    """The next number of this workstation's credit-note series, bumped in this transaction."""
+    station = session.get_one(Workstation, identity.workstation_id)
+    number = f"{station.invoice_prefix}-CN-{identity.next_credit_note_no:06d}"
+    identity.next_credit_note_no += 1
+    note = CreditNote(
+        id=new_id(),
+        number=number,
+        order_id=order.id,
+        invoice_no=order.invoice_no or "",
+        total_minor=order.total_minor,
+        tax_minor=order.tax_minor,
+        reason=reason,
+        staff_id=staff_id,
+        approved_by=approved_by,
+        created_at=now,
+    )
+    session.add(note)
+    return note
+
+
+def _credit_note_json(note: CreditNote) -> dict[str, Any]:
+    return {
+        "id": str(note.id),
+        "number": note.number,
+        "invoice_no": note.invoice_no,
+        "total_minor": note.total_minor,
+        "tax_minor": note.tax_minor,
+        "reason": note.reason,
+        "staff_id": str(note.staff_id),
+        "approved_by": None if note.approved_by is None else str(note.approved_by),
+        "created_at": note.created_at.isoformat(),
+    }
 
 
 # --- finding orders ------------------------------------------------------------------

@@ -22,7 +22,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shop_desktop.data.models import Branch, Order, OrderLine, Product, StaffUser, Workstation
+from shop_desktop.data.models import (
+    Branch,
+    CreditNote,
+    Order,
+    OrderLine,
+    Product,
+    StaffUser,
+    Workstation,
+)
 from shop_desktop.services.documents.model import (
     MILLI,
     DocDiscount,
@@ -67,7 +75,11 @@ class UnknownOrder(DocumentError, LookupError):
 
 
 def credit_note_number(invoice_no: str) -> str:
-    """The credit note's number when none is given: the invoice's, marked as a credit."""
+    """A draft credit note's number (the invoice not voided yet): the invoice's, marked.
+
+    A voided invoice's credit note has its own number from the workstation's
+    series, stored in ``credit_notes``; :func:`sale_document` prints that one.
+    """
     return f"CN-{invoice_no}"
 
 
@@ -86,9 +98,10 @@ def sale_document(
 
     ``tz`` is the shop's time zone (default: this workstation's local zone).
     ``buyer_name`` is the company name the customer gives for an invoice
-    (the order keeps only the tax ID). For a credit note, ``document_no``
-    is its own number (default :func:`credit_note_number`) and
-    ``void_reason`` why the invoice is voided or reduced.
+    (the order keeps only the tax ID). For a credit note the number, the
+    reason and the date are those of the stored :class:`CreditNote` when the
+    invoice was voided; otherwise (a draft) ``document_no`` (default
+    :func:`credit_note_number`) and ``void_reason`` say them.
 
     Raises :class:`UnknownOrder` for an id not in the database, and
     :class:`DocumentError` (NOT_INVOICED) for a credit note of an order
@@ -98,10 +111,17 @@ def sale_document(
     if order is None:
         raise UnknownOrder(order_id)
     invoice_no = order.invoice_no or ""
+    issued = order.completed_at or order.created_at
     if kind is DocumentKind.CREDIT_NOTE:
         if not invoice_no:
             raise DocumentError(DocumentProblem.NOT_INVOICED, order_id)
-        number = document_no or credit_note_number(invoice_no)
+        stored = session.scalars(select(CreditNote).where(CreditNote.order_id == order_id)).first()
+        if stored is not None:
+            number = stored.number
+            void_reason = void_reason or stored.reason
+            issued = stored.created_at
+        else:
+            number = document_no or credit_note_number(invoice_no)
     else:
         number = document_no or invoice_no or order.number
 
@@ -121,7 +141,6 @@ def sale_document(
         )
         for p in sorted(order.payments, key=lambda p: (p.created_at, str(p.id)))
     )
-    issued = order.completed_at or order.created_at
     return SaleDocument(
         kind=kind,
         number=number,

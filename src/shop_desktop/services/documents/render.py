@@ -1221,7 +1221,7 @@ def _totals(flow: _Flow, doc: SaleDocument, cur: Currency) -> None:
         flow.pair("尾數調整 Rounding", _money(doc.rounding_minor, cur), _A_BODY)
     flow.rule(weight=1.2, gap=3 * mm)
     credit = doc.kind is DocumentKind.CREDIT_NOTE
-    label = "退回金額 Amount credited" if credit else "總計 Total"
+    label = "退回金額 Credited" if credit else "總計 Total"
     flow.pair(label, _money(doc.total_minor, cur), _A_TOTAL)
     flow.rule(weight=1.2, gap=3 * mm)
     included = doc.tax_minor - doc.added_tax_minor

@@ -35,8 +35,13 @@ from shop_desktop.data.db import StorageError
 from shop_desktop.data.models import OrderStatus
 from shop_desktop.domain.money import Money, currency
 from shop_desktop.domain.orders import allowed_transitions
-from shop_desktop.services.documents import DocumentKind, render_invoice, sale_document
-from shop_desktop.services.orders import advance, cancel_order
+from shop_desktop.services.documents import (
+    DocumentKind,
+    render_credit_note,
+    render_invoice,
+    sale_document,
+)
+from shop_desktop.services.orders import VoidedInvoice, advance, cancel_order, void_invoice
 from shop_desktop.ui.context import ORDERS, ShopContext
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.orders.models import local_time
@@ -51,6 +56,7 @@ from shop_desktop.ui.orders.wording import (
     status_name,
     step_action,
 )
+from shop_desktop.ui.sell.dialogs import ApprovalDialog
 from shop_desktop.ui.tasks import BackgroundOp, Job
 
 #: Steps that get a plain button; the others have their own (Pay, Cancel).
@@ -181,8 +187,12 @@ class OrderDetailView(QWidget):
         self.cancel_button = QPushButton()
         self.cancel_button.setObjectName("cancelOrder")
         self.cancel_button.clicked.connect(self.cancel)
+        self.void_button = QPushButton()
+        self.void_button.setObjectName("voidInvoice")
+        self.void_button.clicked.connect(self.void)
         self.steps_row.addWidget(self.pay_button)
         self.steps_row.addWidget(self.cancel_button)
+        self.steps_row.addWidget(self.void_button)
         self.steps_row.addStretch(1)
         docs_row = QHBoxLayout()
         self.invoice_button = QPushButton()
@@ -191,7 +201,14 @@ class OrderDetailView(QWidget):
         self.save_pdf_button.clicked.connect(self.save_invoice_pdf)
         self.receipt_button = QPushButton()
         self.receipt_button.clicked.connect(self.reprint_receipt)
-        for button in (self.invoice_button, self.save_pdf_button, self.receipt_button):
+        self.credit_note_button = QPushButton()
+        self.credit_note_button.clicked.connect(self.print_credit_note)
+        for button in (
+            self.invoice_button,
+            self.save_pdf_button,
+            self.receipt_button,
+            self.credit_note_button,
+        ):
             docs_row.addWidget(button)
         docs_row.addStretch(1)
 
@@ -212,6 +229,8 @@ class OrderDetailView(QWidget):
         self.invoice_button.setText(self.tr("Print invoice"))
         self.save_pdf_button.setText(self.tr("Save PDF"))
         self.receipt_button.setText(self.tr("Reprint receipt (copy)"))
+        self.void_button.setText(self.tr("Void invoice…"))
+        self.credit_note_button.setText(self.tr("Print credit note"))
         self._show(self.order)
 
     # --- reading ------------------------------------------------------------------
@@ -268,6 +287,8 @@ class OrderDetailView(QWidget):
             self.invoice_button,
             self.save_pdf_button,
             self.receipt_button,
+            self.void_button,
+            self.credit_note_button,
         ):
             button.setVisible(view is not None)
         if view is None:
@@ -279,11 +300,19 @@ class OrderDetailView(QWidget):
             button.setText(step_action(status, view.kind))
             button.setVisible(status in allowed)
         waiting = self.busy is not None
-        for button in (*self.step_buttons.values(), self.cancel_button, self.pay_button):
+        for button in (
+            *self.step_buttons.values(),
+            self.cancel_button,
+            self.pay_button,
+            self.void_button,
+        ):
             button.setEnabled(not waiting)
         open_ = view.status not in (OrderStatus.CANCELLED, OrderStatus.COMPLETED)
         self.pay_button.setVisible(not view.paid and open_)
-        self.cancel_button.setVisible(OrderStatus.CANCELLED in allowed)
+        # A paid order is cancelled by voiding its invoice (credit note, approval).
+        self.cancel_button.setVisible(OrderStatus.CANCELLED in allowed and not view.paid)
+        self.void_button.setVisible(OrderStatus.CANCELLED in allowed and view.paid)
+        self.credit_note_button.setVisible(view.credit_note_no is not None)
         self.invoice_button.setVisible(view.paid)
         self.save_pdf_button.setVisible(view.paid)
         self.receipt_button.setVisible(view.paid)
@@ -322,6 +351,7 @@ class OrderDetailView(QWidget):
             "Refunds": self.tr("Refunds"),
             "Delivery": self.tr("Delivery"),
             "History": self.tr("History"),
+            "Documents": self.tr("Documents"),
         }
         parts.append(f"<h3>{_e(titles['Goods'])}</h3><table cellspacing='4'>")
         parts.append(
@@ -406,6 +436,22 @@ class OrderDetailView(QWidget):
             ]
             parts.append("<br>".join(f"{_e(k)}: {_e(v)}" for k, v in rows if v))
             parts.append("</p>")
+        if view.paid:
+            parts.append(f"<h3>{_e(titles['Documents'])}</h3><ul>")
+            parts.append(
+                "<li>" + _e(self.tr("Invoice {number}").format(number=view.invoice_no)) + "</li>"
+            )
+            if view.credit_note_no is not None:
+                parts.append(
+                    "<li>"
+                    + _e(
+                        self.tr("Credit note {number}, voiding invoice {invoice}").format(
+                            number=view.credit_note_no, invoice=view.invoice_no
+                        )
+                    )
+                    + "</li>"
+                )
+            parts.append("</ul>")
         parts.append(f"<h3>{_e(titles['History'])}</h3><ul>")
         for event in view.events:
             text = self.tr("{action} → {status}, by {staff}").format(
@@ -434,19 +480,30 @@ class OrderDetailView(QWidget):
         self.message.setText(said)
         self.refused.emit(said)
 
-    def _write(self, op: Callable[[Job], object], done: str) -> None:
-        """Run one write for this order, then show the order as it is now."""
+    def _write(
+        self,
+        op: Callable[[Job], object],
+        done: str,
+        after: Callable[[object], None] | None = None,
+    ) -> None:
+        """Run one write for this order, then show the order as it is now.
+
+        ``after`` gets the write's result once it is on disk (to offer what
+        comes next, such as printing the credit note).
+        """
         order = self.order
         if order is None or self.busy is not None:
             return
         self.message.clear()
         self.notice.clear()
 
-        def written(_result: object) -> None:
+        def written(result: object) -> None:
             self.busy = None
             self.notice.setText(done)
             self.order_changed.emit(order.id)
             self.reload()
+            if after is not None:
+                after(result)
 
         def failed(exc: BaseException) -> None:
             self.busy = None
@@ -513,6 +570,63 @@ class OrderDetailView(QWidget):
 
         self._write(cancel, self.tr("Order {number} is cancelled.").format(number=order.number))
 
+    def void(self) -> None:
+        """Void a paid order's invoice: a reason, a manager's approval, then the credit note."""
+        order = self.order
+        if order is None or self.busy is not None:
+            return
+        reason = ReasonDialog.ask(
+            self,
+            self.tr("Void invoice {invoice}").format(invoice=order.invoice_no),
+            self.tr(
+                "Why is the invoice voided? The order is cancelled, the goods go back on the"
+                " shelf, the payment is refunded and a credit note is issued."
+            ),
+        )
+        if not reason:
+            if reason is not None:
+                self._refuse_text(self.tr("Say why the invoice is voided."))
+            return
+        approval = ApprovalDialog.ask(
+            self,
+            self.context,
+            0,
+            self.tr("Voiding invoice {invoice}").format(invoice=order.invoice_no),
+            f"void invoice {order.invoice_no}",
+        )
+        if approval is None:
+            self._refuse_text(self.tr("Not approved: the invoice is unchanged."))
+            return
+        order_id, staff_id, approver = order.id, self.context.staff.staff_id, approval.staff_id
+
+        def void(job: Job) -> VoidedInvoice:
+            return void_invoice(
+                job.session, order_id, reason, staff_id=staff_id, approved_by=approver
+            )
+
+        def offer_credit_note(result: object) -> None:
+            assert isinstance(result, VoidedInvoice)
+            if confirm(
+                self,
+                self.tr("Credit note {number}").format(number=result.credit_note_no),
+                self.tr("Invoice {invoice} is void. Print the credit note {number} now?").format(
+                    invoice=result.invoice_no, number=result.credit_note_no
+                ),
+            ):
+                self._print_credit_note(order_id, result.credit_note_no)
+
+        self._write(
+            void,
+            self.tr("Invoice {invoice} is void; order {number} is cancelled.").format(
+                invoice=order.invoice_no, number=order.number
+            ),
+            offer_credit_note,
+        )
+
+    def _refuse_text(self, said: str) -> None:
+        self.message.setText(said)
+        self.refused.emit(said)
+
     def pay(self) -> None:
         order = self.order
         if order is None or self.busy is not None:
@@ -542,6 +656,7 @@ class OrderDetailView(QWidget):
             return None
         printer = printing.DocumentPrinter(self.context, self)
         printer.printed.connect(self.notice.setText)
+        printer.saved.connect(self.notice.setText)
         printer.failed.connect(self.message.setText)
         return printer
 
@@ -565,6 +680,23 @@ class OrderDetailView(QWidget):
         if printer is not None and self.order is not None:
             name = f"{self.order.invoice_no or self.order.number}.pdf"
             printer.save_pdf(self._invoice_pdf(), suggested_name=name)
+
+    def print_credit_note(self) -> None:
+        order = self.order
+        if order is not None and order.credit_note_no is not None:
+            self._print_credit_note(order.id, order.credit_note_no)
+
+    def _print_credit_note(self, order_id: uuid.UUID, number: str) -> None:
+        printer = self._printer()
+        if printer is None:
+            return
+
+        def make(job: Job) -> bytes:
+            doc = sale_document(job.session, order_id, kind=DocumentKind.CREDIT_NOTE)
+            return render_credit_note(doc)
+
+        title = self.tr("Credit note {number}").format(number=number)
+        printer.print_document(make, title=title, ask=True)
 
     def reprint_receipt(self) -> None:
         printer = self._printer()

@@ -436,6 +436,7 @@ class FulfilmentView(QWidget):
             return None
         printer = printing.DocumentPrinter(self.context, self)
         printer.printed.connect(self.notice.setText)
+        printer.saved.connect(self.notice.setText)
         printer.failed.connect(self.message.setText)
         return printer
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shop_desktop.data.models import (
+    CreditNote,
     OrderKind,
     OrderStatus,
     PaymentMethod,
@@ -111,6 +112,8 @@ class OrderView:
     refunds: tuple[RefundView, ...]
     delivery: DeliveryView | None
     events: tuple[EventLine, ...]
+    #: The credit note that voided the invoice, if it was voided.
+    credit_note_no: str | None = None
 
     @property
     def paid(self) -> bool:
@@ -144,6 +147,9 @@ def load_order_view(session: Session, order_id: uuid.UUID) -> OrderView:
         ).all()
     )
     delivery = detail.delivery
+    credit_note_no = session.scalars(
+        select(CreditNote.number).where(CreditNote.order_id == order_id)
+    ).first()
     return OrderView(
         id=order.id,
         number=order.number,
@@ -218,4 +224,5 @@ def load_order_view(session: Session, order_id: uuid.UUID) -> OrderView:
             )
             for e in detail.events
         ),
+        credit_note_no=credit_note_no,
     )

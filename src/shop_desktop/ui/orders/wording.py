@@ -88,6 +88,7 @@ def event_action(action: str) -> str:
         "paid": QCoreApplication.translate("Orders", "Paid"),
         "advanced": QCoreApplication.translate("Orders", "Moved on"),
         "cancelled": QCoreApplication.translate("Orders", "Cancelled"),
+        "voided": QCoreApplication.translate("Orders", "Invoice voided"),
     }
     return names.get(action, action)
 
@@ -149,6 +150,10 @@ def illegal_transition(exc: IllegalTransition) -> str:
         TransitionProblem.MISSING_DETAIL: QCoreApplication.translate(
             "Orders", "Some details the step needs are missing."
         ),
+        TransitionProblem.NOT_APPROVED: QCoreApplication.translate(
+            "Orders",
+            "Voiding an invoice needs a supervisor's or manager's approval. Nothing was changed.",
+        ),
     }
     return texts[exc.reason]
 
@@ -166,6 +171,9 @@ def order_problem(exc: OrderNotFound) -> str:
         ),
         OrderProblem.NO_DELIVERY_ADDRESS: QCoreApplication.translate(
             "Orders", "A delivery order needs an address to deliver to."
+        ),
+        OrderProblem.NOT_INVOICED: QCoreApplication.translate(
+            "Orders", "This order has no invoice to void: it is not paid."
         ),
     }
     return texts[exc.reason]
