@@ -138,6 +138,36 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="report a database's schema revision and run PRAGMA integrity_check"
     )
     check.add_argument("--db", type=Path, required=True)
+
+    enrol = commands.add_parser(
+        "enrol",
+        help="make a database this workstation's: enrol with the server and load the catalog",
+        description="Create (or migrate) the database, enrol it with a one-time code from the "
+        "server's administrator, keep the device token in the system keyring and load the "
+        "catalog. Enrolling a database again gives it a new device id and invoice series.",
+    )
+    enrol.add_argument("--db", type=Path, required=True, help="workstation database file")
+    enrol.add_argument("--server", required=True, help="server URL, e.g. https://shop.example")
+    enrol.add_argument("--code", required=True, help="one-time enrolment code (XXXX-XXXX-XXXX)")
+    tls = enrol.add_mutually_exclusive_group()
+    tls.add_argument(
+        "--no-verify-tls", action="store_true", help="do not check the server's certificate"
+    )
+    tls.add_argument(
+        "--ca-file", default=None, help="CA bundle that signed the server's certificate"
+    )
+
+    sync = commands.add_parser("sync", help="sync an enrolled database with its server")
+    sync.add_argument("--db", type=Path, required=True)
+    sync.add_argument(
+        "--once", action="store_true", help="one pass (the default; kept for scripts)"
+    )
+
+    bench_kinds.add_parser(
+        "sync",
+        help="push a backlog, bootstrap and ingest against a real server",
+        add_help=False,
+    )
     return parser
 
 
@@ -323,7 +353,86 @@ def _run_check(args: argparse.Namespace) -> int:
     return EXIT_OK if problems == ["ok"] else 1
 
 
+def _run_enrol(args: argparse.Namespace) -> int:
+    from shop_desktop.services.sync.credentials import KeyringTokenStore, TokenStoreUnavailable
+    from shop_desktop.services.sync.enrol import enrol
+    from shop_desktop.services.sync.state import SyncSettings
+    from shop_desktop.services.sync.transport import Retryable, SyncFailure
+
+    settings = SyncSettings(
+        server_url=args.server, verify_tls=not args.no_verify_tls, ca_file=args.ca_file
+    )
+    try:
+        result = enrol(args.db, settings, args.code, KeyringTokenStore())
+    except TokenStoreUnavailable as exc:
+        print(f"The system keyring cannot be used: {exc}", file=sys.stderr)
+        return 1
+    except Retryable as exc:
+        print(f"{exc.sentence} ({exc.detail})", file=sys.stderr)
+        return 1
+    except SyncFailure as exc:
+        print(f"{exc.sentence} ({exc.detail})", file=sys.stderr)
+        return 1
+    print(
+        f"Enrolled {args.db}: device {result.device_id}, invoice series {result.invoice_prefix}"
+        + (
+            f", {result.renumbered_ops} unsent operations renumbered"
+            if result.renumbered_ops
+            else ""
+        )
+        + "."
+    )
+    if result.bootstrap is not None:
+        loaded = ", ".join(f"{n:,} {entity}" for entity, n in result.bootstrap.rows.items() if n)
+        print(f"Catalog loaded in {result.bootstrap.seconds:.1f} s: {loaded or 'nothing'}.")
+    return EXIT_OK
+
+
+def _run_sync(args: argparse.Namespace) -> int:
+    from shop_desktop.services.sync.credentials import KeyringTokenStore
+    from shop_desktop.services.sync.engine import SyncEngine
+
+    if not args.db.exists():
+        print(f"{args.db} does not exist; enrol it first.", file=sys.stderr)
+        return EXIT_USAGE
+    database = open_database(args.db)
+    try:
+        report = SyncEngine(database, KeyringTokenStore()).run_once()
+    finally:
+        database.dispose()
+    status = report.status
+    print(
+        f"state {status.state}: pushed {report.pushed} ({report.duplicates} already there, "
+        f"{report.rejected} refused), pulled {report.pulled}; "
+        f"{status.pending_ops} pending, {status.rejected_ops} refused in all."
+    )
+    if status.clock_skew_seconds is not None:
+        print(f"clock skew {status.clock_skew_seconds:+.1f} s")
+    if status.last_error:
+        print(status.last_error, file=sys.stderr)
+    return EXIT_OK if status.state in ("idle", "upgrade_required") else 1
+
+
+def _split_bench_sync(argv: Sequence[str]) -> list[str] | None:
+    """The arguments after ``bench sync``, which its own module parses; None if not that."""
+    items = list(argv)
+    for i in range(len(items) - 1):
+        if items[i] == "bench" and items[i + 1] == "sync":
+            return items[i + 2 :]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    bench_sync = _split_bench_sync(argv)
+    if bench_sync is not None:
+        # Imported here: the benchmark module is optional for the rest of admin.
+        try:
+            from shop_desktop import benchmarks_sync  # type: ignore[attr-defined,unused-ignore]
+        except ImportError:
+            print("The sync benchmark is not part of this build.", file=sys.stderr)
+            return EXIT_USAGE
+        return int(benchmarks_sync.main(bench_sync))
     args = build_parser().parse_args(argv)
     handlers = {
         "demo": _run_demo,
@@ -331,6 +440,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "index": _run_index,
         "bench": _run_bench,
         "check": _run_check,
+        "enrol": _run_enrol,
+        "sync": _run_sync,
     }
     try:
         return handlers[args.command](args)

@@ -384,7 +384,7 @@ def test_outbox_payload_is_the_order_as_written(shop: Shop) -> None:
         " WHERE device_seq = ?",
         result.device_seq,
     )
-    assert (op_type, version, seq, status) == ("order.completed", 1, result.device_seq, "pending")
+    assert (op_type, version, seq, status) == ("order.completed", 2, result.device_seq, "pending")
     assert device_id == one(db, "SELECT device_id FROM device_identity")
     payload = json.loads(payload_text)
 
@@ -443,6 +443,11 @@ def test_outbox_payload_is_the_order_as_written(shop: Shop) -> None:
             for r in sql(db, "SELECT id, member_id, amount_minor FROM store_credit_entries"
                          " WHERE order_id = ?", oid)
         ],
+        "points": [
+            {"id": u(r[0]), "member_id": u(r[1]), "delta": r[2], "reason": r[3]}
+            for r in sql(db, "SELECT id, member_id, delta, reason FROM points_entries"
+                         " WHERE order_id = ?", oid)
+        ],
     }  # fmt: skip
     assert payload == expected
     # And the rows are what the sale said.
@@ -450,6 +455,10 @@ def test_outbox_payload_is_the_order_as_written(shop: Shop) -> None:
     assert [m["qty_delta_milli"] for m in payload["stock_movements"]] == [-3000, -250]
     assert payload["approved_by"] == str(shop.manager)
     assert payload["coupons"][0]["code"] == "PAYLOAD1"
+    # A member's sale earns points, written with the sale and sent with it.
+    assert len(payload["points"]) == 1
+    assert payload["points"][0]["reason"] == "earn"
+    assert payload["points"][0]["delta"] > 0
 
 
 def test_exclusive_tax_and_delivery_fee_add_up(shop: Shop) -> None:

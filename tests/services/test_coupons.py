@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from shop_desktop.data.db import Database, open_database
 from shop_desktop.data.models import (
@@ -222,6 +223,21 @@ def test_single_use_coupon_is_used_once_on_this_till(counter: Counter) -> None:
     # Retrying the first sale is not a second use.
     sell(counter, first)
     assert sql(counter.db, "SELECT count(*) FROM coupon_redemptions") == [(1,)]
+
+
+def test_a_coupon_used_at_another_till_is_refused_once_the_server_says_so(
+    counter: Counter,
+) -> None:
+    """The server's count of uses (pulled into ``coupons.uses``) counts as much as this till's."""
+    add_coupon(counter.db, "ELSEWHERE", uses=1)
+    assert refused(counter.db, "ELSEWHERE") is CouponProblem.USED
+    add_coupon(counter.db, "THREE", single_use=False, max_uses=3, uses=2)
+    sell(counter, sale(counter, "THREE"))
+    # One use here, two counted by the server: the larger count (2) leaves one more.
+    assert find(counter.db, "THREE").code == "THREE"
+    with counter.db.session() as session:
+        session.execute(text("UPDATE coupons SET uses = 3 WHERE code = 'THREE'"))
+    assert refused(counter.db, "THREE") is CouponProblem.USED
 
 
 def test_a_limited_multi_use_code_stops_at_its_limit(counter: Counter) -> None:

@@ -637,6 +637,9 @@ class Coupon(Base):
     member_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("members.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Sales on every till the server has counted (pulled); a single-use coupon
+    #: used at another till is refused here once this comes down.
+    uses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class CouponRedemption(Base):

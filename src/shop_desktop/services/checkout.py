@@ -45,6 +45,7 @@ from shop_desktop.data.models import (
     Base,
     CouponRedemption,
     DeviceIdentity,
+    Member,
     Order,
     OrderKind,
     OrderLine,
@@ -53,6 +54,7 @@ from shop_desktop.data.models import (
     OutboxStatus,
     Payment,
     PaymentMethod,
+    PointsEntry,
     Product,
     StockMovement,
     StockReason,
@@ -60,6 +62,8 @@ from shop_desktop.data.models import (
     Workstation,
 )
 from shop_desktop.data.types import new_id, utcnow
+from shop_desktop.domain.money import currency as currency_by_code
+from shop_desktop.domain.points import points_earned
 from shop_desktop.services.auth import WorkstationNotSetUp
 from shop_desktop.services.coupons import (
     CouponNotUsable,
@@ -91,7 +95,10 @@ __all__ = [
 
 #: The outbox operation a completed sale becomes.
 ORDER_COMPLETED = "order.completed"
-PAYLOAD_VERSION = 1
+#: Version of the order payloads (order.completed, order.taken): 2 carries ``points``.
+PAYLOAD_VERSION = 2
+#: Version of every other operation's payload this module queues.
+OTHER_PAYLOAD_VERSION = 1
 #: Quantities are thousandths of a unit.
 MILLI = 1000
 #: Tax rates are basis points: 500 is 5 %.
@@ -238,6 +245,7 @@ def queue_for_server(
     payload: dict[str, Any],
     *,
     now: datetime,
+    payload_version: int = OTHER_PAYLOAD_VERSION,
 ) -> int:
     """Add an operation for the server to the outbox; returns its ``device_seq``.
 
@@ -252,7 +260,7 @@ def queue_for_server(
             device_seq=seq,
             op_id=new_id(),
             op_type=op_type,
-            payload_version=PAYLOAD_VERSION,
+            payload_version=payload_version,
             payload=payload,
             created_at=now,
         )
@@ -286,6 +294,8 @@ _MOVEMENTS = _table(StockMovement)
 _REDEMPTIONS = _table(CouponRedemption)
 _CREDITS = _table(StoreCreditEntry)
 _AUDIT = _table(AuditEntry)
+_POINTS = _table(PointsEntry)
+_MEMBERS = _table(Member)
 _OUTBOX = _table(OutboxEntry)
 
 # Built once: SQLAlchemy then finds their compiled form in its cache at once.
@@ -323,6 +333,12 @@ _INSERT_MOVEMENTS = insert(_MOVEMENTS)
 _INSERT_REDEMPTIONS = insert(_REDEMPTIONS)
 _INSERT_CREDITS = insert(_CREDITS)
 _INSERT_AUDIT = insert(_AUDIT)
+_INSERT_POINTS = insert(_POINTS)
+_ADD_POINTS = (
+    update(_MEMBERS)
+    .where(_MEMBERS.c.id == bindparam("member"))
+    .values(points=_MEMBERS.c.points + bindparam("delta"))
+)
 _INSERT_OUTBOX = insert(_OUTBOX)
 
 
@@ -461,6 +477,7 @@ def _commit(
         conn.execute(_INSERT_REDEMPTIONS, rows.redemptions)
     if rows.credits:
         conn.execute(_INSERT_CREDITS, rows.credits)
+    _write_points(conn, rows.points)
     if draft.approved_by is not None:
         conn.execute(
             _INSERT_AUDIT,
@@ -523,6 +540,8 @@ class _SaleRows:
     redemptions: list[dict[str, Any]]
     codes: list[str]
     credits: list[dict[str, Any]]
+    #: Points the member earns on the sale (one ``earn`` entry, or none).
+    points: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _sale_rows(
@@ -649,7 +668,36 @@ def _sale_rows(
         redemptions=redemptions,
         codes=[coupon.code for coupon in coupons],
         credits=credits,
+        points=_earned_points(draft, counters.currency_code, now),
     )
+
+
+def _write_points(conn: Connection, points: list[dict[str, Any]]) -> None:
+    """The points ledger entries, and the member's cached balance with them."""
+    if not points:
+        return
+    conn.execute(_INSERT_POINTS, points)
+    for entry in points:
+        conn.execute(_ADD_POINTS, {"member": entry["member_id"], "delta": entry["delta"]})
+
+
+def _earned_points(draft: SaleDraft, currency_code: str, now: datetime) -> list[dict[str, Any]]:
+    """The member's ``earn`` entry for the sale (the shop's rule in ``domain.points``)."""
+    if draft.member_id is None:
+        return []
+    earned = points_earned(draft.total_minor, currency_by_code(currency_code).exponent)
+    if earned <= 0:
+        return []
+    return [
+        {
+            "id": new_id(),
+            "member_id": draft.member_id,
+            "order_id": draft.order_id,
+            "delta": earned,
+            "reason": "earn",
+            "created_at": now,
+        }
+    ]
 
 
 def _committed(conn: Connection, order_id: uuid.UUID) -> CommittedSale | None:
@@ -848,6 +896,7 @@ def order_payload(
     movements: Sequence[StockMovement],
     redemptions: Sequence[tuple[CouponRedemption, str]],
     credits: Sequence[StoreCreditEntry],
+    points: Sequence[PointsEntry] = (),
 ) -> dict[str, Any]:
     """The completed order as the server stores it: every row the sale wrote, JSON-safe.
 
@@ -864,6 +913,7 @@ def order_payload(
             redemptions=[_values(r) for r, _ in redemptions],
             codes=[code for _, code in redemptions],
             credits=[_values(c) for c in credits],
+            points=[_values(p) for p in points],
         )
     )
 
@@ -953,5 +1003,14 @@ def _payload(rows: _SaleRows) -> dict[str, Any]:
                 "amount_minor": c["amount_minor"],
             }
             for c in rows.credits
+        ],
+        "points": [
+            {
+                "id": str(p["id"]),
+                "member_id": str(p["member_id"]),
+                "delta": p["delta"],
+                "reason": p["reason"],
+            }
+            for p in rows.points
         ],
     }

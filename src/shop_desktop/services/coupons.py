@@ -19,12 +19,20 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from shop_desktop.data.models import Coupon, CouponRedemption, DeliveryRule, Promotion
+from shop_desktop.data.models import (
+    Coupon,
+    CouponRedemption,
+    DeliveryRule,
+    LocalState,
+    Promotion,
+)
 
 __all__ = [
+    "DEFAULT_OFFLINE_ALLOWANCE",
+    "OFFLINE_ALLOWANCE_KEY",
     "CouponNotUsable",
     "CouponProblem",
     "CouponRecord",
@@ -33,7 +41,9 @@ __all__ = [
     "delivery_rule_rows",
     "find_coupon",
     "normalize_code",
+    "offline_allowance",
     "shop_wall_time",
+    "unconfirmed_single_use",
 ]
 
 
@@ -46,6 +56,26 @@ class CouponProblem(Enum):
     INACTIVE = "inactive"
     #: Issued to another member (or to a member, and no member is attached).
     OTHER_MEMBER = "other_member"
+    #: Too many single-use coupons redeemed here that the server has not
+    #: confirmed yet (offline): more would risk many second uses.
+    OFFLINE_ALLOWANCE_USED = "offline_allowance_used"
+
+
+#: Single-use coupons this workstation may redeem before the server confirms them.
+DEFAULT_OFFLINE_ALLOWANCE = 20
+#: ``local_state`` key of a per-device setting ``{"value": n}`` overriding it.
+OFFLINE_ALLOWANCE_KEY = "coupon_offline_allowance"
+
+# Redemptions of single-use coupons whose sale's outbox entry the server has
+# not acknowledged yet. The outbox payload's "id" is the order id with dashes;
+# ids are stored as 32 hex characters.
+_UNCONFIRMED_SINGLE_USE = text(
+    "SELECT count(*) FROM coupon_redemptions r"
+    " JOIN coupons c ON c.id = r.coupon_id AND c.single_use = 1"
+    " JOIN outbox o ON o.op_type IN ('order.completed', 'order.taken')"
+    " AND o.status = 'pending'"
+    " AND replace(json_extract(o.payload, '$.id'), '-', '') = r.order_id"
+)
 
 
 class CouponNotUsable(Exception):
@@ -84,25 +114,53 @@ def shop_wall_time(at: datetime) -> datetime:
 
 
 def coupon_uses(session: Session, coupon_id: uuid.UUID) -> int:
-    """Sales on this workstation that used the coupon."""
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(CouponRedemption)
-            .where(CouponRedemption.coupon_id == coupon_id)
-        )
-        or 0
+    """Sales known to have used the coupon: this workstation's own, or the
+    server's count over every till (pulled), whichever is more.
+
+    The larger of the two, not the sum: the server's count already includes
+    this till's synced sales. A use at another till that has not reached
+    the server yet is caught there (a second use is kept and flagged).
+    """
+    here = session.scalar(
+        select(func.count())
+        .select_from(CouponRedemption)
+        .where(CouponRedemption.coupon_id == coupon_id)
     )
+    everywhere = session.scalar(select(Coupon.uses).where(Coupon.id == coupon_id))
+    return max(int(here or 0), int(everywhere or 0))
+
+
+def offline_allowance(session: Session) -> int:
+    """This device's allowance of unconfirmed single-use coupons (setting, else the default)."""
+    value = session.scalar(select(LocalState.value).where(LocalState.key == OFFLINE_ALLOWANCE_KEY))
+    if isinstance(value, dict):
+        number = value.get("value")
+        if isinstance(number, int) and not isinstance(number, bool) and number >= 0:
+            return number
+    return DEFAULT_OFFLINE_ALLOWANCE
+
+
+def unconfirmed_single_use(session: Session) -> int:
+    """Single-use coupons redeemed here that the server has not acknowledged yet."""
+    return int(session.scalar(_UNCONFIRMED_SINGLE_USE) or 0)
 
 
 def find_coupon(
-    session: Session, code: str, *, at: datetime, member_id: uuid.UUID | None
+    session: Session,
+    code: str,
+    *,
+    at: datetime,
+    member_id: uuid.UUID | None,
+    allowance: int | None = None,
 ) -> CouponRecord:
     """The coupon with this code, if it may be used at ``at`` for this customer.
 
     Raises :class:`CouponNotUsable`. "Used" counts only this workstation's
     sales: a coupon used offline at another till is caught by the server
-    (SYNC.md keeps such a sale and flags it).
+    (SYNC.md keeps such a sale and flags it). To bound that risk, a
+    single-use coupon is refused (OFFLINE_ALLOWANCE_USED) once ``allowance``
+    (default: :func:`offline_allowance`) single-use coupons redeemed here
+    still wait for the server's acknowledgement.
     """
     wanted = normalize_code(code)
     row = (
@@ -129,6 +187,10 @@ def find_coupon(
     limit = 1 if coupon.single_use else coupon.max_uses
     if limit is not None and coupon_uses(session, coupon.id) >= limit:
         raise CouponNotUsable(CouponProblem.USED, coupon.code)
+    if coupon.single_use:
+        most = offline_allowance(session) if allowance is None else allowance
+        if unconfirmed_single_use(session) >= most:
+            raise CouponNotUsable(CouponProblem.OFFLINE_ALLOWANCE_USED, coupon.code)
     return CouponRecord(
         id=coupon.id,
         code=coupon.code,

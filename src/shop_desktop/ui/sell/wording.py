@@ -98,6 +98,11 @@ def coupon_problem(exc: CouponNotUsable) -> str:
         CouponProblem.OTHER_MEMBER: QCoreApplication.translate(
             "Counter", "Coupon {code} belongs to another member."
         ),
+        CouponProblem.OFFLINE_ALLOWANCE_USED: QCoreApplication.translate(
+            "Counter",
+            "Too many single-use coupons are waiting for the server; coupon {code} can be"
+            " used once this till has synced.",
+        ),
     }
     return texts[exc.reason].format(code=exc.code)
 

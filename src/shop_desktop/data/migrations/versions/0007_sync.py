@@ -1,5 +1,5 @@
 """Sync with the central server: acknowledgement positions, rejected-op codes,
-product versions for catalog edits, the points ledger and the sync log.
+product versions for catalog edits, coupon uses counted by the server, the points ledger and the sync log.
 
 New columns use plain ``ALTER TABLE ... ADD COLUMN`` (see 0005 on why never
 batch mode).
@@ -25,6 +25,7 @@ def upgrade() -> None:
     op.execute("ALTER TABLE outbox ADD COLUMN reject_code VARCHAR(48) DEFAULT '' NOT NULL")
     op.execute("ALTER TABLE stock_movements ADD COLUMN ack_seq INTEGER")
     op.execute("ALTER TABLE products ADD COLUMN version INTEGER DEFAULT 0 NOT NULL")
+    op.execute("ALTER TABLE coupons ADD COLUMN uses INTEGER DEFAULT 0 NOT NULL")
 
     op.create_table(
         "points_entries",
@@ -67,6 +68,7 @@ def downgrade() -> None:
     op.drop_table("sync_log")
     op.drop_index(op.f("ix_points_entries_member_id"), table_name="points_entries")
     op.drop_table("points_entries")
+    op.execute("ALTER TABLE coupons DROP COLUMN uses")
     op.execute("ALTER TABLE products DROP COLUMN version")
     op.execute("ALTER TABLE stock_movements DROP COLUMN ack_seq")
     op.execute("ALTER TABLE outbox DROP COLUMN reject_code")

@@ -1,0 +1,108 @@
+"""A manager's catalog edit at a workstation: applied here, sent to the server as a command.
+
+The server owns the catalog (SYNC.md: the server wins), so an edit goes up
+as ``catalog.product_edit`` naming the version it started from; the server
+refuses it as stale when someone else's edit got there first, and the
+refused product is then put back to the server's row (see ``push``). Until
+the server has answered, pulls leave the edited product alone.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from shop_desktop.data.models import AuditEntry, Product, Role
+from shop_desktop.data.types import utcnow
+from shop_desktop.services.checkout import lock_device_counters, queue_for_server
+
+__all__ = ["EDITABLE_FIELDS", "PRODUCT_EDIT", "CatalogEditRefused", "edit_product"]
+
+PRODUCT_EDIT = "catalog.product_edit"
+#: What a workstation may change; ids, SKU and the server's version are not among them.
+EDITABLE_FIELDS = frozenset(
+    {
+        "name_zh", "name_en", "category_id", "brand_id", "tax_class_id", "price_minor",
+        "member_price_minor", "unit", "weighed", "description", "specs", "active", "location",
+    }
+)  # fmt: skip
+_MAY_EDIT = frozenset({Role.MANAGER, Role.ADMIN})
+
+
+class CatalogEditRefused(Exception):
+    """The edit is not allowed as asked; ``reason`` is one of the class constants."""
+
+    NOT_FOUND = "not_found"
+    NOT_ALLOWED = "not_allowed"
+    UNKNOWN_FIELD = "unknown_field"
+    NOTHING_CHANGED = "nothing_changed"
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(reason, detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def wire_value(value: Any) -> Any:
+    """A model value as JSON: ids as text, enums by value."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def _from_wire(field: str, value: Any) -> Any:
+    if field.endswith("_id") and isinstance(value, str):
+        return uuid.UUID(value)
+    return value
+
+
+def edit_product(
+    session: Session, product_id: uuid.UUID, changes: dict[str, Any], staff: tuple[uuid.UUID, Role]
+) -> int:
+    """Change the product here and queue the edit for the server; returns its ``device_seq``.
+
+    ``staff`` is (staff id, role): managers and admins only. Values are as
+    the model holds them (ids may be given as UUIDs or text).
+    """
+    staff_id, role = staff
+    if role not in _MAY_EDIT:
+        raise CatalogEditRefused(CatalogEditRefused.NOT_ALLOWED)
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise CatalogEditRefused(CatalogEditRefused.UNKNOWN_FIELD, ", ".join(sorted(unknown)))
+    identity = lock_device_counters(session)
+    product = session.get(Product, product_id)
+    if product is None:
+        raise CatalogEditRefused(CatalogEditRefused.NOT_FOUND, str(product_id))
+    wanted = {f: _from_wire(f, v) for f, v in changes.items()}
+    changed = {f: v for f, v in wanted.items() if getattr(product, f) != v}
+    if not changed:
+        raise CatalogEditRefused(CatalogEditRefused.NOTHING_CHANGED)
+    base_version = product.version
+    for field, value in changed.items():
+        setattr(product, field, value)  # the ORM hooks re-index it for search
+    now = utcnow()
+    payload = {
+        "product_id": str(product_id),
+        "base_version": base_version,
+        "changes": {f: wire_value(v) for f, v in changed.items()},
+    }
+    seq = queue_for_server(session, identity, PRODUCT_EDIT, payload, now=now)
+    session.add(
+        AuditEntry(
+            at=now,
+            staff_id=staff_id,
+            workstation_id=identity.workstation_id,
+            action="catalog_edit",
+            entity="product",
+            entity_id=str(product_id),
+            details=payload,
+        )
+    )
+    session.flush()
+    return seq

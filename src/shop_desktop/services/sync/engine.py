@@ -1,0 +1,536 @@
+"""The sync engine the app drives: one pass at a time, and a cheap status.
+
+One pass (``docs/sync-protocol.md``, client rules): ``hello`` (clock skew)
+→ push until the outbox is empty → pull until the server has no more. The
+UI calls :meth:`SyncEngine.run_once` on a worker thread (the keyring and the
+network can block) every 60 s, on demand and after a sale, and
+:meth:`SyncEngine.status` whenever it likes: status is one read of the
+database, so it also works from another thread or process.
+
+A failure that may pass (no network, 5xx, 429, an answer that makes no
+sense) is retried after ``min(300, 2**n) * uniform(0.5, 1.5)`` seconds or
+the server's ``Retry-After``; one that needs a person (revoked, cloned,
+upgrade needed) stops syncing and says so in a sentence for a manager.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+import requests
+from sqlalchemy import func, select
+
+from shop_desktop.data.db import Database
+from shop_desktop.data.models import DeviceIdentity, OutboxEntry, OutboxStatus, SyncLogEntry
+from shop_desktop.data.types import new_id, utcnow
+from shop_desktop.services.checkout import lock_device_counters
+from shop_desktop.services.sync.bootstrap import bootstrap
+from shop_desktop.services.sync.credentials import TokenStore, TokenStoreUnavailable
+from shop_desktop.services.sync.protocol import ServerAnswerInvalid, parse_hello
+from shop_desktop.services.sync.pull import pull_all
+from shop_desktop.services.sync.push import push_all
+from shop_desktop.services.sync.state import (
+    CURSOR_KEY,
+    ENROLMENT_KEY,
+    SETTINGS_KEY,
+    STATE_KEY,
+    EngineState,
+    Enrolment,
+    SyncSettings,
+    read_value,
+    write_log,
+    write_value,
+)
+from shop_desktop.services.sync.transport import (
+    CursorTooOld,
+    DeviceCloned,
+    DeviceRevoked,
+    Retryable,
+    SyncFailure,
+    Transport,
+    UpgradeRequired,
+)
+from shop_desktop.services.tasks import Cancelled
+
+__all__ = [
+    "OpNotRejected",
+    "RejectedOp",
+    "SyncEngine",
+    "SyncLogRow",
+    "SyncReport",
+    "SyncSettings",
+    "SyncStatus",
+    "backoff_seconds",
+    "clear_engine_state",
+    "read_enrolment",
+    "read_sync_log",
+    "rejected_ops",
+    "retry_rejected",
+    "save_sync_settings",
+    "sync_settings",
+]
+
+State = Literal[
+    "not_enrolled", "idle", "syncing", "offline", "revoked", "cloned", "upgrade_required"
+]
+MAX_BACKOFF = 300.0
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    state: State
+    online: bool
+    pending_ops: int
+    rejected_ops: int
+    last_success_at: datetime | None
+    clock_skew_seconds: float | None
+    #: A sentence for a manager; "" when all is well.
+    last_error: str
+    next_attempt_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    pushed: int
+    duplicates: int
+    rejected: int
+    pulled: int
+    status: SyncStatus
+    #: Wait this long before the next pass: backoff with jitter, or the server's Retry-After.
+    retry_after_seconds: float | None
+
+
+@dataclass(frozen=True)
+class SyncLogRow:
+    id: int
+    at: datetime
+    kind: str
+    level: str
+    message: str
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RejectedOp:
+    op_id: uuid.UUID
+    op_type: str
+    device_seq: int
+    code: str
+    #: The server's sentence.
+    sentence: str
+    created_at: datetime
+    #: What the op was about, for the manager's list ("order S01-00000012, NT$250").
+    summary: str
+
+
+class OpNotRejected(Exception):
+    """retry_rejected was given an op that is not (or no longer) rejected."""
+
+
+def backoff_seconds(failures: int, rng: random.Random) -> float:
+    """``min(300, 2**n) * uniform(0.5, 1.5)``: spread out, so tills do not retry in step."""
+    return min(MAX_BACKOFF, 2.0 ** max(failures, 0)) * rng.uniform(0.5, 1.5)
+
+
+# --- settings ---------------------------------------------------------------------------
+
+
+def sync_settings(db: Database) -> SyncSettings:
+    """The server URL and TLS options (empty URL: not set up)."""
+    with db.engine.connect() as conn:
+        value = read_value(conn, SETTINGS_KEY) or {}
+    return SyncSettings(
+        server_url=str(value.get("server_url") or ""),
+        verify_tls=bool(value.get("verify_tls", True)),
+        ca_file=value.get("ca_file") or None,
+    )
+
+
+def save_sync_settings(db: Database, settings: SyncSettings) -> None:
+    with db.engine.begin() as conn:
+        write_value(
+            conn,
+            SETTINGS_KEY,
+            {
+                "server_url": settings.server_url.strip(),
+                "verify_tls": settings.verify_tls,
+                "ca_file": settings.ca_file,
+            },
+        )
+        write_log(
+            conn,
+            "settings",
+            f"Sync settings changed: server {settings.server_url or '(none)'}, "
+            f"TLS verification {'on' if settings.verify_tls else 'OFF'}.",
+            level="info" if settings.verify_tls else "warning",
+        )
+
+
+def read_enrolment(db: Database) -> Enrolment | None:
+    with db.engine.connect() as conn:
+        value = read_value(conn, ENROLMENT_KEY)
+    if not value:
+        return None
+    return Enrolment(
+        device_id=uuid.UUID(value["device_id"]),
+        branch_id=uuid.UUID(value["branch_id"]),
+        workstation_id=uuid.UUID(value["workstation_id"]),
+        invoice_prefix=str(value["invoice_prefix"]),
+    )
+
+
+# --- reading for a manager --------------------------------------------------------------
+
+
+def read_sync_log(db: Database, limit: int = 200) -> list[SyncLogRow]:
+    """The newest ``limit`` entries of the sync log, newest first."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                SyncLogEntry.id,
+                SyncLogEntry.at,
+                SyncLogEntry.kind,
+                SyncLogEntry.level,
+                SyncLogEntry.message,
+                SyncLogEntry.details,
+            )
+            .order_by(SyncLogEntry.id.desc())
+            .limit(limit)
+        ).all()
+    return [SyncLogRow(r.id, r.at, r.kind, r.level, r.message, dict(r.details or {})) for r in rows]
+
+
+def _summary(op_type: str, payload: dict[str, Any]) -> str:
+    if op_type.startswith("order."):
+        number = payload.get("number") or payload.get("order_id") or payload.get("id") or "?"
+        total = payload.get("total_minor")
+        return f"order {number}" + (f", total {total}" if isinstance(total, int) else "")
+    if op_type == "catalog.product_edit":
+        fields = ", ".join(sorted((payload.get("changes") or {}).keys()))
+        return f"product {payload.get('product_id', '?')}: {fields}"
+    if op_type == "member.update":
+        fields = ", ".join(sorted((payload.get("changes") or {}).keys()))
+        return f"member {payload.get('member_id', '?')}: {fields}"
+    if op_type.startswith("cart."):
+        return f"parked cart {payload.get('id') or payload.get('cart_id') or '?'}"
+    return op_type
+
+
+def rejected_ops(db: Database) -> list[RejectedOp]:
+    """Operations the server refused for good, oldest first: kept for a manager to read."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                OutboxEntry.op_id,
+                OutboxEntry.op_type,
+                OutboxEntry.device_seq,
+                OutboxEntry.reject_code,
+                OutboxEntry.last_error,
+                OutboxEntry.created_at,
+                OutboxEntry.payload,
+            )
+            .where(OutboxEntry.status == OutboxStatus.REJECTED)
+            .order_by(OutboxEntry.id)
+        ).all()
+    return [
+        RejectedOp(
+            op_id=r.op_id,
+            op_type=r.op_type,
+            device_seq=r.device_seq,
+            code=r.reject_code,
+            sentence=r.last_error,
+            created_at=r.created_at,
+            summary=_summary(r.op_type, dict(r.payload or {})),
+        )
+        for r in rows
+    ]
+
+
+def retry_rejected(db: Database, op_id: uuid.UUID) -> None:
+    """Queue a refused operation again, after whatever made the server refuse it was fixed.
+
+    The server keeps its answer per ``op_id`` (a repeat gets the same
+    refusal), so the op goes again as a new op: a new ``op_id`` and the
+    device's next ``device_seq``. Nothing was applied the first time, so
+    this cannot count anything twice.
+    """
+    with db.session() as session:
+        identity = lock_device_counters(session)
+        entry = session.scalars(select(OutboxEntry).where(OutboxEntry.op_id == op_id)).one_or_none()
+        if entry is None or entry.status is not OutboxStatus.REJECTED:
+            raise OpNotRejected(str(op_id))
+        seq = identity.next_device_seq
+        identity.next_device_seq = seq + 1
+        old = entry.op_id
+        entry.op_id = new_id()
+        entry.device_id = identity.device_id
+        entry.device_seq = seq
+        entry.status = OutboxStatus.PENDING
+        entry.reject_code = ""
+        entry.last_error = ""
+        write_log(
+            session.connection(),
+            "push",
+            f"{entry.op_type} queued again by a manager.",
+            details={"old_op_id": str(old), "op_id": str(entry.op_id), "device_seq": seq},
+        )
+
+
+# --- the engine ---------------------------------------------------------------------------
+
+
+class SyncEngine:
+    """Syncs one workstation database with its server; one pass at a time."""
+
+    def __init__(
+        self,
+        db: Database,
+        tokens: TokenStore,
+        *,
+        http: requests.Session | None = None,
+        now: Callable[[], datetime] = utcnow,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.db = db
+        self.tokens = tokens
+        self.http = http
+        self.now = now
+        self.rng = rng or random.Random()
+        self._pass = threading.Lock()
+        self._running = False
+
+    # -- status --------------------------------------------------------------------------
+
+    def status(self) -> SyncStatus:
+        """What the status bar shows: one read of the database, no network."""
+        with self.db.engine.connect() as conn:
+            identity = conn.execute(select(DeviceIdentity.device_id)).scalar()
+            settings = read_value(conn, SETTINGS_KEY) or {}
+            enrolled = read_value(conn, ENROLMENT_KEY) is not None
+            engine_state = EngineState.from_json(read_value(conn, STATE_KEY))
+            counts = dict(
+                conn.execute(
+                    select(OutboxEntry.status, func.count())
+                    .where(OutboxEntry.status != OutboxStatus.ACKED)
+                    .group_by(OutboxEntry.status)
+                ).all()
+            )
+        state: State
+        if identity is None or not enrolled or not settings.get("server_url"):
+            state = "not_enrolled"
+        elif self._running:
+            state = "syncing"
+        else:
+            state = engine_state.state  # type: ignore[assignment]
+        return SyncStatus(
+            state=state,
+            online=engine_state.online and state != "not_enrolled",
+            pending_ops=int(counts.get(OutboxStatus.PENDING, 0)),
+            rejected_ops=int(counts.get(OutboxStatus.REJECTED, 0)),
+            last_success_at=engine_state.time("last_success_at"),
+            clock_skew_seconds=engine_state.clock_skew_seconds,
+            last_error=engine_state.last_error,
+            next_attempt_at=engine_state.time("next_attempt_at"),
+        )
+
+    # -- one pass ------------------------------------------------------------------------
+
+    def run_once(self, cancelled: Callable[[], bool] = lambda: False) -> SyncReport:
+        """hello → push → pull; never raises for what the network or server did."""
+        with self._pass:
+            self._running = True
+            try:
+                report = self._run(cancelled)
+            finally:
+                self._running = False
+            # The status as it stands now that the pass is over.
+            return SyncReport(
+                pushed=report.pushed,
+                duplicates=report.duplicates,
+                rejected=report.rejected,
+                pulled=report.pulled,
+                status=self.status(),
+                retry_after_seconds=report.retry_after_seconds,
+            )
+
+    def _run(self, cancelled: Callable[[], bool]) -> SyncReport:
+        counts = {"pushed": 0, "duplicates": 0, "rejected": 0, "pulled": 0}
+        settings = sync_settings(self.db)
+        enrolment = read_enrolment(self.db)
+        with self.db.engine.connect() as conn:
+            device_id = conn.execute(select(DeviceIdentity.device_id)).scalar()
+            previous = EngineState.from_json(read_value(conn, STATE_KEY))
+        if device_id is None or enrolment is None or not settings.server_url:
+            return self._report(counts, None)
+        if previous.state in ("revoked", "cloned"):
+            # Nothing to try until a person enrols this workstation again.
+            return self._report(counts, None)
+        try:
+            token = self.tokens.get(device_id)
+        except TokenStoreUnavailable as exc:
+            return self._failed(
+                previous, "The system keyring is locked or missing; unlock it to sync.", exc,
+                counts,
+            )  # fmt: skip
+        if not token:
+            self._save(
+                previous,
+                state="revoked",
+                online=False,
+                last_error="This workstation has no access key; enrol it again.",
+            )
+            return self._report(counts, None)
+        transport = Transport(
+            settings.server_url,
+            token=token,
+            verify_tls=settings.verify_tls,
+            ca_file=settings.ca_file,
+            http=self.http,
+        )
+        try:
+            skew = self._hello(transport)
+            previous.clock_skew_seconds = skew
+            previous.online = True
+            self._ensure_bootstrapped(transport, cancelled)
+            pushed = push_all(self.db, transport, device_id, now=self.now, cancelled=cancelled)
+            counts.update(pushed=pushed.applied, duplicates=pushed.duplicates,
+                          rejected=pushed.rejected)  # fmt: skip
+            upgrade = self._pull(transport, enrolment, cancelled, counts)
+        except Cancelled:
+            return self._report(counts, None)
+        except Retryable as exc:
+            return self._failed(previous, exc.sentence, exc, counts, retry_after=exc.retry_after)
+        except DeviceRevoked as exc:
+            self._stop(previous, "revoked", exc)
+            return self._report(counts, None)
+        except DeviceCloned as exc:
+            self._stop(previous, "cloned", exc)
+            return self._report(counts, None)
+        except SyncFailure as exc:
+            return self._failed(previous, exc.sentence, exc, counts, state="idle", online=True)
+        previous.failures = 0
+        self._save(
+            previous,
+            state="upgrade_required" if upgrade else "idle",
+            online=True,
+            last_success_at=self.now().isoformat(),
+            last_error=UpgradeRequired.sentence if upgrade else "",
+            next_attempt_at=None,
+        )
+        return self._report(counts, None)
+
+    def _hello(self, transport: Transport) -> float:
+        sent = self.now()
+        raw = transport.get("/hello")
+        received = self.now()
+        try:
+            hello = parse_hello(raw)
+        except ServerAnswerInvalid as exc:
+            raise Retryable(exc.detail) from exc
+        middle = sent + (received - sent) / 2
+        return (hello.server_time - middle).total_seconds()
+
+    def _ensure_bootstrapped(self, transport: Transport, cancelled: Callable[[], bool]) -> None:
+        with self.db.engine.connect() as conn:
+            cursor = read_value(conn, CURSOR_KEY)
+        if cursor is None:
+            bootstrap(self.db.path, transport, cancelled=cancelled)
+
+    def _pull(
+        self,
+        transport: Transport,
+        enrolment: Enrolment,
+        cancelled: Callable[[], bool],
+        counts: dict[str, int],
+    ) -> bool:
+        """Pull to the end; True when the server wants a newer app for pulling."""
+        for _ in range(2):
+            with self.db.engine.connect() as conn:
+                value = read_value(conn, CURSOR_KEY) or {}
+            cursor = int(value.get("cursor", 0))
+            try:
+                result = pull_all(self.db, transport, cursor, enrolment, cancelled=cancelled)
+            except UpgradeRequired as exc:
+                self._log("pull", exc.sentence, level="warning", details={"detail": exc.detail})
+                return True
+            except CursorTooOld:
+                self._log("pull", CursorTooOld.sentence, level="warning")
+                bootstrap(self.db.path, transport, cancelled=cancelled, reset=True)
+                continue
+            counts["pulled"] += result.changes
+            if result.changes:
+                self._log("pull", f"Received {result.changes} changes from the server.",
+                          details={"cursor": result.cursor})  # fmt: skip
+            return False
+        raise Retryable("the server's cursor floor moved past a fresh snapshot twice")
+
+    # -- outcomes ------------------------------------------------------------------------
+
+    def _failed(
+        self,
+        previous: EngineState,
+        sentence: str,
+        exc: BaseException,
+        counts: dict[str, int],
+        *,
+        retry_after: float | None = None,
+        state: str = "offline",
+        online: bool = False,
+    ) -> SyncReport:
+        previous.failures += 1
+        delay = (
+            retry_after if retry_after is not None else backoff_seconds(previous.failures, self.rng)
+        )
+        self._save(
+            previous,
+            state=state,
+            online=online,
+            last_error=sentence,
+            next_attempt_at=(self.now() + timedelta(seconds=delay)).isoformat(),
+        )
+        self._log(
+            "error",
+            sentence,
+            level="warning",
+            details={"detail": str(exc), "kind": type(exc).__name__, "retry_in_s": round(delay, 1)},
+        )
+        return self._report(counts, delay)
+
+    def _stop(self, previous: EngineState, state: str, exc: SyncFailure) -> None:
+        self._save(previous, state=state, online=True, last_error=exc.sentence,
+                   next_attempt_at=None)  # fmt: skip
+        self._log("error", exc.sentence, level="error", details={"detail": exc.detail})
+
+    def _save(self, previous: EngineState, **changes: Any) -> None:
+        for name, value in changes.items():
+            setattr(previous, name, value)
+        with self.db.engine.begin() as conn:
+            write_value(conn, STATE_KEY, previous.to_json())
+
+    def _log(
+        self, kind: str, message: str, *, level: str = "info", details: dict[str, Any] | None = None
+    ) -> None:
+        with self.db.engine.begin() as conn:
+            write_log(conn, kind, message, level=level, details=details, at=self.now())
+
+    def _report(self, counts: dict[str, int], retry_after: float | None) -> SyncReport:
+        return SyncReport(
+            pushed=counts["pushed"],
+            duplicates=counts["duplicates"],
+            rejected=counts["rejected"],
+            pulled=counts["pulled"],
+            status=self.status(),
+            retry_after_seconds=retry_after,
+        )
+
+
+def clear_engine_state(db: Database) -> None:
+    """Forget revoked/cloned and the backoff (after enrolling again)."""
+    with db.engine.begin() as conn:
+        write_value(conn, STATE_KEY, None)

@@ -1,0 +1,241 @@
+"""The outbox up: bounded batches in ``device_seq`` order, one request at a time.
+
+SYNC.md: "a retry never duplicates" (the server answers a repeated ``op_id``
+with its first result), "one bad record never blocks the queue" (a rejected
+op is marked, kept and listed, and the next batch goes on), "one request at
+a time per device, in chunks" (this loop never has two pushes in flight).
+The answer to a batch is applied in one SQLite transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from shop_desktop.data import search_index
+from shop_desktop.data.db import Database
+from shop_desktop.data.models import OutboxEntry, OutboxStatus, StockMovement
+from shop_desktop.services.sync.apply import AlchemySql, apply_changes_of_entity
+from shop_desktop.services.sync.protocol import (
+    MAX_BATCH_BYTES,
+    MAX_BATCH_OPS,
+    PROTOCOL,
+    OpResult,
+    PushAnswer,
+    ServerAnswerInvalid,
+    parse_push,
+)
+from shop_desktop.services.sync.state import write_log
+from shop_desktop.services.sync.transport import Retryable, Transport
+
+__all__ = ["PushResult", "apply_push_answer", "next_batch", "push_all"]
+
+CATALOG_EDIT = "catalog.product_edit"
+
+
+@dataclass(frozen=True)
+class PushResult:
+    applied: int
+    duplicates: int
+    rejected: int
+
+
+@dataclass(frozen=True)
+class _Op:
+    op_id: uuid.UUID
+    device_seq: int
+    op_type: str
+    payload_version: int
+    created_at: datetime
+    payload: dict[str, Any]
+
+    def wire(self) -> dict[str, Any]:
+        return {
+            "op_id": str(self.op_id),
+            "device_seq": self.device_seq,
+            "op_type": self.op_type,
+            "payload_version": self.payload_version,
+            "created_at": self.created_at.isoformat(),
+            "payload": self.payload,
+        }
+
+
+def next_batch(
+    conn: Connection,
+    device_id: uuid.UUID,
+    *,
+    max_ops: int = MAX_BATCH_OPS,
+    max_bytes: int = MAX_BATCH_BYTES,
+) -> list[dict[str, Any]]:
+    """The oldest pending ops as wire dicts: at most ``max_ops`` and ``max_bytes`` of JSON.
+
+    One op bigger than ``max_bytes`` still goes alone (the server decides).
+    """
+    rows = conn.execute(
+        select(
+            OutboxEntry.op_id,
+            OutboxEntry.device_seq,
+            OutboxEntry.op_type,
+            OutboxEntry.payload_version,
+            OutboxEntry.created_at,
+            OutboxEntry.payload,
+        )
+        .where(OutboxEntry.status == OutboxStatus.PENDING, OutboxEntry.device_id == device_id)
+        .order_by(OutboxEntry.device_seq)
+        .limit(max_ops)
+    )
+    batch: list[dict[str, Any]] = []
+    size = 0
+    for row in rows:
+        wire = _Op(*row).wire()
+        cost = len(json.dumps(wire, ensure_ascii=False).encode()) + 1
+        if batch and size + cost > max_bytes - 1024:
+            break
+        batch.append(wire)
+        size += cost
+    return batch
+
+
+def push_all(
+    db: Database,
+    transport: Transport,
+    device_id: uuid.UUID,
+    *,
+    now: Callable[[], datetime],
+    cancelled: Callable[[], bool] = lambda: False,
+) -> PushResult:
+    """Push batches until the outbox is empty; raises the transport's failures."""
+    applied = duplicates = rejected = 0
+    while not cancelled():
+        with db.engine.begin() as conn:
+            batch = next_batch(conn, device_id)
+            if not batch:
+                break
+            conn.execute(
+                update(OutboxEntry)
+                .where(OutboxEntry.op_id.in_([uuid.UUID(op["op_id"]) for op in batch]))
+                .values(attempts=OutboxEntry.attempts + 1)
+            )
+        body = {
+            "protocol": PROTOCOL,
+            "device_id": str(device_id),
+            "sent_at": now().isoformat(),
+            "ops": batch,
+        }
+        raw = transport.post("/push", body)
+        sent = {uuid.UUID(op["op_id"]) for op in batch}
+        try:
+            answer = parse_push(raw, sent)
+        except ServerAnswerInvalid as exc:
+            raise Retryable(exc.detail) from exc
+        if not answer.results:
+            raise Retryable("push: the server answered for none of the ops sent")
+        with db.engine.begin() as conn:
+            counts = apply_push_answer(conn, answer, now())
+        applied += counts.applied
+        duplicates += counts.duplicates
+        rejected += counts.rejected
+    return PushResult(applied=applied, duplicates=duplicates, rejected=rejected)
+
+
+def apply_push_answer(conn: Connection, answer: PushAnswer, at: datetime) -> PushResult:
+    """Mark each answered op acknowledged or rejected, in the caller's transaction."""
+    applied = duplicates = rejected = 0
+    for result in answer.results:
+        entry = conn.execute(
+            select(OutboxEntry.op_type, OutboxEntry.payload, OutboxEntry.status).where(
+                OutboxEntry.op_id == result.op_id
+            )
+        ).one_or_none()
+        if entry is None or entry.status is not OutboxStatus.PENDING:
+            continue
+        if result.status == "rejected":
+            _reject(conn, result, entry.op_type, entry.payload, at)
+            rejected += 1
+            continue
+        conn.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.op_id == result.op_id)
+            .values(
+                status=OutboxStatus.ACKED,
+                acked_at=at,
+                server_seq=answer.cursor,
+                last_error="",
+                reject_code="",
+            )
+        )
+        _acknowledge_movements(conn, entry.payload, answer.cursor)
+        if result.status == "duplicate":
+            duplicates += 1
+        else:
+            applied += 1
+    if applied or duplicates or rejected:
+        write_log(
+            conn,
+            "push",
+            f"Sent {applied} operations ({duplicates} already there, {rejected} refused).",
+            details={"cursor": answer.cursor, "applied": applied, "duplicates": duplicates,
+                     "rejected": rejected},
+            at=at,
+        )  # fmt: skip
+    return PushResult(applied=applied, duplicates=duplicates, rejected=rejected)
+
+
+def _acknowledge_movements(conn: Connection, payload: dict[str, Any], cursor: int) -> None:
+    """The op's stock movements are in the server's stock at or below ``cursor``."""
+    ids = []
+    for movement in payload.get("stock_movements") or []:
+        if isinstance(movement, dict) and isinstance(movement.get("id"), str):
+            ids.append(uuid.UUID(movement["id"]))
+    if ids:
+        conn.execute(
+            update(StockMovement)
+            .where(StockMovement.id.in_(ids), StockMovement.ack_seq.is_(None))
+            .values(ack_seq=cursor)
+        )
+
+
+def _reject(
+    conn: Connection, result: OpResult, op_type: str, payload: dict[str, Any], at: datetime
+) -> None:
+    code = result.code or "rejected"
+    sentence = result.message or f"The server refused this operation ({code})."
+    conn.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.op_id == result.op_id)
+        .values(status=OutboxStatus.REJECTED, reject_code=code[:48], last_error=sentence)
+    )
+    write_log(
+        conn,
+        "push",
+        f"The server refused {op_type} #{result.device_seq}: {sentence}",
+        level="warning",
+        details={"op_id": str(result.op_id), "code": code, "result": result.result},
+        at=at,
+    )
+    current = result.result.get("current")
+    if op_type == CATALOG_EDIT and isinstance(current, dict) and current:
+        # The server wins on the catalog: its row replaces the refused edit.
+        try:
+            product_id = uuid.UUID(str(current.get("id") or payload["product_id"]))
+            row = {**current, "id": str(product_id)}
+            with conn.begin_nested():
+                search_index.unindex_products(conn, [product_id])
+                apply_changes_of_entity(
+                    AlchemySql(conn), "product", tuple(row), [list(row.values())]
+                )
+                search_index.index_products(conn, [product_id])
+        except (ValueError, KeyError, TypeError) as exc:
+            write_log(
+                conn,
+                "push",
+                f"The server's current product could not be stored: {exc}",
+                level="error",
+                at=at,
+            )
