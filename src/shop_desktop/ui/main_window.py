@@ -33,6 +33,8 @@ from shop_desktop.ui.places.orders import OrdersPlace
 from shop_desktop.ui.places.reports import ReportsPlace
 from shop_desktop.ui.places.sell import SellPlace
 from shop_desktop.ui.places.settings import SettingsPlace
+from shop_desktop.ui.sync.controller import SyncController
+from shop_desktop.ui.sync.status_widget import SyncStatusWidget
 
 #: In navigation order; the first is where a shift starts.
 PLACES: tuple[type[Place], ...] = (
@@ -94,11 +96,14 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.navigation)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        #: Background sync with the central server (a pass at a time, on workers).
+        self.sync = SyncController(context.database, parent=self)
         self._build_status_bar()
 
         self.retranslate()
         self._restore_geometry()
         self.show_place(PLACES[0].key)
+        self._connect_sync()
 
     def _build_places(self) -> None:
         for index, place_type in enumerate(PLACES):
@@ -139,15 +144,14 @@ class MainWindow(QMainWindow):
         self.branch_label.setObjectName("statusBranch")
         self.workstation_label = QLabel()
         self.workstation_label.setObjectName("statusWorkstation")
-        self.sync_label = QLabel()
-        self.sync_label.setObjectName("statusSync")
+        self.sync_status = SyncStatusWidget(self.context, self.sync)
         self.clock_label = QLabel()
         self.clock_label.setObjectName("statusClock")
         for label in (
             self.staff_label,
             self.branch_label,
             self.workstation_label,
-            self.sync_label,
+            self.sync_status,
             self.clock_label,
         ):
             self.statusBar().addPermanentWidget(label)
@@ -155,6 +159,16 @@ class MainWindow(QMainWindow):
         self._clock.timeout.connect(self._tick)
         self._clock.start(1000)
         self._tick()
+
+    def _connect_sync(self) -> None:
+        """Sync right after each sale, let Settings → Server drive the controller, start it."""
+        sell = self.place(SellPlace.key)
+        assert isinstance(sell, SellPlace)
+        sell.register.sale_completed.connect(self.sync.sale_committed)
+        settings = self.place(SettingsPlace.key)
+        assert isinstance(settings, SettingsPlace)
+        settings.server.set_controller(self.sync)
+        self.sync.start()
 
     # --- places -----------------------------------------------------------
 
@@ -209,7 +223,6 @@ class MainWindow(QMainWindow):
         self.branch_label.setToolTip(self.tr("Branch {code}").format(code=staff.branch_code))
         self.workstation_label.setText(staff.workstation_code)
         self.workstation_label.setToolTip(staff.workstation_name)
-        self.sync_label.setText(self.tr("Sync: not set up"))
         if self.navigation.count():
             self.navigation.setFixedWidth(self._navigation_width())
 
@@ -258,6 +271,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.context.preferences.save_window_geometry(GEOMETRY_KEY, self.saveGeometry())
         self._clock.stop()
+        self.sync.stop()
         event.accept()
         if self._closing_for_logout:
             self.logout_requested.emit()

@@ -15,6 +15,7 @@ import platform
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
@@ -44,7 +45,26 @@ from shop_desktop.services.sync.state import (
 )
 from shop_desktop.services.sync.transport import Retryable, Transport
 
-__all__ = ["EnrolResult", "enrol", "enrol_database"]
+__all__ = ["EnrolResult", "enrol", "enrol_database", "new_shop_database_path"]
+
+
+def new_shop_database_path(current: Path, now: datetime | None = None) -> Path:
+    """Where a first enrolment puts the shop's own database: a new file beside ``current``.
+
+    A workstation that was never enrolled holds the demo shop (or nothing):
+    its master data has the same codes as the server's under other ids, and
+    its demo sales must never reach the server. So the first enrolment loads
+    the server's catalog into a new file and the app moves to it; the demo
+    file is left as it was. (Re-enrolling an enrolled database happens in
+    place: its sales are real and its pending operations are renumbered.)
+    """
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+    candidate = current.with_name(f"shop-{stamp}.db")
+    number = 1
+    while candidate.exists():
+        number += 1
+        candidate = current.with_name(f"shop-{stamp}-{number}.db")
+    return candidate
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -30,9 +31,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from typing_extensions import override
 
 from shop_desktop.data.db import StorageError
-from shop_desktop.data.models import Branch, OrderKind, OrderStatus, Product
+from shop_desktop.data.models import Branch, OrderDelivery, OrderKind, OrderStatus, Product
 from shop_desktop.domain.money import Money, currency
 from shop_desktop.services.documents import (
     DeliveryLine,
@@ -56,10 +60,53 @@ from shop_desktop.ui.orders.models import customer_of, local_time
 from shop_desktop.ui.orders.wording import kind_name, refusal, status_name
 from shop_desktop.ui.tasks import BackgroundOp, Job
 
-NUMBER, KIND, STATUS, CUSTOMER, TOTAL, TAKEN = range(6)
+NUMBER, KIND, STATUS, REQUESTED, CUSTOMER, ADDRESS, TOTAL, TAKEN = range(8)
 
 #: The role under which the first cell keeps the order's id.
 ORDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where and by when a queued order's goods must go (blank for a counter order)."""
+
+    requested_date: date | None
+    address: str
+
+
+def destinations(session: Session, order_ids: list[uuid.UUID]) -> dict[uuid.UUID, Destination]:
+    """The requested date and address of each of these orders that has them.
+
+    The queue is sorted by requested date, so the back office must see it to
+    know why an order is at the top; the address lets a round be planned.
+    """
+    if not order_ids:
+        return {}
+    rows = session.execute(
+        select(OrderDelivery.order_id, OrderDelivery.requested_date, OrderDelivery.address).where(
+            OrderDelivery.order_id.in_(order_ids)
+        )
+    )
+    return {order_id: Destination(when, address or "") for order_id, when, address in rows}
+
+
+class _MessageLine(QLabel):
+    """A one-sentence message that takes no room on screen while it says nothing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setVisible(False)
+
+    @override
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    @override
+    def clear(self) -> None:
+        super().clear()
+        self.setVisible(False)
 
 
 def _shop(session: Any, branch_id: uuid.UUID) -> ShopInfo:
@@ -212,6 +259,10 @@ class BatchShipDialog(QDialog):
             dialog.deleteLater()
 
 
+#: What a queue read brings back: the orders, and where each one goes.
+_Queue = tuple[list[OrderSummary], dict[uuid.UUID, Destination]]
+
+
 class FulfilmentView(QWidget):
     """The branch's queue of orders to pick and ship."""
 
@@ -226,7 +277,8 @@ class FulfilmentView(QWidget):
         super().__init__(parent)
         self.context = context
         self.queue: list[OrderSummary] = []
-        self.loading: BackgroundOp[list[OrderSummary]] | None = None
+        self.destinations: dict[uuid.UUID, Destination] = {}
+        self.loading: BackgroundOp[_Queue] | None = None
         self.busy: BackgroundOp[Any] | None = None
         self.table = QTableWidget(0, TAKEN + 1)
         self.table.setObjectName("fulfilmentQueue")
@@ -234,7 +286,13 @@ class FulfilmentView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        # Every column as wide as what it holds; the address takes what is left
+        # (and is the one shortened, with its whole text in the tooltip).
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ADDRESS, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         self.picking_button = QPushButton()
         self.picking_button.clicked.connect(self.start_picking)
         self.list_button = QPushButton()
@@ -243,12 +301,11 @@ class FulfilmentView(QWidget):
         self.ship_button.clicked.connect(self.ship)
         self.notes_button = QPushButton()
         self.notes_button.clicked.connect(self.print_delivery_notes)
-        self.message = QLabel()
+        self.message = _MessageLine()
         self.message.setObjectName("fulfilmentProblem")
-        self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #a50e0e; font-weight: bold;")
-        self.notice = QLabel()
-        self.notice.setWordWrap(True)
+        self.notice = _MessageLine()
+        self.notice.setObjectName("fulfilmentNotice")
         buttons = QHBoxLayout()
         for button in (self.picking_button, self.list_button, self.ship_button, self.notes_button):
             buttons.addWidget(button)
@@ -266,7 +323,9 @@ class FulfilmentView(QWidget):
                 self.tr("Number"),
                 self.tr("Kind"),
                 self.tr("Status"),
+                self.tr("Requested date"),
                 self.tr("Customer"),
+                self.tr("Address"),
                 self.tr("Total"),
                 self.tr("Taken"),
             ]
@@ -282,16 +341,19 @@ class FulfilmentView(QWidget):
     def refresh(self) -> None:
         branch = self.context.staff.branch_id
 
-        def load(job: Job) -> list[OrderSummary]:
-            return fulfilment_queue(job.session, branch)
+        def load(job: Job) -> _Queue:
+            queue = fulfilment_queue(job.session, branch)
+            return queue, destinations(job.session, [order.id for order in queue])
 
         self.loading = BackgroundOp(
             self, op=load, success=self._loaded, database=self.context.database
         ).run()
 
-    def _loaded(self, queue: list[OrderSummary]) -> None:
+    def _loaded(self, loaded: _Queue) -> None:
+        queue, where = loaded
         chosen = set(self.selected_ids())
         self.queue = queue
+        self.destinations = where
         self._fill()
         for row, order in enumerate(queue):
             if order.id in chosen:
@@ -303,12 +365,14 @@ class FulfilmentView(QWidget):
         self.table.clearSelection()
         self.table.setRowCount(len(self.queue))
         for row, order in enumerate(self.queue):
+            where = self.destinations.get(order.id, Destination(None, ""))
             cells = {
                 NUMBER: order.number,
                 KIND: kind_name(order.kind),
-                STATUS: status_name(order.status, order.kind)
-                + ("" if order.invoice_no else " · " + self.tr("unpaid")),
+                STATUS: self._status_text(order),
+                REQUESTED: where.requested_date.isoformat() if where.requested_date else "",
                 CUSTOMER: customer_of(order),
+                ADDRESS: where.address,
                 TOTAL: Money(order.total_minor, money).format(),
                 TAKEN: local_time(order.created_at),
             }
@@ -316,7 +380,20 @@ class FulfilmentView(QWidget):
                 item = QTableWidgetItem(text)
                 if column == NUMBER:
                     item.setData(ORDER_ID_ROLE, order.id)
+                if column == ADDRESS:
+                    item.setToolTip(text)
+                if column == TOTAL:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 self.table.setItem(row, column, item)
+
+    def _status_text(self, order: OrderSummary) -> str:
+        """The status, and "unpaid" where the status alone does not say so (cash on delivery)."""
+        status = status_name(order.status, order.kind)
+        if order.invoice_no or order.status is OrderStatus.AWAITING_PAYMENT:
+            return status
+        return status + " · " + self.tr("unpaid")
 
     def select(self, order_ids: list[uuid.UUID]) -> None:
         """Tick these orders (and only these)."""

@@ -19,6 +19,7 @@ from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, switch_language
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.places.base import Place
+from shop_desktop.ui.places.server_settings import ServerSettings
 from shop_desktop.ui.places.wallet_settings import WalletSettings
 
 
@@ -90,6 +91,7 @@ class SettingsPlace(Place):
             self._info_values[key] = value
             about.addRow(name, value)
         self.wallets = WalletSettings(context)
+        self.server = ServerSettings(context)
         # Settings grow longer than a small screen: they scroll, the window does not.
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -101,6 +103,7 @@ class SettingsPlace(Place):
         scroll.setWidget(inside)
         column.addWidget(self._appearance)
         column.addWidget(self.wallets)
+        column.addWidget(self.server)
         column.addWidget(self._about)
         column.addStretch(1)
 
@@ -109,8 +112,8 @@ class SettingsPlace(Place):
 
     def description(self) -> str:
         return self.tr(
-            "The language of the screens, the mobile wallets' merchant details, and where this"
-            " workstation keeps its data."
+            "The language of the screens, the mobile wallets' merchant details, the central"
+            " server this workstation syncs with, and where it keeps its data."
         )
 
     def retranslate(self) -> None:
@@ -119,6 +122,7 @@ class SettingsPlace(Place):
         self._language_label.setText(self.tr("&Language"))
         self._about.setTitle(self.tr("This workstation"))
         self.wallets.retranslate()
+        self.server.retranslate()
         names = {
             "database": self.tr("Database file"),
             "data_dir": self.tr("Data folder"),

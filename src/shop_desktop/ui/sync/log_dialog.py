@@ -1,0 +1,385 @@
+"""The sync log a manager reads: what the sync worker did, and what the server refused.
+
+Refused operations are never dropped (SYNC.md: "a sale is never silently
+dropped"): they wait here, with the server's reason, until a manager has
+fixed the cause and sends them again. Both lists are small (the log is read
+200 rows at a time, refusals are rare), so each is read whole on a worker
+and shown by a plain table model.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+from typing import Any, ClassVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from typing_extensions import override
+
+from shop_desktop.data.models import Role
+from shop_desktop.services.sync.engine import (
+    OpNotRejected,
+    RejectedOp,
+    SyncLogRow,
+    read_sync_log,
+    rejected_ops,
+    retry_rejected,
+)
+from shop_desktop.ui.context import ShopContext
+from shop_desktop.ui.sync.controller import SyncController
+from shop_desktop.ui.tasks import BackgroundOp, Job
+
+log = logging.getLogger(__name__)
+
+MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
+#: How many log rows are read: the newest, which are the ones that matter.
+LOG_ROWS = 200
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+_LEVEL_COLOURS = {"warning": "#b06000", "error": "#b3261e"}
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+class SyncLogModel(QAbstractTableModel):
+    """Rows of the ``sync_log`` table, newest first."""
+
+    COLUMNS: ClassVar[tuple[str, ...]] = ("at", "kind", "level", "message")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[SyncLogRow] = []
+
+    def set_rows(self, rows: list[SyncLogRow]) -> None:
+        self.beginResetModel()
+        self.rows = sorted(rows, key=lambda row: row.at, reverse=True)
+        self.endResetModel()
+
+    @override
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    @override
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    @override
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if not 0 <= section < len(self.COLUMNS):
+            return None
+        names = {
+            "at": self.tr("Time"),
+            "kind": self.tr("What"),
+            "level": self.tr("Level"),
+            "message": self.tr("Message"),
+        }
+        return names[self.COLUMNS[section]]
+
+    @override
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == "at":
+                return _local(row.at)
+            return str(getattr(row, column))
+        if role == Qt.ItemDataRole.ToolTipRole and column == "message":
+            details = row.details or {}
+            lines = [row.message, *(f"{key}: {value}" for key, value in details.items())]
+            return "\n".join(lines)
+        if role == Qt.ItemDataRole.ForegroundRole and row.level in _LEVEL_COLOURS:
+            return QColor(_LEVEL_COLOURS[row.level])
+        return None
+
+
+class RejectedOpsModel(QAbstractTableModel):
+    """Operations the server refused for good, oldest first (the order they were made)."""
+
+    COLUMNS: ClassVar[tuple[str, ...]] = (
+        "created_at",
+        "op_type",
+        "device_seq",
+        "summary",
+        "sentence",
+    )
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[RejectedOp] = []
+
+    def set_rows(self, rows: list[RejectedOp]) -> None:
+        self.beginResetModel()
+        self.rows = sorted(rows, key=lambda row: row.device_seq)
+        self.endResetModel()
+
+    def op_at(self, row: int) -> RejectedOp | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    @override
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    @override
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    @override
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if not 0 <= section < len(self.COLUMNS):
+            return None
+        names = {
+            "created_at": self.tr("Made at"),
+            "op_type": self.tr("Operation"),
+            "device_seq": self.tr("No."),
+            "summary": self.tr("What"),
+            "sentence": self.tr("Why the server refused it"),
+        }
+        return names[self.COLUMNS[section]]
+
+    @override
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        op = self.rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == "created_at":
+                return _local(op.created_at)
+            return str(getattr(op, column))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{op.sentence}\n({op.code})"
+        return None
+
+
+class SyncLogDialog(QDialog):
+    """Two tabs: the log, and the refused operations with "Send again"."""
+
+    #: After an operation was queued again (the status bar's counts change).
+    requeued = Signal(object)
+    #: After both lists were (re)loaded; tests wait on it.
+    loaded = Signal()
+
+    def __init__(
+        self,
+        context: ShopContext,
+        controller: SyncController | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.controller = controller
+        self.may_retry = context.staff.role in MANAGERS
+        self.setObjectName("syncLogDialog")
+        self.resize(980, 560)
+        self.log_model = SyncLogModel(self)
+        self.rejected_model = RejectedOpsModel(self)
+        self.log_view = self._table(self.log_model)
+        self.rejected_view = self._table(self.rejected_model)
+        self.rejected_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.tabs = QTabWidget()
+        log_page = QWidget()
+        QVBoxLayout(log_page).addWidget(self.log_view)
+        rejected_page = QWidget()
+        rejected_layout = QVBoxLayout(rejected_page)
+        self.rejected_note = QLabel()
+        self.rejected_note.setWordWrap(True)
+        rejected_layout.addWidget(self.rejected_note)
+        rejected_layout.addWidget(self.rejected_view, 1)
+        actions = QHBoxLayout()
+        rejected_layout.addLayout(actions)
+        self.problem = QLabel()
+        self.problem.setObjectName("syncLogProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b3261e;")
+        actions.addWidget(self.problem, 1)
+        self.send_again = QPushButton()
+        self.send_again.setObjectName("sendAgain")
+        self.send_again.setEnabled(False)
+        self.send_again.clicked.connect(self.retry_selected)
+        actions.addWidget(self.send_again)
+        self.tabs.addTab(log_page, "")
+        self.tabs.addTab(rejected_page, "")
+        buttons = QDialogButtonBox()
+        self.reload_button = buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
+        self.reload_button.clicked.connect(self.reload)
+        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.clicked.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(buttons)
+        self.last_op: BackgroundOp[Any] | None = None
+        self.retranslate()
+        if controller is not None:
+            # A bound slot, not a lambda: Qt drops it when the dialog is deleted.
+            controller.pass_finished.connect(self._on_pass_finished)
+        self.reload()
+
+    @classmethod
+    def open_for(
+        cls,
+        context: ShopContext,
+        controller: SyncController | None,
+        parent: QWidget | None,
+        *,
+        tab: str = "log",
+    ) -> SyncLogDialog | None:
+        """Show the log (not modal: selling goes on behind it); managers only."""
+        if context.staff.role not in MANAGERS:
+            return None
+        dialog = cls(context, controller, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.tabs.setCurrentIndex(1 if tab == "rejected" else 0)
+        dialog.show()
+        return dialog
+
+    def _table(self, model: QAbstractTableModel) -> QTableView:
+        view = QTableView()
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setWordWrap(False)
+        view.verticalHeader().setVisible(False)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        return view
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Sync log"))
+        self.tabs.setTabText(0, self.tr("Log"))
+        self.tabs.setTabText(1, self.tr("Refused operations"))
+        self.send_again.setText(self.tr("Send again"))
+        self.reload_button.setText(self.tr("Reload"))
+        self.rejected_note.setText(
+            self.tr(
+                "The server refused these for good. They are kept here and not lost. Fix the"
+                " cause (for example the product or member named), then send them again."
+            )
+        )
+        self.send_again.setToolTip(
+            self.tr("Put the chosen operation back in the queue; the next sync sends it.")
+            if self.may_retry
+            else self.tr("Only a manager can send refused operations again.")
+        )
+
+    @override
+    def changeEvent(self, event: Any) -> None:
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # --- loading ----------------------------------------------------------------
+
+    def _on_pass_finished(self, _report: object) -> None:
+        self.reload()
+
+    def reload(self) -> BackgroundOp[tuple[list[SyncLogRow], list[RejectedOp]]]:
+        database = self.context.database
+
+        def read(_job: Job) -> tuple[list[SyncLogRow], list[RejectedOp]]:
+            return read_sync_log(database, limit=LOG_ROWS), rejected_ops(database)
+
+        op: BackgroundOp[tuple[list[SyncLogRow], list[RejectedOp]]] = BackgroundOp(
+            self, op=read, success=self._show
+        )
+        op.failure(self._failed)
+        self.last_op = op
+        return op.run()
+
+    def _show(self, lists: tuple[list[SyncLogRow], list[RejectedOp]]) -> None:
+        log_rows, refused = lists
+        self.log_model.set_rows(log_rows)
+        self.rejected_model.set_rows(refused)
+        self.tabs.setTabText(1, self.tr("Refused operations ({count})").format(count=len(refused)))
+        self._selection_changed()
+        self.loaded.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        from shop_desktop.data.db import StorageError
+        from shop_desktop.ui import errors
+
+        if isinstance(exc, StorageError):
+            self.problem.setText(errors.describe_storage_error(exc))
+        elif isinstance(exc, OpNotRejected):
+            # Sent again from another window (or twice): the list was out of date.
+            self.problem.setText(self.tr("This operation was already sent again."))
+            self.reload()
+        else:
+            self.problem.setText(
+                self.tr("The sync log could not be read; the error was written to the log file.")
+            )
+            log.error("sync log not read", exc_info=exc)
+
+    # --- sending again ---------------------------------------------------------
+
+    def selected_op(self) -> RejectedOp | None:
+        rows = self.rejected_view.selectionModel().selectedRows()
+        return self.rejected_model.op_at(rows[0].row()) if rows else None
+
+    def select_op(self, row: int) -> None:
+        self.rejected_view.selectRow(row)
+
+    def _selection_changed(self, *_args: object) -> None:
+        self.send_again.setEnabled(self.may_retry and self.selected_op() is not None)
+
+    def retry_selected(self) -> BackgroundOp[None] | None:
+        op = self.selected_op()
+        if op is None or not self.may_retry:
+            return None
+        database = self.context.database
+        op_id: uuid.UUID = op.op_id
+
+        def queue(_job: Job) -> None:
+            retry_rejected(database, op_id)
+
+        self.send_again.setEnabled(False)
+        background: BackgroundOp[None] = BackgroundOp(
+            self, op=queue, success=lambda _none: self._requeued(op_id)
+        )
+        background.failure(self._failed)
+        self.last_op = background
+        return background.run()
+
+    def _requeued(self, op_id: uuid.UUID) -> None:
+        self.problem.clear()
+        self.requeued.emit(op_id)
+        if self.controller is not None:
+            # Send it now; the pass's end reloads both lists.
+            self.controller.sync_now()
+        self.reload()

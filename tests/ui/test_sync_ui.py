@@ -1,0 +1,528 @@
+"""Sync on screen, against the real server process on loopback: a manager enrols the till
+from Settings → Server, sells while the server is down, sees it waiting in the status bar,
+syncs when the server is back; refused operations are listed and sent again; a revoked
+till says so."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import keyring
+import pytest
+import requests
+from keyring.backend import KeyringBackend
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from shop_desktop.data.db import Database, open_database
+from shop_desktop.data.models import OutboxEntry, OutboxStatus, Product, ProductBarcode
+from shop_desktop.services.auth import log_in
+from shop_desktop.services.sync.catalog_edits import edit_product
+from shop_desktop.services.sync.credentials import KeyringTokenStore
+from shop_desktop.services.sync.engine import (
+    SyncEngine,
+    SyncReport,
+    SyncStatus,
+    read_enrolment,
+    sync_settings,
+)
+from shop_desktop.services.sync.enrol import enrol
+from shop_desktop.services.sync.state import SyncSettings
+from shop_desktop.ui.context import ShopContext
+from shop_desktop.ui.places.sell import SellPlace
+from shop_desktop.ui.places.server_settings import ServerSettings, TlsWarning
+from shop_desktop.ui.preferences import Preferences
+from shop_desktop.ui.sync.controller import SyncController
+from shop_desktop.ui.sync.log_dialog import SyncLogDialog
+from shop_desktop.ui.sync.status_widget import SyncStatusWidget
+
+if TYPE_CHECKING:
+    from tests import serverproc as sp
+    from tests.sync import faultproxy as fp
+    from tests.ui.conftest import Dialogs, StaffContext
+
+
+def _load(name: str, where: Path) -> ModuleType:
+    """A test helper module by path (tests/ has no packages; see tests/conftest.py)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, where)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+if not TYPE_CHECKING:
+    sp = _load("serverproc", Path(__file__).parents[1] / "serverproc.py")
+    fp = _load("faultproxy", Path(__file__).parents[1] / "sync" / "faultproxy.py")
+
+WAIT_MS = 30_000
+#: The seeded staff's password (``shop_server.seed.DEMO_PASSWORD``; tests never import the server).
+DEMO_PASSWORD = "demo1234"
+#: Long enough that the timer never starts a pass during a test: passes are asked for.
+NO_TIMER_MS = 3_600_000
+
+
+class MemoryKeyring(KeyringBackend):
+    """keyring's real API over a dict, installed for one test (no desktop keyring in CI)."""
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring's own is unannotated
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    before = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[sp.RunningServer]:
+    """A real ``shop-server`` on loopback (SQLite keeps this UI test quick) with a small catalog."""
+    running = sp.start_server(tmp_path / "server", database="sqlite")
+    try:
+        sp.seed_demo(running, products=40, branches=1)
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def tills(server: sp.RunningServer) -> list[str]:
+    """Two workstations of one branch at the server (ids); each enrols with its own code."""
+    return sp.setup_branches(server, branches=1, workstations=(2,)).workstation_ids[0]
+
+
+class Till:
+    """A new workstation database, enrolled the way ``shop-admin enrol`` does it, and the
+    seeded shop administrator logged in on it."""
+
+    def __init__(self, path: Path, server: sp.RunningServer, workstation_id: str) -> None:
+        settings = SyncSettings(server_url=server.url)
+        enrol(path, settings, sp.enrolment_code(server, workstation_id), KeyringTokenStore())
+        self.database = open_database(path)
+        data_dir = path.parent / f"{path.stem}-data"
+        data_dir.mkdir()
+        with self.database.session() as session:
+            staff = log_in(session, "admin", DEMO_PASSWORD)
+        self.context = ShopContext(
+            database=self.database,
+            staff=staff,
+            preferences=Preferences(data_dir),
+            data_dir=data_dir,
+            log_file=None,
+        )
+
+
+@pytest.fixture
+def make_till(
+    tmp_path: Path, server: sp.RunningServer, tills: list[str], memory_keyring: MemoryKeyring
+) -> Iterator[Callable[[int], Till]]:
+    made: list[Till] = []
+
+    def make(number: int) -> Till:
+        till = Till(tmp_path / f"till{number}.db", server, tills[number])
+        made.append(till)
+        return till
+
+    yield make
+    for till in made:
+        till.database.dispose()
+
+
+@pytest.fixture
+def till(make_till: Callable[[int], Till]) -> Till:
+    return make_till(0)
+
+
+@pytest.fixture
+def controller(qtbot: QtBot, till: Till) -> Iterator[SyncController]:
+    controller = SyncController(till.database, period_ms=NO_TIMER_MS)
+    yield controller
+    controller.stop()
+    qtbot.waitUntil(lambda: not controller.busy, timeout=WAIT_MS)
+
+
+def _pass(qtbot: QtBot, controller: SyncController, start: Callable[[], object]) -> SyncReport:
+    """Run ``start`` (a click, a sale...) and wait for the pass it causes."""
+    with qtbot.waitSignal(controller.pass_finished, timeout=WAIT_MS) as finished:
+        start()
+    report = finished.args[0]
+    assert isinstance(report, SyncReport)
+    return report
+
+
+def _settings_page(
+    qtbot: QtBot, context: ShopContext, controller: SyncController
+) -> ServerSettings:
+    page = ServerSettings(context, controller)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.state is not None, timeout=WAIT_MS)
+    return page
+
+
+def _a_product(database: Database) -> uuid.UUID:
+    """A priced piece good with a barcode (the catalog came down from the server)."""
+    with database.session() as session:
+        return session.execute(
+            select(Product.id)
+            .join(ProductBarcode, ProductBarcode.product_id == Product.id)
+            .where(Product.weighed.is_(False), Product.price_minor > 0, Product.active.is_(True))
+            .order_by(Product.sku)
+            .limit(1)
+        ).scalar_one()
+
+
+def _sell(qtbot: QtBot, place: SellPlace, product_id: uuid.UUID) -> None:
+    register = place.register
+    before = len(register.cart)
+    register.add_product(product_id)
+    qtbot.waitUntil(lambda: len(register.cart) == before + 1, timeout=WAIT_MS)
+    dialog = register.pay()
+    assert dialog is not None
+    dialog.take_cash(dialog.bill.total_minor)
+    with qtbot.waitSignal(register.sale_completed, timeout=WAIT_MS):
+        dialog.complete()
+
+
+def _server_orders(server: sp.RunningServer, database: Database) -> list[object]:
+    enrolment = read_enrolment(database)
+    assert enrolment is not None
+    token = KeyringTokenStore().get(enrolment.device_id)
+    assert token is not None
+    answer = requests.get(
+        f"{server.url}/api/v1/branches/{enrolment.branch_id}/orders",
+        params={"after": 0, "limit": 100},
+        headers=sp.device_headers(token),
+        timeout=30,
+    )
+    answer.raise_for_status()
+    body = answer.json()
+    orders = body["orders"] if isinstance(body, dict) else body
+    assert isinstance(orders, list)
+    return orders
+
+
+def test_sell_offline_then_sync_when_the_server_is_back(
+    qtbot: QtBot, till: Till, controller: SyncController, server: sp.RunningServer
+) -> None:
+    bar = SyncStatusWidget(till.context, controller)
+    qtbot.addWidget(bar)
+    assert bar.last_label.text() == "Last sync: never"
+    _pass(qtbot, controller, controller.start)
+    assert bar.state_label.text() == "Online"
+    assert bar.pending_label.text() == "Pending: 0"
+
+    # The server goes away; a sale is kept and waits, and the status bar says so.
+    server.stop()
+    place = SellPlace(till.context)
+    qtbot.addWidget(place)
+    qtbot.waitUntil(lambda: place.register.rules is not None, timeout=WAIT_MS)
+    place.register.sale_completed.connect(controller.sale_committed)
+    product = _a_product(till.database)
+    report = _pass(qtbot, controller, lambda: _sell(qtbot, place, product))
+    assert report.status.state == "offline"
+    assert bar.state_label.text() == "Offline"
+    assert bar.pending_label.text() == "Pending: 1"
+    assert "cannot be reached" in bar.state_label.toolTip()
+    assert report.retry_after_seconds is not None
+    assert controller.seconds_until_next_pass() is not None
+
+    # Back: "Sync now" sends it; online, nothing pending, last sync just now.
+    server.restart()
+    report = _pass(qtbot, controller, bar.sync_button.click)
+    assert report.pushed == 1
+    assert bar.state_label.text() == "Online"
+    assert bar.pending_label.text() == "Pending: 0"
+    assert bar.last_label.text() == "Last sync: just now"
+    assert controller.status.last_success_at is not None
+    assert len(_server_orders(server, till.database)) == 1
+    assert bar.rejected_button.isHidden()
+
+
+def _stale_edit(qtbot: QtBot, make_till: Callable[[int], Till], till: Till) -> uuid.UUID:
+    """Two managers change one price offline; the other till's edit reaches the server first,
+    so this till's is refused as stale."""
+    other = make_till(1)
+    product = _a_product(till.database)
+    for at, price in ((till, 4321), (other, 5432)):
+        with at.database.session() as session:
+            edit_product(
+                session,
+                product,
+                {"price_minor": price},
+                (at.context.staff.staff_id, at.context.staff.role),
+            )
+    first = SyncEngine(other.database, KeyringTokenStore()).run_once()
+    assert first.pushed == 1
+    return product
+
+
+def test_a_refused_operation_is_listed_and_sent_again(
+    qtbot: QtBot,
+    qtmodeltester: Any,
+    make_till: Callable[[int], Till],
+    till: Till,
+    controller: SyncController,
+) -> None:
+    _stale_edit(qtbot, make_till, till)
+    bar = SyncStatusWidget(till.context, controller)
+    qtbot.addWidget(bar)
+    report = _pass(qtbot, controller, controller.sync_now)
+    assert report.rejected == 1
+    assert not bar.rejected_button.isHidden()
+    assert bar.rejected_button.text() == "Refused: 1"
+    assert bar.pending_label.text() == "Pending: 0"
+
+    # The count opens the log on the refused tab; the reason is the server's.
+    bar.rejected_button.click()
+    dialog = bar.log_dialog
+    assert isinstance(dialog, SyncLogDialog)  # a child of the status bar, closed with it
+    qtbot.waitUntil(lambda: dialog.rejected_model.rowCount() == 1, timeout=WAIT_MS)
+    assert dialog.tabs.currentIndex() == 1
+    refused = dialog.rejected_model.rows[0]
+    assert refused.op_type == "catalog.product_edit"
+    assert refused.code == "stale_edit"
+    assert "Someone changed this product" in refused.sentence
+    assert dialog.log_model.rowCount() > 0
+    qtmodeltester.check(dialog.log_model)
+    qtmodeltester.check(dialog.rejected_model)
+    newest, *older = dialog.log_model.rows
+    assert all(newest.at >= row.at for row in older)
+
+    # "Send again" puts it back in the queue and syncs; the edit is still stale, so the
+    # server refuses it again: kept and listed, never lost.
+    assert not dialog.send_again.isEnabled()
+    dialog.select_op(0)
+    assert dialog.send_again.isEnabled()
+    with (
+        qtbot.waitSignal(dialog.requeued, timeout=WAIT_MS) as requeued,
+        qtbot.waitSignal(controller.pass_finished, timeout=WAIT_MS) as again,
+    ):
+        QTest.mouseClick(dialog.send_again, Qt.MouseButton.LeftButton)
+    assert requeued.args[0] == refused.op_id
+    assert again.args[0].rejected == 1
+    qtbot.waitUntil(lambda: dialog.rejected_model.rowCount() == 1, timeout=WAIT_MS)
+    assert bar.rejected_button.text() == "Refused: 1"
+
+
+def test_send_again_puts_the_operation_back_in_the_queue(
+    qtbot: QtBot, make_till: Callable[[int], Till], till: Till, controller: SyncController
+) -> None:
+    _stale_edit(qtbot, make_till, till)
+    assert _pass(qtbot, controller, controller.sync_now).rejected == 1
+    # Without a controller the dialog only re-queues; the op waits for the next pass.
+    dialog = SyncLogDialog(till.context, None)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.rejected_model.rowCount() == 1, timeout=WAIT_MS)
+    op_id = dialog.rejected_model.rows[0].op_id
+    dialog.select_op(0)
+    with (
+        qtbot.waitSignal(dialog.loaded, timeout=WAIT_MS),
+        qtbot.waitSignal(dialog.requeued, timeout=WAIT_MS),
+    ):
+        dialog.send_again.click()
+    assert dialog.rejected_model.rowCount() == 0
+    # It goes as a new op (the server answers a repeated op id with its first refusal).
+    with till.database.session() as session:
+        entries = session.execute(select(OutboxEntry)).scalars().all()
+        assert [(e.op_type, e.status) for e in entries] == [
+            ("catalog.product_edit", OutboxStatus.PENDING)
+        ]
+        assert entries[0].op_id != op_id
+    controller.refresh_status()
+    qtbot.waitUntil(lambda: controller.status.pending_ops == 1, timeout=WAIT_MS)
+
+
+def test_a_revoked_till_says_so_and_is_enrolled_again_from_settings(
+    qtbot: QtBot,
+    till: Till,
+    controller: SyncController,
+    server: sp.RunningServer,
+    tills: list[str],
+) -> None:
+    page = _settings_page(qtbot, till.context, controller)
+    bar = SyncStatusWidget(till.context, controller)
+    qtbot.addWidget(bar)
+    first = read_enrolment(till.database)
+    assert first is not None
+    assert page.values["device"].text() == str(first.device_id)
+    assert page.values["invoice_prefix"].text() == first.invoice_prefix
+    assert "Till 1" in page.values["workstation"].text()
+    assert page.url.text() == server.url
+    assert page.verify_tls.isChecked()
+
+    sp.admin_post(server, f"/api/v1/admin/devices/{first.device_id}/revoke", {})
+    report = _pass(qtbot, controller, controller.sync_now)
+    assert report.status.state == "revoked"
+    assert bar.state_label.text() == "Access revoked"
+    assert "revoked" in bar.state_label.toolTip()
+    assert "enrol it again" in bar.state_label.toolTip()
+    assert "revoked" in page.values["state"].text()
+
+    # A manager types a new code: a new device id and invoice series; syncing again.
+    page.code.setText(sp.enrolment_code(server, tills[0]))
+    with (
+        qtbot.waitSignal(page.enrolled, timeout=WAIT_MS),
+        qtbot.waitSignal(controller.pass_finished, timeout=WAIT_MS) as after,
+    ):
+        QTest.mouseClick(page.enrol_button, Qt.MouseButton.LeftButton)
+    assert after.args[0].status.state == "idle"
+    second = read_enrolment(till.database)
+    assert second is not None
+    assert second.device_id != first.device_id
+    assert second.invoice_prefix != first.invoice_prefix
+    qtbot.waitUntil(lambda: page.values["device"].text() == str(second.device_id), timeout=WAIT_MS)
+    assert bar.state_label.text() == "Online"
+    assert page.message.text() == "This workstation is enrolled and has the server's catalog."
+
+
+def _failure_sentence(qtbot: QtBot, page: ServerSettings, url: str, code: str) -> str:
+    page.url.setText(url)
+    page.code.setText(code)
+    page.message.clear()
+    op = page.enrol()
+    if op is not None:
+        with qtbot.waitSignal(op.finished, timeout=WAIT_MS):
+            pass
+    sentence = page.message.text()
+    assert sentence
+    assert "error in the program" not in sentence, sentence
+    return sentence
+
+
+def test_enrolment_failures_are_plain_sentences(
+    qtbot: QtBot, till: Till, controller: SyncController, server: sp.RunningServer
+) -> None:
+    page = _settings_page(qtbot, till.context, controller)
+    before = read_enrolment(till.database)
+    code = "AAAA-BBBB-CCCC"
+
+    def fails(url: str, code: str = code) -> str:
+        return _failure_sentence(qtbot, page, url, code)
+
+    assert "not accepted" in fails(server.url)
+    assert "cannot be reached" in fails(f"http://127.0.0.1:{sp.free_port()}")
+    https = server.url.replace("http://", "https://")
+    assert "certificate could not be verified" in fails(https)
+    assert "starting with https://" in fails("shop.example.com")
+    assert "Type the enrolment code" in fails(server.url, "")
+    with fp.FaultProxy(server.url) as proxy:
+        for kind, words in (
+            ("garbage", "not like a Shop Desktop server"),
+            ("wrong_shape", "not like a Shop Desktop server"),
+            ("503", "having trouble"),
+        ):
+            proxy.plan(fp.Fault(kind, path_prefix="/api/v1/enrol"))  # type: ignore[arg-type]
+            assert words in fails(proxy.url), kind
+    assert read_enrolment(till.database) == before
+
+
+def test_turning_tls_checks_off_asks_first(
+    qtbot: QtBot, shop_context: ShopContext, dialogs: type[Dialogs]
+) -> None:
+    page = ServerSettings(shop_context)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.state is not None, timeout=WAIT_MS)
+    seen: list[str] = []
+
+    def keep(box: TlsWarning) -> None:
+        seen.append(box.text())
+        box.keep.click()
+
+    dialogs.answer(TlsWarning, keep)
+    page.verify_tls.click()
+    assert page.verify_tls.isChecked()
+    assert "pretend to be the server" in seen[0]
+
+    dialogs.answer(TlsWarning, lambda box: box.turn_off.click())
+    page.verify_tls.click()
+    assert not page.verify_tls.isChecked()
+    page.url.setText("https://shop.example.com")
+    op = page.save()
+    assert op is not None
+    qtbot.waitUntil(lambda: op.outcome == "succeeded", timeout=WAIT_MS)
+    saved = sync_settings(shop_context.database)
+    assert saved.server_url == "https://shop.example.com"
+    assert saved.verify_tls is False
+    assert page.message.text() == "Server settings saved."
+
+
+def test_a_cashier_cannot_change_the_server_or_read_the_log(
+    qtbot: QtBot, staff_context: StaffContext
+) -> None:
+    context = staff_context("cashier")
+    page = ServerSettings(context)
+    qtbot.addWidget(page)
+    assert not page.enrol_button.isEnabled()
+    assert not page.verify_tls.isEnabled()
+    assert page.url.isReadOnly()
+    assert not page.log_button.isEnabled()
+    assert SyncLogDialog.open_for(context, None, page) is None
+    qtbot.waitUntil(lambda: page.state is not None, timeout=WAIT_MS)
+
+
+def _status(**changes: Any) -> SyncStatus:
+    base = SyncStatus(
+        state="idle",
+        online=True,
+        pending_ops=0,
+        rejected_ops=0,
+        last_success_at=None,
+        clock_skew_seconds=None,
+        last_error="",
+        next_attempt_at=None,
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def test_the_status_bar_words(qtbot: QtBot, shop_context: ShopContext) -> None:
+    controller = SyncController(shop_context.database, period_ms=NO_TIMER_MS)
+    bar = SyncStatusWidget(shop_context, controller)
+    qtbot.addWidget(bar)
+    bar.show()
+    when = datetime.now(UTC) - timedelta(minutes=5, seconds=10)
+    bar.show_status(_status(last_success_at=when, clock_skew_seconds=30.0))
+    assert bar.last_label.text() == "Last sync: 5 min ago"
+    assert when.astimezone().strftime("%H:%M:%S") in bar.last_label.toolTip()
+    assert not bar.skew_label.isVisible()
+    bar.show_status(_status(clock_skew_seconds=-600.0, rejected_ops=2, pending_ops=7))
+    assert bar.skew_label.isVisible()
+    assert bar.skew_label.text() == "Clock 10 min fast"
+    assert bar.pending_label.text() == "Pending: 7"
+    assert bar.rejected_button.text() == "Refused: 2"
+    assert bar.rejected_button.isEnabled()  # a manager may read the log
+    bar.show_status(_status(clock_skew_seconds=86_400.0))
+    assert bar.skew_label.text() == "Clock 24 h slow"
+    assert bar.age_text(3 * 86_400) == "3 days ago"
+    bar.show_status(_status(state="cloned", online=True))
+    assert bar.state_label.text() == "Enrol again"
+    assert "copied from another workstation" in bar.state_label.toolTip()
+    bar.show_status(_status(state="upgrade_required"))
+    assert bar.state_label.text() == "Update needed"
