@@ -186,6 +186,18 @@ def _sample_lines(count: int) -> list[DocLine]:
     return lines
 
 
+def _credit_note_number(invoice_no: str, serial: int = 1) -> str:
+    """The number the till would give a credit note for ``invoice_no``.
+
+    Credit notes have their own gapless series per workstation,
+    ``<invoice prefix>-CN-<6 digits>`` (see ``services.orders``), so the sample
+    shows what a shop will really print rather than a number derived from the
+    invoice's.
+    """
+    prefix, _, _serial = invoice_no.rpartition("-")
+    return f"{prefix or invoice_no}-CN-{serial:06d}"
+
+
 def sample_sale(
     kind: DocumentKind = DocumentKind.RECEIPT,
     *,
@@ -233,7 +245,7 @@ def sample_sale(
     credit = kind is DocumentKind.CREDIT_NOTE
     return SaleDocument(
         kind=kind,
-        number=f"CN-{number}" if credit else number,
+        number=_credit_note_number(number) if credit else number,
         order_number=number,
         issued_at=SAMPLE_AT,
         shop=SAMPLE_SHOP,
