@@ -102,7 +102,7 @@ def test_first_start_builds_the_demo_and_a_cashier_gets_to_work(
     assert "Cashier" in window.staff_label.text()
     assert window.branch_label.text() == staff.branch_name_en
     assert window.workstation_label.text() == staff.workstation_code
-    assert window.sync_label.text() == "Sync: not set up"
+    qtbot.waitUntil(lambda: window.sync_status.state_label.text() == "Not connected to a server")
     assert window.current_place().key == "sell"
 
     activate(qtbot, window)

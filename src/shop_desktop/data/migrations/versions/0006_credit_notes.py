@@ -21,7 +21,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.execute("ALTER TABLE device_identity ADD COLUMN next_credit_note_no INTEGER DEFAULT 1 NOT NULL")
+    op.execute(
+        "ALTER TABLE device_identity ADD COLUMN next_credit_note_no INTEGER DEFAULT 1 NOT NULL"
+    )
     op.create_table(
         "credit_notes",
         sa.Column("id", sa.Uuid(), nullable=False),

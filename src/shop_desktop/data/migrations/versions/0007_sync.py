@@ -42,9 +42,7 @@ def upgrade() -> None:
             ["order_id"], ["orders.id"], name=op.f("fk_points_entries_order_id_orders")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_points_entries")),
-        sa.UniqueConstraint(
-            "order_id", "reason", name=op.f("uq_points_entries_order_id_reason")
-        ),
+        sa.UniqueConstraint("order_id", "reason", name=op.f("uq_points_entries_order_id_reason")),
     )
     op.create_index(
         op.f("ix_points_entries_member_id"), "points_entries", ["member_id"], unique=False
