@@ -202,7 +202,9 @@ def start_server(
         database_url = create_pg_database()
     admin = ("admin", secrets.token_urlsafe(12))
     _run_cli(
-        "init", "--database-url", database_url, "--admin", admin[0], "--password", admin[1],
+        # --password=... : a random password may start with "-", which argparse would
+        # otherwise take for an option (a rare, flaky start-up failure).
+        "init", "--database-url", database_url, "--admin", admin[0], f"--password={admin[1]}",
         workdir=workdir,
     )  # fmt: skip
     port = free_port()

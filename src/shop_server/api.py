@@ -17,7 +17,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import asynccontextmanager
-from datetime import UTC, timedelta
+from datetime import UTC
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
@@ -30,7 +30,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shop_server import auth, changes, push
+from shop_server import admin, auth, changes, push
 from shop_server import schema as s
 from shop_server.db import Database, default_database_url, migrate, open_database
 from shop_server.errors import ApiError, busy, device_cloned, forbidden, not_found, unauthorized
@@ -63,17 +63,6 @@ class Health(BaseModel):
     protocol: VersionRange
 
 
-class BranchIn(BaseModel):
-    id: push.Id | None = None
-    code: str = Field(min_length=1, max_length=16)
-    name_zh: str = Field(max_length=120)
-    name_en: str = Field(max_length=120)
-    address: str = Field(default="", max_length=240)
-    phone: str = Field(default="", max_length=40)
-    tax_id: str = Field(default="", max_length=20)
-    neighbours: list[push.Id] = Field(default_factory=list, max_length=100)
-
-
 class BranchOut(BaseModel):
     id: str
     code: str
@@ -84,13 +73,6 @@ class BranchOut(BaseModel):
     tax_id: str
     active: bool
     neighbours: list[str]
-
-
-class WorkstationIn(BaseModel):
-    branch_id: push.Id
-    code: str = Field(min_length=1, max_length=16)
-    name: str = Field(max_length=120)
-    invoice_prefix: str | None = Field(default=None, min_length=1, max_length=20)
 
 
 class WorkstationOut(BaseModel):
@@ -125,6 +107,7 @@ class DeviceOut(BaseModel):
 
 class DevicesOut(BaseModel):
     devices: list[DeviceOut]
+    next_after: str | None
 
 
 class CatalogIn(BaseModel):
@@ -155,6 +138,19 @@ class FlagOut(BaseModel):
 
 class FlagsOut(BaseModel):
     flags: list[FlagOut]
+    next_after: int | None
+
+
+class BranchesOut(BaseModel):
+    branches: list[BranchOut]
+
+
+class WorkstationRow(WorkstationOut):
+    branch_code: str
+
+
+class WorkstationsOut(BaseModel):
+    workstations: list[WorkstationRow]
 
 
 class CompactOut(BaseModel):
@@ -465,17 +461,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 # --- admin --------------------------------------------------------------------------
 
 
-def _branch_out(conn: Connection, branch_id: str) -> dict[str, Any]:
-    row = conn.execute(select(s.branches).where(s.branches.c.id == branch_id)).mappings().one()
-    neighbours = conn.execute(
-        select(s.branch_neighbours.c.neighbour_id)
-        .where(s.branch_neighbours.c.branch_id == branch_id)
-        .order_by(s.branch_neighbours.c.neighbour_id)
-    ).scalars()
-    return dict(row) | {"neighbours": list(neighbours)}
-
-
-def _admin_routes(app: FastAPI) -> None:  # noqa: PLR0915 - one nested function per route
+def _admin_routes(app: FastAPI) -> None:
     @app.get("/api/v1/health", response_model=Health, responses=_errors())
     def health() -> dict[str, Any]:
         return {
@@ -485,83 +471,30 @@ def _admin_routes(app: FastAPI) -> None:  # noqa: PLR0915 - one nested function 
         }
 
     @app.post("/api/v1/admin/branches", response_model=BranchOut, responses=ADMIN_ERRORS)
-    def save_branch(body: BranchIn, db: DB, _admin: Admin) -> dict[str, Any]:
-        values = body.model_dump(exclude={"id", "neighbours"})
+    def save_branch(body: admin.BranchIn, db: DB, _admin: Admin) -> dict[str, Any]:
         with db.writer.begin() as conn:
-            branch_id = body.id
-            exists = (
-                branch_id
-                and conn.execute(
-                    select(s.branches.c.id).where(s.branches.c.id == branch_id)
-                ).first()
-            )
-            clash = conn.execute(
-                select(s.branches.c.id).where(s.branches.c.code == body.code)
-            ).first()
-            if clash is not None and clash.id != branch_id:
-                raise ApiError(409, "conflict", f"Branch code {body.code} is already used.")
-            if exists:
-                conn.execute(update(s.branches).where(s.branches.c.id == branch_id).values(values))
-            else:
-                branch_id = branch_id or str(uuid.uuid4())
-                conn.execute(s.branches.insert().values(id=branch_id, active=True, **values))
-            assert branch_id is not None
-            neighbours = sorted(set(body.neighbours) - {branch_id})
-            known = set(
-                conn.execute(
-                    select(s.branches.c.id).where(s.branches.c.id.in_(neighbours))
-                ).scalars()
-            )
-            if known != set(neighbours):
-                raise not_found("A neighbour branch does not exist.")
-            conn.execute(
-                delete(s.branch_neighbours).where(s.branch_neighbours.c.branch_id == branch_id)
-            )
-            if neighbours:
-                conn.execute(
-                    s.branch_neighbours.insert(),
-                    [{"branch_id": branch_id, "neighbour_id": n} for n in neighbours],
-                )
-            out = _branch_out(conn, branch_id)
-            changes.append(conn, changes.row_changes(conn, "branch", [branch_id]))
-        return out
+            return admin.save_branch(conn, body)
+
+    @app.get("/api/v1/admin/branches", response_model=BranchesOut, responses=ADMIN_ERRORS)
+    def list_branches(db: DB, _admin: Admin) -> dict[str, Any]:
+        with db.reader.connect() as conn:
+            return {"branches": admin.list_branches(conn)}
 
     @app.post(
         "/api/v1/admin/workstations",
         response_model=WorkstationOut,
         responses=_errors(401, 403, 404),
     )
-    def create_workstation(body: WorkstationIn, db: DB, _admin: Admin) -> dict[str, Any]:
+    def create_workstation(body: admin.WorkstationIn, db: DB, _admin: Admin) -> dict[str, Any]:
         with db.writer.begin() as conn:
-            branch = conn.execute(
-                select(s.branches.c.code).where(s.branches.c.id == body.branch_id)
-            ).first()
-            if branch is None:
-                raise not_found("That branch does not exist.")
-            prefix = body.invoice_prefix or f"{branch.code}{body.code}".upper()[:16]
-            base, n = prefix, 1
-            while conn.execute(
-                select(s.workstations.c.id).where(s.workstations.c.invoice_prefix == prefix)
-            ).first():
-                n += 1
-                prefix = f"{base}{n}"
-            if conn.execute(
-                select(s.workstations.c.id).where(
-                    s.workstations.c.branch_id == body.branch_id,
-                    s.workstations.c.code == body.code,
-                )
-            ).first():
-                raise ApiError(409, "conflict", f"Workstation {body.code} already exists there.")
-            ws_id = str(uuid.uuid4())
-            conn.execute(
-                s.workstations.insert().values(
-                    id=ws_id, branch_id=body.branch_id, code=body.code, name=body.name,
-                    invoice_prefix=prefix, active=True, enrolments=0,
-                )
-            )  # fmt: skip
-            changes.append(conn, changes.row_changes(conn, "workstation", [ws_id]))
-            row = conn.execute(select(s.workstations).where(s.workstations.c.id == ws_id))
-            return dict(row.mappings().one())
+            return admin.create_workstation(conn, body)
+
+    @app.get("/api/v1/admin/workstations", response_model=WorkstationsOut, responses=ADMIN_ERRORS)
+    def list_workstations(
+        db: DB, _admin: Admin, branch_id: Annotated[str | None, Query(max_length=36)] = None
+    ) -> dict[str, Any]:
+        with db.reader.connect() as conn:
+            return {"workstations": admin.list_workstations(conn, branch_id)}
 
     @app.post(
         "/api/v1/admin/enrolment-codes",
@@ -569,23 +502,8 @@ def _admin_routes(app: FastAPI) -> None:  # noqa: PLR0915 - one nested function 
         responses=_errors(401, 403, 404),
     )
     def make_enrolment_code(body: EnrolmentCodeIn, db: DB, _admin: Admin) -> dict[str, Any]:
-        code = auth.new_enrolment_code()
-        created = changes.now()
-        expires = created + timedelta(minutes=body.ttl_minutes)
         with db.writer.begin() as conn:
-            if not conn.execute(
-                select(s.workstations.c.id).where(s.workstations.c.id == body.workstation_id)
-            ).first():
-                raise not_found("That workstation does not exist.")
-            conn.execute(
-                s.enrolment_codes.insert().values(
-                    code_hash=auth.enrolment_code_hash(code),
-                    workstation_id=body.workstation_id,
-                    expires_at=expires,
-                    created_at=created,
-                )
-            )
-        return {"code": code, "expires_at": expires.isoformat()}
+            return admin.make_enrolment_code(conn, body.workstation_id, body.ttl_minutes)
 
     @app.post(
         "/api/v1/admin/devices/{device_id}/revoke",
@@ -594,20 +512,17 @@ def _admin_routes(app: FastAPI) -> None:  # noqa: PLR0915 - one nested function 
     )
     def revoke_device(device_id: str, db: DB, _admin: Admin) -> dict[str, Any]:
         with db.writer.begin() as conn:
-            done = conn.execute(
-                update(s.devices).where(s.devices.c.id == device_id).values(state="revoked")
-            )
-            if done.rowcount == 0:
-                raise not_found("That device does not exist.")
-            return _device_out(
-                conn.execute(select(s.devices).where(s.devices.c.id == device_id)).mappings().one()
-            )
+            return admin.revoke_device(conn, device_id)
 
     @app.get("/api/v1/admin/devices", response_model=DevicesOut, responses=ADMIN_ERRORS)
-    def list_devices(db: DB, _admin: Admin) -> dict[str, Any]:
+    def list_devices(
+        db: DB,
+        _admin: Admin,
+        after: Annotated[str, Query(max_length=36)] = "",
+        limit: Annotated[int, Query(ge=1, le=admin.MAX_PAGE)] = admin.DEFAULT_PAGE,
+    ) -> dict[str, Any]:
         with db.reader.connect() as conn:
-            rows = conn.execute(select(s.devices).order_by(s.devices.c.enrolled_at)).mappings()
-            return {"devices": [_device_out(r) for r in rows]}
+            return admin.list_devices(conn, after, limit)
 
     @app.post("/api/v1/admin/catalog", response_model=CatalogOut, responses=ADMIN_ERRORS)
     def upsert_catalog(body: CatalogIn, db: DB, _admin: Admin) -> dict[str, Any]:
@@ -619,22 +534,19 @@ def _admin_routes(app: FastAPI) -> None:  # noqa: PLR0915 - one nested function 
         return {"entity": body.entity, "upserted": len(body.rows), "cursor": cursor}
 
     @app.get("/api/v1/admin/flags", response_model=FlagsOut, responses=ADMIN_ERRORS)
-    def list_flags(db: DB, _admin: Admin) -> dict[str, Any]:
+    def list_flags(
+        db: DB,
+        _admin: Admin,
+        after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+        limit: Annotated[int, Query(ge=1, le=admin.MAX_PAGE)] = admin.DEFAULT_PAGE,
+    ) -> dict[str, Any]:
         with db.reader.connect() as conn:
-            rows = conn.execute(select(s.flags).order_by(s.flags.c.id)).mappings()
-            return {"flags": [dict(r) | {"at": r["at"].isoformat()} for r in rows]}
+            return admin.list_flags(conn, after, limit)
 
     @app.post("/api/v1/admin/change-log/compact", response_model=CompactOut, responses=ADMIN_ERRORS)
     def compact_log(db: DB, _admin: Admin) -> dict[str, Any]:
         with db.writer.begin() as conn:
             return {"floor": changes.compact(conn)}
-
-
-def _device_out(row: Any) -> dict[str, Any]:
-    return dict(row) | {
-        "enrolled_at": row["enrolled_at"].isoformat(),
-        "last_seen": None if row["last_seen"] is None else row["last_seen"].isoformat(),
-    }
 
 
 def _upsert_catalog(conn: Connection, entity: str, rows: list[dict[str, Any]]) -> int:
@@ -719,7 +631,7 @@ def _device_routes(app: FastAPI) -> None:  # noqa: PLR0915 - one nested function
                 .where(s.enrolment_codes.c.code_hash == code.code_hash)
                 .values(used_at=now, device_id=device_id)
             )
-            branch = _branch_out(conn, ws.branch_id)
+            branch = admin.branch_row(conn, ws.branch_id)
         return {
             "device_id": device_id,
             "token": token,

@@ -1,4 +1,6 @@
-"""``shop-server``: serve the API, create the database and first admin, seed a demo catalog.
+"""``shop-server``: serve the API, create the database and first admin, seed a demo catalog,
+and the administrator's day-to-day commands (branches, workstations, enrolment codes,
+devices, flags) through the same functions as the admin API (``shop_server.admin``).
 
 Options fall back to the environment (``SHOP_SERVER_DATABASE_URL``,
 ``SHOP_SERVER_HOST``, ``SHOP_SERVER_PORT``, ``SHOP_SERVER_TLS_CERT``,
@@ -13,9 +15,12 @@ import getpass
 import os
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 
-from sqlalchemy import select, update
+from pydantic import ValidationError
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 DEFAULT_HOST = "127.0.0.1"
@@ -55,10 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--admin", required=True, help="administrator user name")
     init.add_argument("--password", help="prompted for when not given")
 
-    code = sub.add_parser("enrolment-code", help="make a one-time enrolment code")
-    db_option(code)
-    code.add_argument("--workstation-id", required=True)
-    code.add_argument("--ttl-minutes", type=int, default=1440)
+    _admin_commands(sub, db_option)
 
     seed = sub.add_parser("seed-demo", help="fill the database with a demo catalog")
     db_option(seed)
@@ -67,6 +69,54 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--members", type=int, default=None)
     seed.add_argument("--seed", type=int, default=7)
     return parser
+
+
+def _admin_commands(sub: Any, db_option: Callable[[argparse.ArgumentParser], None]) -> None:
+    branches = sub.add_parser("branches", help="list branches with their ids")
+    db_option(branches)
+
+    add_branch = sub.add_parser("add-branch", help="add a branch (or update the one with --id)")
+    db_option(add_branch)
+    add_branch.add_argument("--code", required=True)
+    add_branch.add_argument("--name-zh", required=True)
+    add_branch.add_argument("--name-en", default="")
+    add_branch.add_argument("--address", default="")
+    add_branch.add_argument("--phone", default="")
+    add_branch.add_argument("--tax-id", default="")
+    add_branch.add_argument(
+        "--neighbour", action="append", default=[], help="a branch code whose stock it sees"
+    )
+    add_branch.add_argument("--id", default=None, help="update this branch instead of adding")
+
+    stations = sub.add_parser("workstations", help="list workstations with their ids")
+    db_option(stations)
+    stations.add_argument("--branch", default=None, help="only this branch (code)")
+
+    add_ws = sub.add_parser("add-workstation", help="add a workstation; prints its id")
+    db_option(add_ws)
+    add_ws.add_argument("--branch", required=True, help="branch code")
+    add_ws.add_argument("--code", required=True, help="workstation code, e.g. T1")
+    add_ws.add_argument("--name", required=True)
+    add_ws.add_argument("--invoice-prefix", default=None)
+
+    code = sub.add_parser("enrolment-code", help="make a one-time enrolment code")
+    db_option(code)
+    which = code.add_mutually_exclusive_group(required=True)
+    which.add_argument("--workstation", help="workstation code or id")
+    which.add_argument("--workstation-id", dest="workstation", help=argparse.SUPPRESS)
+    code.add_argument("--branch", default=None, help="branch code, when the code is not unique")
+    code.add_argument("--ttl-minutes", type=int, default=1440)
+
+    devices = sub.add_parser("devices", help="list enrolled devices")
+    db_option(devices)
+
+    revoke = sub.add_parser("revoke", help="revoke a device's access at once")
+    db_option(revoke)
+    revoke.add_argument("device_id")
+
+    flags = sub.add_parser("flags", help="list flagged events for a manager")
+    db_option(flags)
+    flags.add_argument("--after", type=int, default=0, help="only flags after this id")
 
 
 def _url(args: argparse.Namespace) -> str:
@@ -136,31 +186,128 @@ def init(args: argparse.Namespace) -> None:
     print(f"Database ready; administrator {args.admin} can sign in.")
 
 
-def enrolment_code(args: argparse.Namespace) -> None:
-    from datetime import timedelta
-
-    from shop_server import auth, changes
-    from shop_server import schema as s
+@contextmanager
+def _admin_work(args: argparse.Namespace, *, write: bool = False) -> Iterator[Connection]:
+    """A connection for one admin command; a refusal becomes :class:`CommandFailed`."""
     from shop_server.db import open_database
+    from shop_server.errors import ApiError
 
     db = open_database(_url(args), pool_size=1)
     try:
-        with db.writer.begin() as conn:
-            if not conn.execute(
-                select(s.workstations.c.id).where(s.workstations.c.id == args.workstation_id)
-            ).first():
-                raise CommandFailed("That workstation does not exist.")
-            code = auth.new_enrolment_code()
-            now = changes.now()
-            conn.execute(
-                s.enrolment_codes.insert().values(
-                    code_hash=auth.enrolment_code_hash(code), workstation_id=args.workstation_id,
-                    expires_at=now + timedelta(minutes=args.ttl_minutes), created_at=now,
-                )
-            )  # fmt: skip
+        with db.writer.begin() if write else db.reader.connect() as conn:
+            yield conn
+    except ApiError as exc:
+        raise CommandFailed(exc.message) from exc
     finally:
         db.dispose()
-    print(code)
+
+
+def _print_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
+    """Tab-separated with a header: readable, and easy to cut or grep."""
+    print("\t".join(columns))
+    for row in rows:
+        print("\t".join("" if row[c] is None else str(row[c]) for c in columns))
+
+
+def _all_pages(page: Callable[[Any], dict[str, Any]], key: str, after: Any) -> list[Any]:
+    found: list[Any] = []
+    while True:
+        answer = page(after)
+        found += answer[key]
+        if answer["next_after"] is None:
+            return found
+        after = answer["next_after"]
+
+
+def _invalid(exc: ValidationError) -> CommandFailed:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]).replace("_", "-")
+    return CommandFailed(f"--{where} is not valid: {first['msg']}.")
+
+
+def branches(args: argparse.Namespace) -> None:
+    from shop_server import admin
+
+    with _admin_work(args) as conn:
+        rows = admin.list_branches(conn)
+    for row in rows:
+        row["neighbours"] = ",".join(row["neighbours"])
+    _print_table(rows, ["id", "code", "name_zh", "name_en", "active", "neighbours"])
+
+
+def add_branch(args: argparse.Namespace) -> None:
+    from shop_server import admin
+
+    with _admin_work(args, write=True) as conn:
+        try:
+            body = admin.BranchIn(
+                id=args.id, code=args.code, name_zh=args.name_zh, name_en=args.name_en,
+                address=args.address, phone=args.phone, tax_id=args.tax_id,
+                neighbours=[admin.branch_by_code(conn, n) for n in args.neighbour],
+            )  # fmt: skip
+        except ValidationError as exc:
+            raise _invalid(exc) from exc
+        print(admin.save_branch(conn, body)["id"])
+
+
+def workstations(args: argparse.Namespace) -> None:
+    from shop_server import admin
+
+    with _admin_work(args) as conn:
+        branch_id = None if args.branch is None else admin.branch_by_code(conn, args.branch)
+        rows = admin.list_workstations(conn, branch_id)
+    _print_table(rows, ["id", "branch_code", "code", "name", "invoice_prefix", "active"])
+
+
+def add_workstation(args: argparse.Namespace) -> None:
+    from shop_server import admin
+
+    with _admin_work(args, write=True) as conn:
+        try:
+            body = admin.WorkstationIn(
+                branch_id=admin.branch_by_code(conn, args.branch), code=args.code,
+                name=args.name, invoice_prefix=args.invoice_prefix,
+            )  # fmt: skip
+        except ValidationError as exc:
+            raise _invalid(exc) from exc
+        print(admin.create_workstation(conn, body)["id"])
+
+
+def enrolment_code(args: argparse.Namespace) -> None:
+    from shop_server import admin
+
+    if not 1 <= args.ttl_minutes <= 60 * 24 * 30:
+        raise CommandFailed("--ttl-minutes must be between 1 and 43200 (30 days).")
+    with _admin_work(args, write=True) as conn:
+        workstation_id = admin.workstation_by_ref(conn, args.workstation, args.branch)
+        answer = admin.make_enrolment_code(conn, workstation_id, args.ttl_minutes)
+    print(answer["code"])
+
+
+def devices(args: argparse.Namespace) -> None:
+    from shop_server import admin
+
+    with _admin_work(args) as conn:
+        rows = _all_pages(lambda after: admin.list_devices(conn, after), "devices", "")
+    rows.sort(key=lambda r: (r["branch_id"], r["workstation_id"], r["enrolled_at"]))
+    _print_table(rows, ["id", "branch_id", "workstation_id", "name", "state",
+                        "invoice_prefix", "enrolled_at", "last_seen"])  # fmt: skip
+
+
+def revoke(args: argparse.Namespace) -> None:
+    from shop_server import admin
+
+    with _admin_work(args, write=True) as conn:
+        row = admin.revoke_device(conn, args.device_id)
+    print(f"Device {row['id']} ({row['name'] or 'unnamed'}) is revoked.")
+
+
+def flags(args: argparse.Namespace) -> None:
+    from shop_server import admin
+
+    with _admin_work(args) as conn:
+        rows = _all_pages(lambda after: admin.list_flags(conn, after), "flags", args.after)
+    _print_table(rows, ["id", "at", "kind", "branch_id", "device_id", "entity_id", "message"])
 
 
 def seed_demo(args: argparse.Namespace) -> None:
@@ -181,7 +328,19 @@ def seed_demo(args: argparse.Namespace) -> None:
     print(", ".join(f"{n} {what}" for what, n in counts.items()))
 
 
-COMMANDS = {"serve": serve, "init": init, "enrolment-code": enrolment_code, "seed-demo": seed_demo}
+COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
+    "serve": serve,
+    "init": init,
+    "branches": branches,
+    "add-branch": add_branch,
+    "workstations": workstations,
+    "add-workstation": add_workstation,
+    "enrolment-code": enrolment_code,
+    "devices": devices,
+    "revoke": revoke,
+    "flags": flags,
+    "seed-demo": seed_demo,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -335,7 +335,9 @@ class Batch:
             )
         if invoices:
             rows = self.conn.execute(
-                select(o.c.invoice_no, o.c.id).where(o.c.invoice_no.in_(sorted(invoices)))
+                select(o.c.invoice_no, o.c.id).where(
+                    o.c.invoice_no.in_(sorted(invoices)), o.c.invoice_clash_of.is_(None)
+                )
             )
             self.known_invoices = {row.invoice_no: row.id for row in rows}
 
@@ -525,9 +527,49 @@ def _redeem(batch: Batch, fx: Effects, order: OrderIn) -> list[dict[str, str]]:
 # --- op handlers --------------------------------------------------------------------
 
 
-def _invoice_taken(conn: Connection, invoice_no: str, order_id: str) -> bool:
-    row = conn.execute(select(s.orders.c.id).where(s.orders.c.invoice_no == invoice_no)).first()
-    return row is not None and row.id != order_id
+def _invoice_holder(conn: Connection, invoice_no: str | None, order_id: str) -> str | None:
+    """The other order that holds ``invoice_no`` first, if any."""
+    if not invoice_no:
+        return None
+    o = s.orders
+    holder = conn.execute(
+        select(o.c.id).where(o.c.invoice_no == invoice_no, o.c.invoice_clash_of.is_(None))
+    ).scalar()
+    return None if holder in (None, order_id) else str(holder)
+
+
+def _invoice_clash(
+    batch: Batch, fx: Effects, order_id: str, invoice_no: str | None, holder: str | None
+) -> list[dict[str, Any]]:
+    """A second order with an issued invoice number: kept (it was a sale) and flagged.
+
+    Only a cloned or restored till issues a number twice; by the time its
+    sales arrive under a new enrolment, the receipts are printed and cannot
+    be renumbered, so a manager sorts it out (SYNC.md: never silently dropped).
+    """
+    if holder is None:
+        return []
+    first_device = (
+        batch.conn.execute(select(s.orders.c.device_id).where(s.orders.c.id == holder)).scalar()
+        or batch.device.id
+    )  # not found: still buffered, so from this very batch
+    flag = {
+        "kind": "duplicate_invoice_no",
+        "invoice_no": invoice_no,
+        "order_id": order_id,
+        "first_order_id": holder,
+    }
+    fx.flags.append(
+        {
+            "kind": "duplicate_invoice_no",
+            "entity": "order",
+            "entity_id": order_id,
+            "message": f"Invoice number {invoice_no} was issued twice: by order {holder} "
+            f"and again by order {order_id} (a copied workstation database).",
+            "data": flag | {"first_device_id": first_device},
+        }
+    )
+    return [flag]
 
 
 def apply_order(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
@@ -535,19 +577,16 @@ def apply_order(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
     order = _parse(OrderIn, op.payload)
     _check_branch(batch, order.branch_id, "order")
     conn = batch.conn
+    holder: str | None
     if batch.deferred:
         exists = order.id in batch.known_orders
-        taken = batch.known_invoices.get(order.invoice_no or "", order.id) != order.id
+        first = batch.known_invoices.get(order.invoice_no or "", order.id)
+        holder = None if first == order.id else first
     else:
         exists = bool(conn.execute(select(s.orders.c.id).where(s.orders.c.id == order.id)).first())
-        taken = bool(order.invoice_no) and _invoice_taken(conn, order.invoice_no or "", order.id)
-    if exists:
+        holder = _invoice_holder(conn, order.invoice_no, order.id)
+    if exists:  # the same order again (same id) is a repeat, never a second sale
         raise OpDuplicate({"order_id": order.id})
-    if taken:
-        raise OpRejected(
-            "duplicate_invoice_no",
-            f"Invoice number {order.invoice_no} is already used by another order.",
-        )
     points = order.points
     if points is None:  # v1: the server's earning rule
         points = []
@@ -565,8 +604,9 @@ def apply_order(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
     payload = dict(op.payload)
     payload["points"] = [p.model_dump() for p in points]
     batch.known_orders.add(order.id)
-    if order.invoice_no:
+    if order.invoice_no and holder is None:
         batch.known_invoices[order.invoice_no] = order.id
+    flags = _invoice_clash(batch, fx, order.id, order.invoice_no, holder)
     batch.insert(
         s.orders,
         [
@@ -577,6 +617,7 @@ def apply_order(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
                 "device_id": batch.device.id,
                 "number": order.number,
                 "invoice_no": order.invoice_no or None,
+                "invoice_clash_of": holder,
                 "status": order.status,
                 "kind": order.kind,
                 "total_minor": order.total_minor,
@@ -615,6 +656,7 @@ def apply_order(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
         "order_id": order.id,
         "coupons": coupons,
         "points": sum(p.delta for p in points),
+        "flags": flags,
     }
 
 
@@ -638,11 +680,12 @@ def apply_order_step(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
     ):
         raise OpDuplicate({"order_id": step.order_id})
     invoice_no = step.invoice_no or row.invoice_no
-    if step.invoice_no and _invoice_taken(conn, step.invoice_no, step.order_id):
-        raise OpRejected(
-            "duplicate_invoice_no",
-            f"Invoice number {step.invoice_no} is already used by another order.",
-        )
+    clash: dict[str, Any] = {}
+    flags: list[dict[str, Any]] = []
+    if step.invoice_no and step.invoice_no != row.invoice_no:
+        holder = _invoice_holder(conn, step.invoice_no, step.order_id)
+        flags = _invoice_clash(batch, fx, step.order_id, step.invoice_no, holder)
+        clash = {"invoice_clash_of": holder}
     payload = dict(row.payload if isinstance(row.payload, dict) else json.loads(row.payload))
     payload["status"] = step.status
     payload["invoice_no"] = invoice_no
@@ -652,7 +695,7 @@ def apply_order_step(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
     conn.execute(
         update(s.orders)
         .where(s.orders.c.id == step.order_id)
-        .values(status=step.status, invoice_no=invoice_no, payload=payload)
+        .values(status=step.status, invoice_no=invoice_no, payload=payload, **clash)
     )
     if step.event is not None:
         _events(batch, step.order_id, [step.event])
@@ -689,7 +732,7 @@ def apply_order_step(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
                 }
             ],
         )
-    return {"order_id": step.order_id, "status": step.status}
+    return {"order_id": step.order_id, "status": step.status, "flags": flags}
 
 
 def apply_cart_parked(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:

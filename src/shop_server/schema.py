@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects import postgresql
 
@@ -291,7 +292,10 @@ orders = Table(
     _ref("workstation_id"),
     _ref("device_id"),
     Column("number", String(40), nullable=False),
-    Column("invoice_no", String(32), unique=True),
+    Column("invoice_no", String(32)),
+    #: The order that held this invoice number first, when a cloned till issued it again:
+    #: the sale is kept (SYNC.md) and flagged; only the first holder is unique.
+    _ref("invoice_clash_of", nullable=True),
     Column("status", String(24), nullable=False),
     Column("kind", String(24), nullable=False),
     Column("total_minor", BigInteger, nullable=False),
@@ -300,6 +304,13 @@ orders = Table(
     Column("received_at", Stamp, nullable=False),
     Column("payload", Json, nullable=False),
     Index("ix_orders_branch_seq", "branch_id", "received_seq"),
+    Index(
+        "uq_orders_invoice_no",
+        "invoice_no",
+        unique=True,
+        postgresql_where=text("invoice_clash_of IS NULL"),
+        sqlite_where=text("invoice_clash_of IS NULL"),
+    ),
 )
 
 order_lines = Table(
@@ -462,7 +473,7 @@ flags = Table(
     "flags",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    #: "coupon_reused", "negative_stock", "device_cloned".
+    #: "coupon_reused", "negative_stock", "device_cloned", "duplicate_invoice_no".
     Column("kind", String(32), nullable=False),
     _ref("branch_id", nullable=True),
     _ref("device_id", nullable=True),

@@ -245,3 +245,88 @@ def test_serve_over_tls_from_the_environment(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+# --- the administrator's day-to-day commands ---------------------------------------------
+
+
+def _table(output: str) -> list[dict[str, str]]:
+    """The tab-separated table a listing command prints, as rows by column name."""
+    header, *lines = output.splitlines()
+    columns = header.split("\t")
+    return [dict(zip(columns, line.split("\t"), strict=True)) for line in lines]
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_an_admin_runs_the_shop_from_the_command_line(
+    fresh_server: Callable[[str], sp.RunningServer], database: str, tmp_path: Path
+) -> None:
+    server = fresh_server(database)
+
+    def run(*args: str) -> str:
+        done = _cli(tmp_path, args[0], "--database-url", server.database_url, *args[1:])
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    taipei = run("add-branch", "--code", "TP", "--name-zh", "台北", "--name-en", "Taipei").strip()
+    taichung = run("add-branch", "--code", "TC", "--name-zh", "台中", "--neighbour", "TP").strip()
+    listed = {b["code"]: b for b in _table(run("branches"))}
+    assert (listed["TP"]["id"], listed["TC"]["id"]) == (taipei, taichung)
+    assert listed["TC"]["neighbours"] == taipei
+    till = run("add-workstation", "--branch", "TP", "--code", "T1", "--name", "Till 1").strip()
+    other = run("add-workstation", "--branch", "TC", "--code", "T1", "--name", "Till 1").strip()
+    assert [w["id"] for w in _table(run("workstations", "--branch", "TC"))] == [other]
+    assert {w["id"] for w in _table(run("workstations"))} == {till, other}
+
+    code = run("enrolment-code", "--workstation", "T1", "--branch", "TP").strip()
+    enrolled = requests.post(
+        f"{server.url}/api/v1/enrol",
+        json={"code": code, "device_name": "front till", "client_version": "t"},
+        timeout=30,
+    )
+    assert enrolled.status_code == 200, enrolled.text
+    device = enrolled.json()
+    assert device["workstation"]["id"] == till
+    [row] = _table(run("devices"))
+    assert (row["id"], row["workstation_id"], row["state"]) == (device["device_id"], till, "active")
+    products = sp.add_products(server, 1)
+    pushed = sp.push(server, device, [sp.order_op(1, branch_id=taipei, workstation_id=till,
+                                                  product_ids=products)])  # fmt: skip
+    assert pushed.status_code == 200, pushed.text
+    [flag] = _table(run("flags"))  # stock went below zero after the sale
+    assert (flag["kind"], flag["device_id"]) == ("negative_stock", device["device_id"])
+    assert _table(run("flags", "--after", flag["id"])) == []
+
+    assert device["device_id"] in run("revoke", device["device_id"])
+    hello = requests.get(
+        f"{server.url}/api/v1/hello", headers=sp.device_headers(device["token"]), timeout=30
+    )
+    assert hello.status_code == 401
+    assert _table(run("devices"))[0]["state"] == "revoked"
+
+
+def test_admin_commands_refuse_in_one_sentence(
+    fresh_server: Callable[[str], sp.RunningServer], tmp_path: Path
+) -> None:
+    server = fresh_server("sqlite")
+    branches = sp.setup_branches(server, 2, (1, 1))
+    codes = [b["code"] for b in sp.admin_get(server, "/api/v1/admin/branches")["branches"]]
+    for branch in codes:
+        done = _cli(tmp_path, "add-workstation", "--database-url", server.database_url,
+                    "--branch", branch, "--code", "SAME", "--name", "x")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    refused = {
+        "several branches": ("enrolment-code", "--workstation", "SAME"),
+        "no workstation NOPE": ("enrolment-code", "--workstation", "NOPE"),
+        "no branch XX": ("add-workstation", "--branch", "XX", "--code", "T9", "--name", "x"),
+        "already exists": ("add-workstation", "--branch", codes[0], "--code", "SAME",
+                           "--name", "x"),
+        "device does not exist": ("revoke", "not-a-device"),
+        "--code is not valid": ("add-branch", "--code", "", "--name-zh", "x"),
+    }  # fmt: skip
+    for sentence, (command, *args) in refused.items():
+        done = _cli(tmp_path, command, "--database-url", server.database_url, *args)
+        assert done.returncode == 2, (command, done.stdout)
+        assert sentence in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    assert len(branches.branch_ids) == 2

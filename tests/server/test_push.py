@@ -158,21 +158,131 @@ def test_an_order_of_another_branch_is_rejected(server: Server) -> None:
     assert (results[0]["status"], results[0]["code"]) == ("rejected", "wrong_branch")
 
 
-def test_a_reused_invoice_number_is_rejected(server: Server) -> None:
+def test_a_reused_invoice_number_is_kept_and_flagged_for_a_manager(server: Server) -> None:
     branches, products = _shop(server)
     device = sp.enrol(server, branches.workstation_ids[0][0])
     invoice = f"ZZ{uuid.uuid4().hex[:8]}"
-    ops = [
+    first, second = (
         _order(device, 1, products, invoice_no=invoice),
         _order(device, 2, products, invoice_no=invoice),
+    )
+    stock_before = _stock(server, device, branches.branch_ids[0], products[0])
+
+    results = _results(sp.push(server, device, [first, second]))
+    repeat = _results(sp.push(server, device, [second]))
+
+    assert [(r["status"], r["code"]) for r in results] == [("applied", ""), ("applied", "")]
+    assert results[0]["result"]["flags"] == []
+    clash = {
+        "kind": "duplicate_invoice_no",
+        "invoice_no": invoice,
+        "order_id": second["payload"]["id"],
+        "first_order_id": first["payload"]["id"],
+    }
+    assert results[1]["result"]["flags"] == [clash]
+    assert (repeat[0]["status"], repeat[0]["result"]) == ("duplicate", results[1]["result"])
+    held = {o["id"]: o for o in _orders(server, device)}
+    assert {first["payload"]["id"], second["payload"]["id"]} <= set(held)
+    assert held[second["payload"]["id"]]["invoice_no"] == invoice
+    # Both were sales: both moved stock.
+    assert _stock(server, device, branches.branch_ids[0], products[0]) == stock_before - 2000
+    flags = [
+        f
+        for f in sp.admin_get(server, "/api/v1/admin/flags?limit=1000")["flags"]
+        if f["kind"] == "duplicate_invoice_no" and f["data"]["invoice_no"] == invoice
+    ]
+    assert len(flags) == 1
+    assert flags[0]["data"] | {"first_device_id": None} == clash | {"first_device_id": None}
+    assert flags[0]["data"]["first_device_id"] == device["device_id"]
+    assert first["payload"]["id"] in flags[0]["message"]
+    assert second["payload"]["id"] in flags[0]["message"]
+
+
+def test_an_invoice_given_when_a_held_order_is_paid_may_clash_and_is_flagged(
+    server: Server,
+) -> None:
+    branches, products = _shop(server)
+    device = sp.enrol(server, branches.workstation_ids[0][0])
+    sale = _order(device, 1, products[:1])
+    held = _order(device, 2, products[:1])
+    held["payload"] |= {"kind": "pick_up", "status": "awaiting_payment", "invoice_no": None}
+    held["op_type"] = "order.taken"
+    paid = {
+        "op_id": str(uuid.uuid4()), "device_seq": 3, "op_type": "order.paid",
+        "payload_version": 1, "created_at": "2026-11-27T10:05:00+08:00",
+        "payload": {
+            "order_id": held["payload"]["id"], "status": "awaiting_fulfilment",
+            "invoice_no": sale["payload"]["invoice_no"],
+        },
+    }  # fmt: skip
+
+    results = _results(sp.push(server, device, [sale, held, paid]))
+
+    assert [r["status"] for r in results] == ["applied", "applied", "applied"]
+    assert results[2]["result"]["flags"] == [
+        {
+            "kind": "duplicate_invoice_no",
+            "invoice_no": sale["payload"]["invoice_no"],
+            "order_id": held["payload"]["id"],
+            "first_order_id": sale["payload"]["id"],
+        }
+    ]
+    orders = {o["id"]: o for o in _orders(server, device)}
+    assert orders[held["payload"]["id"]]["invoice_no"] == sale["payload"]["invoice_no"]
+
+
+def _renumbered(ops: list[dict[str, Any]], first_seq: int = 1) -> list[dict[str, Any]]:
+    """What a till does with its outbox after enrolling again: same op ids, new sequence."""
+    return [op | {"device_seq": first_seq + i} for i, op in enumerate(ops)]
+
+
+def test_after_a_clone_is_caught_both_copies_re_enrol_and_every_sale_lands_once(
+    server: Server,
+) -> None:
+    branches, products = _shop(server)
+    workstation = branches.workstation_ids[0][0]
+    device = sp.enrol(server, workstation)
+    shared = _order(device, 1, products[:1])
+    assert _results(sp.push(server, device, [shared]))[0]["status"] == "applied"
+    # The database is copied after seq 1; both copies go on selling from the same counters.
+    prefix = f"CL{uuid.uuid4().hex[:6]}-"
+    original = [_order(device, 2 + i, products[:1], invoice_no=f"{prefix}{2 + i}")
+                for i in range(3)]  # fmt: skip
+    clone = [_order(device, 2 + i, products[:1], invoice_no=f"{prefix}{2 + i}")
+             for i in range(2)]  # fmt: skip
+    # The original pushes two of its three, then the clone is caught on its first push.
+    assert [r["status"] for r in _results(sp.push(server, device, original[:2]))] == [
+        "applied", "applied",
+    ]  # fmt: skip
+    caught = _results(sp.push(server, device, clone))
+    assert [r["code"] for r in caught] == ["device_seq_reused", "device_seq_reused"]
+    # Both copies hold the same device id: both are stopped until they enrol again.
+    assert sp.push(server, device, original[2:]).status_code == 409
+    assert sp.push(server, device, clone).status_code == 409
+
+    # The original enrols again; its whole outbox (one op it never heard back about) goes.
+    renewed = sp.enrol(server, workstation)
+    mine = _results(sp.push(server, renewed, _renumbered([original[1], original[2]])))
+    assert [r["status"] for r in mine] == ["duplicate", "applied"]
+    assert mine[1]["result"]["flags"] == []
+    # The clone enrols again: its refused sales carry numbers the original issued.
+    copy_ = sp.enrol(server, workstation)
+    assert len({device["device_id"], renewed["device_id"], copy_["device_id"]}) == 3
+    theirs = _results(sp.push(server, copy_, _renumbered(clone)))
+    assert [r["status"] for r in theirs] == ["applied", "applied"]
+    assert [f["first_order_id"] for r in theirs for f in r["result"]["flags"]] == [
+        op["payload"]["id"] for op in original[:2]
     ]
 
-    results = _results(sp.push(server, device, ops))
-
-    assert [(r["status"], r["code"]) for r in results] == [
-        ("applied", ""),
-        ("rejected", "duplicate_invoice_no"),
-    ]
+    held = [o["id"] for o in _orders(server, renewed)]
+    every = [op["payload"]["id"] for op in [shared, *original, *clone]]
+    assert sorted(held) == sorted(every)
+    flags = sp.admin_get(server, "/api/v1/admin/flags?limit=1000")["flags"]
+    clashes = {
+        f["entity_id"] for f in flags
+        if f["kind"] == "duplicate_invoice_no" and f["data"]["invoice_no"].startswith(prefix)
+    }  # fmt: skip
+    assert clashes == {op["payload"]["id"] for op in clone}
 
 
 def _points(server: Server, device: Any, member_id: str) -> dict[str, Any]:
