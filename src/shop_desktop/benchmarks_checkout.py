@@ -63,6 +63,7 @@ from shop_desktop.data.models import (
     Coupon,
     CouponRedemption,
     DeviceIdentity,
+    LocalState,
     OrderKind,
     PaymentMethod,
     Product,
@@ -79,6 +80,7 @@ from shop_desktop.services.checkout import (
     SaleDraft,
     commit_sale,
 )
+from shop_desktop.services.coupons import OFFLINE_ALLOWANCE_KEY
 
 __all__ = [
     "CRASH_COUPON_PREFIX",
@@ -582,6 +584,9 @@ def prepare_crash_template(path: Path, *, coupons: int, seed: int = 0) -> Path:
                     code=f"{CRASH_COUPON_PREFIX}MULTI", promotion_id=promotion.id, single_use=False
                 )
             )
+            # Every sale here stays unsent (no server): lift the offline allowance
+            # for single-use coupons, which would otherwise refuse the 21st.
+            session.add(LocalState(key=OFFLINE_ALLOWANCE_KEY, value={"value": 10 * coupons + 100}))
             members = session.execute(
                 text("SELECT id FROM members ORDER BY code LIMIT 3")
             ).scalars()
@@ -746,7 +751,10 @@ def _one_run(child: _Child, run: _DatabaseRun, delay: float | None) -> int:
         if status is None:
             time.sleep(delay)
     if status is None:
-        os.kill(pid, signal.SIGKILL)
+        # The worker may have died on its own and been reaped a moment ago
+        # (its REAPED line not read yet): then its status tells what happened.
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
     while status is None:
         take(child.next_line())
     _read_run(run, said)
