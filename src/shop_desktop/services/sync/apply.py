@@ -16,11 +16,13 @@ product's barcodes, stock and search key.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
+from itertools import repeat
 from typing import Any, Protocol
 
 from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Table, Uuid
@@ -47,6 +49,7 @@ __all__ = [
     "ENTITY_MODELS",
     "MASTER_TABLES",
     "AlchemySql",
+    "MalformedId",
     "RawSql",
     "Sql",
     "apply_changes_of_entity",
@@ -127,12 +130,45 @@ class RawSql:
 # --- values ---------------------------------------------------------------------
 
 
+class MalformedId(ValueError):
+    """A value sent as an id is not one: the row is refused, never stored."""
+
+    def __init__(self, value: object) -> None:
+        super().__init__(f"{value!r} is not an id")
+
+
+#: Ids as the server writes them (``str(uuid)``), one per line: a whole column
+#: is checked by one match instead of a ``uuid.UUID()`` per value.
+_CANONICAL_IDS = re.compile(
+    r"(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\n)*"
+)
+
+
 def _hex(value: Any) -> str | None:
+    """The stored form of an id (32 lowercase hex digits), as ``Uuid`` writes it."""
     if value is None:
         return None
     if isinstance(value, uuid.UUID):
         return value.hex
-    return uuid.UUID(str(value)).hex
+    text = str(value)
+    if len(text) == 36 and _CANONICAL_IDS.fullmatch(text + "\n"):
+        return text.replace("-", "").lower()
+    try:
+        # Other spellings uuid accepts (no dashes, braces, urn:uuid:).
+        return uuid.UUID(text).hex
+    except ValueError:
+        raise MalformedId(value) from None
+
+
+def _hex_column(values: list[Any]) -> list[Any]:
+    """:func:`_hex` of a whole column; the common all-canonical case in one pass."""
+    if all(type(v) is str for v in values):
+        joined = "\n".join(values)
+        if _CANONICAL_IDS.fullmatch(joined + "\n"):
+            converted = joined.replace("-", "").lower().split("\n")
+            if len(converted) == len(values):  # no value hid a line break
+                return converted
+    return [_hex(v) for v in values]
 
 
 def _sqlite_time(moment: datetime) -> str:
@@ -200,14 +236,49 @@ def _table(model: type[Base]) -> Table:
     return table
 
 
-def _default(column: Any) -> Any:
+def _default_maker(column: Any) -> Callable[[], Any] | None:
+    """What fills a column the server left out, stored as SQLAlchemy would store it."""
     default = column.default
     if default is None:
         return None
-    value = default.arg(None) if default.is_callable else default.arg
     convert = _converter(column)
-    value = _plain(value)
-    return convert(value) if convert is not None else value
+
+    def make() -> Any:
+        value = _plain(default.arg(None) if default.is_callable else default.arg)
+        return convert(value) if convert is not None else value
+
+    return make
+
+
+class _Filler:
+    """A column the server left out, filled from its Python-side default.
+
+    A constant is computed once; a computed default (``utcnow``, an empty
+    dict) once per page, since a page's rows arrive at the same moment; but
+    a key or unique column (``new_id``) gets its own value on every row.
+    """
+
+    def __init__(self, column: Any, make: Callable[[], Any]) -> None:
+        self.make = make
+        self.per_row = bool(column.primary_key or column.unique)
+        self.constant = not column.default.is_callable
+        self.value = make() if self.constant else None
+
+    def column(self, count: int) -> Iterable[Any]:
+        if self.constant:
+            return repeat(self.value, count)
+        if self.per_row:
+            return [self.make() for _ in range(count)]
+        return repeat(self.make(), count)
+
+
+def _convert_column(convert: Callable[[Any], Any], name: str, values: list[Any]) -> list[Any]:
+    try:
+        if convert is _hex:
+            return _hex_column(values)
+        return [convert(v) for v in values]
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{name}: {exc}") from exc
 
 
 class _Statement:
@@ -221,18 +292,18 @@ class _Statement:
         ]
         names = [wire_columns[i] for i in self.positions]
         self.converters = [
-            (n, conv)
+            (n, name, conv)
             for n, name in enumerate(names)
             if (conv := _converter(columns[name])) is not None
         ]
         # Columns the server left out that have only a Python-side default
         # (SQLite fills server_default ones itself).
         self.fillers = [
-            (name, columns[name])
+            (name, _Filler(columns[name], make))
             for name in columns.keys()  # noqa: SIM118 - a ColumnCollection
             if name not in names
-            and columns[name].default is not None
             and columns[name].server_default is None
+            and (make := _default_maker(columns[name])) is not None
         ]
         keys = [c.name for c in table.primary_key.columns]
         self.key_positions = [names.index(k) for k in keys if k in names]
@@ -250,12 +321,17 @@ class _Statement:
             f" ON CONFLICT ({', '.join(keys)}) {action}"
         )
 
-    def values(self, row: Sequence[Any]) -> list[Any]:
-        out = [row[i] for i in self.positions]
-        for n, convert in self.converters:
-            out[n] = convert(out[n])
-        out.extend(_default(column) for _, column in self.fillers)
-        return out
+    def values(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+        """The statement's parameters for ``rows``, converted column by column.
+
+        Column-wise, so each conversion is one comprehension (or one match for
+        a column of ids) rather than Python work per cell.
+        """
+        columns: list[Iterable[Any]] = [[row[i] for row in rows] for i in self.positions]
+        for n, name, convert in self.converters:
+            columns[n] = _convert_column(convert, name, list(columns[n]))
+        columns.extend(filler.column(len(rows)) for _, filler in self.fillers)
+        return list(zip(*columns, strict=True))
 
 
 @cache
@@ -330,32 +406,38 @@ def apply_changes_of_entity(
         raise ValueError(f"{entity}: rows without their key {statement.key_positions}")
     id_at = wire.index("id") if "id" in wire else None
     barcodes_at = wire.index("barcodes") if entity == "product" and "barcodes" in wire else None
-    values: list[list[Any]] = []
-    codes: list[tuple[str, str, str]] = []
-    touched: set[str] = set()
-    for row in rows:
+    page = list(rows)
+    for row in page:
         if len(row) != len(wire):
             raise ValueError(f"{entity}: a row of {len(row)} values for {len(wire)} columns")
-        row_id = _hex(row[id_at]) if id_at is not None else None
-        if row_id is not None and row_id in skip:
-            continue
-        values.append(statement.values(row))
-        if row_id is not None and entity == "product":
-            touched.add(row_id)
-            if barcodes_at is not None:
-                codes.extend((code, row_id, kind) for code, kind in _barcodes(row[barcodes_at]))
-    sql.many(statement.sql, values)
+    ids: list[str | None] = []
+    if id_at is not None:
+        ids = _convert_column(_hex, "id", [row[id_at] for row in page])
+        if skip:
+            kept = [n for n, row_id in enumerate(ids) if row_id not in skip]
+            page = [page[n] for n in kept]
+            ids = [ids[n] for n in kept]
+    sql.many(statement.sql, statement.values(page))
+    touched: set[str] = set()
+    if entity == "product":
+        touched = {row_id for row_id in ids if row_id is not None}
     if barcodes_at is not None and touched:
-        ids = sorted(touched)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        codes = [
+            (code, row_id, kind)
+            for row, row_id in zip(page, ids, strict=True)
+            if row_id is not None
+            for code, kind in _barcodes(row[barcodes_at])
+        ]
+        ordered = sorted(touched)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
             marks = ", ".join("?" for _ in chunk)
             sql.run(f"DELETE FROM product_barcodes WHERE product_id IN ({marks})", chunk)
         sql.many(
             "INSERT INTO product_barcodes (code, product_id, kind) VALUES (?, ?, ?)"
             " ON CONFLICT (code) DO UPDATE SET product_id = excluded.product_id,"
             " kind = excluded.kind",
-            [list(c) for c in codes],
+            codes,
         )
     gone = [h for i in deleted if (h := _hex(i)) is not None and h not in skip]
     if gone:

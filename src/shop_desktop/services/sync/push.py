@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, LargeBinary, bindparam, cast, func, select, text, update
 
 from shop_desktop.data import search_index
 from shop_desktop.data.db import Database
-from shop_desktop.data.models import OutboxEntry, OutboxStatus, StockMovement
+from shop_desktop.data.models import OutboxEntry, OutboxStatus
 from shop_desktop.services.sync.apply import AlchemySql, apply_changes_of_entity
 from shop_desktop.services.sync.protocol import (
     MAX_BATCH_BYTES,
@@ -75,6 +75,10 @@ def next_batch(
 ) -> list[dict[str, Any]]:
     """The oldest pending ops as wire dicts: at most ``max_ops`` and ``max_bytes`` of JSON.
 
+    One query reads the batch. An op's size is its stored payload's length
+    plus its envelope: the payload is stored as ``json.dumps`` writes it,
+    which is also how the request body encodes it (non-ASCII escaped), so
+    the sum is what the server receives without encoding every op twice.
     One op bigger than ``max_bytes`` still goes alone (the server decides).
     """
     rows = conn.execute(
@@ -85,6 +89,7 @@ def next_batch(
             OutboxEntry.payload_version,
             OutboxEntry.created_at,
             OutboxEntry.payload,
+            func.length(cast(OutboxEntry.payload, LargeBinary)),
         )
         .where(OutboxEntry.status == OutboxStatus.PENDING, OutboxEntry.device_id == device_id)
         .order_by(OutboxEntry.device_seq)
@@ -92,14 +97,19 @@ def next_batch(
     )
     batch: list[dict[str, Any]] = []
     size = 0
-    for row in rows:
-        wire = _Op(*row).wire()
-        cost = len(json.dumps(wire, ensure_ascii=False).encode()) + 1
+    for *fields, payload_bytes in rows:
+        wire = _Op(*fields).wire()
+        cost = int(payload_bytes or 0) + len(_envelope(wire)) + 1
         if batch and size + cost > max_bytes - 1024:
             break
         batch.append(wire)
         size += cost
     return batch
+
+
+def _envelope(wire: dict[str, Any]) -> bytes:
+    """An op's JSON without its payload (whose size the database already knows)."""
+    return json.dumps({**wire, "payload": None}).encode()
 
 
 def push_all(
@@ -145,23 +155,36 @@ def push_all(
 
 
 def apply_push_answer(conn: Connection, answer: PushAnswer, at: datetime) -> PushResult:
-    """Mark each answered op acknowledged or rejected, in the caller's transaction."""
-    applied = duplicates = rejected = 0
+    """Mark each answered op acknowledged or rejected, in the caller's transaction.
+
+    A few statements per answer, not per op: one read of the answered ops
+    still pending, one update of the acknowledged ones and one of their
+    stock movements. Only ops the server answered are touched, and only
+    while still pending (a repeated answer changes nothing).
+    """
+    answered: dict[uuid.UUID, OpResult] = {}
     for result in answer.results:
-        entry = conn.execute(
-            select(OutboxEntry.op_type, OutboxEntry.payload, OutboxEntry.status).where(
-                OutboxEntry.op_id == result.op_id
-            )
-        ).one_or_none()
-        if entry is None or entry.status is not OutboxStatus.PENDING:
+        answered.setdefault(result.op_id, result)  # the first answer about an op counts
+    op_types = _pending_op_types(conn, list(answered))
+    acked: list[uuid.UUID] = []
+    applied = duplicates = rejected = 0
+    for op_id, result in answered.items():
+        op_type = op_types.get(op_id)
+        if op_type is None:
             continue
         if result.status == "rejected":
-            _reject(conn, result, entry.op_type, entry.payload, at)
+            _reject(conn, result, op_type, at)
             rejected += 1
             continue
+        acked.append(op_id)
+        if result.status == "duplicate":
+            duplicates += 1
+        else:
+            applied += 1
+    for chunk in _chunks(acked):
         conn.execute(
             update(OutboxEntry)
-            .where(OutboxEntry.op_id == result.op_id)
+            .where(OutboxEntry.op_id.in_(chunk), OutboxEntry.status == OutboxStatus.PENDING)
             .values(
                 status=OutboxStatus.ACKED,
                 acked_at=at,
@@ -170,11 +193,7 @@ def apply_push_answer(conn: Connection, answer: PushAnswer, at: datetime) -> Pus
                 reject_code="",
             )
         )
-        _acknowledge_movements(conn, entry.payload, answer.cursor)
-        if result.status == "duplicate":
-            duplicates += 1
-        else:
-            applied += 1
+        _acknowledge_movements(conn, chunk, answer.cursor)
     if applied or duplicates or rejected:
         write_log(
             conn,
@@ -187,23 +206,51 @@ def apply_push_answer(conn: Connection, answer: PushAnswer, at: datetime) -> Pus
     return PushResult(applied=applied, duplicates=duplicates, rejected=rejected)
 
 
-def _acknowledge_movements(conn: Connection, payload: dict[str, Any], cursor: int) -> None:
-    """The op's stock movements are in the server's stock at or below ``cursor``."""
-    ids = []
-    for movement in payload.get("stock_movements") or []:
-        if isinstance(movement, dict) and isinstance(movement.get("id"), str):
-            ids.append(uuid.UUID(movement["id"]))
-    if ids:
-        conn.execute(
-            update(StockMovement)
-            .where(StockMovement.id.in_(ids), StockMovement.ack_seq.is_(None))
-            .values(ack_seq=cursor)
+#: Ids per ``IN (...)``: far below SQLite's limit on bound parameters.
+_IN_CHUNK = 500
+
+
+def _chunks(ids: list[uuid.UUID]) -> Iterator[list[uuid.UUID]]:
+    for start in range(0, len(ids), _IN_CHUNK):
+        yield ids[start : start + _IN_CHUNK]
+
+
+def _pending_op_types(conn: Connection, op_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The op type of each of ``op_ids`` still pending here (others were settled before)."""
+    found: dict[uuid.UUID, str] = {}
+    for chunk in _chunks(op_ids):
+        rows = conn.execute(
+            select(OutboxEntry.op_id, OutboxEntry.op_type).where(
+                OutboxEntry.op_id.in_(chunk), OutboxEntry.status == OutboxStatus.PENDING
+            )
         )
+        found.update((op_id, op_type) for op_id, op_type in rows)
+    return found
 
 
-def _reject(
-    conn: Connection, result: OpResult, op_type: str, payload: dict[str, Any], at: datetime
-) -> None:
+#: The stock movements carried in these ops' payloads, by the id the table stores
+#: (32 hex digits; payloads hold ``str(uuid)``). Read by SQLite from the stored
+#: payloads, so no payload is decoded in Python; anything not an object with a
+#: text id simply matches no movement.
+_ACKNOWLEDGE_MOVEMENTS = text(
+    """
+    UPDATE stock_movements SET ack_seq = :cursor
+    WHERE ack_seq IS NULL AND id IN (
+        SELECT lower(replace(json_extract(m.value, '$.id'), '-', ''))
+        FROM outbox o, json_each(o.payload, '$.stock_movements') m
+        WHERE o.op_id IN :op_ids AND m.type = 'object'
+            AND json_type(m.value, '$.id') = 'text'
+    )
+    """
+).bindparams(bindparam("op_ids", expanding=True))
+
+
+def _acknowledge_movements(conn: Connection, op_ids: list[uuid.UUID], cursor: int) -> None:
+    """The ops' stock movements are in the server's stock at or below ``cursor``."""
+    conn.execute(_ACKNOWLEDGE_MOVEMENTS, {"cursor": cursor, "op_ids": [i.hex for i in op_ids]})
+
+
+def _reject(conn: Connection, result: OpResult, op_type: str, at: datetime) -> None:
     code = result.code or "rejected"
     sentence = result.message or f"The server refused this operation ({code})."
     conn.execute(
@@ -223,6 +270,9 @@ def _reject(
     if op_type == CATALOG_EDIT and isinstance(current, dict) and current:
         # The server wins on the catalog: its row replaces the refused edit.
         try:
+            payload = conn.execute(
+                select(OutboxEntry.payload).where(OutboxEntry.op_id == result.op_id)
+            ).scalar_one()
             product_id = uuid.UUID(str(current.get("id") or payload["product_id"]))
             row = {**current, "id": str(product_id)}
             with conn.begin_nested():
