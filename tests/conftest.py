@@ -16,7 +16,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
 
 from shop_desktop.data.db import Database, create_sqlite_engine, open_database, upgrade
 
@@ -104,6 +107,45 @@ def _fill_read_only_dir(folder: Path) -> None:
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
+
+
+# --- the OS keyring, in memory -----------------------------------------------------
+
+
+class MemoryKeyring(KeyringBackend):
+    """keyring's real API over a dict: CI has no desktop keyring, and a test must never
+    touch a developer's own. It sets no ``priority``, so keyring never picks it on its
+    own; the ``memory_keyring`` fixture installs it for one test."""
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring's own is unannotated
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        # As keyring's own backends do: deleting what is not there is an error.
+        if self.entries.pop((service, username), None) is None:
+            raise PasswordDeleteError(username)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """An empty in-memory keyring for one test; the previous backend comes back after.
+
+    The previous one is saved from ``keyring.core`` rather than with ``get_keyring()``,
+    which would pick (and on a developer's desktop, unlock) the real keyring just to
+    restore it.
+    """
+    previous = keyring.core._keyring_backend
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.core._keyring_backend = previous
 
 
 # --- simulated wallet gateways (tests/services/wallet_gateway.py) -------------

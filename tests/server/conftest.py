@@ -8,35 +8,12 @@ must be reachable: when it is not, these tests fail, they never skip.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import ModuleType
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import pytest
-
-
-def load_serverproc() -> ModuleType:
-    """``tests/serverproc.py`` as the module ``serverproc`` (importlib mode has no tests/ path)."""
-    name = "serverproc"
-    if name in sys.modules:
-        return sys.modules[name]
-    where = Path(__file__).parent.parent / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(name, where)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-if TYPE_CHECKING:
-    from tests import serverproc as sp
-else:
-    sp = load_serverproc()
+from tests import serverproc as sp
 
 Database = Literal["sqlite", "postgresql"]
 

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import requests
-
-if TYPE_CHECKING:
-    from tests import serverproc as sp
-else:
-    import serverproc as sp  # loaded by tests/server/conftest.py
+from tests import serverproc as sp
 
 
 def _pages(server: sp.RunningServer, path: str, key: str, limit: int) -> list[list[Any]]:

@@ -8,18 +8,14 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 import requests
 from sqlalchemy import create_engine, func, select
+from tests import serverproc as sp
 
 from shop_server import schema
-
-if TYPE_CHECKING:
-    from tests import serverproc as sp
-else:
-    import serverproc as sp  # loaded by tests/server/conftest.py
 
 
 def _cli(

@@ -6,17 +6,13 @@ import hashlib
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import requests
 from sqlalchemy import create_engine, select, update
+from tests import serverproc as sp
 
 from shop_server import schema
-
-if TYPE_CHECKING:
-    from tests import serverproc as sp
-else:
-    import serverproc as sp  # loaded by tests/server/conftest.py
 
 Server = sp.RunningServer
 

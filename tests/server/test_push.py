@@ -6,14 +6,10 @@ import copy
 import threading
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import requests
-
-if TYPE_CHECKING:
-    from tests import serverproc as sp
-else:
-    import serverproc as sp  # loaded by tests/server/conftest.py
+from tests import serverproc as sp
 
 Server = sp.RunningServer
 

@@ -13,14 +13,9 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
-
-if TYPE_CHECKING:
-    from tests import serverproc as sp
-else:
-    import serverproc as sp  # loaded by tests/server/conftest.py
+from tests import serverproc as sp
 
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 

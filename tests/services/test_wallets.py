@@ -20,7 +20,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
-from keyring.errors import PasswordDeleteError
 
 from shop_desktop.domain.money import CNY, JPY, TWD, Currency, Money
 from shop_desktop.services.wallets import (
@@ -46,6 +45,7 @@ from shop_desktop.services.wallets import config as wallet_config
 from shop_desktop.services.wallets.base import gateway_major_text, gateway_minor_units
 
 if TYPE_CHECKING:
+    from tests.conftest import MemoryKeyring
     from tests.services import wallet_gateway as gw
 else:
     import wallet_gateway as gw  # loaded by path in conftest.py
@@ -614,25 +614,6 @@ def test_settings_for_the_other_wallet_are_a_programming_error(
         make_provider(WalletKind.ALIPAY, wechat_gateway.settings())
 
 
-class _DictKeyring(KeyringBackend):
-    """A keyring backend in memory.  It sets no ``priority``, so keyring
-    never picks it on its own; tests install it with ``set_keyring``."""
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]  # keyring's own is unannotated
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise PasswordDeleteError(username)
-
-
 @pytest.fixture
 def installed_keyring() -> Iterator[Callable[[KeyringBackend], None]]:
     """Install keyring backends for one test; the previous state comes back after.
@@ -646,12 +627,10 @@ def installed_keyring() -> Iterator[Callable[[KeyringBackend], None]]:
 
 
 def test_keys_kept_in_the_keyring_charge_a_payment(
-    installed_keyring: Callable[[KeyringBackend], None],
+    memory_keyring: MemoryKeyring,
     alipay_gateway: gw.AlipayGateway,
     wechat_gateway: gw.WechatGateway,
 ) -> None:
-    backend = _DictKeyring()
-    installed_keyring(backend)
     non_secret, secrets = _stored_settings(alipay_gateway, wechat_gateway)
     store = KeyringSecrets()
     for name, value in secrets.items():
@@ -662,7 +641,7 @@ def test_keys_kept_in_the_keyring_charge_a_payment(
     till = Till(WalletKind.ALIPAY, alipay_gateway, provider)
 
     assert till.charge(gw.alipay_code("0")).outcome is WalletOutcome.PAID
-    assert set(backend.entries) == {(KEYRING_SERVICE, name) for name in secrets}
+    assert set(memory_keyring.entries) == {(KEYRING_SERVICE, name) for name in secrets}
     assert store.get("no such entry") is None
 
 

@@ -10,21 +10,26 @@ and say so, and a re-enrolled clone's ops land under its new series.
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import requests
 from tests import serverproc
+from tests.sync.tills import (
+    EnrolWorkstation,
+    SyncServer,
+    Workstation,
+    device_get,
+    first_member,
+    sell,
+    server_orders,
+    sold_product,
+    sql,
+)
 
 from shop_desktop.data.db import open_database
-from shop_desktop.data.models import OrderKind, PaymentMethod, Role
+from shop_desktop.data.models import Role
 from shop_desktop.data.types import utcnow
 from shop_desktop.services.checkout import (
-    DraftLine,
-    DraftPayment,
-    SaleDraft,
-    commit_sale,
     lock_device_counters,
     queue_for_server,
 )
@@ -38,66 +43,10 @@ from shop_desktop.services.sync.engine import (
 from shop_desktop.services.sync.enrol import enrol
 from shop_desktop.services.sync.members import update_member
 
-if TYPE_CHECKING:
-    from tests.sync.conftest import EnrolWorkstation, SyncServer, Workstation
 
-
-def sql(ws: Workstation, query: str, *args: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(ws.path)
-    try:
-        return conn.execute(query, args).fetchall()
-    finally:
-        conn.close()
-
-
-def device_get(ws: Workstation, server: SyncServer, path: str) -> Any:
-    token = ws.tokens.get(ws.enrolment.device_id)
-    assert token is not None
-    response = requests.get(
-        server.server.url + path, headers=serverproc.device_headers(token), timeout=30
-    )
-    response.raise_for_status()
-    return response.json()
-
-
-def half_up(numerator: int, denominator: int) -> int:
-    return (2 * numerator + denominator) // (2 * denominator)
-
-
-def sell(ws: Workstation, qty: int = 3, *, member: bool = True) -> tuple[uuid.UUID, str, str]:
-    """A cash sale of ``qty`` of the first product: (order id, product hex, member hex)."""
-    [(product, sku, name_zh, name_en, price, rate)] = sql(
-        ws,
-        "SELECT p.id, p.sku, p.name_zh, p.name_en, p.price_minor, t.rate_bp FROM products p"
-        " JOIN tax_classes t ON t.id = p.tax_class_id WHERE p.weighed = 0 AND t.inclusive = 1"
-        " ORDER BY p.sku LIMIT 1",
-    )
-    [(staff,)] = sql(ws, "SELECT id FROM staff_users ORDER BY username LIMIT 1")
-    [(member_id,)] = sql(ws, "SELECT id FROM members ORDER BY code LIMIT 1")
-    gross = price * qty
-    line = DraftLine(
-        product_id=uuid.UUID(product), sku=sku, name_zh=name_zh, name_en=name_en,
-        qty_milli=qty * 1000, unit_price_minor=price, discount_minor=0, tax_rate_bp=rate,
-        tax_minor=half_up(gross * rate, 10_000 + rate), line_total_minor=gross, promotions=[],
-    )  # fmt: skip
-    order_id = uuid.uuid4()
-    draft = SaleDraft(
-        order_id=order_id, staff_id=uuid.UUID(staff),
-        member_id=uuid.UUID(member_id) if member else None, kind=OrderKind.TAKE_AWAY,
-        lines=(line,), subtotal_minor=gross, discount_minor=0, tax_minor=line.tax_minor,
-        delivery_fee_minor=0, rounding_minor=0, total_minor=gross,
-        payments=(DraftPayment(PaymentMethod.CASH, gross),),
-    )  # fmt: skip
-    with ws.db.session() as session:
-        commit_sale(session, draft)
-    return order_id, product, member_id
-
-
-def server_orders(ws: Workstation, server: SyncServer) -> list[dict[str, Any]]:
-    branch = ws.enrolment.branch_id
-    answer = device_get(ws, server, f"/api/v1/branches/{branch}/orders?after=0&limit=500")
-    orders = answer["orders"] if isinstance(answer, dict) else answer
-    return [o.get("payload", o) for o in orders]
+def order_payloads(ws: Workstation, server: SyncServer) -> list[dict[str, Any]]:
+    """The orders the server holds for the till's branch, as the till sent them."""
+    return [o["payload"] for o in server_orders(ws, server)]
 
 
 def test_offline_sale_reaches_the_server_exactly_once(
@@ -114,7 +63,8 @@ def test_offline_sale_reaches_the_server_exactly_once(
 
     sync_server.server.stop()
     try:
-        order_id, product, member = sell(ws)
+        order_id = sell(ws, 3, member=True)
+        product, member = sold_product(ws), first_member(ws)
         offline = ws.engine.run_once()
         assert offline.status.state == "offline"
         assert offline.status.pending_ops == 1
@@ -126,7 +76,7 @@ def test_offline_sale_reaches_the_server_exactly_once(
     back = ws.engine.run_once()
     assert (back.pushed, back.rejected, back.status.state) == (1, 0, "idle")
     assert back.status.pending_ops == 0
-    mine = [o for o in server_orders(ws, sync_server) if o["id"] == str(order_id)]
+    mine = [o for o in order_payloads(ws, sync_server) if o["id"] == str(order_id)]
     assert len(mine) == 1
     # Stock and points came back down; the sale's movement is part of the snapshot now.
     [(stock_after,)] = sql(ws, "SELECT on_hand_milli FROM stock_levels WHERE branch_id = ? AND"
@@ -138,14 +88,11 @@ def test_offline_sale_reaches_the_server_exactly_once(
     assert points >= earned > 0
 
     # The answer was "lost": the same op goes again. The server answers duplicate.
-    sql_conn = sqlite3.connect(ws.path)
-    sql_conn.execute("UPDATE outbox SET status = 'pending'")
-    sql_conn.execute("UPDATE stock_movements SET synced = 0, ack_seq = NULL")
-    sql_conn.commit()
-    sql_conn.close()
+    sql(ws, "UPDATE outbox SET status = 'pending'")
+    sql(ws, "UPDATE stock_movements SET synced = 0, ack_seq = NULL")
     again = ws.engine.run_once()
     assert (again.pushed, again.duplicates) == (0, 1)
-    assert len([o for o in server_orders(ws, sync_server) if o["id"] == str(order_id)]) == 1
+    assert len([o for o in order_payloads(ws, sync_server) if o["id"] == str(order_id)]) == 1
     [(stock_again,)] = sql(ws, "SELECT on_hand_milli FROM stock_levels WHERE branch_id = ? AND"
                            " product_id = ?", ws.enrolment.branch_id.hex, product)  # fmt: skip
     assert stock_again == stock_after
@@ -159,7 +106,7 @@ def test_a_refused_op_is_kept_listed_and_blocks_nothing(
     with ws.db.session() as session:
         identity = lock_device_counters(session)
         queue_for_server(session, identity, "bogus.op", {"x": 1}, now=utcnow())
-    order_id, _, _ = sell(ws, 1, member=False)
+    order_id = sell(ws, 1, member=False)
     report = ws.engine.run_once()
     assert (report.pushed, report.rejected) == (1, 1)
     assert report.status.rejected_ops == 1
@@ -167,7 +114,7 @@ def test_a_refused_op_is_kept_listed_and_blocks_nothing(
     assert refused.op_type == "bogus.op"
     assert refused.code
     assert refused.sentence
-    assert [o["id"] for o in server_orders(ws, sync_server)].count(str(order_id)) == 1
+    assert [o["id"] for o in order_payloads(ws, sync_server)].count(str(order_id)) == 1
 
     retry_rejected(ws.db, refused.op_id)
     assert ws.engine.status().pending_ops == 1
@@ -279,11 +226,8 @@ def test_a_too_old_cursor_reloads_the_catalog_and_keeps_the_outbox(
     assert hello["cursor_floor"] > 0
     sell(ws, 1, member=False)
     sell(ws, 1, member=False)
-    conn = sqlite3.connect(ws.path)
-    conn.execute("UPDATE local_state SET value = '{\"cursor\": 0}' WHERE key = 'sync_cursor'")
-    conn.execute("DELETE FROM stock_levels")
-    conn.commit()
-    conn.close()
+    sql(ws, "UPDATE local_state SET value = '{\"cursor\": 0}' WHERE key = 'sync_cursor'")
+    sql(ws, "DELETE FROM stock_levels")
     report = ws.engine.run_once()
     assert (report.status.state, report.status.last_error) == ("idle", "")
     assert report.pushed == 2

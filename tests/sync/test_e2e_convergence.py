@@ -14,17 +14,22 @@ on two tills kept twice and flagged once.
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
-import requests
 from tests import serverproc
-from tests.sync.conftest import EnrolWorkstation, SyncServer, Workstation
+from tests.sync.tills import (
+    EnrolWorkstation,
+    ShopLayout,
+    SyncServer,
+    Workstation,
+    device_get,
+    member_points,
+    server_orders,
+    sql,
+)
 
 from shop_desktop.data import catalog
 from shop_desktop.data.models import OrderKind, OrderStatus, PaymentMethod
@@ -56,58 +61,13 @@ SINGLE_USE = "ONCE00001"
 MULTI_USE = "WELCOME100"
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def shop_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[SyncServer]:
+@pytest.fixture(scope="module")
+def shop_layout() -> ShopLayout:
     """Two neighbouring branches (two tills and one), a small seeded catalog."""
-    backend = str(request.param)
-    server = serverproc.start_server(
-        tmp_path_factory.mktemp(f"e2e-{backend}"),
-        database="postgresql" if backend == "postgresql" else "sqlite",
-    )
-    try:
-        branches = serverproc.setup_branches(server, 2, (2, 1))
-        serverproc.seed_demo(server, 30)
-        yield SyncServer(server, branches, backend)
-    finally:
-        server.stop()
-        if backend == "postgresql":
-            serverproc.drop_database(server.database_url)
+    return ShopLayout(tills_per_branch=(2, 1), products=30)
 
 
 # --- reading ------------------------------------------------------------------------------
-
-
-def sql(ws: Workstation, query: str, *args: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(ws.path)
-    try:
-        return conn.execute(query, args).fetchall()
-    finally:
-        conn.close()
-
-
-def device_get(ws: Workstation, server: SyncServer, path: str) -> Any:
-    token = ws.tokens.get(ws.enrolment.device_id)
-    assert token is not None
-    response = requests.get(
-        server.server.url + path, headers=serverproc.device_headers(token), timeout=30
-    )
-    response.raise_for_status()
-    return response.json()
-
-
-def server_orders(ws: Workstation, server: SyncServer) -> list[dict[str, Any]]:
-    """Every order the server holds for the workstation's branch (all pages)."""
-    branch = ws.enrolment.branch_id
-    found: list[dict[str, Any]] = []
-    after = 0
-    while True:
-        page = device_get(ws, server, f"/api/v1/branches/{branch}/orders?after={after}&limit=200")
-        found += page["orders"]
-        if page["next_after"] is None:
-            return found
-        after = page["next_after"]
 
 
 def server_stock(ws: Workstation, server: SyncServer, branch: uuid.UUID) -> dict[str, int]:
@@ -193,21 +153,21 @@ def sync_until_quiet(stations: list[Workstation], rounds: int = 6) -> None:
 
 
 def test_three_tills_offline_then_every_database_converges(  # noqa: PLR0912 - one story
-    shop_server: SyncServer, enrolled_workstation: EnrolWorkstation
+    sync_server: SyncServer, enrolled_workstation: EnrolWorkstation
 ) -> None:
-    ids = shop_server.branches.workstation_ids
-    a1 = enrolled_workstation(shop_server, ids[0][0])
-    a2 = enrolled_workstation(shop_server, ids[0][1])
-    b1 = enrolled_workstation(shop_server, ids[1][0])
+    ids = sync_server.branches.workstation_ids
+    a1 = enrolled_workstation(sync_server, ids[0][0])
+    a2 = enrolled_workstation(sync_server, ids[0][1])
+    b1 = enrolled_workstation(sync_server, ids[1][0])
     stations = [a1, a2, b1]
     sync_until_quiet(stations)
     branch_a, branch_b = a1.enrolment.branch_id, b1.enrolment.branch_id
-    opening = {b: server_stock(a1, shop_server, b) for b in (branch_a, branch_b)}
+    opening = {b: server_stock(a1, sync_server, b) for b in (branch_a, branch_b)}
     goods = products(a1, 4)
     members = member_codes(a1, 3)
 
     # The server goes away; all three keep selling for "days".
-    shop_server.server.stop()
+    sync_server.server.stop()
     try:
         a1_sales = [
             ring_up(a1, [(goods[0], 2), (goods[1], 1)], member=members[0]),
@@ -237,13 +197,13 @@ def test_three_tills_offline_then_every_database_converges(  # noqa: PLR0912 - o
             assert offline.status.pending_ops > 0
             assert offline.status.last_error
     finally:
-        shop_server.server.restart()
+        sync_server.server.restart()
 
     sync_until_quiet(stations)
 
     # Orders: every one on the server exactly once, in its own branch, as the till left it.
     for branch_tills, branch_ws in (([a1, a2], a1), ([b1], b1)):
-        held = server_orders(branch_ws, shop_server)
+        held = server_orders(branch_ws, sync_server)
         counts = Counter(str(o["id"]) for o in held)
         assert all(n == 1 for n in counts.values()), counts
         local = {
@@ -257,15 +217,15 @@ def test_three_tills_offline_then_every_database_converges(  # noqa: PLR0912 - o
     invoices = [
         o["invoice_no"]
         for ws in (a1, b1)
-        for o in server_orders(ws, shop_server)
+        for o in server_orders(ws, sync_server)
         if o["invoice_no"]
     ]
     assert len(invoices) == len(set(invoices))
-    statuses = {uuid.UUID(str(o["id"])): o["status"] for o in server_orders(a1, shop_server)}
+    statuses = {uuid.UUID(str(o["id"])): o["status"] for o in server_orders(a1, sync_server)}
     assert statuses[voided] == "cancelled"
     assert statuses[delivered] == "shipped"
     assert all(statuses[s] == "completed" for s in a1_sales + a2_sales)
-    assert len(b1_sales) == len(server_orders(b1, shop_server))
+    assert len(b1_sales) == len(server_orders(b1, sync_server))
 
     # Stock: the server's on-hand is the opening stock plus every movement the tills made...
     moved: Counter[tuple[str, str]] = Counter()
@@ -276,7 +236,7 @@ def test_three_tills_offline_then_every_database_converges(  # noqa: PLR0912 - o
         ):  # fmt: skip
             moved[(branch, product)] += delta
     assert moved[(branch_a.hex, goods[3].hex)] == 0  # voided: the goods came back
-    now_on_server = {b: server_stock(a1, shop_server, b) for b in (branch_a, branch_b)}
+    now_on_server = {b: server_stock(a1, sync_server, b) for b in (branch_a, branch_b)}
     for branch in (branch_a, branch_b):
         for product, opening_milli in opening[branch].items():
             expected = opening_milli + moved[(branch.hex, product)]
@@ -295,10 +255,7 @@ def test_three_tills_offline_then_every_database_converges(  # noqa: PLR0912 - o
     # Points: the server's ledger balance is what every till shows, for every member.
     for code in members:
         [(member_hex,)] = sql(a1, "SELECT id FROM members WHERE code = ?", code)
-        member_id = uuid.UUID(member_hex)
-        on_server = device_get(
-            a1, shop_server, f"/api/v1/branches/{branch_a}/members/{member_id}/points"
-        )
+        on_server = member_points(a1, sync_server, member_hex)
         ledger = sum(int(e["delta"]) for e in on_server["entries"])
         assert on_server["points"] == ledger
         earned = sum(
@@ -314,11 +271,11 @@ def test_three_tills_offline_then_every_database_converges(  # noqa: PLR0912 - o
     # Coupons: both sales with the single-use coupon are kept; the later one is flagged, once.
     [(single_id,)] = sql(a1, "SELECT id FROM coupons WHERE code = ?", SINGLE_USE)
     with_coupon = [
-        o for o in server_orders(a1, shop_server)
+        o for o in server_orders(a1, sync_server)
         if any(c.get("code") == SINGLE_USE for c in o["payload"].get("coupons") or [])
     ]  # fmt: skip
     assert {uuid.UUID(str(o["id"])) for o in with_coupon} == {a1_sales[1], a2_sales[0]}
-    flags = serverproc.admin_get(shop_server.server, "/api/v1/admin/flags")["flags"]
+    flags = serverproc.admin_get(sync_server.server, "/api/v1/admin/flags")["flags"]
     reused = [
         f for f in flags
         if f["kind"] == "coupon_reused" and uuid.UUID(str(f["entity_id"])).hex == single_id

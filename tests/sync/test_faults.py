@@ -22,19 +22,26 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from tests import serverproc
-from tests.sync.conftest import EnrolWorkstation, SyncServer, Workstation
 from tests.sync.faultproxy import Fault, FaultKind, FaultProxy
+from tests.sync.tills import (
+    EnrolWorkstation,
+    SyncServer,
+    Workstation,
+    device_get,
+    first_member,
+    member_points,
+    orders_on_server,
+    sell,
+    server_orders,
+    sql,
+)
 
 from shop_desktop.data.db import open_database
-from shop_desktop.data.models import OrderKind, PaymentMethod
 from shop_desktop.data.types import utcnow
-from shop_desktop.services.checkout import DraftLine, DraftPayment, SaleDraft, commit_sale
 from shop_desktop.services.sync import transport
 from shop_desktop.services.sync.credentials import KeyringTokenStore
 from shop_desktop.services.sync.engine import (
@@ -51,67 +58,6 @@ RETRYABLE_SENTENCE = transport.Retryable.sentence
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def sql(ws: Workstation | Path, query: str, *args: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(ws if isinstance(ws, Path) else ws.path)
-    try:
-        found = conn.execute(query, args).fetchall()
-        conn.commit()
-        return found
-    finally:
-        conn.close()
-
-
-def sell(ws: Workstation, qty: int = 1, *, member: bool = False, now: Any = None) -> uuid.UUID:
-    """A cash sale of ``qty`` of the first piece-goods product, through commit_sale."""
-    [(product, sku, name_zh, name_en, price, rate)] = sql(
-        ws,
-        "SELECT p.id, p.sku, p.name_zh, p.name_en, p.price_minor, t.rate_bp FROM products p"
-        " JOIN tax_classes t ON t.id = p.tax_class_id WHERE p.weighed = 0 AND t.inclusive = 1"
-        " ORDER BY p.sku LIMIT 1",
-    )
-    [(staff,)] = sql(ws, "SELECT id FROM staff_users ORDER BY username LIMIT 1")
-    [(member_id,)] = sql(ws, "SELECT id FROM members ORDER BY code LIMIT 1")
-    gross = price * qty
-    tax = (2 * gross * rate + 10_000 + rate) // (2 * (10_000 + rate))
-    line = DraftLine(
-        product_id=uuid.UUID(product), sku=sku, name_zh=name_zh, name_en=name_en,
-        qty_milli=qty * 1000, unit_price_minor=price, discount_minor=0, tax_rate_bp=rate,
-        tax_minor=tax, line_total_minor=gross, promotions=[],
-    )  # fmt: skip
-    draft = SaleDraft(
-        order_id=uuid.uuid4(), staff_id=uuid.UUID(staff),
-        member_id=uuid.UUID(member_id) if member else None, kind=OrderKind.TAKE_AWAY,
-        lines=(line,), subtotal_minor=gross, discount_minor=0, tax_minor=tax,
-        delivery_fee_minor=0, rounding_minor=0, total_minor=gross,
-        payments=(DraftPayment(PaymentMethod.CASH, gross),),
-    )  # fmt: skip
-    with ws.db.session() as session:
-        commit_sale(session, draft, now=now)
-    return draft.order_id
-
-
-def device_get(ws: Workstation, server: SyncServer, path: str) -> Any:
-    token = ws.tokens.get(ws.enrolment.device_id)
-    assert token is not None
-    response = requests.get(
-        server.server.url + path, headers=serverproc.device_headers(token), timeout=30
-    )
-    response.raise_for_status()
-    return response.json()
-
-
-def server_orders(ws: Workstation, server: SyncServer) -> list[dict[str, Any]]:
-    branch = ws.enrolment.branch_id
-    found: list[dict[str, Any]] = []
-    after = 0
-    while True:
-        page = device_get(ws, server, f"/api/v1/branches/{branch}/orders?after={after}&limit=500")
-        found += page["orders"]
-        if page["next_after"] is None:
-            return found
-        after = page["next_after"]
 
 
 def count_on_server(ws: Workstation, server: SyncServer, order_ids: set[uuid.UUID]) -> int:
@@ -195,11 +141,8 @@ def test_every_retryable_fault_keeps_the_sale_and_the_next_pass_lands_it_once(
         assert count_on_server(ws, sync_server, {order}) == 1, fault.kind
     time.sleep(2.6)  # let the proxy's held "slow" answer finish before it closes
     # Points and stock counted once for every sale, whatever the fault.
-    [(member,)] = sql(ws, "SELECT id FROM members ORDER BY code LIMIT 1")
-    points = device_get(
-        ws, sync_server,
-        f"/api/v1/branches/{ws.enrolment.branch_id}/members/{uuid.UUID(member)}/points",
-    )  # fmt: skip
+    member = first_member(ws)
+    points = member_points(ws, sync_server, member)
     mine = [e for e in points["entries"] if e["order_id"] and uuid.UUID(e["order_id"]) in sold]
     assert len(mine) == len(sold)
     assert sql(ws, "SELECT count(*) FROM stock_movements WHERE synced = 0") == [(0,)]
@@ -313,11 +256,8 @@ def test_client_killed_between_send_and_acknowledge_counts_nothing_twice(
     assert again.status.state == "idle", again.status.last_error
     assert (again.pushed, again.duplicates) == (0, 5)
     assert count_on_server(ws, sync_server, orders) == 5
-    [(member,)] = sql(ws, "SELECT id FROM members ORDER BY code LIMIT 1")
-    points = device_get(
-        ws, sync_server,
-        f"/api/v1/branches/{ws.enrolment.branch_id}/members/{uuid.UUID(member)}/points",
-    )  # fmt: skip
+    member = first_member(ws)
+    points = member_points(ws, sync_server, member)
     earned = [e for e in points["entries"] if e["order_id"] and uuid.UUID(e["order_id"]) in orders]
     assert len(earned) == 5
     assert sql(ws, "SELECT points FROM members WHERE id = ?", member) == [(points["points"],)]
@@ -355,10 +295,7 @@ def test_an_old_clients_v1_order_still_in_the_outbox_lands(
     assert (report.pushed, report.rejected) == (1, 0), report.status.last_error
     [held] = [o for o in server_orders(ws, sync_server) if uuid.UUID(str(o["id"])) == order]
     [(member, total)] = sql(ws, "SELECT member_id, total_minor FROM orders")
-    points = device_get(
-        ws, sync_server,
-        f"/api/v1/branches/{ws.enrolment.branch_id}/members/{uuid.UUID(member)}/points",
-    )  # fmt: skip
+    points = member_points(ws, sync_server, member)
     earned = [e for e in points["entries"] if e["order_id"] == held["id"]]
     assert [e["delta"] for e in earned] == [total // 100]
 
@@ -433,14 +370,7 @@ def test_a_cloned_workstation_is_caught_re_enrols_and_never_repeats_an_invoice(
         assert new_token is not None
     finally:
         clone_db.dispose()
-    answer = requests.get(
-        f"{sync_server.server.url}/api/v1/branches/{ws.enrolment.branch_id}/orders",
-        params={"after": 0, "limit": 2000},
-        headers=serverproc.device_headers(new_token),
-        timeout=30,
-    )
-    answer.raise_for_status()
-    held = answer.json()["orders"]
+    held = orders_on_server(sync_server.server.url, new_token, ws.enrolment.branch_id)
     # The clone's sales before it was caught carry invoice numbers the original also
     # issued (printed receipts: they cannot be renumbered). They were real sales, so
     # they must reach the server (kept and flagged, as a coupon's second use is), not

@@ -6,23 +6,20 @@ till says so."""
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import sys
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-import keyring
 import pytest
-import requests
-from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
+from tests import serverproc as sp
+from tests.sync import faultproxy as fp
+from tests.sync.tills import orders_on_server
 
 from shop_desktop.data.db import Database, open_database
 from shop_desktop.data.models import OutboxEntry, OutboxStatus, Product, ProductBarcode
@@ -47,59 +44,15 @@ from shop_desktop.ui.sync.log_dialog import SyncLogDialog
 from shop_desktop.ui.sync.status_widget import SyncStatusWidget
 
 if TYPE_CHECKING:
-    from tests import serverproc as sp
-    from tests.sync import faultproxy as fp
+    from tests.conftest import MemoryKeyring
     from tests.ui.conftest import Dialogs, StaffContext
 
-
-def _load(name: str, where: Path) -> ModuleType:
-    """A test helper module by path (tests/ has no packages; see tests/conftest.py)."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, where)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-if not TYPE_CHECKING:
-    sp = _load("serverproc", Path(__file__).parents[1] / "serverproc.py")
-    fp = _load("faultproxy", Path(__file__).parents[1] / "sync" / "faultproxy.py")
 
 WAIT_MS = 30_000
 #: The seeded staff's password (``shop_server.seed.DEMO_PASSWORD``; tests never import the server).
 DEMO_PASSWORD = "demo1234"
 #: Long enough that the timer never starts a pass during a test: passes are asked for.
 NO_TIMER_MS = 3_600_000
-
-
-class MemoryKeyring(KeyringBackend):
-    """keyring's real API over a dict, installed for one test (no desktop keyring in CI)."""
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]  # keyring's own is unannotated
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(before)
 
 
 @pytest.fixture
@@ -211,22 +164,12 @@ def _sell(qtbot: QtBot, place: SellPlace, product_id: uuid.UUID) -> None:
         dialog.complete()
 
 
-def _server_orders(server: sp.RunningServer, database: Database) -> list[object]:
+def _server_orders(server: sp.RunningServer, database: Database) -> list[dict[str, Any]]:
     enrolment = read_enrolment(database)
     assert enrolment is not None
     token = KeyringTokenStore().get(enrolment.device_id)
     assert token is not None
-    answer = requests.get(
-        f"{server.url}/api/v1/branches/{enrolment.branch_id}/orders",
-        params={"after": 0, "limit": 100},
-        headers=sp.device_headers(token),
-        timeout=30,
-    )
-    answer.raise_for_status()
-    body = answer.json()
-    orders = body["orders"] if isinstance(body, dict) else body
-    assert isinstance(orders, list)
-    return orders
+    return orders_on_server(server.url, token, enrolment.branch_id)
 
 
 def test_sell_offline_then_sync_when_the_server_is_back(

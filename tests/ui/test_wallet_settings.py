@@ -4,12 +4,8 @@ and the till's next payment uses them."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import keyring
-import pytest
-from keyring.backend import KeyringBackend
 from pytestqt.qtbot import QtBot
 
 from shop_desktop.domain.money import TWD
@@ -23,38 +19,13 @@ from shop_desktop.services.wallets import config as names
 from shop_desktop.ui.places.wallet_settings import SecretDialog, WalletSettings
 
 if TYPE_CHECKING:
+    from tests.conftest import MemoryKeyring
     from tests.services import wallet_gateway as gw
     from tests.ui.conftest import Dialogs, StaffContext
 else:
     import wallet_gateway as gw  # loaded by path in tests/conftest.py
 
 WAIT_MS = 20_000
-
-
-class MemoryKeyring(KeyringBackend):
-    """keyring's real API over a dict; installed with ``set_keyring`` for the test only."""
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]  # keyring's own is unannotated
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(before)
 
 
 def test_a_manager_sets_up_alipay_and_the_till_pays_with_it(

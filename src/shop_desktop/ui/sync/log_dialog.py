@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -58,25 +58,44 @@ LOG_ROWS = 200
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 _LEVEL_COLOURS = {"warning": "#b06000", "error": "#b3261e"}
+Record = TypeVar("Record")
 
 
 def _local(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-class SyncLogModel(QAbstractTableModel):
-    """Rows of the ``sync_log`` table, newest first."""
+class _RecordsModel(QAbstractTableModel, Generic[Record]):
+    """A read-only table of small records, one column a named field of the record.
 
-    COLUMNS: ClassVar[tuple[str, ...]] = ("at", "kind", "level", "message")
+    Both of the dialog's lists are whole lists read on a worker, shown one field
+    a column; only their order, their headings and the extra roles differ, which
+    the subclasses give. Headings stay in each subclass so that lupdate files them
+    under that class's name.
+    """
+
+    COLUMNS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[SyncLogRow] = []
+        self.rows: list[Record] = []
 
-    def set_rows(self, rows: list[SyncLogRow]) -> None:
+    def set_rows(self, rows: list[Record]) -> None:
         self.beginResetModel()
-        self.rows = sorted(rows, key=lambda row: row.at, reverse=True)
+        self.rows = self._ordered(rows)
         self.endResetModel()
+
+    def _ordered(self, rows: list[Record]) -> list[Record]:
+        """The rows in the order they are shown."""
+        raise NotImplementedError
+
+    def _titles(self) -> dict[str, str]:
+        """Each column's heading, translated."""
+        raise NotImplementedError
+
+    def _other_role(self, record: Record, column: str, role: int) -> Any:
+        """What a role other than display shows for a cell (``None``: nothing)."""
+        return None
 
     @override
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -94,34 +113,50 @@ class SyncLogModel(QAbstractTableModel):
             return None
         if not 0 <= section < len(self.COLUMNS):
             return None
-        names = {
-            "at": self.tr("Time"),
-            "kind": self.tr("What"),
-            "level": self.tr("Level"),
-            "message": self.tr("Message"),
-        }
-        return names[self.COLUMNS[section]]
+        return self._titles()[self.COLUMNS[section]]
 
     @override
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
-        row = self.rows[index.row()]
+        record = self.rows[index.row()]
         column = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == "at":
-                return _local(row.at)
-            return str(getattr(row, column))
+            value = getattr(record, column)
+            return _local(value) if isinstance(value, datetime) else str(value)
+        return self._other_role(record, column, role)
+
+
+class SyncLogModel(_RecordsModel[SyncLogRow]):
+    """Rows of the ``sync_log`` table, newest first."""
+
+    COLUMNS: ClassVar[tuple[str, ...]] = ("at", "kind", "level", "message")
+
+    @override
+    def _ordered(self, rows: list[SyncLogRow]) -> list[SyncLogRow]:
+        return sorted(rows, key=lambda row: row.at, reverse=True)
+
+    @override
+    def _titles(self) -> dict[str, str]:
+        return {
+            "at": self.tr("Time"),
+            "kind": self.tr("What"),
+            "level": self.tr("Level"),
+            "message": self.tr("Message"),
+        }
+
+    @override
+    def _other_role(self, record: SyncLogRow, column: str, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and column == "message":
-            details = row.details or {}
-            lines = [row.message, *(f"{key}: {value}" for key, value in details.items())]
+            details = record.details or {}
+            lines = [record.message, *(f"{key}: {value}" for key, value in details.items())]
             return "\n".join(lines)
-        if role == Qt.ItemDataRole.ForegroundRole and row.level in _LEVEL_COLOURS:
-            return QColor(_LEVEL_COLOURS[row.level])
+        if role == Qt.ItemDataRole.ForegroundRole and record.level in _LEVEL_COLOURS:
+            return QColor(_LEVEL_COLOURS[record.level])
         return None
 
 
-class RejectedOpsModel(QAbstractTableModel):
+class RejectedOpsModel(_RecordsModel[RejectedOp]):
     """Operations the server refused for good, oldest first (the order they were made)."""
 
     COLUMNS: ClassVar[tuple[str, ...]] = (
@@ -132,55 +167,27 @@ class RejectedOpsModel(QAbstractTableModel):
         "sentence",
     )
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[RejectedOp] = []
-
-    def set_rows(self, rows: list[RejectedOp]) -> None:
-        self.beginResetModel()
-        self.rows = sorted(rows, key=lambda row: row.device_seq)
-        self.endResetModel()
-
     def op_at(self, row: int) -> RejectedOp | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
     @override
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+    def _ordered(self, rows: list[RejectedOp]) -> list[RejectedOp]:
+        return sorted(rows, key=lambda row: row.device_seq)
 
     @override
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    @override
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if not 0 <= section < len(self.COLUMNS):
-            return None
-        names = {
+    def _titles(self) -> dict[str, str]:
+        return {
             "created_at": self.tr("Made at"),
             "op_type": self.tr("Operation"),
             "device_seq": self.tr("No."),
             "summary": self.tr("What"),
             "sentence": self.tr("Why the server refused it"),
         }
-        return names[self.COLUMNS[section]]
 
     @override
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        op = self.rows[index.row()]
-        column = self.COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == "created_at":
-                return _local(op.created_at)
-            return str(getattr(op, column))
+    def _other_role(self, record: RejectedOp, column: str, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{op.sentence}\n({op.code})"
+            return f"{record.sentence}\n({record.code})"
         return None
 
 
