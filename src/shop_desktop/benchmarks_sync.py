@@ -133,8 +133,9 @@ def _drop_database(url: str) -> None:
 
 def _start(workdir: Path, database_url: str, workers: int) -> _Server:
     admin = ("bench", secrets.token_urlsafe(12))
+    # "--password=..." in one word: a random password may start with "-".
     _run_cli(workdir, "init", "--database-url", database_url, "--admin", admin[0],
-             "--password", admin[1])  # fmt: skip
+             f"--password={admin[1]}")  # fmt: skip
     port = _free_port()
     with (workdir / "server.log").open("ab") as log:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module

@@ -23,8 +23,9 @@ def test_bench_sync_prints_figures_that_parse(
          "--device-orders", "10", "--batch", "5", "--products", "120",
          "--workdir", str(tmp_path)]
     )  # fmt: skip
-    out = capsys.readouterr().out.strip().splitlines()
-    assert code == 0
+    printed = capsys.readouterr()
+    out = printed.out.strip().splitlines()
+    assert code == 0, printed.err
     figures = json.loads(out[-1])
     assert figures["benchmark"] == "sync"
     assert figures["database"] == database
