@@ -32,6 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shop_server import admin, auth, changes, push
 from shop_server import schema as s
+from shop_server.body_limit import BodyTooLarge
 from shop_server.db import Database, default_database_url, migrate, open_database
 from shop_server.errors import ApiError, busy, device_cloned, forbidden, not_found, unauthorized
 
@@ -41,7 +42,6 @@ PROTOCOL_MAX = 1
 PULL_MIN_PROTOCOL = 1
 #: Concurrent pushes one process takes on before answering 429 (env SHOP_SERVER_MAX_PUSHES).
 MAX_CONCURRENT_PUSHES = 64
-MAX_PUSH_BYTES = 2 * 1024 * 1024
 
 
 # --- wire models (documentation and validation) -------------------------------------
@@ -406,6 +406,9 @@ def create_app(database_url: str | None = None, *, run_migrations: bool = False)
         description="Central server of Shop Desktop: enrolment, push, pull, bootstrap.",
         lifespan=lifespan,
     )
+    # Outermost of ours: a body too large is refused while it arrives, before FastAPI
+    # reads and parses it, and before the token is looked at (body_limit.py says why).
+    app.add_middleware(BodyTooLarge)
     _install_error_handlers(app)
     _admin_routes(app)
     _device_routes(app)
@@ -669,8 +672,6 @@ def _device_routes(app: FastAPI) -> None:  # noqa: PLR0915 - one nested function
     def push_ops(request: Request, body: push.PushIn, device: CurrentDevice, db: DB) -> Response:
         if body.device_id and body.device_id != device.id:
             raise forbidden("The device id in the batch is not this token's device.")
-        if int(request.headers.get("content-length") or 0) > MAX_PUSH_BYTES:
-            raise ApiError(413, "too_large", "A push is at most 2 MB; send fewer ops at once.")
         pushes: threading.BoundedSemaphore = request.app.state.pushes
         if not pushes.acquire(blocking=False):
             raise busy()

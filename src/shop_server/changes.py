@@ -161,6 +161,16 @@ def head(conn: Connection) -> tuple[int, int]:
     return int(row.seq), int(row.floor)
 
 
+def lock_log(conn: Connection) -> None:
+    """Take the log lock until commit, so counters taken now are seen in commit order.
+
+    Only PostgreSQL needs it (SQLite lets one writer in at a time). Taking it again in
+    the same transaction is harmless; it is released at commit or rollback.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHANGE_LOG_LOCK_KEY})
+
+
 def append(conn: Connection, changes: Sequence[Change]) -> int:
     """Write ``changes`` with consecutive seqs under the log lock; the last seq (the head).
 
@@ -169,8 +179,7 @@ def append(conn: Connection, changes: Sequence[Change]) -> int:
     """
     if not changes:
         return head(conn)[0]
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHANGE_LOG_LOCK_KEY})
+    lock_log(conn)
     last = int(
         conn.execute(
             update(s.server_state)

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Connection, Table, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 
@@ -305,6 +305,8 @@ class Batch:
     deferred: bool = False
     pending: dict[str, tuple[Table, list[dict[str, Any]]]] = field(default_factory=dict)
     known_orders: set[str] = field(default_factory=set)
+    #: Orders this batch inserted (some may have been undone with their op's savepoint).
+    new_orders: list[str] = field(default_factory=list)
     known_invoices: dict[str, str] = field(default_factory=dict)
 
     def insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -604,6 +606,7 @@ def apply_order(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
     payload = dict(op.payload)
     payload["points"] = [p.model_dump() for p in points]
     batch.known_orders.add(order.id)
+    batch.new_orders.append(order.id)
     if order.invoice_no and holder is None:
         batch.known_invoices[order.invoice_no] = order.id
     flags = _invoice_clash(batch, fx, order.id, order.invoice_no, holder)
@@ -1024,7 +1027,42 @@ def _settle(batch: Batch) -> int:
             for f in fx.flags
         ],
     )
+    _number_orders(batch)
     return changes.append(conn, log)
+
+
+def _number_orders(batch: Batch) -> None:
+    """Give the batch's new orders their final ``received_seq`` under the log lock.
+
+    ``/branches/{id}/orders?after=`` pages by ``received_seq``. On PostgreSQL the number
+    an insert draws is taken long before commit, so a batch that drew 5 could commit after
+    one that drew 6 and a reader already past 6 would never see 5. As for the change log,
+    the numbers that count are drawn under the lock held until commit, so they are seen in
+    commit order; the insert's number is only a placeholder (and keeps arrival order).
+    SQLite lets one writer in at a time: its numbers are in commit order already.
+    """
+    conn = batch.conn
+    if not batch.new_orders or conn.dialect.name != "postgresql":
+        return
+    changes.lock_log(conn)
+    conn.execute(
+        text(
+            # PostgreSQL evaluates nextval() after ORDER BY: numbers follow arrival order.
+            # device_id and received_at: an id whose op was undone may belong to an older
+            # order, which must keep its number.
+            "UPDATE orders AS o SET received_seq = r.seq"
+            " FROM (SELECT received_seq AS placeholder,"
+            "       nextval(pg_get_serial_sequence('orders', 'received_seq')) AS seq"
+            "       FROM orders WHERE id = ANY(:ids) AND device_id = :device_id"
+            "       AND received_at = :received_at ORDER BY received_seq) AS r"
+            " WHERE o.received_seq = r.placeholder"
+        ),
+        {
+            "ids": batch.new_orders,
+            "device_id": batch.device.id,
+            "received_at": batch.received_at,
+        },
+    )
 
 
 def push(conn: Connection, device_id: str, body: PushIn) -> dict[str, Any]:
@@ -1053,7 +1091,8 @@ def push(conn: Connection, device_id: str, body: PushIn) -> dict[str, Any]:
     for op in body.ops:
         if op.op_id in stored:
             first = stored[op.op_id]
-            results.append(_answer(op, "duplicate", first.code, first.message, first.result))
+            status = _repeat_status(first.status)
+            results.append(_answer(op, status, first.code, first.message, first.result))
         elif op.op_id in in_batch:
             results.append(None)
             repeats.append((len(results) - 1, op))
@@ -1078,7 +1117,11 @@ def push(conn: Connection, device_id: str, body: PushIn) -> dict[str, Any]:
     batch, answers = _apply_all(conn, device, to_apply)
     by_op = {op.op_id: answer for op, answer in zip(to_apply, answers, strict=True)}
     for index, op in repeats:
-        results[index] = by_op[op.op_id] | {"status": "duplicate", "device_seq": op.device_seq}
+        first_answer = by_op[op.op_id]
+        results[index] = first_answer | {
+            "status": _repeat_status(first_answer["status"]),
+            "device_seq": op.device_seq,
+        }
     pending = iter(answers)
     final = [r if r is not None else next(pending) for r in results]
     if cloned:
@@ -1113,6 +1156,16 @@ def push(conn: Connection, device_id: str, body: PushIn) -> dict[str, Any]:
     ]
     _insert(conn, s.applied_ops, records)
     return {"server_time": batch.received_at.isoformat(), "cursor": cursor, "results": final}
+
+
+def _repeat_status(first_status: str) -> str:
+    """How a repeat of an op is answered, given how the op was answered the first time.
+
+    A client acknowledges a ``duplicate`` as done, so a repeat of a rejected op must say
+    ``rejected`` again: were the first answer lost, ``duplicate`` would turn a refused sale into
+    one the till believes was delivered, and no manager would ever see it.
+    """
+    return "rejected" if first_status == "rejected" else "duplicate"
 
 
 def _is_uuid(text: str) -> bool:

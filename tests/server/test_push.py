@@ -135,8 +135,51 @@ def test_a_bad_op_is_rejected_and_the_ops_after_it_apply(server: Server) -> None
     assert all(r["message"].endswith(".") for r in results[1:4])
     # The rejection is recorded: a repeat answers it again, and nothing was half-written.
     repeat = _results(sp.push(server, device, [malformed]))[0]
-    assert (repeat["status"], repeat["code"]) == ("duplicate", "invalid")
+    assert (repeat["status"], repeat["code"]) == ("rejected", "invalid")
     assert len(_orders(server, device)) == 2
+
+
+def test_a_repeat_of_a_rejected_op_is_rejected_again_never_a_duplicate(server: Server) -> None:
+    """A client acks ``duplicate``: a lost rejection answer must not turn into a dropped sale."""
+    branches, products = _shop(server)
+    device = sp.enrol(server, branches.workstation_ids[0][0])
+    other = sp.enrol(server, branches.workstation_ids[0][1])
+    foreign = sp.order_op(
+        1,
+        branch_id=branches.branch_ids[1],
+        workstation_id=branches.workstation_ids[1][0],
+        product_ids=products,
+    )
+    sale = _order(device, 2, products)
+    edit = {
+        "op_id": str(uuid.uuid4()), "device_seq": 3, "op_type": "catalog.product_edit",
+        "payload_version": 1, "created_at": "2026-11-27T10:00:00+08:00",
+        "payload": {"product_id": products[0], "base_version": 0,
+                    "changes": {"price_minor": 175}},
+    }  # fmt: skip
+    newer = edit | {"op_id": str(uuid.uuid4()), "device_seq": 1}
+    assert _results(sp.push(server, other, [newer]))[0]["status"] == "applied"
+
+    # The rejected op also comes twice in one batch (a client that resent before an answer).
+    first = _results(sp.push(server, device, [foreign, sale, edit, foreign]))
+    again = _results(sp.push(server, device, [foreign, sale, edit]))
+
+    assert [(r["status"], r["code"]) for r in first] == [
+        ("rejected", "wrong_branch"),
+        ("applied", ""),
+        ("rejected", "stale_edit"),
+        ("rejected", "wrong_branch"),
+    ]
+    assert first[3] == first[0]
+    assert [(r["status"], r["code"]) for r in again] == [
+        ("rejected", "wrong_branch"),
+        ("duplicate", ""),
+        ("rejected", "stale_edit"),
+    ]
+    for before, after in [(first[0], again[0]), (first[2], again[2])]:
+        assert after == before
+    assert again[2]["result"]["current"]["price_minor"] == 175
+    assert again[1]["result"] == first[1]["result"]
 
 
 def test_an_order_of_another_branch_is_rejected(server: Server) -> None:
@@ -408,6 +451,64 @@ def test_concurrent_pushes_from_several_devices_all_land_once(server: Server) ->
         assert len(held) == len({o["id"] for o in held}) == per_branch[device["branch"]["id"]]
     sold = per_branch[branches.branch_ids[0]] * 1000
     assert _stock(server, devices[0], branches.branch_ids[0], products[0]) == 1_000_000 - sold
+
+
+def test_a_reader_paging_orders_while_tills_push_sees_every_order(server: Server) -> None:
+    """Paging with ``after=`` the last seen position never skips an order committed late."""
+    branches, products = _shop(server, stock=1_000_000)
+    devices = [sp.enrol(server, branches.workstation_ids[0][0]) for _ in range(6)]
+    batches = 12
+    pushed: list[str] = []
+    errors: list[str] = []
+    pushing = threading.Event()
+    pushing.set()
+
+    def till(device: Any) -> None:
+        for seq in range(1, batches + 1):
+            ops = [_order(device, seq, products[:1])]
+            answer = sp.push(server, device, ops)
+            while answer.status_code in (429, 503):
+                answer = sp.push(server, device, ops)
+            if answer.status_code != 200:
+                errors.append(answer.text)
+            pushed.append(ops[0]["payload"]["id"])
+
+    seen: list[str] = []
+    positions: list[int] = []
+
+    def read_page() -> int:
+        answer = requests.get(
+            f"{server.url}/api/v1/branches/{branches.branch_ids[0]}/orders",
+            params={"after": positions[-1] if positions else 0, "limit": 7},
+            headers=sp.device_headers(devices[0]["token"]),
+            timeout=30,
+        )
+        assert answer.status_code == 200, answer.text
+        rows = answer.json()["orders"]
+        seen.extend(r["id"] for r in rows)
+        positions.extend(r["received_seq"] for r in rows)
+        return len(rows)
+
+    def reader() -> None:
+        while pushing.is_set():
+            read_page()
+
+    tills = [threading.Thread(target=till, args=(d,)) for d in devices]
+    following = threading.Thread(target=reader)
+    following.start()
+    for thread in tills:
+        thread.start()
+    for thread in tills:
+        thread.join()
+    pushing.clear()
+    following.join()
+    while read_page():
+        pass
+
+    assert errors == []
+    assert positions == sorted(set(positions))
+    assert sorted(seen) == sorted(pushed)
+    assert len(pushed) == len(devices) * batches
 
 
 def test_a_database_conflict_in_a_batch_rejects_only_that_op(server: Server) -> None:
