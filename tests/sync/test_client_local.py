@@ -163,7 +163,7 @@ def test_a_pull_page_is_applied_with_its_cursor_and_skips_pending_edits(
         ),
     )  # fmt: skip
     with demo_db.engine.begin() as conn2:
-        apply_page(conn2, page, None)
+        apply_page(conn2, page, None, after=0)
     assert rows(demo_db, "SELECT name_en FROM brands WHERE id = ?", brand) == [(name + " X",)]
     assert rows(demo_db, "SELECT price_minor FROM products WHERE id = ?", product) == [(price,)]
     with demo_db.engine.connect() as conn3:

@@ -422,10 +422,12 @@ def apply_changes_of_entity(
     if entity == "product":
         touched = {row_id for row_id in ids if row_id is not None}
     if barcodes_at is not None and touched:
+        # A page may hold several versions of a product: its last row says which
+        # barcodes it has now (an earlier row's removed code must not come back).
+        latest = {row_id: row for row, row_id in zip(page, ids, strict=True) if row_id}
         codes = [
             (code, row_id, kind)
-            for row, row_id in zip(page, ids, strict=True)
-            if row_id is not None
+            for row_id, row in latest.items()
             for code, kind in _barcodes(row[barcodes_at])
         ]
         ordered = sorted(touched)
@@ -459,18 +461,26 @@ def _delete(sql: Sql, table: Table, hex_ids: list[str]) -> None:
         sql.many(f"DELETE FROM {table.name} WHERE id = ?", [[h] for h in hex_ids])
 
 
+#: Points this till recorded that the server has not seen: those of unsent sales (all
+#: the order's entries) and of unsent cancellations (the reversals their payload lists).
+_UNSENT_POINTS = f"""
+    SELECT member_id, coalesce(sum(delta), 0) FROM (
+        SELECT p.member_id, p.delta FROM points_entries p
+        JOIN outbox o ON replace(json_extract(o.payload, '$.id'), '-', '') = p.order_id
+        WHERE o.status = 'pending' AND o.op_type IN {_OP_TYPES_WITH_ORDERS!r}
+        UNION ALL
+        SELECT p.member_id, p.delta FROM outbox o, json_each(o.payload, '$.points') m
+        JOIN points_entries p ON p.id = lower(replace(json_extract(m.value, '$.id'), '-', ''))
+        WHERE o.status = 'pending' AND o.op_type = 'order.cancelled' AND m.type = 'object'
+    ) GROUP BY member_id
+"""
+
+
 def refresh_points(sql: Sql, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """The server's balance plus points earned here that it has not seen yet."""
+    """The server's balance plus points changed here that it has not seen yet."""
     wire = list(columns)
     member_at, points_at = wire.index("member_id"), wire.index("points")
-    unsent = dict(
-        sql.run(
-            "SELECT p.member_id, coalesce(sum(p.delta), 0) FROM points_entries p"
-            " JOIN outbox o ON replace(json_extract(o.payload, '$.id'), '-', '') = p.order_id"
-            f" WHERE o.status = 'pending' AND o.op_type IN {_OP_TYPES_WITH_ORDERS!r}"
-            " GROUP BY p.member_id"
-        )
-    )
+    unsent = dict(sql.run(_UNSENT_POINTS))
     updates: list[Sequence[Any]] = []
     for row in rows:
         member = _hex(row[member_at])

@@ -135,6 +135,7 @@ def bootstrap(
         sql = RawSql(conn)
         skip_products = pending_product_ids(sql)
         skip_members = pending_member_ids(sql)
+        series = _invoice_series(conn)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bootstrap-fetch") as pool:
             for entity in plan.entities:
                 if entity not in ENTITY_MODELS and entity != "points_balance":
@@ -146,7 +147,7 @@ def bootstrap(
                 )
                 counts[entity] = _load_entity(
                     conn, transport, pool, entity, plan.snapshot_cursor, page_rows, skip,
-                    cancelled, progress,
+                    cancelled, progress, series if entity == "workstation" else None,
                 )  # fmt: skip
         _finish(conn, plan.snapshot_cursor)
     finally:
@@ -165,6 +166,14 @@ def bootstrap(
         seconds=time.perf_counter() - started,
         indexed=indexed,
     )
+
+
+def _invoice_series(conn: sqlite3.Connection) -> tuple[uuid.UUID, str] | None:
+    """This enrolment's (workstation id, invoice prefix), which no loaded row may change."""
+    enrolment = _local_value(conn, ENROLMENT_KEY)
+    if enrolment is None:
+        return None
+    return uuid.UUID(enrolment["workstation_id"]), str(enrolment["invoice_prefix"])
 
 
 def _fetch(
@@ -190,8 +199,14 @@ def _load_entity(  # noqa: PLR0917 - one private call site
     skip: set[str] | frozenset[str],
     cancelled: Callable[[], bool],
     progress: Callable[[str], None] | None,
+    series: tuple[uuid.UUID, str] | None = None,
 ) -> int:
-    """All pages of one entity; the next page is on its way while this one is written."""
+    """All pages of one entity; the next page is on its way while this one is written.
+
+    ``series`` (for workstation rows) is put back in the same transaction as each
+    page: the server's row holds the workstation's base prefix, and a sale made
+    while the load goes on (or after it failed) must number with this enrolment's.
+    """
     sql = RawSql(conn)
     total = 0
     pending: Future[BootstrapPage] = pool.submit(_fetch, transport, entity, "", page_rows, snapshot)
@@ -208,6 +223,8 @@ def _load_entity(  # noqa: PLR0917 - one private call site
                 apply_changes_of_entity(sql, entity, page.columns, page.rows, skip=skip)
             except (ValueError, KeyError, TypeError) as exc:
                 raise Retryable(f"bootstrap/{entity}: a row cannot be stored: {exc}") from exc
+            if series is not None:
+                restore_invoice_prefix(sql, *series)
             total += len(page.rows)
             pages_in_transaction += 1
             if pages_in_transaction >= PAGES_PER_COMMIT:
@@ -232,13 +249,9 @@ def _finish(conn: sqlite3.Connection, cursor: int) -> None:
     """The cursor last, with this enrolment's invoice series and synced movements."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        enrolment = _local_value(conn, ENROLMENT_KEY)
-        if enrolment is not None:
-            restore_invoice_prefix(
-                RawSql(conn),
-                uuid.UUID(enrolment["workstation_id"]),
-                str(enrolment["invoice_prefix"]),
-            )
+        series = _invoice_series(conn)
+        if series is not None:  # also mends a row left by an older app's failed load
+            restore_invoice_prefix(RawSql(conn), *series)
         conn.execute(
             "UPDATE stock_movements SET synced = 1 WHERE synced = 0 AND ack_seq <= ?", (cursor,)
         )

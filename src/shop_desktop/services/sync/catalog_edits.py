@@ -93,6 +93,10 @@ def edit_product(
         "changes": {f: wire_value(v) for f, v in changed.items()},
     }
     seq = queue_for_server(session, identity, PRODUCT_EDIT, payload, now=now)
+    # The server bumps the version by one when it applies this edit: a following
+    # edit made before syncing starts from that version, so it chains onto this
+    # one instead of being refused as stale. (Refused, the server's row comes back.)
+    product.version = base_version + 1
     session.add(
         AuditEntry(
             at=now,

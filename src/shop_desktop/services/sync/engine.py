@@ -16,6 +16,7 @@ upgrade needed) stops syncing and says so in a sentence for a manager.
 from __future__ import annotations
 
 import random
+import sqlite3
 import threading
 import uuid
 from collections.abc import Callable
@@ -25,8 +26,9 @@ from typing import Any, Literal
 
 import requests
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
-from shop_desktop.data.db import Database
+from shop_desktop.data.db import Database, DatabaseLocked, DiskFull, classify_sqlite_error
 from shop_desktop.data.models import DeviceIdentity, OutboxEntry, OutboxStatus, SyncLogEntry
 from shop_desktop.data.types import new_id, utcnow
 from shop_desktop.services.checkout import lock_device_counters
@@ -284,6 +286,25 @@ def retry_rejected(db: Database, op_id: uuid.UUID) -> None:
 
 # --- the engine ---------------------------------------------------------------------------
 
+DATABASE_BUSY = (
+    "Another program kept this workstation's database busy; syncing will try again shortly."
+)
+DISK_FULL = "The disk is full; free some space so sales can be sent to the server."
+DATABASE_TROUBLE = "This workstation's database could not be written; sync will try again."
+
+
+def _storage_sentence(db: Database, exc: BaseException) -> str | None:
+    """A manager's sentence for a database error the environment caused, or None for a bug."""
+    cause = exc.orig if isinstance(exc, OperationalError) and exc.orig is not None else exc
+    known = classify_sqlite_error(db.path, cause)
+    if known is None:
+        return None
+    if isinstance(known, DatabaseLocked):
+        return DATABASE_BUSY
+    if isinstance(known, DiskFull):
+        return DISK_FULL
+    return DATABASE_TROUBLE
+
 
 class SyncEngine:
     """Syncs one workstation database with its server; one pass at a time."""
@@ -397,11 +418,17 @@ class SyncEngine:
             skew = self._hello(transport)
             previous.clock_skew_seconds = skew
             previous.online = True
-            self._ensure_bootstrapped(transport, cancelled)
+            # Sales first: a catalog load that keeps failing must not keep them here.
             pushed = push_all(self.db, transport, device_id, now=self.now, cancelled=cancelled)
             counts.update(pushed=pushed.applied, duplicates=pushed.duplicates,
                           rejected=pushed.rejected)  # fmt: skip
+            self._ensure_bootstrapped(transport, cancelled)
             upgrade = self._pull(transport, enrolment, cancelled, counts)
+        except (OperationalError, sqlite3.OperationalError) as exc:
+            storage = _storage_sentence(self.db, exc)
+            if storage is None:
+                raise  # not the disk or a busy database: a bug, reported as one
+            return self._failed(previous, storage, exc, counts)
         except Cancelled:
             return self._report(counts, None)
         except Retryable as exc:
@@ -487,19 +514,26 @@ class SyncEngine:
         delay = (
             retry_after if retry_after is not None else backoff_seconds(previous.failures, self.rng)
         )
-        self._save(
-            previous,
-            state=state,
-            online=online,
-            last_error=sentence,
-            next_attempt_at=(self.now() + timedelta(seconds=delay)).isoformat(),
-        )
-        self._log(
-            "error",
-            sentence,
-            level="warning",
-            details={"detail": str(exc), "kind": type(exc).__name__, "retry_in_s": round(delay, 1)},
-        )
+        try:
+            self._save(
+                previous,
+                state=state,
+                online=online,
+                last_error=sentence,
+                next_attempt_at=(self.now() + timedelta(seconds=delay)).isoformat(),
+            )
+            self._log(
+                "error",
+                sentence,
+                level="warning",
+                details={
+                    "detail": str(exc), "kind": type(exc).__name__, "retry_in_s": round(delay, 1),
+                },
+            )  # fmt: skip
+        except OperationalError:
+            # The database is still busy or full: the caller retries after ``delay``
+            # all the same; the state is written by a later pass.
+            pass
         return self._report(counts, delay)
 
     def _stop(self, previous: EngineState, state: str, exc: SyncFailure) -> None:

@@ -242,12 +242,27 @@ def _write_identity(conn: Connection, answer: EnrolAnswer) -> tuple[uuid.UUID | 
     return (None if old is None else old.device_id), renumbered
 
 
+#: A refusal that means "never recorded": the op was caught reusing a cloned
+#: device's sequence number, so under the new device id it is simply unsent.
+_NEVER_RECORDED = "device_seq_reused"
+
+
 def _renumber_outbox(conn: Connection, device_id: uuid.UUID) -> int:
-    """Pending ops in their original order, numbered 1.. under the new device id."""
+    """Unsent ops in their original order, numbered 1.. under the new device id.
+
+    Unsent means pending, and also refused as ``device_seq_reused``: the server
+    did not record those, so they go again (same op ids) as any pending op.
+    """
     pending = (
         conn.execute(
             select(OutboxEntry.id)
-            .where(OutboxEntry.status == OutboxStatus.PENDING)
+            .where(
+                (OutboxEntry.status == OutboxStatus.PENDING)
+                | (
+                    (OutboxEntry.status == OutboxStatus.REJECTED)
+                    & (OutboxEntry.reject_code == _NEVER_RECORDED)
+                )
+            )
             .order_by(OutboxEntry.device_seq, OutboxEntry.id)
         )
         .scalars()
@@ -257,6 +272,12 @@ def _renumber_outbox(conn: Connection, device_id: uuid.UUID) -> int:
         conn.execute(
             update(OutboxEntry)
             .where(OutboxEntry.id == entry_id)
-            .values(device_id=device_id, device_seq=seq)
+            .values(
+                device_id=device_id,
+                device_seq=seq,
+                status=OutboxStatus.PENDING,
+                reject_code="",
+                last_error="",
+            )
         )
     return len(pending)

@@ -29,10 +29,16 @@ from shop_desktop.services.sync.apply import (
     restore_invoice_prefix,
 )
 from shop_desktop.services.sync.protocol import Change, PullPage, ServerAnswerInvalid, parse_pull
-from shop_desktop.services.sync.state import CURSOR_KEY, Enrolment, write_value
+from shop_desktop.services.sync.state import (
+    CURSOR_KEY,
+    Enrolment,
+    read_value,
+    take_write_lock,
+    write_value,
+)
 from shop_desktop.services.sync.transport import Retryable, Transport
 
-__all__ = ["PULL_LIMIT", "PullResult", "apply_page", "pull_all"]
+__all__ = ["PULL_LIMIT", "CursorMoved", "PullResult", "apply_page", "pull_all"]
 
 PULL_LIMIT = 1000
 #: Entities in the order their rows may point at each other.
@@ -64,7 +70,7 @@ def pull_all(
             raise Retryable(exc.detail) from exc
         try:
             with db.engine.begin() as conn:
-                apply_page(conn, page, enrolment)
+                apply_page(conn, page, enrolment, after=cursor)
         except ServerAnswerInvalid as exc:
             raise Retryable(exc.detail) from exc
         except IntegrityError as exc:
@@ -99,8 +105,24 @@ def _with_id(change: Change) -> Change:
     return change
 
 
-def apply_page(conn: Connection, page: PullPage, enrolment: Enrolment | None) -> None:
-    """One page and its cursor, in the caller's transaction."""
+class CursorMoved(Retryable):
+    """Another sync pass stored a different cursor while this page was on its way."""
+
+
+def apply_page(
+    conn: Connection, page: PullPage, enrolment: Enrolment | None, *, after: int
+) -> None:
+    """One page and its cursor, in the caller's transaction.
+
+    ``after`` is the cursor the page was fetched after. Two passes at once (the
+    app and ``shop-desktop sync``, two engines) could otherwise store an older
+    page's cursor over a newer one and move the cursor back; the page is applied
+    only if the stored cursor is still ``after``, read under the write lock.
+    """
+    take_write_lock(conn)
+    stored = int((read_value(conn, CURSOR_KEY) or {}).get("cursor", 0))
+    if stored != after:
+        raise CursorMoved(f"pull: the cursor moved from {after} to {stored} meanwhile")
     # Rows may point at rows later in the page; SQLite checks at commit.
     conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     sql = AlchemySql(conn)

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, LargeBinary, bindparam, cast, func, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from shop_desktop.data import search_index
 from shop_desktop.data.db import Database
@@ -31,12 +32,16 @@ from shop_desktop.services.sync.protocol import (
     ServerAnswerInvalid,
     parse_push,
 )
-from shop_desktop.services.sync.state import write_log
-from shop_desktop.services.sync.transport import Retryable, Transport
+from shop_desktop.services.sync.state import take_write_lock, write_log
+from shop_desktop.services.sync.transport import PayloadTooLarge, Retryable, Transport
 
 __all__ = ["PushResult", "apply_push_answer", "next_batch", "push_all"]
 
 CATALOG_EDIT = "catalog.product_edit"
+TOO_LARGE = "too_large"
+TOO_LARGE_SENTENCE = (
+    "This operation is too big for the server to accept; it is kept here for a manager."
+)
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,8 @@ def next_batch(
     plus its envelope: the payload is stored as ``json.dumps`` writes it,
     which is also how the request body encodes it (non-ASCII escaped), so
     the sum is what the server receives without encoding every op twice.
-    One op bigger than ``max_bytes`` still goes alone (the server decides).
+    One op bigger than ``max_bytes`` still goes alone (the server decides;
+    ``push_all`` refuses it as ``too_large`` when the server answers 413).
     """
     rows = conn.execute(
         select(
@@ -120,11 +126,18 @@ def push_all(
     now: Callable[[], datetime],
     cancelled: Callable[[], bool] = lambda: False,
 ) -> PushResult:
-    """Push batches until the outbox is empty; raises the transport's failures."""
+    """Push batches until the outbox is empty; raises the transport's failures.
+
+    A batch the server finds too large (413) goes again in halves; a single op
+    it finds too large can never be sent, so it is refused here (kept, listed)
+    and the queue goes on instead of sending it again forever.
+    """
     applied = duplicates = rejected = 0
+    max_ops = MAX_BATCH_OPS
     while not cancelled():
         with db.engine.begin() as conn:
-            batch = next_batch(conn, device_id)
+            take_write_lock(conn)
+            batch = next_batch(conn, device_id, max_ops=max_ops)
             if not batch:
                 break
             conn.execute(
@@ -138,7 +151,16 @@ def push_all(
             "sent_at": now().isoformat(),
             "ops": batch,
         }
-        raw = transport.post("/push", body)
+        try:
+            raw = transport.post("/push", body)
+        except PayloadTooLarge:
+            if len(batch) > 1:
+                max_ops = max(1, len(batch) // 2)
+                continue
+            with db.engine.begin() as conn:
+                take_write_lock(conn)
+                rejected += _refuse_too_large(conn, batch[0], now())
+            continue
         sent = {uuid.UUID(op["op_id"]) for op in batch}
         try:
             answer = parse_push(raw, sent)
@@ -147,6 +169,7 @@ def push_all(
         if not answer.results:
             raise Retryable("push: the server answered for none of the ops sent")
         with db.engine.begin() as conn:
+            take_write_lock(conn)
             counts = apply_push_answer(conn, answer, now())
         applied += counts.applied
         duplicates += counts.duplicates
@@ -161,6 +184,9 @@ def apply_push_answer(conn: Connection, answer: PushAnswer, at: datetime) -> Pus
     still pending, one update of the acknowledged ones and one of their
     stock movements. Only ops the server answered are touched, and only
     while still pending (a repeated answer changes nothing).
+
+    A ``duplicate`` that carries a code repeats a refusal (the server's first
+    answer, a rejection, was lost): it is a rejection, never an acknowledgement.
     """
     answered: dict[uuid.UUID, OpResult] = {}
     for result in answer.results:
@@ -172,7 +198,7 @@ def apply_push_answer(conn: Connection, answer: PushAnswer, at: datetime) -> Pus
         op_type = op_types.get(op_id)
         if op_type is None:
             continue
-        if result.status == "rejected":
+        if result.status == "rejected" or (result.status == "duplicate" and result.code):
             _reject(conn, result, op_type, at)
             rejected += 1
             continue
@@ -250,6 +276,16 @@ def _acknowledge_movements(conn: Connection, op_ids: list[uuid.UUID], cursor: in
     conn.execute(_ACKNOWLEDGE_MOVEMENTS, {"cursor": cursor, "op_ids": [i.hex for i in op_ids]})
 
 
+def _refuse_too_large(conn: Connection, op: dict[str, Any], at: datetime) -> int:
+    """Refuse one op the server will never take (413 when sent alone); 1 if it was pending."""
+    op_id = uuid.UUID(op["op_id"])
+    if op_id not in _pending_op_types(conn, [op_id]):
+        return 0
+    result = OpResult(op_id, op["device_seq"], "rejected", TOO_LARGE, TOO_LARGE_SENTENCE, {})
+    _reject(conn, result, op["op_type"], at)
+    return 1
+
+
 def _reject(conn: Connection, result: OpResult, op_type: str, at: datetime) -> None:
     code = result.code or "rejected"
     sentence = result.message or f"The server refused this operation ({code})."
@@ -281,6 +317,16 @@ def _reject(conn: Connection, result: OpResult, op_type: str, at: datetime) -> N
                     AlchemySql(conn), "product", tuple(row), [list(row.values())]
                 )
                 search_index.index_products(conn, [product_id])
+        except IntegrityError:
+            # It names a category, brand or tax class not pulled yet; this same
+            # pass's pull brings them and the product (no longer skipped as edited).
+            write_log(
+                conn,
+                "push",
+                "The server's current product arrives with the next catalog update.",
+                details={"op_id": str(result.op_id)},
+                at=at,
+            )
         except (ValueError, KeyError, TypeError) as exc:
             write_log(
                 conn,

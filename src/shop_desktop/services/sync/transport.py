@@ -29,6 +29,7 @@ __all__ = [
     "DeviceCloned",
     "DeviceRevoked",
     "Forbidden",
+    "PayloadTooLarge",
     "Retryable",
     "ServerRefused",
     "SyncFailure",
@@ -92,6 +93,12 @@ class ServerRefused(SyncFailure):
     """A 4xx the protocol does not name: a bug on one side; not retried at once."""
 
     sentence = "The server refused a request from this workstation; see the sync log."
+
+
+class PayloadTooLarge(ServerRefused):
+    """413: the request is bigger than the server takes; sending it again cannot help."""
+
+    sentence = "The server refused a request from this workstation as too large."
 
 
 def _retry_after(response: requests.Response) -> float | None:
@@ -189,6 +196,8 @@ class Transport:
             raise CursorTooOld(detail)
         if status == 400 and code == "bad_enrolment_code":
             raise BadEnrolmentCode(detail)
+        if status == 413:
+            raise PayloadTooLarge(detail)
         if status == 408:
             raise Retryable(detail)
         raise ServerRefused(f"{detail}: {content[:300]!r}")
