@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import requests
 
-from shop_desktop.services.sync.engine import backoff_seconds
+from shop_desktop.services.sync.engine import ERROR_CODES, backoff_seconds
 from shop_desktop.services.sync.protocol import (
     ServerAnswerInvalid,
     parse_bootstrap_page,
@@ -28,8 +28,10 @@ from shop_desktop.services.sync.transport import (
     DeviceCloned,
     DeviceRevoked,
     Forbidden,
+    PayloadTooLarge,
     Retryable,
     ServerRefused,
+    SyncFailure,
     Transport,
     UpgradeRequired,
 )
@@ -178,25 +180,32 @@ def _response(status: int, body: bytes, headers: dict[str, str] | None = None) -
 
 
 @pytest.mark.parametrize(
-    ("status", "body", "kind"),
+    ("status", "body", "kind", "code"),
     [
-        (500, b"oops", Retryable),
-        (503, b"", Retryable),
-        (429, b'{"code": "slow_down"}', Retryable),
-        (401, b'{"code": "unauthorized"}', DeviceRevoked),
-        (409, b'{"code": "device_cloned"}', DeviceCloned),
-        (403, b'{"code": "forbidden"}', Forbidden),
-        (426, b'{"code": "upgrade_required"}', UpgradeRequired),
-        (410, b'{"code": "cursor_too_old"}', CursorTooOld),
-        (400, b'{"code": "bad_enrolment_code"}', BadEnrolmentCode),
-        (422, b'{"code": "invalid"}', ServerRefused),
+        (500, b"oops", Retryable, "server_error"),
+        (503, b"", Retryable, "server_busy"),
+        (429, b'{"code": "slow_down"}', Retryable, "rate_limited"),
+        (408, b"", Retryable, "timed_out"),
+        (401, b'{"code": "unauthorized"}', DeviceRevoked, "revoked"),
+        (409, b'{"code": "device_cloned"}', DeviceCloned, "cloned"),
+        (403, b'{"code": "forbidden"}', Forbidden, "forbidden"),
+        (426, b'{"code": "upgrade_required"}', UpgradeRequired, "upgrade_required"),
+        (410, b'{"code": "cursor_too_old"}', CursorTooOld, "cursor_reset"),
+        (400, b'{"code": "bad_enrolment_code"}', BadEnrolmentCode, "bad_enrolment_code"),
+        (413, b'{"code": "too_large"}', PayloadTooLarge, "too_large"),
+        (422, b'{"code": "invalid"}', ServerRefused, "refused"),
     ],
 )
-def test_http_failures_are_classified(status: int, body: bytes, kind: type[Exception]) -> None:
+def test_http_failures_are_classified(
+    status: int, body: bytes, kind: type[SyncFailure], code: str
+) -> None:
     with pytest.raises(kind) as caught:
         Transport._raise_for(status, body, _response(status, body, {"Retry-After": "7"}))
     if isinstance(caught.value, Retryable) and status == 429:
         assert caught.value.retry_after == 7.0
+    # The code is what the screens word; every one the engine can report is listed.
+    assert caught.value.code == code
+    assert code in ERROR_CODES or kind is BadEnrolmentCode
 
 
 def test_nothing_listening_is_retryable() -> None:
@@ -206,5 +215,37 @@ def test_nothing_listening_is_retryable() -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     # Bound but not listening: the connection is refused at once.
-    with pytest.raises(Retryable):
+    with pytest.raises(Retryable) as caught:
         Transport(f"http://127.0.0.1:{port}").get("/hello")
+    assert caught.value.code == "unreachable"
+
+
+def test_an_answer_that_is_not_json_is_retryable_as_invalid() -> None:
+    """A web server that is not ours (or a captive portal) answers 200 with HTML."""
+    import http.server
+    import threading
+
+    class Portal(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<html>Welcome to the hotel Wi-Fi</html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), Portal) as portal:
+        thread = threading.Thread(target=portal.serve_forever, daemon=True)
+        thread.start()
+        try:
+            with pytest.raises(Retryable) as caught:
+                Transport(f"http://127.0.0.1:{portal.server_address[1]}").get("/hello")
+        finally:
+            portal.shutdown()
+            thread.join()
+    assert caught.value.code == "invalid_answer"
+    # Raised elsewhere (a pull page that does not fit) it means the same.
+    assert Retryable("pull: the page does not fit together").code == "invalid_answer"

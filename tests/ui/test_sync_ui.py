@@ -27,6 +27,7 @@ from shop_desktop.services.auth import log_in
 from shop_desktop.services.sync.catalog_edits import edit_product
 from shop_desktop.services.sync.credentials import KeyringTokenStore
 from shop_desktop.services.sync.engine import (
+    ERROR_CODES,
     SyncEngine,
     SyncReport,
     SyncStatus,
@@ -35,6 +36,7 @@ from shop_desktop.services.sync.engine import (
 )
 from shop_desktop.services.sync.enrol import enrol
 from shop_desktop.services.sync.state import SyncSettings
+from shop_desktop.ui import i18n
 from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.places.sell import SellPlace
 from shop_desktop.ui.places.server_settings import ServerSettings, TlsWarning
@@ -42,6 +44,7 @@ from shop_desktop.ui.preferences import Preferences
 from shop_desktop.ui.sync.controller import SyncController
 from shop_desktop.ui.sync.log_dialog import SyncLogDialog
 from shop_desktop.ui.sync.status_widget import SyncStatusWidget
+from shop_desktop.ui.sync.wording import PROGRAM_ERROR, op_type_name, refusal_reason, sync_problem
 
 if TYPE_CHECKING:
     from tests.conftest import MemoryKeyring
@@ -177,6 +180,7 @@ def test_sell_offline_then_sync_when_the_server_is_back(
 ) -> None:
     bar = SyncStatusWidget(till.context, controller)
     qtbot.addWidget(bar)
+    page = _settings_page(qtbot, till.context, controller)
     assert bar.last_label.text() == "Last sync: never"
     _pass(qtbot, controller, controller.start)
     assert bar.state_label.text() == "Online"
@@ -191,9 +195,14 @@ def test_sell_offline_then_sync_when_the_server_is_back(
     product = _a_product(till.database)
     report = _pass(qtbot, controller, lambda: _sell(qtbot, place, product))
     assert report.status.state == "offline"
+    assert report.status.error_code == "unreachable"
     assert bar.state_label.text() == "Offline"
     assert bar.pending_label.text() == "Pending: 1"
     assert "cannot be reached" in bar.state_label.toolTip()
+    # The engine's English sentence is for the log only; the screens word the code.
+    assert report.status.last_error not in bar.state_label.toolTip()
+    assert page.values["state"].text().startswith("Offline\n")
+    assert "cannot be reached" in page.values["state"].text()
     assert report.retry_after_seconds is not None
     assert controller.seconds_until_next_pass() is not None
 
@@ -207,6 +216,9 @@ def test_sell_offline_then_sync_when_the_server_is_back(
     assert controller.status.last_success_at is not None
     assert len(_server_orders(server, till.database)) == 1
     assert bar.rejected_button.isHidden()
+    assert controller.status.error_code == ""
+    assert "cannot be reached" not in bar.state_label.toolTip()
+    assert page.values["state"].text() == "Online"
 
 
 def _stale_edit(qtbot: QtBot, make_till: Callable[[int], Till], till: Till) -> uuid.UUID:
@@ -253,6 +265,16 @@ def test_a_refused_operation_is_listed_and_sent_again(
     assert refused.op_type == "catalog.product_edit"
     assert refused.code == "stale_edit"
     assert "Someone changed this product" in refused.sentence
+    # Shown in the user's words from the code, with the server's own text underneath.
+    model = dialog.rejected_model
+    reason = model.index(0, model.COLUMNS.index("code"))
+    assert model.data(reason) == (
+        "Someone changed this product at the same time; the server kept their version."
+        " Edit the product again if needed."
+    )
+    tooltip = model.data(reason, Qt.ItemDataRole.ToolTipRole)
+    assert tooltip.startswith(model.data(reason) + "\nServer says: Someone changed this product")
+    assert model.data(model.index(0, model.COLUMNS.index("op_type"))) == "Product edit"
     assert dialog.log_model.rowCount() > 0
     qtmodeltester.check(dialog.log_model)
     qtmodeltester.check(dialog.rejected_model)
@@ -324,6 +346,7 @@ def test_a_revoked_till_says_so_and_is_enrolled_again_from_settings(
     sp.admin_post(server, f"/api/v1/admin/devices/{first.device_id}/revoke", {})
     report = _pass(qtbot, controller, controller.sync_now)
     assert report.status.state == "revoked"
+    assert report.status.error_code == "revoked"
     assert bar.state_label.text() == "Access revoked"
     assert "revoked" in bar.state_label.toolTip()
     assert "enrol it again" in bar.state_label.toolTip()
@@ -469,3 +492,107 @@ def test_the_status_bar_words(qtbot: QtBot, shop_context: ShopContext) -> None:
     assert "copied from another workstation" in bar.state_label.toolTip()
     bar.show_status(_status(state="upgrade_required"))
     assert bar.state_label.text() == "Update needed"
+
+
+#: An English detail that must never reach the tooltip: it is the log's.
+LOG_ONLY = "HTTP 502 bad_gateway (for the log file only)"
+
+
+def _bar(qtbot: QtBot, context: ShopContext) -> SyncStatusWidget:
+    controller = SyncController(context.database, period_ms=NO_TIMER_MS)
+    bar = SyncStatusWidget(context, controller)
+    qtbot.addWidget(bar)
+    return bar
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
+
+
+def test_each_problem_code_is_worded_and_the_english_detail_is_not_shown(
+    qtbot: QtBot, shop_context: ShopContext
+) -> None:
+    bar = _bar(qtbot, shop_context)
+    general = sync_problem("no_such_code")
+    for code in sorted(ERROR_CODES | {PROGRAM_ERROR}):
+        assert sync_problem(code) != general, code
+        state = code if code in {"revoked", "cloned", "upgrade_required"} else "offline"
+        bar.show_status(_status(state=state, online=False, error_code=code, last_error=LOG_ONLY))
+        assert LOG_ONLY not in bar.state_label.toolTip(), code
+        if code != state:
+            assert sync_problem(code) in bar.state_label.toolTip(), code
+    bar.show_status(_status(state="offline", online=False, error_code="unreachable"))
+    assert "The server cannot be reached" in bar.state_label.toolTip()
+    assert bar.light.toolTip() == bar.state_label.toolTip()
+
+
+def test_an_unknown_code_gets_the_general_sentence(qtbot: QtBot, shop_context: ShopContext) -> None:
+    """A newer server or an older stored state may bring a code this app does not know."""
+    bar = _bar(qtbot, shop_context)
+    bar.show_status(
+        _status(state="idle", online=True, error_code="from_the_future", last_error=LOG_ONLY)
+    )
+    tooltip = bar.state_label.toolTip()
+    assert tooltip == sync_problem("from_the_future")
+    assert "sync log" in tooltip
+    assert LOG_ONLY not in tooltip
+    assert "from_the_future" not in tooltip
+    # All well: no problem sentence at all.
+    bar.show_status(_status(state="idle", online=True))
+    assert bar.state_label.toolTip() == ""
+
+
+def test_every_reject_code_has_its_own_reason() -> None:
+    """The server's codes (src/shop_server/push.py, docs/sync-protocol.md) and the client's."""
+    general = refusal_reason("no_such_code")
+    assert general == "The server refused this operation."
+    for code in (
+        "invalid",
+        "stale_edit",
+        "wrong_branch",
+        "unknown_op",
+        "unsupported_version",
+        "device_seq_reused",
+        "too_large",
+        "unknown_order",
+        "unknown_product",
+        "conflict",
+        "duplicate_invoice_no",
+    ):
+        assert refusal_reason(code) != general, code
+    assert op_type_name("order.completed") == "Sale"
+    assert op_type_name("something.new") == "something.new"
+
+
+def test_zh_tw_tooltip_words_an_offline_code_in_chinese(
+    qtbot: QtBot, shop_context: ShopContext
+) -> None:
+    """Needs the coordinator's ``make translations``; fails until zh_TW is translated."""
+    bar = _bar(qtbot, shop_context)
+    english = sync_problem("unreachable")
+    i18n.switch_language(i18n.ZH_TW)
+    bar.show_status(
+        _status(state="offline", online=False, error_code="unreachable", last_error=LOG_ONLY)
+    )
+    tooltip = bar.state_label.toolTip()
+    chinese = sync_problem("unreachable")
+    assert chinese != english
+    assert _has_chinese(chinese)
+    assert chinese in tooltip
+    assert english not in tooltip
+    assert LOG_ONLY not in tooltip
+    assert all(_has_chinese(line) for line in tooltip.splitlines())
+
+
+def test_zh_tw_unknown_code_falls_back_to_a_chinese_sentence(
+    qtbot: QtBot, shop_context: ShopContext
+) -> None:
+    """Needs the coordinator's ``make translations``; fails until zh_TW is translated."""
+    bar = _bar(qtbot, shop_context)
+    i18n.switch_language(i18n.ZH_TW)
+    bar.show_status(_status(state="idle", online=True, error_code="from_the_future"))
+    tooltip = bar.state_label.toolTip()
+    assert tooltip == sync_problem("from_the_future")
+    assert _has_chinese(tooltip)
+    assert _has_chinese(refusal_reason("stale_edit"))
+    assert _has_chinese(refusal_reason("from_the_future"))

@@ -10,7 +10,11 @@ database, so it also works from another thread or process.
 A failure that may pass (no network, 5xx, 429, an answer that makes no
 sense) is retried after ``min(300, 2**n) * uniform(0.5, 1.5)`` seconds or
 the server's ``Retry-After``; one that needs a person (revoked, cloned,
-upgrade needed) stops syncing and says so in a sentence for a manager.
+upgrade needed) stops syncing and says so for a manager.
+
+This layer knows no Qt, so it cannot speak the user's language: each
+outcome is a stable ``error_code`` that the screens word (``ui/sync/wording.py``),
+plus ``last_error``, an English sentence for the sync log and the log file.
 """
 
 from __future__ import annotations
@@ -50,10 +54,15 @@ from shop_desktop.services.sync.state import (
     write_value,
 )
 from shop_desktop.services.sync.transport import (
+    INVALID_ANSWER,
+    RETRY_CODES,
     CursorTooOld,
     DeviceCloned,
     DeviceRevoked,
+    Forbidden,
+    PayloadTooLarge,
     Retryable,
+    ServerRefused,
     SyncFailure,
     Transport,
     UpgradeRequired,
@@ -61,6 +70,12 @@ from shop_desktop.services.sync.transport import (
 from shop_desktop.services.tasks import Cancelled
 
 __all__ = [
+    "DISK_FULL_CODE",
+    "ERROR_CODES",
+    "KEYRING",
+    "NO_ACCESS_KEY",
+    "STORAGE_BUSY",
+    "STORAGE_ERROR",
     "OpNotRejected",
     "RejectedOp",
     "SyncEngine",
@@ -78,6 +93,37 @@ __all__ = [
     "sync_settings",
 ]
 
+#: The codes a pass can leave in ``SyncStatus.error_code`` besides the transport's
+#: (``SyncFailure.code`` and the ``Retryable`` kinds): the screens word each one.
+KEYRING = "keyring"
+NO_ACCESS_KEY = "no_token"
+STORAGE_BUSY = "storage_busy"
+DISK_FULL_CODE = "disk_full"
+STORAGE_ERROR = "storage_error"
+#: Every code a pass can leave in ``SyncStatus.error_code`` (the UI words each one).
+ERROR_CODES = frozenset(
+    {
+        KEYRING,
+        NO_ACCESS_KEY,
+        STORAGE_BUSY,
+        DISK_FULL_CODE,
+        STORAGE_ERROR,
+        *RETRY_CODES,
+        *(
+            failure.code
+            for failure in (
+                DeviceRevoked,
+                DeviceCloned,
+                Forbidden,
+                UpgradeRequired,
+                CursorTooOld,
+                ServerRefused,
+                PayloadTooLarge,
+            )
+        ),
+    }
+)
+
 State = Literal[
     "not_enrolled", "idle", "syncing", "offline", "revoked", "cloned", "upgrade_required"
 ]
@@ -92,9 +138,13 @@ class SyncStatus:
     rejected_ops: int
     last_success_at: datetime | None
     clock_skew_seconds: float | None
-    #: A sentence for a manager; "" when all is well.
+    #: An English sentence for the sync log and the log file; "" when all is well.
     last_error: str
     next_attempt_at: datetime | None
+    #: What went wrong, as a stable code the screens word in the user's language
+    #: (never show ``last_error`` instead): one of :data:`ERROR_CODES`, or ""
+    #: when all is well.
+    error_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -293,17 +343,17 @@ DISK_FULL = "The disk is full; free some space so sales can be sent to the serve
 DATABASE_TROUBLE = "This workstation's database could not be written; sync will try again."
 
 
-def _storage_sentence(db: Database, exc: BaseException) -> str | None:
-    """A manager's sentence for a database error the environment caused, or None for a bug."""
+def _storage_problem(db: Database, exc: BaseException) -> tuple[str, str] | None:
+    """(code, log sentence) for a database error the environment caused, or None for a bug."""
     cause = exc.orig if isinstance(exc, OperationalError) and exc.orig is not None else exc
     known = classify_sqlite_error(db.path, cause)
     if known is None:
         return None
     if isinstance(known, DatabaseLocked):
-        return DATABASE_BUSY
+        return STORAGE_BUSY, DATABASE_BUSY
     if isinstance(known, DiskFull):
-        return DISK_FULL
-    return DATABASE_TROUBLE
+        return DISK_FULL_CODE, DISK_FULL
+    return STORAGE_ERROR, DATABASE_TROUBLE
 
 
 class SyncEngine:
@@ -358,6 +408,7 @@ class SyncEngine:
             clock_skew_seconds=engine_state.clock_skew_seconds,
             last_error=engine_state.last_error,
             next_attempt_at=engine_state.time("next_attempt_at"),
+            error_code=engine_state.error_code if engine_state.last_error else "",
         )
 
     # -- one pass ------------------------------------------------------------------------
@@ -396,8 +447,8 @@ class SyncEngine:
             token = self.tokens.get(device_id)
         except TokenStoreUnavailable as exc:
             return self._failed(
-                previous, "The system keyring is locked or missing; unlock it to sync.", exc,
-                counts,
+                previous, KEYRING, "The system keyring is locked or missing; unlock it to sync.",
+                exc, counts,
             )  # fmt: skip
         if not token:
             self._save(
@@ -405,6 +456,7 @@ class SyncEngine:
                 state="revoked",
                 online=False,
                 last_error="This workstation has no access key; enrol it again.",
+                error_code=NO_ACCESS_KEY,
             )
             return self._report(counts, None)
         transport = Transport(
@@ -425,14 +477,17 @@ class SyncEngine:
             self._ensure_bootstrapped(transport, cancelled)
             upgrade = self._pull(transport, enrolment, cancelled, counts)
         except (OperationalError, sqlite3.OperationalError) as exc:
-            storage = _storage_sentence(self.db, exc)
+            storage = _storage_problem(self.db, exc)
             if storage is None:
                 raise  # not the disk or a busy database: a bug, reported as one
-            return self._failed(previous, storage, exc, counts)
+            code, sentence = storage
+            return self._failed(previous, code, sentence, exc, counts)
         except Cancelled:
             return self._report(counts, None)
         except Retryable as exc:
-            return self._failed(previous, exc.sentence, exc, counts, retry_after=exc.retry_after)
+            return self._failed(
+                previous, exc.code, exc.sentence, exc, counts, retry_after=exc.retry_after
+            )
         except DeviceRevoked as exc:
             self._stop(previous, "revoked", exc)
             return self._report(counts, None)
@@ -440,7 +495,9 @@ class SyncEngine:
             self._stop(previous, "cloned", exc)
             return self._report(counts, None)
         except SyncFailure as exc:
-            return self._failed(previous, exc.sentence, exc, counts, state="idle", online=True)
+            return self._failed(
+                previous, exc.code, exc.sentence, exc, counts, state="idle", online=True
+            )
         previous.failures = 0
         self._save(
             previous,
@@ -448,6 +505,7 @@ class SyncEngine:
             online=True,
             last_success_at=self.now().isoformat(),
             last_error=UpgradeRequired.sentence if upgrade else "",
+            error_code=UpgradeRequired.code if upgrade else "",
             next_attempt_at=None,
         )
         return self._report(counts, None)
@@ -495,13 +553,16 @@ class SyncEngine:
                 self._log("pull", f"Received {result.changes} changes from the server.",
                           details={"cursor": result.cursor})  # fmt: skip
             return False
-        raise Retryable("the server's cursor floor moved past a fresh snapshot twice")
+        raise Retryable(
+            "the server's cursor floor moved past a fresh snapshot twice", code=INVALID_ANSWER
+        )
 
     # -- outcomes ------------------------------------------------------------------------
 
     def _failed(
         self,
         previous: EngineState,
+        code: str,
         sentence: str,
         exc: BaseException,
         counts: dict[str, int],
@@ -520,6 +581,7 @@ class SyncEngine:
                 state=state,
                 online=online,
                 last_error=sentence,
+                error_code=code,
                 next_attempt_at=(self.now() + timedelta(seconds=delay)).isoformat(),
             )
             self._log(
@@ -527,7 +589,8 @@ class SyncEngine:
                 sentence,
                 level="warning",
                 details={
-                    "detail": str(exc), "kind": type(exc).__name__, "retry_in_s": round(delay, 1),
+                    "detail": str(exc), "kind": type(exc).__name__, "code": code,
+                    "retry_in_s": round(delay, 1),
                 },
             )  # fmt: skip
         except OperationalError:
@@ -538,8 +601,9 @@ class SyncEngine:
 
     def _stop(self, previous: EngineState, state: str, exc: SyncFailure) -> None:
         self._save(previous, state=state, online=True, last_error=exc.sentence,
-                   next_attempt_at=None)  # fmt: skip
-        self._log("error", exc.sentence, level="error", details={"detail": exc.detail})
+                   error_code=exc.code, next_attempt_at=None)  # fmt: skip
+        self._log("error", exc.sentence, level="error",
+                  details={"detail": exc.detail, "code": exc.code})  # fmt: skip
 
     def _save(self, previous: EngineState, **changes: Any) -> None:
         for name, value in changes.items():

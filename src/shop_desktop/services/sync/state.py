@@ -68,6 +68,8 @@ class EngineState:
     last_success_at: str | None = None
     clock_skew_seconds: float | None = None
     last_error: str = ""
+    #: What ``last_error`` is about, for the screens to word (see ``SyncStatus.error_code``).
+    error_code: str = ""
     next_attempt_at: str | None = None
     #: Retryable failures in a row: the backoff exponent.
     failures: int = 0

@@ -46,6 +46,11 @@ from shop_desktop.services.sync.engine import (
 from shop_desktop.services.sync.protocol import ServerAnswerInvalid
 from shop_desktop.services.sync.state import SyncSettings
 from shop_desktop.services.sync.transport import (
+    INVALID_ANSWER,
+    RATE_LIMITED,
+    SERVER_BUSY,
+    SERVER_ERROR,
+    TLS_FAILED,
     BadEnrolmentCode,
     DeviceCloned,
     DeviceRevoked,
@@ -55,6 +60,7 @@ from shop_desktop.services.sync.transport import (
 )
 from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.sync.controller import SyncController
+from shop_desktop.ui.sync.wording import sync_problem
 from shop_desktop.ui.tasks import BackgroundOp, Job
 
 log = logging.getLogger(__name__)
@@ -337,7 +343,7 @@ class ServerSettings(QGroupBox):
             "not_enrolled": self.tr("Not connected to a server"),
             "idle": self.tr("Online") if status.online else self.tr("Offline"),
             "syncing": self.tr("Syncing…"),
-            "offline": self.tr("Offline: the server cannot be reached"),
+            "offline": self.tr("Offline"),
             "revoked": self.tr(
                 "This workstation's access was revoked. Enrol it again with a new code."
             ),
@@ -347,7 +353,11 @@ class ServerSettings(QGroupBox):
             ),
             "upgrade_required": self.tr("Update the app to receive catalog changes."),
         }
-        self.values["state"].setText(sentences.get(status.state, status.state))
+        line = sentences.get(status.state) or self.tr("Unknown")
+        if status.error_code and status.error_code != status.state:
+            # Worded from the code: ``last_error`` is English, for the log only.
+            line = f"{line}\n{sync_problem(status.error_code)}"
+        self.values["state"].setText(line)
 
     def settings(self) -> SyncSettings | None:
         """The settings as typed, or ``None`` (and a sentence) when the address is not one."""
@@ -550,14 +560,14 @@ class ServerSettings(QGroupBox):
 
     def _unreachable_sentence(self, exc: Retryable) -> str:
         cause = exc.__cause__
-        if isinstance(cause, requests.exceptions.SSLError) or exc.detail.startswith("TLS"):
+        if isinstance(cause, requests.exceptions.SSLError) or exc.code == TLS_FAILED:
             return self.tr(
                 "The server's certificate could not be verified, so nothing was sent. Check"
                 " the address, or choose the CA file of your own certificate authority."
             )
-        if isinstance(cause, ServerAnswerInvalid):
+        if isinstance(cause, ServerAnswerInvalid) or exc.code == INVALID_ANSWER:
             return self._garbage_sentence()
-        if exc.detail.startswith("HTTP "):
+        if exc.code in {SERVER_ERROR, SERVER_BUSY, RATE_LIMITED}:
             return self.tr(
                 "The server is having trouble right now and did not enrol this workstation."
                 " Try again in a few minutes."

@@ -20,9 +20,17 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from shop_desktop.data.db import Database, StorageError
+from shop_desktop.data.db import Database, DatabaseLocked, DiskFull, StorageError
 from shop_desktop.services.sync.credentials import KeyringTokenStore
-from shop_desktop.services.sync.engine import SyncEngine, SyncReport, SyncStatus
+from shop_desktop.services.sync.engine import (
+    DISK_FULL_CODE,
+    STORAGE_BUSY,
+    STORAGE_ERROR,
+    SyncEngine,
+    SyncReport,
+    SyncStatus,
+)
+from shop_desktop.ui.sync.wording import PROGRAM_ERROR
 from shop_desktop.ui.tasks import BackgroundOp, Job
 
 log = logging.getLogger(__name__)
@@ -215,14 +223,18 @@ class SyncController(QObject):
             from shop_desktop.ui.errors import describe_storage_error
 
             sentence = describe_storage_error(exc)
+            code = _storage_code(exc)
             log.warning("sync pass stopped by the database: %s", exc)
         else:
+            code = PROGRAM_ERROR
             sentence = self.tr(
                 "Sync stopped because of an error in the program; it was written to the log"
                 " file. Sales are kept and will be sent on the next try."
             )
             log.error("sync pass failed", exc_info=exc)
-        self._publish(dataclasses.replace(self._status, state="idle", last_error=sentence))
+        self._publish(
+            dataclasses.replace(self._status, state="idle", last_error=sentence, error_code=code)
+        )
         self.pass_failed.emit(sentence)
         self._schedule(self._period_ms)
 
@@ -267,6 +279,15 @@ class SyncController(QObject):
     def _publish(self, status: SyncStatus) -> None:
         self._status = status
         self.status_changed.emit(status)
+
+
+def _storage_code(exc: StorageError) -> str:
+    """The engine's code for a database problem, so the status bar words it the same way."""
+    if isinstance(exc, DatabaseLocked):
+        return STORAGE_BUSY
+    if isinstance(exc, DiskFull):
+        return DISK_FULL_CODE
+    return STORAGE_ERROR
 
 
 def seconds_since(moment: datetime, now: datetime | None = None) -> float:

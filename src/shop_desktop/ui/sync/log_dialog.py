@@ -46,8 +46,10 @@ from shop_desktop.services.sync.engine import (
     rejected_ops,
     retry_rejected,
 )
+from shop_desktop.services.sync.push import TOO_LARGE
 from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.sync.controller import SyncController
+from shop_desktop.ui.sync.wording import op_type_name, refusal_reason
 from shop_desktop.ui.tasks import BackgroundOp, Job
 
 log = logging.getLogger(__name__)
@@ -122,9 +124,13 @@ class _RecordsModel(QAbstractTableModel, Generic[Record]):
         record = self.rows[index.row()]
         column = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            value = getattr(record, column)
-            return _local(value) if isinstance(value, datetime) else str(value)
+            return self._text(record, column)
         return self._other_role(record, column, role)
+
+    def _text(self, record: Record, column: str) -> str:
+        """What a cell shows: the record's field, times in local time."""
+        value = getattr(record, column)
+        return _local(value) if isinstance(value, datetime) else str(value)
 
 
 class SyncLogModel(_RecordsModel[SyncLogRow]):
@@ -164,7 +170,7 @@ class RejectedOpsModel(_RecordsModel[RejectedOp]):
         "op_type",
         "device_seq",
         "summary",
-        "sentence",
+        "code",
     )
 
     def op_at(self, row: int) -> RejectedOp | None:
@@ -181,14 +187,28 @@ class RejectedOpsModel(_RecordsModel[RejectedOp]):
             "op_type": self.tr("Operation"),
             "device_seq": self.tr("No."),
             "summary": self.tr("What"),
-            "sentence": self.tr("Why the server refused it"),
+            "code": self.tr("Why the server refused it"),
         }
 
     @override
+    def _text(self, record: RejectedOp, column: str) -> str:
+        if column == "op_type":
+            return op_type_name(record.op_type)
+        if column == "code":
+            # Worded from the code: the server's message is English server text.
+            return refusal_reason(record.code)
+        return super()._text(record, column)
+
+    @override
     def _other_role(self, record: RejectedOp, column: str, role: int) -> Any:
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{record.sentence}\n({record.code})"
-        return None
+        if role != Qt.ItemDataRole.ToolTipRole:
+            return None
+        lines = [refusal_reason(record.code)]
+        if record.sentence and record.code != TOO_LARGE:
+            # Too large is this workstation's own verdict (413), not a server message.
+            lines.append(self.tr("Server says: {message}").format(message=record.sentence))
+        lines.append(f"{record.op_type} · {record.code}")
+        return "\n".join(lines)
 
 
 class SyncLogDialog(QDialog):

@@ -16,6 +16,7 @@ from shop_desktop.data.models import Role
 from shop_desktop.services.sync.engine import SyncStatus
 from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.sync.controller import SyncController, seconds_since
+from shop_desktop.ui.sync.wording import sync_problem
 
 #: |clock skew| from this many seconds up is worth telling (and colouring).
 SKEW_WARNING_SECONDS = 60.0
@@ -153,12 +154,14 @@ class SyncStatusWidget(QWidget):
                 " is updated."
             ),
             "offline": self.tr(
-                "The server cannot be reached. Selling goes on; sales are sent when it can."
+                "Syncing is paused. Selling goes on; sales are sent when syncing works again."
             ),
         }
         sentence = sentences.get(status.state, "")
-        if status.last_error and status.last_error not in sentence:
-            sentence = f"{sentence}\n{status.last_error}".strip()
+        # The state's own sentence already tells revoked, cloned and update needed.
+        if status.error_code and status.error_code != status.state:
+            # Worded from the code: ``last_error`` is English, for the log only.
+            sentence = f"{sentence}\n{sync_problem(status.error_code)}".strip()
         if status.next_attempt_at is not None and status.state == "offline":
             when = status.next_attempt_at.astimezone().strftime("%H:%M:%S")
             sentence += "\n" + self.tr("Next try at {time}.").format(time=when)
