@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import update
 
 from shop_desktop.data.db import Database, open_database
 from shop_desktop.data.models import (
@@ -29,11 +30,14 @@ from shop_desktop.data.models import (
     OrderKind,
     PaymentMethod,
     Promotion,
+    StockLevel,
+    StockMovement,
     StoreCreditEntry,
 )
 from shop_desktop.domain.money import HKD
 from shop_desktop.domain.pricing import DeliveryKind, DeliveryRule, price_cart
 from shop_desktop.domain.pricing_samples import sample_cart
+from shop_desktop.services.auth import log_in
 from shop_desktop.services.checkout import (
     CheckoutError,
     CheckoutProblem,
@@ -44,6 +48,7 @@ from shop_desktop.services.checkout import (
     commit_sale,
 )
 from shop_desktop.services.coupons import shop_wall_time
+from shop_desktop.services.stock import set_allow_negative_stock
 from shop_desktop.services.store_credit import store_credit_balance
 
 NOW = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
@@ -635,6 +640,18 @@ def _discount_too_big(shop: Shop, sale: SaleDraft) -> SaleDraft:
     return _replace_line(sale, discount_minor=gross + 1, line_total_minor=-1, tax_minor=0)
 
 
+def _out_of_stock(shop: Shop, sale: SaleDraft) -> SaleDraft:
+    """Selling below zero turned off; on hand is what the good sale takes, one more is short."""
+    item = shop.pieces[0]
+    with shop.db.session() as session:
+        session.execute(
+            update(StockMovement).where(StockMovement.product_id == item.id).values(synced=True)
+        )
+        session.merge(StockLevel(branch_id=shop.branch, product_id=item.id, on_hand_milli=2000))
+        set_allow_negative_stock(session, False, log_in(session, "manager", "manager"))
+    return draft(shop, [line(item, 3000)])
+
+
 CASES: dict[str, tuple[Spoil, CheckoutProblem, dict[str, Any]]] = {
     "empty": (
         lambda shop, sale: dataclasses.replace(
@@ -790,6 +807,7 @@ CASES: dict[str, tuple[Spoil, CheckoutProblem, dict[str, Any]]] = {
         CheckoutProblem.STORE_CREDIT_SHORT,
         {"missing": 1, "balance": 30},
     ),
+    "out of stock": (_out_of_stock, CheckoutProblem.OUT_OF_STOCK, {}),
 }
 
 

@@ -72,6 +72,7 @@ from shop_desktop.services.coupons import (
     find_coupon,
     normalize_code,
 )
+from shop_desktop.services.stock import allow_negative_stock, shortfalls
 from shop_desktop.services.store_credit import store_credit_balance
 
 __all__ = [
@@ -195,6 +196,8 @@ class CheckoutProblem(Enum):
     STORE_CREDIT_NEEDS_MEMBER = "store_credit_needs_member"
     BAD_CARD_DIGITS = "bad_card_digits"
     BAD_QUANTITY = "bad_quantity"
+    #: Selling below zero is turned off here and the cart wants more than is on hand.
+    OUT_OF_STOCK = "out_of_stock"
 
 
 class CheckoutError(Exception):
@@ -205,7 +208,8 @@ class CheckoutError(Exception):
     ``{"excess": 20}`` (OVERPAID), ``{"coupon": "ABC", "coupon_problem":
     "expired"}`` (the coupon reasons), ``{"line": 2}`` / ``{"payment": 0}``
     for the line or payment concerned, ``{"field": ..., "expected": ...,
-    "got": ...}`` for a total that does not add up.
+    "got": ...}`` for a total that does not add up, ``{"products": [...]}``
+    (OUT_OF_STOCK: each ``services.stock.Shortfall.to_json()``).
     """
 
     def __init__(self, reason: CheckoutProblem, detail: Mapping[str, Any] | None = None) -> None:
@@ -448,6 +452,7 @@ def _commit(
     if counters.station_id is None:
         # Cannot happen with foreign keys on; fail as a lookup of it would.
         session.get_one(Workstation, counters.workstation_id)
+    _check_stock(session, draft, counters.branch_id)
     invoice_seq = counters.next_invoice_no
     invoice_no = f"{counters.invoice_prefix}-{invoice_seq:08d}" if paid_now else None
     # The order and its outbox entry share the device's next sequence number.
@@ -743,6 +748,21 @@ def _check_quantities(conn: Connection, draft: SaleDraft) -> None:
             raise CheckoutError(
                 CheckoutProblem.BAD_QUANTITY, {"line": i, "qty_milli": line.qty_milli}
             )
+
+
+def _check_stock(session: Session, draft: SaleDraft, branch_id: uuid.UUID | None) -> None:
+    """Enough on hand for every line, unless this till may sell below zero (the default).
+
+    Read under the write lock taken first, so two tabs or a retry cannot
+    both sell the last piece. Weighed goods count in milli units like pieces.
+    """
+    if branch_id is None or allow_negative_stock(session):
+        return
+    short = shortfalls(session, draft.lines, branch_id)
+    if short:
+        raise CheckoutError(
+            CheckoutProblem.OUT_OF_STOCK, {"products": [s.to_json() for s in short]}
+        )
 
 
 def _check_figures(draft: SaleDraft) -> None:

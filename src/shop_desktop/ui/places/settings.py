@@ -1,9 +1,11 @@
-"""Settings 設定: the screens' language, and where this workstation keeps things."""
+"""Settings 設定: the screens' language, selling below zero stock, and where this
+workstation keeps things."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QFrame,
@@ -15,12 +17,23 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
+from shop_desktop.data.db import StorageError
+from shop_desktop.data.models import Role
+from shop_desktop.services.stock import (
+    StockSettingRefused,
+    allow_negative_stock,
+    set_allow_negative_stock,
+)
 from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, switch_language
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.places.base import Place
 from shop_desktop.ui.places.server_settings import ServerSettings
 from shop_desktop.ui.places.wallet_settings import WalletSettings
+from shop_desktop.ui.tasks import BackgroundOp, Job
+
+#: Who may change how this workstation sells (the service checks again).
+MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
 
 
 class LanguageChoice(QComboBox):
@@ -59,6 +72,93 @@ class LanguageChoice(QComboBox):
         super().changeEvent(event)
 
 
+class StockSettings(QGroupBox):
+    """Whether this till may sell more than it has on hand (allowed by default).
+
+    Offline, on-hand is the server's last snapshot plus this till's own
+    sales, so refusing a sale can stop the counter for stock another till
+    already received; the server reports negative stock after sync. A
+    manager may still turn it off. The value lives in the database, so it is
+    read and written on a worker; a click applies at once.
+    """
+
+    #: After the setting was read or written: the value now in force.
+    setting_shown = Signal(bool)
+
+    def __init__(self, context: ShopContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.may_edit = context.staff.role in MANAGERS
+        layout = QVBoxLayout(self)
+        self.allow_negative = QCheckBox()
+        self.allow_negative.setObjectName("allow_negative_stock")
+        # Until the stored value is read, nobody can change it.
+        self.allow_negative.setEnabled(False)
+        self.allow_negative.clicked.connect(self.choose)
+        layout.addWidget(self.allow_negative)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        layout.addWidget(self.note)
+        self.last_op: BackgroundOp[bool] | None = None
+        self.retranslate()
+        self.load()
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("Stock"))
+        self.allow_negative.setText(self.tr("Allow selling below zero stock (reported after sync)"))
+        if not self.may_edit:
+            self.note.setText(self.tr("Only a manager can change this."))
+
+    def load(self) -> BackgroundOp[bool]:
+        def read(job: Job) -> bool:
+            return allow_negative_stock(job.session)
+
+        op: BackgroundOp[bool] = BackgroundOp(
+            self, op=read, success=self._show, database=self.context.database
+        )
+        op.failure(self._failed)
+        self.last_op = op
+        return op.run()
+
+    def choose(self, allowed: bool) -> BackgroundOp[bool] | None:
+        """Store ``allowed`` (a click, or a test); the box shows what was stored."""
+        if not self.may_edit:
+            return None
+        staff = self.context.staff
+        self.allow_negative.setEnabled(False)
+        self.note.clear()
+
+        def write(job: Job) -> bool:
+            set_allow_negative_stock(job.session, allowed, staff)
+            return allowed
+
+        op: BackgroundOp[bool] = BackgroundOp(
+            self, op=write, success=self._show, database=self.context.database
+        )
+        op.failure(self._failed)
+        self.last_op = op
+        return op.run()
+
+    def _show(self, allowed: bool) -> None:
+        self.allow_negative.setChecked(allowed)
+        self.allow_negative.setEnabled(self.may_edit)
+        self.setting_shown.emit(allowed)
+
+    def _failed(self, exc: BaseException) -> None:
+        # Reading again puts the box back to what is really stored.
+        if isinstance(exc, StockSettingRefused):
+            self.note.setText(self.tr("Only a manager can change this."))
+            self.load()
+            return
+        from shop_desktop.ui import errors
+
+        if isinstance(exc, StorageError):
+            errors.show_storage_error(self, exc)
+        else:
+            errors.report_exception(exc, self)
+        self.load()
+
+
 class SettingsPlace(Place):
     key = "settings"
 
@@ -90,6 +190,7 @@ class SettingsPlace(Place):
             self._info_names[key] = name
             self._info_values[key] = value
             about.addRow(name, value)
+        self.stock = StockSettings(context)
         self.wallets = WalletSettings(context)
         self.server = ServerSettings(context)
         # Settings grow longer than a small screen: they scroll, the window does not.
@@ -102,6 +203,7 @@ class SettingsPlace(Place):
         column.setContentsMargins(0, 0, 0, 0)
         scroll.setWidget(inside)
         column.addWidget(self._appearance)
+        column.addWidget(self.stock)
         column.addWidget(self.wallets)
         column.addWidget(self.server)
         column.addWidget(self._about)
@@ -112,8 +214,9 @@ class SettingsPlace(Place):
 
     def description(self) -> str:
         return self.tr(
-            "The language of the screens, the mobile wallets' merchant details, the central"
-            " server this workstation syncs with, and where it keeps its data."
+            "The language of the screens, whether this workstation sells below zero stock, the"
+            " mobile wallets' merchant details, the central server this workstation syncs with,"
+            " and where it keeps its data."
         )
 
     def retranslate(self) -> None:
@@ -121,6 +224,7 @@ class SettingsPlace(Place):
         self._appearance.setTitle(self.tr("Appearance"))
         self._language_label.setText(self.tr("&Language"))
         self._about.setTitle(self.tr("This workstation"))
+        self.stock.retranslate()
         self.wallets.retranslate()
         self.server.retranslate()
         names = {

@@ -8,6 +8,9 @@ finds it; a helper function would hide it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication
 
 from shop_desktop.domain.cart import MILLI, CartError, CartProblem
@@ -22,6 +25,8 @@ from shop_desktop.services.wallets import (
     WalletOutcome,
     WalletResult,
 )
+from shop_desktop.ui.i18n import ZH_TW, current_language
+from shop_desktop.ui.labels import in_current_language
 
 
 def _then(first: str, second: str) -> str:
@@ -165,6 +170,13 @@ def checkout_problem(exc: CheckoutError, currency_code: str) -> str:
         return QCoreApplication.translate("Counter", "{missing} is still to be paid.").format(
             missing=amount("missing")
         )
+    products = exc.detail.get("products")
+    if reason is CheckoutProblem.OUT_OF_STOCK and isinstance(products, list) and products:
+        return QCoreApplication.translate(
+            "Counter",
+            "Not enough stock for {products}. Selling below zero stock is turned off on this"
+            " workstation; lower the quantity or take the item off.",
+        ).format(products=_list(_shortfall(p) for p in products if isinstance(p, dict)))
     texts = {
         CheckoutProblem.EMPTY: QCoreApplication.translate("Counter", "The cart is empty."),
         CheckoutProblem.TOTALS_MISMATCH: QCoreApplication.translate(
@@ -199,8 +211,44 @@ def checkout_problem(exc: CheckoutError, currency_code: str) -> str:
         CheckoutProblem.BAD_QUANTITY: QCoreApplication.translate(
             "Counter", "A quantity in the cart is not possible."
         ),
+        CheckoutProblem.OUT_OF_STOCK: QCoreApplication.translate(
+            "Counter",
+            "Not enough stock for an item in the cart, and selling below zero stock is turned"
+            " off on this workstation.",
+        ),
     }
     return texts[reason]
+
+
+def _quantity(qty_milli: int, unit: str, *, weighed: bool) -> str:
+    """2000 pieces -> "2"; 750 g of a weighed product -> "0.750 kg". Integers only."""
+    sign = "-" if qty_milli < 0 else ""
+    whole, part = divmod(abs(qty_milli), MILLI)
+    if weighed or part:
+        return f"{sign}{whole:,}.{part:03d} {unit}".rstrip()
+    return f"{sign}{whole:,}"
+
+
+def _shortfall(product: dict[str, Any]) -> str:
+    """A product the cart wants more of than is on hand: its name, what is left, what is wanted."""
+    name = in_current_language(str(product.get("name_zh", "")), str(product.get("name_en", "")))
+    unit, weighed = str(product.get("unit", "")), bool(product.get("weighed", False))
+    on_hand, wanted = product.get("on_hand_milli"), product.get("wanted_milli")
+    if not isinstance(on_hand, int) or not isinstance(wanted, int):
+        return name
+    in_cart = _quantity(wanted, unit, weighed=weighed)
+    if on_hand <= 0:
+        return QCoreApplication.translate(
+            "Counter", "{name} (none left, {wanted} in the cart)"
+        ).format(name=name, wanted=in_cart)
+    return QCoreApplication.translate(
+        "Counter", "{name} (only {left} left, {wanted} in the cart)"
+    ).format(name=name, left=_quantity(on_hand, unit, weighed=weighed), wanted=in_cart)
+
+
+def _list(parts: Iterable[str]) -> str:
+    """Names in a row: Chinese separates them with 、, English with a semicolon."""
+    return ("、" if current_language() == ZH_TW else "; ").join(parts)
 
 
 def wallet_name(kind_value: str) -> str:
