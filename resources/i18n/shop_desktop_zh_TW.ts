@@ -551,279 +551,299 @@
 <context>
     <name>Counter</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="37"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="42"/>
         <source>That quantity is too large: at most {limit} on one line.</source>
         <translation>數量過大：每個品項最多 {limit}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="41"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="46"/>
         <source>A discount cannot be more than the line is worth.</source>
         <translation>折扣不能超過該品項的金額。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="45"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="50"/>
         <source>Type a number, for example 2 or 1.25.</source>
         <translation>請輸入數字，例如 2 或 1.25。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="48"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="53"/>
         <source>The quantity cannot be zero. To take the item off, remove the line.</source>
         <translation>數量不能為 0。若要拿掉這項商品，請刪除該品項。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="51"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="56"/>
         <source>The quantity cannot be negative. Returns are taken in After-sales.</source>
         <translation>數量不能為負數。退貨請至「售後服務」辦理。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="54"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="59"/>
         <source>That quantity is too large.</source>
         <translation>數量過大。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="55"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="60"/>
         <source>This product is sold by the piece: use a whole number.</source>
         <translation>這項商品以件計價，請輸入整數。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="58"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="63"/>
         <source>Use at most three decimals (grams).</source>
         <translation>最多只能輸入到小數點後三位（公克）。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="61"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="66"/>
         <source>The cart is full. Take payment for these items and start a new cart.</source>
         <translation>購物車已滿。請先為這些商品結帳，再開新的購物車。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="64"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="69"/>
         <source>That line is no longer in the cart.</source>
         <translation>這個品項已不在購物車中。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="67"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="72"/>
         <source>That price is not possible for this product.</source>
         <translation>這項商品不能設定這個價格。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="70"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="75"/>
         <source>That discount is not possible.</source>
         <translation>無法套用這個折扣。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="73"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="78"/>
         <source>This coupon is already in the cart.</source>
         <translation>這張優惠券已在購物車中。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="76"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="81"/>
         <source>There is nothing to undo.</source>
         <translation>沒有可以復原的動作。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="85"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="90"/>
         <source>No coupon has the code {code}.</source>
         <translation>找不到代碼為 {code} 的優惠券。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="88"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="93"/>
         <source>Coupon {code} has already been used.</source>
         <translation>優惠券 {code} 已使用過。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="91"/>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="112"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="96"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="117"/>
         <source>Coupon {code} has expired.</source>
         <translation>優惠券 {code} 已過期。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="92"/>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="115"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="97"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="120"/>
         <source>Coupon {code} is not valid yet.</source>
         <translation>優惠券 {code} 尚未生效。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="95"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="100"/>
         <source>Coupon {code} has been withdrawn.</source>
         <translation>優惠券 {code} 已停用。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="98"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="103"/>
         <source>Coupon {code} belongs to another member.</source>
         <translation>優惠券 {code} 屬於其他會員。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="101"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="106"/>
         <source>Too many single-use coupons are waiting for the server; coupon {code} can be used once this till has synced.</source>
         <translation>等待送至伺服器的單次優惠券過多；本收銀台完成同步後，即可使用優惠券 {code}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="118"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="123"/>
         <source>Coupon {code} needs a larger purchase.</source>
         <translation>優惠券 {code} 未達最低消費金額。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="121"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="126"/>
         <source>Coupon {code} does not apply to these items.</source>
         <translation>優惠券 {code} 不適用於這些商品。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="124"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="129"/>
         <source>Coupon {code} was entered twice.</source>
         <translation>優惠券 {code} 重複輸入。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="127"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="132"/>
         <source>Coupon {code} is for another member level.</source>
         <translation>優惠券 {code} 限其他會員等級使用。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="130"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="135"/>
         <source>Coupon {code} cannot be combined with a better offer already applied.</source>
         <translation>優惠券 {code} 無法與已套用的更優惠活動併用。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="139"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="144"/>
         <source>Wrong user name or password.</source>
         <translation>使用者名稱或密碼錯誤。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="140"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="145"/>
         <source>This account is disabled.</source>
         <translation>這個帳號已停用。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="141"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="146"/>
         <source>Only a supervisor or manager can approve this.</source>
         <translation>只有主任或經理可以核准此操作。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="144"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="149"/>
         <source>This is beyond that manager&apos;s own limit.</source>
         <translation>已超出這位主管本身的核准權限。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="165"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="170"/>
         <source>{missing} is still to be paid.</source>
         <translation>尚需付款 {missing}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="169"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="175"/>
+        <source>Not enough stock for {products}. Selling below zero stock is turned off on this workstation; lower the quantity or take the item off.</source>
+        <translation>庫存不足：{products}。本收銀台已關閉負庫存銷售，請減少數量或移除商品。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="181"/>
         <source>The cart is empty.</source>
         <translation>購物車是空的。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="170"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="182"/>
         <source>The bill no longer adds up. Nothing was charged; please price the cart again.</source>
         <translation>帳單金額已不一致。尚未收取任何款項；請重新計算購物車金額。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="174"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="186"/>
         <source>Part of the total is still to be paid.</source>
         <translation>尚有部分金額未付清。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="177"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="189"/>
         <source>More was taken than the total; only cash can give change.</source>
         <translation>收取的金額超過應付金額；只有現金可以找零。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="180"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="192"/>
         <source>The cash handed over is less than the amount.</source>
         <translation>實收現金少於應收金額。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="183"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="195"/>
         <source>A coupon in this cart has just been used on another sale. Remove it and try again.</source>
         <translation>購物車中有一張優惠券剛在另一筆交易中被使用。請將它移除後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="187"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="199"/>
         <source>A coupon in this cart no longer exists.</source>
         <translation>購物車中有一張優惠券已不存在。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="190"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="202"/>
         <source>The member&apos;s store credit is not enough.</source>
         <translation>會員的儲值金餘額不足。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="193"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="205"/>
         <source>Store credit needs a member: attach the member first.</source>
         <translation>使用儲值金須有會員身分，請先帶入會員。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="196"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="208"/>
         <source>Type exactly the last four digits of the card.</source>
         <translation>請完整輸入卡號末四碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="199"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="211"/>
         <source>A quantity in the cart is not possible.</source>
         <translation>購物車中有品項的數量不正確。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="208"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="214"/>
+        <source>Not enough stock for an item in the cart, and selling below zero stock is turned off on this workstation.</source>
+        <translation>購物車中有商品庫存不足，且本收銀台已關閉負庫存銷售。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="241"/>
+        <source>{name} (none left, {wanted} in the cart)</source>
+        <translation>{name}（已無庫存，購物車內 {wanted}）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="244"/>
+        <source>{name} (only {left} left, {wanted} in the cart)</source>
+        <translation>{name}（僅剩 {left}，購物車內 {wanted}）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="256"/>
         <source>Alipay</source>
         <translation>支付寶</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="210"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="258"/>
         <source>WeChat Pay</source>
         <translation>微信支付</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="218"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="266"/>
         <source>{wallet} declined the payment.</source>
         <translation>{wallet} 拒絕了這筆付款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="223"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="271"/>
         <source>The provider said: {detail}</source>
         <translation>支付業者回覆：{detail}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="227"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="275"/>
         <source>The customer did not confirm the payment in time.</source>
         <translation>顧客未在時限內確認付款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="231"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="279"/>
         <source>The payment was cancelled.</source>
         <translation>付款已取消。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="233"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="281"/>
         <source>{wallet} payment received.</source>
         <translation>已收到 {wallet} 付款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="237"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="285"/>
         <source>Nothing was charged.</source>
         <translation>未收取任何款項。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="239"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="287"/>
         <source>Ask the customer to check their app before trying again.</source>
         <translation>請顧客先確認 App 中的付款狀態，再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="247"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="295"/>
         <source>No connection to the payment provider: Alipay and WeChat Pay cannot be used now. Take cash or card instead.</source>
         <translation>無法連線至支付業者，目前無法使用支付寶與微信支付。請改收現金或刷卡。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="252"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="300"/>
         <source>The payment provider answered with something we cannot trust. Nothing was recorded; ask the customer to check their app before trying again.</source>
         <translation>支付業者回傳的資料無法確認。系統未記錄任何款項；請顧客先確認 App 中的付款狀態，再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="257"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="305"/>
         <source>This mobile wallet is not set up on this workstation. Ask a manager to enter its merchant details in Settings.</source>
         <translation>這台收銀台尚未設定此行動支付。請經理在「設定」中輸入特約商店資料。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="262"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="310"/>
         <source>The payment could not be confirmed or cancelled. Ask the customer to show the payment in their app, and call a manager.</source>
         <translation>無法確認或取消這筆付款。請顧客出示 App 中的付款紀錄，並聯絡主管。</translation>
     </message>
@@ -2564,29 +2584,34 @@
 <context>
     <name>RejectedOpsModel</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="164"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="186"/>
         <source>Made at</source>
         <translation>建立時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="165"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="187"/>
         <source>Operation</source>
         <translation>操作類型</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="166"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="188"/>
         <source>No.</source>
         <translation>序號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="167"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="189"/>
         <source>What</source>
         <translation>內容</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="168"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="190"/>
         <source>Why the server refused it</source>
         <translation>伺服器拒絕的原因</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="209"/>
+        <source>Server says: {message}</source>
+        <translation>伺服器回覆：{message}</translation>
     </message>
 </context>
 <context>
@@ -2662,234 +2687,235 @@
 <context>
     <name>ServerSettings</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="273"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="279"/>
         <source>Server</source>
         <extracomment>A :class:`ServerState` after it was read (tests wait on it). After a successful enrolment. A failure sentence shown to the manager (tests read it).</extracomment>
         <translation>伺服器</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="274"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="280"/>
         <source>Server &amp;address</source>
         <translation>伺服器位址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="275"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="281"/>
         <source>Check the server&apos;s certificate (TLS)</source>
         <translation>檢查伺服器憑證（TLS）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="276"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="282"/>
         <source>CA file (own certificate authority)</source>
         <translation>CA 檔案（自有憑證授權單位）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="277"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="283"/>
         <source>Empty: the system&apos;s certificate authorities</source>
         <translation>留空：使用系統的憑證授權單位</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="278"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="284"/>
         <source>Choose…</source>
         <translation>選擇…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="279"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="285"/>
         <source>Save server settings</source>
         <translation>儲存伺服器設定</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="280"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="286"/>
         <source>Enrolment &amp;code</source>
         <translation>註冊碼(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="281"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="287"/>
         <source>Enrol</source>
         <translation>註冊</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="282"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="288"/>
         <source>Sync log…</source>
         <translation>同步記錄…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="283"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="289"/>
         <source>Only a manager can change the server settings.</source>
         <translation>只有經理可以變更伺服器設定。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="285"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="291"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="286"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="292"/>
         <source>Device ID</source>
         <translation>裝置識別碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="287"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="293"/>
         <source>Branch</source>
         <translation>門市</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="288"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="294"/>
         <source>Workstation</source>
         <translation>收銀台</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="289"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="295"/>
         <source>Invoice series</source>
         <translation>發票字軌</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="317"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="323"/>
         <source>(not enrolled)</source>
         <translation>（尚未註冊）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="332"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="338"/>
         <source>Enrolled</source>
         <translation>已註冊</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="332"/>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="337"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="338"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="343"/>
         <source>Not connected to a server</source>
         <translation>未連接伺服器</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="338"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="344"/>
         <source>Online</source>
         <translation>連線中</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="338"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="344"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="346"/>
         <source>Offline</source>
         <translation>離線</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="339"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="345"/>
         <source>Syncing…</source>
         <translation>同步中…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="340"/>
-        <source>Offline: the server cannot be reached</source>
-        <translation>離線：無法連線到伺服器</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="342"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="348"/>
         <source>This workstation&apos;s access was revoked. Enrol it again with a new code.</source>
         <translation>這台收銀台的存取權已被撤銷。請使用新的註冊碼重新註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="345"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="351"/>
         <source>This database was copied from another workstation. Enrol it again with a new code; nothing waiting is lost.</source>
         <translation>這個資料庫是從其他收銀台複製而來。請使用新的註冊碼重新註冊；等待傳送的資料都不會遺失。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="348"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="354"/>
         <source>Update the app to receive catalog changes.</source>
         <translation>請更新本程式，才能接收商品目錄的變更。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="359"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="356"/>
+        <source>Unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="369"/>
         <source>Type the server&apos;s address starting with https:// (for example https://shop.example.com).</source>
         <translation>請輸入以 https:// 開頭的伺服器位址（例如 https://shop.example.com）。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="387"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="397"/>
         <source>Server settings saved.</source>
         <translation>伺服器設定已儲存。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="404"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="414"/>
         <source>Choose the CA file</source>
         <translation>選擇 CA 檔案</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="406"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="416"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>憑證 (*.pem *.crt *.cer);;所有檔案 (*)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="422"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="432"/>
         <source>Type the enrolment code the office gave you.</source>
         <translation>請輸入總公司提供的註冊碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="466"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="476"/>
         <source>Enrolling this workstation and loading the catalog from the server…</source>
         <translation>正在註冊這台收銀台，並從伺服器載入商品目錄…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="479"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="489"/>
         <source>This workstation is enrolled and the server&apos;s shop is in a new database: {path}. Restart Shop Desktop to work on it; the demo shop is kept as it was.</source>
         <translation>這台收銀台已完成註冊，伺服器的商店資料已存入新的資料庫：{path}。請重新啟動 Shop Desktop 以使用該資料庫；示範商店維持原狀。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="486"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="496"/>
         <source>This workstation is enrolled and has the server&apos;s catalog.</source>
         <translation>這台收銀台已完成註冊，並已取得伺服器的商品目錄。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="504"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="514"/>
         <source>Loading the catalog was stopped. This workstation is enrolled; the catalog is loaded by the next sync.</source>
         <translation>商品目錄載入已中斷。這台收銀台已完成註冊；商品目錄將在下次同步時載入。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="521"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="531"/>
         <source>The enrolment code was not accepted: it is wrong, already used or expired. Ask the office for a new code.</source>
         <translation>註冊碼未被接受：註冊碼錯誤、已使用過或已過期。請向總公司索取新的註冊碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="529"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="539"/>
         <source>The server needs a newer version of this app. Update it, then enrol.</source>
         <translation>伺服器需要較新版本的本程式。請先更新，再進行註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="531"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="541"/>
         <source>The server refused this workstation. Ask the office for a new code.</source>
         <translation>伺服器拒絕了這台收銀台。請向總公司索取新的註冊碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="534"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="544"/>
         <source>The system keyring cannot be used, so this workstation&apos;s key cannot be kept. Unlock or set up the keyring, then enrol again.</source>
         <translation>無法使用系統鑰匙圈，因此無法保存這台收銀台的金鑰。請解鎖或設定鑰匙圈後，再重新註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="543"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="553"/>
         <source>The server refused the enrolment. The details were written to the sync log.</source>
         <translation>伺服器拒絕了註冊。詳細資料已寫入同步記錄。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="547"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="557"/>
         <source>Enrolment failed because of an error in the program; it was written to the log file. This workstation keeps selling as before.</source>
         <translation>程式發生錯誤，註冊失敗；錯誤已寫入記錄檔。這台收銀台仍可照常銷售。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="555"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="565"/>
         <source>The server&apos;s certificate could not be verified, so nothing was sent. Check the address, or choose the CA file of your own certificate authority.</source>
         <translation>無法驗證伺服器的憑證，因此未傳送任何資料。請檢查位址，或選擇自有憑證授權單位的 CA 檔案。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="562"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="572"/>
         <source>The server is having trouble right now and did not enrol this workstation. Try again in a few minutes.</source>
         <translation>伺服器目前發生問題，未能註冊這台收銀台。請過幾分鐘再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="566"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="576"/>
         <source>The server cannot be reached at {url}. Check the address and the network, then try again.</source>
         <translation>無法連線到位於 {url} 的伺服器。請檢查位址與網路，然後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="572"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="582"/>
         <source>Something answered at this address, but not like a Shop Desktop server. Check the address.</source>
         <translation>這個位址有回應，但不像是 Shop Desktop 伺服器。請檢查位址。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="599"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="609"/>
         <source>The server settings could not be read or saved; the error was written to the log file.</source>
         <translation>無法讀取或儲存伺服器設定；錯誤已寫入記錄檔。</translation>
     </message>
@@ -2897,62 +2923,62 @@
 <context>
     <name>SettingsPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="111"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="213"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="115"/>
-        <source>The language of the screens, the mobile wallets&apos; merchant details, the central server this workstation syncs with, and where it keeps its data.</source>
-        <translation>畫面語言、行動支付的特約商店資料、這台收銀台同步的中央伺服器，以及資料的存放位置。</translation>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="217"/>
+        <source>The language of the screens, whether this workstation sells below zero stock, the mobile wallets&apos; merchant details, the central server this workstation syncs with, and where it keeps its data.</source>
+        <translation>畫面語言、這台收銀台是否允許負庫存銷售、行動支付的特約商店資料、這台收銀台同步的中央伺服器，以及資料的存放位置。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="121"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="224"/>
         <source>Appearance</source>
         <translation>外觀</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="122"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="225"/>
         <source>&amp;Language</source>
         <translation>語言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="123"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="226"/>
         <source>This workstation</source>
         <translation>這台收銀台</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="127"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="231"/>
         <source>Database file</source>
         <translation>資料庫檔案</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="128"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="232"/>
         <source>Data folder</source>
         <translation>資料存放位置</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="129"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="233"/>
         <source>Log file</source>
         <translation>記錄檔</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="130"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="234"/>
         <source>Branch</source>
         <translation>門市</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="131"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="235"/>
         <source>Workstation</source>
         <translation>收銀台</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="132"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="236"/>
         <source>Device ID</source>
         <translation>裝置識別碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="142"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="246"/>
         <source>(not written: folder not writable)</source>
         <translation>（未寫入：資料夾無法寫入）</translation>
     </message>
@@ -3017,9 +3043,243 @@
     </message>
 </context>
 <context>
+    <name>StockSettings</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="107"/>
+        <source>Stock</source>
+        <extracomment>Who may change how this workstation sells (the service checks again). After the setting was read or written: the value now in force.</extracomment>
+        <translation>庫存</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="108"/>
+        <source>Allow selling below zero stock (reported after sync)</source>
+        <translation>允許負庫存銷售（同步後回報）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="110"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="150"/>
+        <source>Only a manager can change this.</source>
+        <translation>只有經理可以變更此設定。</translation>
+    </message>
+</context>
+<context>
+    <name>Sync</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="27"/>
+        <source>The server cannot be reached: check the network and that the server is running. Sales are kept and sent later.</source>
+        <extracomment>The controller&apos;s code for a pass that ended with a bug (written to the log file).</extracomment>
+        <translation>無法連線到伺服器：請檢查網路，並確認伺服器正在運作。交易資料都已保留，稍後會送出。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="32"/>
+        <source>The server did not answer in time; the network may be slow. Sales are kept and sent later.</source>
+        <translation>伺服器未在時限內回應，網路可能較慢。交易資料都已保留，稍後會送出。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="37"/>
+        <source>The server&apos;s certificate could not be verified, so nothing was sent. Check the address and the CA file in Settings → Server.</source>
+        <translation>無法驗證伺服器的憑證，因此未傳送任何資料。請在「設定 → 伺服器」中檢查位址與 CA 檔案。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="42"/>
+        <source>The server had a problem of its own. Sales are kept; syncing tries again by itself.</source>
+        <translation>伺服器本身發生問題。交易資料都已保留；同步會自動重試。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="46"/>
+        <source>The server is busy right now. Sales are kept; syncing tries again shortly.</source>
+        <translation>伺服器目前忙碌中。交易資料都已保留；同步將於稍後自動重試。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="49"/>
+        <source>The server asked this workstation to slow down. Sales are kept; syncing tries again shortly.</source>
+        <translation>伺服器要求這台收銀台放慢同步速度。交易資料都已保留；同步將於稍後自動重試。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="54"/>
+        <source>The server&apos;s answer made no sense (perhaps the wrong address, or a proxy in the way). Sales are kept; syncing tries again by itself.</source>
+        <translation>伺服器的回應無法解讀（可能是位址錯誤，或中間有代理伺服器）。交易資料都已保留；同步會自動重試。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="60"/>
+        <source>This workstation&apos;s access was revoked at the server. A manager must enrol it again in Settings → Server.</source>
+        <translation>伺服器已撤銷這台收銀台的存取權。經理必須在「設定 → 伺服器」中重新註冊。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="65"/>
+        <source>This workstation&apos;s access key is missing from the system keyring. A manager must enrol it again in Settings → Server.</source>
+        <translation>系統鑰匙圈中找不到這台收銀台的存取金鑰。經理必須在「設定 → 伺服器」中重新註冊。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="70"/>
+        <source>The server saw this workstation&apos;s database on another machine too. Enrol this workstation again in Settings → Server; nothing waiting is lost.</source>
+        <translation>伺服器發現這台收銀台的資料庫也出現在另一台電腦上。請在「設定 → 伺服器」中重新註冊這台收銀台；等待傳送的資料都不會遺失。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="75"/>
+        <source>The server refused this workstation access to another branch&apos;s data. Ask the office to check which branch this workstation belongs to.</source>
+        <translation>伺服器拒絕讓這台收銀台存取其他門市的資料。請洽總公司確認這台收銀台所屬的門市。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="80"/>
+        <source>Update this app to receive catalog changes; sales are still being sent.</source>
+        <translation>請更新本程式，才能接收商品目錄的變更；交易仍會持續送出。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="84"/>
+        <source>This workstation was offline too long; its catalog is being loaded again.</source>
+        <translation>這台收銀台離線太久，正在重新載入商品目錄。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="88"/>
+        <source>The server refused a request from this workstation. A manager can read why in the sync log.</source>
+        <translation>伺服器拒絕了這台收銀台的一項請求。經理可在同步記錄中查看原因。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="93"/>
+        <source>The server refused a request from this workstation as too large. A manager can read more in the sync log.</source>
+        <translation>伺服器以資料過大為由，拒絕了這台收銀台的一項請求。經理可在同步記錄中查看詳細資料。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="99"/>
+        <source>The system keyring is locked or missing, so this workstation cannot prove who it is. Unlock the keyring to sync.</source>
+        <translation>系統鑰匙圈已鎖定或不存在，因此這台收銀台無法證明自己的身分。請解鎖鑰匙圈以進行同步。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="104"/>
+        <source>Another program kept this workstation&apos;s database busy; syncing tries again shortly.</source>
+        <translation>其他程式正佔用這台收銀台的資料庫；同步將於稍後自動重試。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="108"/>
+        <source>The disk is full. Free some space so sales can be sent to the server.</source>
+        <translation>磁碟已滿。請釋出一些空間，以便將交易送至伺服器。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="111"/>
+        <source>This workstation&apos;s database could not be written; syncing tries again.</source>
+        <translation>無法寫入這台收銀台的資料庫；同步會再次嘗試。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="114"/>
+        <source>Sync stopped because of an error in the program; it was written to the log file. Sales are kept and will be sent on the next try.</source>
+        <translation>程式發生錯誤，同步已停止；錯誤已寫入記錄檔。交易資料都已保留，將在下次嘗試時送出。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="120"/>
+        <source>Syncing with the server did not work. Sales are kept; a manager can read why in the sync log.</source>
+        <translation>與伺服器同步未成功。交易資料都已保留；經理可在同步記錄中查看原因。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="135"/>
+        <source>The server found a value in this operation not valid.</source>
+        <translation>伺服器認為這項操作中有無效的值。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="138"/>
+        <source>Someone changed this product at the same time; the server kept their version. Edit the product again if needed.</source>
+        <translation>有人同時修改了這項商品，伺服器保留了對方的版本。如有需要，請重新編輯這項商品。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="143"/>
+        <source>This operation belongs to another branch than this workstation&apos;s.</source>
+        <translation>這項操作屬於其他門市，而非這台收銀台所屬的門市。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="146"/>
+        <source>The server does not know this kind of operation; it may need updating.</source>
+        <translation>伺服器無法識別這種操作；伺服器可能需要更新。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="149"/>
+        <source>This app is newer than the server: the server cannot read this operation yet. Send it again after the server is updated.</source>
+        <translation>本程式的版本比伺服器新，伺服器目前還無法讀取這項操作。請在伺服器更新後重新送出。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="154"/>
+        <source>The server already has another operation with this number from this workstation (was the database restored from a copy?).</source>
+        <translation>伺服器上已有這台收銀台送出、序號相同的另一項操作（資料庫是否曾從副本還原？）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="159"/>
+        <source>This operation is too big for the server to accept.</source>
+        <translation>這項操作的資料過大，伺服器無法接受。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="162"/>
+        <source>The server does not hold the order this step is for.</source>
+        <translation>伺服器上沒有這個步驟所屬的訂單。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="165"/>
+        <source>The server does not know this product.</source>
+        <translation>伺服器上找不到這項商品。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="168"/>
+        <source>Something in this operation already exists on the server.</source>
+        <translation>這項操作中的部分資料已存在於伺服器上。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="172"/>
+        <source>Another sale on the server already has this invoice number.</source>
+        <translation>伺服器上已有另一筆交易使用這個發票號碼。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="176"/>
+        <source>The server refused this operation.</source>
+        <translation>伺服器拒絕了這項操作。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="183"/>
+        <source>Sale</source>
+        <translation>銷售</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="184"/>
+        <source>Order taken</source>
+        <translation>成立訂單</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="185"/>
+        <source>Order paid</source>
+        <translation>訂單付款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="186"/>
+        <source>Order status change</source>
+        <translation>訂單狀態變更</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="187"/>
+        <source>Order cancelled</source>
+        <translation>取消訂單</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="188"/>
+        <source>Cart parked</source>
+        <translation>掛單</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="189"/>
+        <source>Parked cart recalled</source>
+        <translation>取單</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="190"/>
+        <source>Product edit</source>
+        <translation>編輯商品</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="191"/>
+        <source>Member change</source>
+        <translation>會員資料變更</translation>
+    </message>
+</context>
+<context>
     <name>SyncController</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/controller.py" line="221"/>
+        <location filename="../../src/shop_desktop/ui/sync/controller.py" line="231"/>
         <source>Sync stopped because of an error in the program; it was written to the log file. Sales are kept and will be sent on the next try.</source>
         <extracomment>The regular pause between passes when nothing asks for one sooner. States in which a pass cannot help until a person acts (re-enrols, updates): the timer then only re-reads the status, it does not knock on the server. The latest :class:`SyncStatus`; emitted after every pass and status read. The :class:`SyncReport` of a finished pass (tests and the log dialog wait on it). A pass ended with an error that is not the network&apos;s (a bug or the disk).</extracomment>
         <translation>程式發生錯誤，同步已停止；錯誤已寫入記錄檔。交易資料都已保留，將在下次嘗試時送出。</translation>
@@ -3028,58 +3288,58 @@
 <context>
     <name>SyncLogDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="282"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="309"/>
         <source>Sync log</source>
         <extracomment>After an operation was queued again (the status bar&apos;s counts change). After both lists were (re)loaded; tests wait on it.</extracomment>
         <translation>同步記錄</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="283"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="310"/>
         <source>Log</source>
         <translation>記錄</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="284"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="311"/>
         <source>Refused operations</source>
         <translation>被拒絕的操作</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="285"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="312"/>
         <source>Send again</source>
         <translation>重新送出</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="286"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="313"/>
         <source>Reload</source>
         <translation>重新載入</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="289"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="316"/>
         <source>The server refused these for good. They are kept here and not lost. Fix the cause (for example the product or member named), then send them again.</source>
         <translation>伺服器已永久拒絕這些操作。它們保留在這裡，不會遺失。請先排除原因（例如所提到的商品或會員），再重新送出。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="294"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="321"/>
         <source>Put the chosen operation back in the queue; the next sync sends it.</source>
         <translation>將選取的操作放回佇列；下次同步時會送出。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="296"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="323"/>
         <source>Only a manager can send refused operations again.</source>
         <translation>只有經理可以重新送出被拒絕的操作。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="329"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="356"/>
         <source>Refused operations ({count})</source>
         <translation>被拒絕的操作（{count}）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="341"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="368"/>
         <source>This operation was already sent again.</source>
         <translation>這項操作已經重新送出。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="345"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="372"/>
         <source>The sync log could not be read; the error was written to the log file.</source>
         <translation>無法讀取同步記錄；錯誤已寫入記錄檔。</translation>
     </message>
@@ -3087,23 +3347,23 @@
 <context>
     <name>SyncLogModel</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="98"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="148"/>
         <source>Time</source>
         <extracomment>How many log rows are read: the newest, which are the ones that matter.</extracomment>
         <translation>時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="99"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="149"/>
         <source>What</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="100"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="150"/>
         <source>Level</source>
         <translation>層級</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="101"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="151"/>
         <source>Message</source>
         <translation>訊息</translation>
     </message>
@@ -3111,174 +3371,174 @@
 <context>
     <name>SyncStatusWidget</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="104"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="105"/>
         <source>Pending: {count}</source>
         <extracomment>|clock skew| from this many seconds up is worth telling (and colouring). The &quot;… ago&quot; text is refreshed this often. The manager clicked the refused-ops count (the log dialog opens too).</extracomment>
         <translation>待送出：{count}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="106"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="107"/>
         <source>Sales and changes waiting to be sent to the server.</source>
         <translation>等待送至伺服器的交易與變更。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="111"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="112"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="117"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="118"/>
         <source>Send waiting sales and fetch changes now.</source>
         <translation>立即送出等待中的交易並取得變更。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="121"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="122"/>
         <source>Not connected to a server</source>
         <translation>未連接伺服器</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="122"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="123"/>
         <source>Online</source>
         <translation>連線中</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="122"/>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="124"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="123"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="125"/>
         <source>Offline</source>
         <translation>離線</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="123"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="124"/>
         <source>Syncing…</source>
         <translation>同步中…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="125"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="126"/>
         <source>Access revoked</source>
         <translation>存取權已撤銷</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="126"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="127"/>
         <source>Enrol again</source>
         <translation>請重新註冊</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="127"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="128"/>
         <source>Update needed</source>
         <translation>需要更新</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="139"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="140"/>
         <source>This workstation is not connected to a central server. A manager can enrol it in Settings → Server.</source>
         <translation>這台收銀台未連接中央伺服器。經理可在「設定 → 伺服器」中為它註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="143"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="144"/>
         <source>This workstation&apos;s access was revoked at the server. Sales are kept here; a manager must enrol it again in Settings → Server.</source>
         <translation>伺服器已撤銷這台收銀台的存取權。交易資料都保留在本機；經理必須在「設定 → 伺服器」中重新註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="147"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="148"/>
         <source>This database was copied from another workstation, so the server stopped taking its sales. Enrol this workstation again in Settings → Server; nothing waiting is lost.</source>
         <translation>這個資料庫是從其他收銀台複製而來，因此伺服器已停止接收它的交易。請在「設定 → 伺服器」中重新註冊這台收銀台；等待傳送的資料都不會遺失。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="152"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="153"/>
         <source>Sales are still sent, but catalog changes cannot be received until this app is updated.</source>
         <translation>交易仍會送出，但必須更新本程式後才能接收商品目錄的變更。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="156"/>
-        <source>The server cannot be reached. Selling goes on; sales are sent when it can.</source>
-        <translation>無法連線到伺服器。仍可繼續銷售；連線恢復後會送出交易。</translation>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="157"/>
+        <source>Syncing is paused. Selling goes on; sales are sent when syncing works again.</source>
+        <translation>同步已暫停。仍可繼續銷售；同步恢復後會送出交易。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="164"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="167"/>
         <source>Next try at {time}.</source>
         <translation>下次嘗試時間：{time}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="173"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="176"/>
         <source>Last sync: never</source>
         <translation>上次同步：從未同步</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="174"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="177"/>
         <source>No sync has succeeded yet.</source>
         <translation>尚未成功同步過。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="177"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="180"/>
         <source>Last sync: {age}</source>
         <translation>上次同步：{age}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="180"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="183"/>
         <source>Last successful sync: {time}</source>
         <translation>上次成功同步：{time}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="185"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="188"/>
         <source>just now</source>
         <translation>剛剛</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="188"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="191"/>
         <source>{n} min ago</source>
         <translation>{n} 分鐘前</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="191"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="194"/>
         <source>{n} h ago</source>
         <translation>{n} 小時前</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="192"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="195"/>
         <source>{n} days ago</source>
         <translation>{n} 天前</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="201"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="204"/>
         <source>Clock {amount} slow</source>
         <translation>時鐘慢了 {amount}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="203"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="206"/>
         <source>Clock {amount} fast</source>
         <translation>時鐘快了 {amount}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="207"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="210"/>
         <source>This computer&apos;s clock differs from the server&apos;s by {amount}. Sales keep their order, but receipts and reports show this computer&apos;s time: set the clock.</source>
         <translation>這台電腦的時鐘與伺服器相差 {amount}。交易順序不受影響，但收據與報表會顯示這台電腦的時間：請校正時鐘。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="216"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="219"/>
         <source>{n} min</source>
         <translation>{n} 分鐘</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="219"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="222"/>
         <source>{n} h</source>
         <translation>{n} 小時</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="220"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="223"/>
         <source>{n} days</source>
         <translation>{n} 天</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="224"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="227"/>
         <source>Refused: {count}</source>
         <translation>被拒絕：{count}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="227"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="230"/>
         <source>The server refused some operations. Click to read why and send again.</source>
         <translation>伺服器拒絕了部分操作。按一下以查看原因並重新送出。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="232"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="235"/>
         <source>The server refused some operations. Ask a manager to look at the sync log.</source>
         <translation>伺服器拒絕了部分操作。請經理查看同步記錄。</translation>
     </message>
@@ -3286,22 +3546,22 @@
 <context>
     <name>TlsWarning</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="121"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="127"/>
         <source>Turn off certificate checks?</source>
         <translation>要關閉憑證檢查嗎？</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="124"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="130"/>
         <source>Without certificate checks, anyone on the network can pretend to be the server: they could read this workstation&apos;s sales and its key, and send it false prices. Only turn this off for a test server. If your server uses its own certificate authority, choose its CA file instead.</source>
         <translation>關閉憑證檢查後，網路上的任何人都能冒充伺服器：他們可以讀取這台收銀台的交易資料與金鑰，並傳送錯誤的價格。請只在測試伺服器上關閉此檢查。如果您的伺服器使用自有的憑證授權單位，請改為選擇它的 CA 檔案。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="131"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="137"/>
         <source>Turn checks off</source>
         <translation>關閉檢查</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="133"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="139"/>
         <source>Keep checks on</source>
         <translation>保持檢查</translation>
     </message>
