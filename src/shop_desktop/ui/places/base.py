@@ -8,6 +8,7 @@ from typing import ClassVar
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -60,6 +61,13 @@ class Place(QWidget):
         layout.addLayout(self.body)
         layout.addStretch(1)
         context.data_changed.connect(self._on_data_changed)
+
+    def body_takes_the_height(self) -> None:
+        """Let the body (a table, tabs, scroll area), not blank space under it, take the height."""
+        layout = self.layout()
+        if isinstance(layout, QBoxLayout):
+            layout.setStretchFactor(self.body, 1)
+            layout.setStretch(layout.count() - 1, 0)
 
     def title(self) -> str:
         raise NotImplementedError

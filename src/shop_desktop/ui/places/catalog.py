@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -31,11 +31,7 @@ class CatalogPlace(SummaryPlace):
             context.database, branch_id=staff.branch_id, currency_code=staff.currency_code
         )
         self.body.addWidget(self.browser, 1)
-        layout = self.layout()
-        if isinstance(layout, QBoxLayout):
-            # The browser, not the blank space under it, takes the height.
-            layout.setStretchFactor(self.body, 1)
-            layout.setStretch(layout.count() - 1, 0)
+        self.body_takes_the_height()
         # Without the scanner here, a scan problem is told in the status line.
         self.browser.scan_failed.connect(self.browser.status.setText)
 

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QEvent, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QBoxLayout,
     QHeaderView,
     QLabel,
     QSplitter,
@@ -59,11 +58,7 @@ class OrdersPlace(SummaryPlace):
         staff = context.staff
         self.tabs = QTabWidget()
         self.body.addWidget(self.tabs, 1)
-        layout = self.layout()
-        if isinstance(layout, QBoxLayout):
-            # The tabs, not the blank space under them, take the height.
-            layout.setStretchFactor(self.body, 1)
-            layout.setStretch(layout.count() - 1, 0)
+        self.body_takes_the_height()
 
         all_orders = QWidget()
         self.tabs.addTab(all_orders, "")

@@ -198,6 +198,7 @@ class SettingsPlace(Place):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.body.addWidget(scroll, 1)
+        self.body_takes_the_height()
         inside = QWidget()
         column = QVBoxLayout(inside)
         column.setContentsMargins(0, 0, 0, 0)
