@@ -88,6 +88,9 @@ class ShopDesktop(QObject):
         self.reporter: errors.BugReporter | None = None
         self.shop_log: ShopLog | None = None
         self._backup_notice = ""
+        #: The database file the settings named when this run chose its file;
+        #: a different one later means a first enrolment made the shop's own.
+        self._settled_preference: Path | None = None
         self._shut_down = False
 
     # --- 1. the workstation's own folder ----------------------------------
@@ -130,7 +133,8 @@ class ShopDesktop(QObject):
             return
 
         # --- 2. which database ---------------------------------------------
-        configured = self.options.db or self.preferences.database_path
+        self._settled_preference = self.preferences.database_path
+        configured = self.options.db or self._settled_preference
         self.database_path = (configured or self.data_dir / DATABASE_FILE_NAME).expanduser()
         if configured is None and not self.database_path.exists():
             self._build_demo(self.database_path)
@@ -286,7 +290,30 @@ class ShopDesktop(QObject):
             self.main_window.deleteLater()
             self.main_window = None
         self.context = None
+        if self._move_to_chosen_database():
+            return
         self.show_login()
+
+    def _move_to_chosen_database(self) -> bool:
+        """After a first enrolment the settings name the shop's own file: open it instead.
+
+        Between log-outs no window uses the database, so it can be closed here;
+        opening the new one follows the start-up path (checks, migration,
+        search index, then the login).
+        """
+        assert self.preferences is not None
+        chosen = self.preferences.database_path
+        if chosen is None or chosen == self._settled_preference or self.database is None:
+            return False
+        self._settled_preference = chosen
+        if chosen == self.database.path:
+            return False
+        log.info("moving from %s to %s", self.database.path, chosen)
+        self.database.dispose()
+        self.database = None
+        self.database_path = chosen
+        self._open_database(chosen)
+        return True
 
     # --- the end ----------------------------------------------------------
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QStackedWidget,
     QWidget,
 )
@@ -168,7 +169,23 @@ class MainWindow(QMainWindow):
         settings = self.place(SettingsPlace.key)
         assert isinstance(settings, SettingsPlace)
         settings.server.set_controller(self.sync)
+        settings.server.shop_database_ready.connect(self._offer_shop_database)
         self.sync.start()
+
+    def _offer_shop_database(self, path: object) -> None:
+        """After a first enrolment: log out now and continue on the server's shop?"""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Enrolled"),
+            self.tr(
+                "The server's shop is ready in {path}. Log out now and continue there? Staff"
+                " log in with the accounts the server knows."
+            ).format(path=str(path)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.log_out()
 
     # --- places -----------------------------------------------------------
 

@@ -153,6 +153,9 @@ class ServerSettings(QGroupBox):
     state_loaded = Signal(object)
     #: After a successful enrolment.
     enrolled = Signal()
+    #: A first enrolment made the shop's own database file (its path): the
+    #: app moves to it at the next log-out.
+    shop_database_ready = Signal(object)
     #: A failure sentence shown to the manager (tests read it).
     problem = Signal(str)
 
@@ -487,11 +490,13 @@ class ServerSettings(QGroupBox):
             self._tell(
                 self.tr(
                     "This workstation is enrolled and the server's shop is in a new database:"
-                    " {path}. Restart Shop Desktop to work on it; the demo shop is kept as it was."
+                    " {path}. Log out to start working on it (staff log in with the server's"
+                    " accounts); the demo shop is kept as it was."
                 ).format(path=str(result.path)),
                 ok=True,
             )
             self.enrolled.emit()
+            self.shop_database_ready.emit(result.path)
             return
         self._tell(self.tr("This workstation is enrolled and has the server's catalog."), ok=True)
         self.enrolled.emit()
