@@ -40,7 +40,7 @@ from shop_desktop.services.sync.protocol import (
     parse_bootstrap_page,
     parse_bootstrap_plan,
 )
-from shop_desktop.services.sync.state import CURSOR_KEY, ENROLMENT_KEY
+from shop_desktop.services.sync.state import CURSOR_KEY, ENROLMENT_KEY, LogEvent
 from shop_desktop.services.sync.transport import Retryable, Transport
 from shop_desktop.services.tasks import Cancelled
 
@@ -149,7 +149,7 @@ def bootstrap(
                     conn, transport, pool, entity, plan.snapshot_cursor, page_rows, skip,
                     cancelled, progress, series if entity == "workstation" else None,
                 )  # fmt: skip
-        _finish(conn, plan.snapshot_cursor)
+        _finish(conn, plan.snapshot_cursor, _LoadFacts(sum(counts.values()), started, reset))
     finally:
         conn.close()
     # After the load, not while it streams in: tried page by page (tokens
@@ -245,7 +245,17 @@ def _load_entity(  # noqa: PLR0917 - one private call site
     return total
 
 
-def _finish(conn: sqlite3.Connection, cursor: int) -> None:
+@dataclass(frozen=True)
+class _LoadFacts:
+    """What the log row of a finished load tells a manager."""
+
+    rows: int
+    #: ``time.perf_counter()`` when the load started.
+    started: float
+    reset: bool
+
+
+def _finish(conn: sqlite3.Connection, cursor: int, facts: _LoadFacts) -> None:
     """The cursor last, with this enrolment's invoice series and synced movements."""
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -262,7 +272,15 @@ def _finish(conn: sqlite3.Connection, cursor: int) -> None:
             (
                 datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"),
                 f"Catalog loaded from the server (cursor {cursor}).",
-                json.dumps({"cursor": cursor}),
+                json.dumps(
+                    {
+                        "event": LogEvent.BOOTSTRAP_DONE.value,
+                        "cursor": cursor,
+                        "rows": facts.rows,
+                        "seconds": round(time.perf_counter() - facts.started, 1),
+                        "reset": facts.reset,
+                    }
+                ),
             ),
         )
     except BaseException:

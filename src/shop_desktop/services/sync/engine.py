@@ -48,6 +48,7 @@ from shop_desktop.services.sync.state import (
     STATE_KEY,
     EngineState,
     Enrolment,
+    LogEvent,
     SyncSettings,
     read_value,
     write_log,
@@ -177,8 +178,17 @@ class RejectedOp:
     #: The server's sentence.
     sentence: str
     created_at: datetime
-    #: What the op was about, for the manager's list ("order S01-00000012, NT$250").
+    #: What the op was about, in English ("order S01-00000012, total 250"), for the
+    #: log file; the screens word it from the facts below instead.
     summary: str
+    #: The order's number (order ops), else None.
+    number: str | None = None
+    #: The order's total in minor units (ops that carry it), else None.
+    total_minor: int | None = None
+    #: The currency of ``total_minor``: the order's, else this workstation's.
+    currency_code: str | None = None
+    #: The fields a product or member edit changed (wire names), else empty.
+    changed_fields: tuple[str, ...] = ()
 
 
 class OpNotRejected(Exception):
@@ -220,7 +230,9 @@ def save_sync_settings(db: Database, settings: SyncSettings) -> None:
             "settings",
             f"Sync settings changed: server {settings.server_url or '(none)'}, "
             f"TLS verification {'on' if settings.verify_tls else 'OFF'}.",
+            event=LogEvent.SETTINGS_CHANGED,
             level="info" if settings.verify_tls else "warning",
+            details={"server_url": settings.server_url, "verify_tls": settings.verify_tls},
         )
 
 
@@ -274,9 +286,29 @@ def _summary(op_type: str, payload: dict[str, Any]) -> str:
     return op_type
 
 
+def _order_number(payload: dict[str, Any]) -> str | None:
+    number = payload.get("number")
+    return number if isinstance(number, str) and number else None
+
+
+def _total_minor(payload: dict[str, Any]) -> int | None:
+    total = payload.get("total_minor")
+    return total if isinstance(total, int) and not isinstance(total, bool) else None
+
+
+def _changed_fields(payload: dict[str, Any]) -> tuple[str, ...]:
+    changes = payload.get("changes")
+    return tuple(sorted(str(name) for name in changes)) if isinstance(changes, dict) else ()
+
+
 def rejected_ops(db: Database) -> list[RejectedOp]:
-    """Operations the server refused for good, oldest first: kept for a manager to read."""
+    """Operations the server refused for good, oldest first: kept for a manager to read.
+
+    Each carries the facts of its payload the screens need to say what it was
+    (number, total, currency), so that no English summary reaches a person.
+    """
     with db.engine.connect() as conn:
+        own_currency = conn.execute(select(DeviceIdentity.currency_code)).scalar()
         rows = conn.execute(
             select(
                 OutboxEntry.op_id,
@@ -290,18 +322,24 @@ def rejected_ops(db: Database) -> list[RejectedOp]:
             .where(OutboxEntry.status == OutboxStatus.REJECTED)
             .order_by(OutboxEntry.id)
         ).all()
-    return [
-        RejectedOp(
-            op_id=r.op_id,
-            op_type=r.op_type,
-            device_seq=r.device_seq,
-            code=r.reject_code,
-            sentence=r.last_error,
-            created_at=r.created_at,
-            summary=_summary(r.op_type, dict(r.payload or {})),
-        )
-        for r in rows
-    ]
+    return [_rejected_op(r, own_currency) for r in rows]
+
+
+def _rejected_op(row: Any, own_currency: str | None) -> RejectedOp:
+    payload = dict(row.payload or {})
+    return RejectedOp(
+        op_id=row.op_id,
+        op_type=row.op_type,
+        device_seq=row.device_seq,
+        code=row.reject_code,
+        sentence=row.last_error,
+        created_at=row.created_at,
+        summary=_summary(row.op_type, payload),
+        number=_order_number(payload),
+        total_minor=_total_minor(payload),
+        currency_code=str(payload.get("currency_code") or own_currency or "") or None,
+        changed_fields=_changed_fields(payload),
+    )
 
 
 def retry_rejected(db: Database, op_id: uuid.UUID) -> None:
@@ -330,7 +368,13 @@ def retry_rejected(db: Database, op_id: uuid.UUID) -> None:
             session.connection(),
             "push",
             f"{entry.op_type} queued again by a manager.",
-            details={"old_op_id": str(old), "op_id": str(entry.op_id), "device_seq": seq},
+            event=LogEvent.REQUEUED,
+            details={
+                "old_op_id": str(old),
+                "op_id": str(entry.op_id),
+                "device_seq": seq,
+                "op_type": entry.op_type,
+            },
         )
 
 
@@ -542,16 +586,20 @@ class SyncEngine:
             try:
                 result = pull_all(self.db, transport, cursor, enrolment, cancelled=cancelled)
             except UpgradeRequired as exc:
-                self._log("pull", exc.sentence, level="warning", details={"detail": exc.detail})
+                self._log("pull", exc.sentence, event=LogEvent.UPGRADE_REQUIRED, level="warning",
+                          details={"detail": exc.detail})  # fmt: skip
                 return True
             except CursorTooOld:
-                self._log("pull", CursorTooOld.sentence, level="warning")
+                self._log(
+                    "pull", CursorTooOld.sentence, event=LogEvent.CURSOR_RESET, level="warning"
+                )
                 bootstrap(self.db.path, transport, cancelled=cancelled, reset=True)
                 continue
             counts["pulled"] += result.changes
             if result.changes:
                 self._log("pull", f"Received {result.changes} changes from the server.",
-                          details={"cursor": result.cursor})  # fmt: skip
+                          event=LogEvent.PULLED,
+                          details={"changes": result.changes, "cursor": result.cursor})  # fmt: skip
             return False
         raise Retryable(
             "the server's cursor floor moved past a fresh snapshot twice", code=INVALID_ANSWER
@@ -587,10 +635,11 @@ class SyncEngine:
             self._log(
                 "error",
                 sentence,
+                event=LogEvent.FAILED,
                 level="warning",
                 details={
-                    "detail": str(exc), "kind": type(exc).__name__, "code": code,
-                    "retry_in_s": round(delay, 1),
+                    "error_code": code, "detail": str(exc), "kind": type(exc).__name__,
+                    "code": code, "retry_in_s": round(delay, 1),
                 },
             )  # fmt: skip
         except OperationalError:
@@ -602,8 +651,9 @@ class SyncEngine:
     def _stop(self, previous: EngineState, state: str, exc: SyncFailure) -> None:
         self._save(previous, state=state, online=True, last_error=exc.sentence,
                    error_code=exc.code, next_attempt_at=None)  # fmt: skip
-        self._log("error", exc.sentence, level="error",
-                  details={"detail": exc.detail, "code": exc.code})  # fmt: skip
+        self._log("error", exc.sentence, event=LogEvent.STOPPED, level="error",
+                  details={"error_code": exc.code, "detail": exc.detail,
+                           "code": exc.code})  # fmt: skip
 
     def _save(self, previous: EngineState, **changes: Any) -> None:
         for name, value in changes.items():
@@ -612,10 +662,16 @@ class SyncEngine:
             write_value(conn, STATE_KEY, previous.to_json())
 
     def _log(
-        self, kind: str, message: str, *, level: str = "info", details: dict[str, Any] | None = None
+        self,
+        kind: str,
+        message: str,
+        *,
+        event: LogEvent,
+        level: str = "info",
+        details: dict[str, Any] | None = None,
     ) -> None:
         with self.db.engine.begin() as conn:
-            write_log(conn, kind, message, level=level, details=details, at=self.now())
+            write_log(conn, kind, message, event=event, level=level, details=details, at=self.now())
 
     def _report(self, counts: dict[str, int], retry_after: float | None) -> SyncReport:
         return SyncReport(

@@ -38,6 +38,7 @@ from shop_desktop.services.sync.protocol import (
 from shop_desktop.services.sync.state import (
     CURSOR_KEY,
     ENROLMENT_KEY,
+    LogEvent,
     SyncSettings,
     read_value,
     write_log,
@@ -233,9 +234,13 @@ def _write_identity(conn: Connection, answer: EnrolAnswer) -> tuple[uuid.UUID | 
         f"Enrolled as workstation {answer.workstation_code} (invoice series "
         f"{answer.invoice_prefix})"
         + (f"; {renumbered} unsent operations renumbered." if renumbered else "."),
+        event=LogEvent.ENROLLED,
         details={
             "device_id": str(answer.device_id),
             "previous_device_id": None if old is None else str(old.device_id),
+            "workstation_code": answer.workstation_code,
+            "invoice_prefix": answer.invoice_prefix,
+            "renumbered": renumbered,
         },
         at=now,
     )

@@ -32,7 +32,7 @@ from shop_desktop.services.sync.protocol import (
     ServerAnswerInvalid,
     parse_push,
 )
-from shop_desktop.services.sync.state import take_write_lock, write_log
+from shop_desktop.services.sync.state import LogEvent, take_write_lock, write_log
 from shop_desktop.services.sync.transport import PayloadTooLarge, Retryable, Transport
 
 __all__ = ["PushResult", "apply_push_answer", "next_batch", "push_all"]
@@ -225,6 +225,7 @@ def apply_push_answer(conn: Connection, answer: PushAnswer, at: datetime) -> Pus
             conn,
             "push",
             f"Sent {applied} operations ({duplicates} already there, {rejected} refused).",
+            event=LogEvent.PUSHED,
             details={"cursor": answer.cursor, "applied": applied, "duplicates": duplicates,
                      "rejected": rejected},
             at=at,
@@ -298,8 +299,15 @@ def _reject(conn: Connection, result: OpResult, op_type: str, at: datetime) -> N
         conn,
         "push",
         f"The server refused {op_type} #{result.device_seq}: {sentence}",
+        event=LogEvent.REFUSED,
         level="warning",
-        details={"op_id": str(result.op_id), "code": code, "result": result.result},
+        details={
+            "op_id": str(result.op_id),
+            "op_type": op_type,
+            "device_seq": result.device_seq,
+            "code": code,
+            "result": result.result,
+        },
         at=at,
     )
     current = result.result.get("current")
@@ -324,6 +332,7 @@ def _reject(conn: Connection, result: OpResult, op_type: str, at: datetime) -> N
                 conn,
                 "push",
                 "The server's current product arrives with the next catalog update.",
+                event=LogEvent.CURRENT_PRODUCT_LATER,
                 details={"op_id": str(result.op_id)},
                 at=at,
             )
@@ -332,6 +341,8 @@ def _reject(conn: Connection, result: OpResult, op_type: str, at: datetime) -> N
                 conn,
                 "push",
                 f"The server's current product could not be stored: {exc}",
+                event=LogEvent.CURRENT_PRODUCT_NOT_STORED,
                 level="error",
+                details={"op_id": str(result.op_id), "error": str(exc)},
                 at=at,
             )

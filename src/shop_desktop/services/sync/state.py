@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
@@ -25,6 +26,7 @@ __all__ = [
     "STATE_KEY",
     "EngineState",
     "Enrolment",
+    "LogEvent",
     "SyncSettings",
     "read_value",
     "take_write_lock",
@@ -120,17 +122,63 @@ def write_value(conn: Connection, key: str, value: dict[str, Any] | None) -> Non
         conn.execute(insert(LocalState).values(key=key, value=value))
 
 
+class LogEvent(StrEnum):
+    """What a sync log row is about, stored as ``details["event"]`` next to its facts.
+
+    This layer knows no Qt, so ``message`` is an English sentence (it also goes
+    to the log file); the log dialog words the event in the user's language
+    from the facts (``ui/sync/wording.py``), so a code, once written, keeps its
+    meaning and its facts' names: rows outlive the app version that wrote them.
+    """
+
+    #: A batch went up: ``applied``, ``duplicates``, ``rejected``, ``cursor``.
+    PUSHED = "pushed"
+    #: The server refused one op for good: ``op_type``, ``device_seq``, ``code``, ``op_id``.
+    REFUSED = "refused"
+    #: A manager queued a refused op again: ``op_type``, ``device_seq`` (the new one).
+    REQUEUED = "requeued"
+    #: The server's product, sent back with a refused edit, comes with the next pull.
+    CURRENT_PRODUCT_LATER = "current_product_later"
+    #: The server's product sent back with a refused edit could not be stored: ``error``.
+    CURRENT_PRODUCT_NOT_STORED = "current_product_not_stored"
+    #: Changes came down: ``changes``, ``cursor``.
+    PULLED = "pulled"
+    #: The catalog was loaded from a snapshot: ``rows``, ``seconds``, ``cursor``, ``reset``.
+    BOOTSTRAP_DONE = "bootstrap_done"
+    #: The pull cursor was too old: the catalog is loaded again.
+    CURSOR_RESET = "cursor_reset"
+    #: Pulling needs a newer app (pushing goes on): ``detail``.
+    UPGRADE_REQUIRED = "upgrade_required"
+    #: A pass failed and is retried: ``error_code``, ``retry_in_s``, ``detail``.
+    FAILED = "failed"
+    #: Syncing stopped until a person acts (revoked, cloned): ``error_code``, ``detail``.
+    STOPPED = "stopped"
+    #: The workstation (re-)enrolled: ``device_id``, ``workstation_code``,
+    #: ``invoice_prefix``, ``renumbered``.
+    ENROLLED = "enrolled"
+    #: A manager changed the server settings: ``server_url``, ``verify_tls``.
+    SETTINGS_CHANGED = "settings_changed"
+
+
 def write_log(
     conn: Connection,
     kind: str,
     message: str,
     *,
+    event: LogEvent,
     level: str = "info",
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> None:
+    """Add a row to the sync log: ``event`` and its facts in ``details``, ``message`` in English.
+
+    ``event`` is required so that every row can be worded in the user's
+    language; ``message`` stays the English detail for the log file and for
+    rows of a code this app does not know.
+    """
+    facts = {**(details or {}), "event": event.value}
     conn.execute(
         insert(SyncLogEntry).values(
-            at=at or utcnow(), kind=kind, level=level, message=message, details=details or {}
+            at=at or utcnow(), kind=kind, level=level, message=message, details=facts
         )
     )

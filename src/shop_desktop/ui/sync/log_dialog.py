@@ -49,7 +49,12 @@ from shop_desktop.services.sync.engine import (
 from shop_desktop.services.sync.push import TOO_LARGE
 from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.sync.controller import SyncController
-from shop_desktop.ui.sync.wording import op_type_name, refusal_reason
+from shop_desktop.ui.sync.wording import (
+    log_entry_text,
+    op_type_name,
+    refusal_reason,
+    refused_op_summary,
+)
 from shop_desktop.ui.tasks import BackgroundOp, Job
 
 log = logging.getLogger(__name__)
@@ -134,7 +139,12 @@ class _RecordsModel(QAbstractTableModel, Generic[Record]):
 
 
 class SyncLogModel(_RecordsModel[SyncLogRow]):
-    """Rows of the ``sync_log`` table, newest first."""
+    """Rows of the ``sync_log`` table, newest first, worded in the user's language.
+
+    The message column words each row's event from its facts; the stored English
+    message (also in the log file) is the tooltip's detail, and the text itself
+    only for rows this app cannot word (see ``wording.log_entry_text``).
+    """
 
     COLUMNS: ClassVar[tuple[str, ...]] = ("at", "kind", "level", "message")
 
@@ -151,12 +161,47 @@ class SyncLogModel(_RecordsModel[SyncLogRow]):
             "message": self.tr("Message"),
         }
 
+    def _kind_name(self, kind: str) -> str:
+        names = {
+            "push": self.tr("Sending"),
+            "pull": self.tr("Receiving"),
+            "error": self.tr("Problem"),
+            "enrol": self.tr("Enrolment"),
+            "bootstrap": self.tr("Catalog load"),
+            "settings": self.tr("Settings"),
+        }
+        return names.get(kind, kind)
+
+    def _level_name(self, level: str) -> str:
+        names = {
+            "info": self.tr("Information"),
+            "warning": self.tr("Warning"),
+            "error": self.tr("Error"),
+        }
+        return names.get(level, level)
+
+    @override
+    def _text(self, record: SyncLogRow, column: str) -> str:
+        if column == "message":
+            return log_entry_text(record.details, record.message)
+        if column == "kind":
+            return self._kind_name(record.kind)
+        if column == "level":
+            return self._level_name(record.level)
+        return super()._text(record, column)
+
     @override
     def _other_role(self, record: SyncLogRow, column: str, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and column == "message":
+            # The worded sentence, then the English detail and facts for whoever
+            # reads the log file or helps on the phone.
             details = record.details or {}
-            lines = [record.message, *(f"{key}: {value}" for key, value in details.items())]
-            return "\n".join(lines)
+            lines = [
+                log_entry_text(details, record.message),
+                record.message,
+                *(f"{key}: {value}" for key, value in details.items()),
+            ]
+            return "\n".join(dict.fromkeys(lines))
         if role == Qt.ItemDataRole.ForegroundRole and record.level in _LEVEL_COLOURS:
             return QColor(_LEVEL_COLOURS[record.level])
         return None
@@ -197,6 +242,8 @@ class RejectedOpsModel(_RecordsModel[RejectedOp]):
         if column == "code":
             # Worded from the code: the server's message is English server text.
             return refusal_reason(record.code)
+        if column == "summary":
+            return refused_op_summary(record)
         return super()._text(record, column)
 
     @override
