@@ -232,22 +232,22 @@
 <context>
     <name>CatalogPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="43"/>
+        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="39"/>
         <source>Catalog</source>
         <translation>商品目錄</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="47"/>
+        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="43"/>
         <source>Browse and edit products, prices, barcodes, stock thresholds and categories.</source>
         <translation>瀏覽與編輯商品、價格、條碼、庫存警戒量與分類。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="58"/>
+        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="54"/>
         <source>Products on sale</source>
         <translation>販售中商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="58"/>
+        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="54"/>
         <source>Categories</source>
         <translation>分類</translation>
     </message>
@@ -1193,48 +1193,58 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="203"/>
-        <source>Shop Desktop — {branch} · {workstation}</source>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="179"/>
+        <source>Enrolled</source>
         <extracomment>In navigation order; the first is where a shift starts. The key of the place now shown. Background sync with the central server (a pass at a time, on workers).</extracomment>
+        <translation>已註冊</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="181"/>
+        <source>The server&apos;s shop is ready in {path}. Log out now and continue there? Staff log in with the accounts the server knows.</source>
+        <translation>伺服器的商店已在 {path} 準備就緒。要立即登出，並改用該商店繼續作業嗎？員工請以伺服器上的帳號登入。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="220"/>
+        <source>Shop Desktop — {branch} · {workstation}</source>
         <translation>Shop Desktop — {branch} · {workstation}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="207"/>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="224"/>
         <source>&amp;Shop</source>
         <translation>商店(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="208"/>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="225"/>
         <source>&amp;Go</source>
         <translation>前往(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="209"/>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="226"/>
         <source>&amp;Log out</source>
         <translation>登出(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="210"/>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="227"/>
         <source>&amp;Quit</source>
         <translation>結束(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="217"/>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="234"/>
         <source>{place} ({keys})</source>
         <translation>{place}（{keys}）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="220"/>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="237"/>
         <source>{name} · {role}</source>
         <translation>{name} · {role}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="223"/>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="240"/>
         <source>Branch {code}</source>
         <translation>門市 {code}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="253"/>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="270"/>
         <source>Before updating, a copy of the database was saved as {path}.</source>
         <translation>更新前，資料庫已備份為 {path}。</translation>
     </message>
@@ -1927,42 +1937,42 @@
 <context>
     <name>OrdersPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="107"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="102"/>
         <source>Orders</source>
         <translation>訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="111"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="106"/>
         <source>Find any order, see its goods, payments and delivery, take payment for unpaid orders, and follow picking and shipping.</source>
         <translation>查詢任何訂單，查看商品、付款與配送資訊；為待付款訂單收款，並追蹤揀貨與出貨。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="118"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="113"/>
         <source>All orders</source>
         <translation>全部訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="119"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="114"/>
         <source>Fulfilment</source>
         <translation>出貨佇列</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="145"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="140"/>
         <source>{count} orders shown, scroll for more</source>
         <translation>已顯示 {count} 筆訂單，捲動以載入更多</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="147"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="142"/>
         <source>{count} orders</source>
         <translation>共 {count} 筆訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="173"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="168"/>
         <source>Orders today</source>
         <translation>今日訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="173"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="168"/>
         <source>Orders in total</source>
         <translation>訂單總數</translation>
     </message>
@@ -2100,7 +2110,7 @@
 <context>
     <name>Place</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/base.py" line="111"/>
+        <location filename="../../src/shop_desktop/ui/places/base.py" line="119"/>
         <source>This part is not available yet in this version.</source>
         <extracomment>Stable name used by code and tests (&quot;sell&quot;, &quot;orders&quot;, ...). Data areas (see :mod:`shop_desktop.ui.context`) whose change makes it reload.</extracomment>
         <translation>此版本尚未提供這項功能。</translation>
@@ -2584,32 +2594,32 @@
 <context>
     <name>RejectedOpsModel</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="186"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="231"/>
         <source>Made at</source>
         <translation>建立時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="187"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="232"/>
         <source>Operation</source>
         <translation>操作類型</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="188"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="233"/>
         <source>No.</source>
         <translation>序號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="189"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="234"/>
         <source>What</source>
         <translation>內容</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="190"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="235"/>
         <source>Why the server refused it</source>
         <translation>伺服器拒絕的原因</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="209"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="256"/>
         <source>Server says: {message}</source>
         <translation>伺服器回覆：{message}</translation>
     </message>
@@ -2687,235 +2697,235 @@
 <context>
     <name>ServerSettings</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="279"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="282"/>
         <source>Server</source>
-        <extracomment>A :class:`ServerState` after it was read (tests wait on it). After a successful enrolment. A failure sentence shown to the manager (tests read it).</extracomment>
+        <extracomment>A :class:`ServerState` after it was read (tests wait on it). After a successful enrolment. A first enrolment made the shop&apos;s own database file (its path): the app moves to it at the next log-out. A failure sentence shown to the manager (tests read it).</extracomment>
         <translation>伺服器</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="280"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="283"/>
         <source>Server &amp;address</source>
         <translation>伺服器位址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="281"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="284"/>
         <source>Check the server&apos;s certificate (TLS)</source>
         <translation>檢查伺服器憑證（TLS）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="282"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="285"/>
         <source>CA file (own certificate authority)</source>
         <translation>CA 檔案（自有憑證授權單位）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="283"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="286"/>
         <source>Empty: the system&apos;s certificate authorities</source>
         <translation>留空：使用系統的憑證授權單位</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="284"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="287"/>
         <source>Choose…</source>
         <translation>選擇…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="285"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="288"/>
         <source>Save server settings</source>
         <translation>儲存伺服器設定</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="286"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="289"/>
         <source>Enrolment &amp;code</source>
         <translation>註冊碼(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="287"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="290"/>
         <source>Enrol</source>
         <translation>註冊</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="288"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="291"/>
         <source>Sync log…</source>
         <translation>同步記錄…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="289"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="292"/>
         <source>Only a manager can change the server settings.</source>
         <translation>只有經理可以變更伺服器設定。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="291"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="294"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="292"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="295"/>
         <source>Device ID</source>
         <translation>裝置識別碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="293"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="296"/>
         <source>Branch</source>
         <translation>門市</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="294"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="297"/>
         <source>Workstation</source>
         <translation>收銀台</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="295"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="298"/>
         <source>Invoice series</source>
         <translation>發票字軌</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="323"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="326"/>
         <source>(not enrolled)</source>
         <translation>（尚未註冊）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="338"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="341"/>
         <source>Enrolled</source>
         <translation>已註冊</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="338"/>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="343"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="341"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="346"/>
         <source>Not connected to a server</source>
         <translation>未連接伺服器</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="344"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="347"/>
         <source>Online</source>
         <translation>連線中</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="344"/>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="346"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="347"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="349"/>
         <source>Offline</source>
         <translation>離線</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="345"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="348"/>
         <source>Syncing…</source>
         <translation>同步中…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="348"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="351"/>
         <source>This workstation&apos;s access was revoked. Enrol it again with a new code.</source>
         <translation>這台收銀台的存取權已被撤銷。請使用新的註冊碼重新註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="351"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="354"/>
         <source>This database was copied from another workstation. Enrol it again with a new code; nothing waiting is lost.</source>
         <translation>這個資料庫是從其他收銀台複製而來。請使用新的註冊碼重新註冊；等待傳送的資料都不會遺失。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="354"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="357"/>
         <source>Update the app to receive catalog changes.</source>
         <translation>請更新本程式，才能接收商品目錄的變更。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="356"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="359"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="369"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="372"/>
         <source>Type the server&apos;s address starting with https:// (for example https://shop.example.com).</source>
         <translation>請輸入以 https:// 開頭的伺服器位址（例如 https://shop.example.com）。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="397"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="400"/>
         <source>Server settings saved.</source>
         <translation>伺服器設定已儲存。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="414"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="417"/>
         <source>Choose the CA file</source>
         <translation>選擇 CA 檔案</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="416"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="419"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>憑證 (*.pem *.crt *.cer);;所有檔案 (*)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="432"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="435"/>
         <source>Type the enrolment code the office gave you.</source>
         <translation>請輸入總公司提供的註冊碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="476"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="479"/>
         <source>Enrolling this workstation and loading the catalog from the server…</source>
         <translation>正在註冊這台收銀台，並從伺服器載入商品目錄…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="489"/>
-        <source>This workstation is enrolled and the server&apos;s shop is in a new database: {path}. Restart Shop Desktop to work on it; the demo shop is kept as it was.</source>
-        <translation>這台收銀台已完成註冊，伺服器的商店資料已存入新的資料庫：{path}。請重新啟動 Shop Desktop 以使用該資料庫；示範商店維持原狀。</translation>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="492"/>
+        <source>This workstation is enrolled and the server&apos;s shop is in a new database: {path}. Log out to start working on it (staff log in with the server&apos;s accounts); the demo shop is kept as it was.</source>
+        <translation>這台收銀台已完成註冊，伺服器的商店已存放在新的資料庫：{path}。請登出後開始使用（員工請以伺服器上的帳號登入）；示範商店會保持原樣。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="496"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="501"/>
         <source>This workstation is enrolled and has the server&apos;s catalog.</source>
         <translation>這台收銀台已完成註冊，並已取得伺服器的商品目錄。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="514"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="519"/>
         <source>Loading the catalog was stopped. This workstation is enrolled; the catalog is loaded by the next sync.</source>
         <translation>商品目錄載入已中斷。這台收銀台已完成註冊；商品目錄將在下次同步時載入。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="531"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="536"/>
         <source>The enrolment code was not accepted: it is wrong, already used or expired. Ask the office for a new code.</source>
         <translation>註冊碼未被接受：註冊碼錯誤、已使用過或已過期。請向總公司索取新的註冊碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="539"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="544"/>
         <source>The server needs a newer version of this app. Update it, then enrol.</source>
         <translation>伺服器需要較新版本的本程式。請先更新，再進行註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="541"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="546"/>
         <source>The server refused this workstation. Ask the office for a new code.</source>
         <translation>伺服器拒絕了這台收銀台。請向總公司索取新的註冊碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="544"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="549"/>
         <source>The system keyring cannot be used, so this workstation&apos;s key cannot be kept. Unlock or set up the keyring, then enrol again.</source>
         <translation>無法使用系統鑰匙圈，因此無法保存這台收銀台的金鑰。請解鎖或設定鑰匙圈後，再重新註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="553"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="558"/>
         <source>The server refused the enrolment. The details were written to the sync log.</source>
         <translation>伺服器拒絕了註冊。詳細資料已寫入同步記錄。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="557"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="562"/>
         <source>Enrolment failed because of an error in the program; it was written to the log file. This workstation keeps selling as before.</source>
         <translation>程式發生錯誤，註冊失敗；錯誤已寫入記錄檔。這台收銀台仍可照常銷售。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="565"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="570"/>
         <source>The server&apos;s certificate could not be verified, so nothing was sent. Check the address, or choose the CA file of your own certificate authority.</source>
         <translation>無法驗證伺服器的憑證，因此未傳送任何資料。請檢查位址，或選擇自有憑證授權單位的 CA 檔案。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="572"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="577"/>
         <source>The server is having trouble right now and did not enrol this workstation. Try again in a few minutes.</source>
         <translation>伺服器目前發生問題，未能註冊這台收銀台。請過幾分鐘再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="576"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="581"/>
         <source>The server cannot be reached at {url}. Check the address and the network, then try again.</source>
         <translation>無法連線到位於 {url} 的伺服器。請檢查位址與網路，然後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="582"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="587"/>
         <source>Something answered at this address, but not like a Shop Desktop server. Check the address.</source>
         <translation>這個位址有回應，但不像是 Shop Desktop 伺服器。請檢查位址。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="609"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="614"/>
         <source>The server settings could not be read or saved; the error was written to the log file.</source>
         <translation>無法讀取或儲存伺服器設定；錯誤已寫入記錄檔。</translation>
     </message>
@@ -2923,62 +2933,62 @@
 <context>
     <name>SettingsPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="213"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="214"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="217"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="218"/>
         <source>The language of the screens, whether this workstation sells below zero stock, the mobile wallets&apos; merchant details, the central server this workstation syncs with, and where it keeps its data.</source>
         <translation>畫面語言、這台收銀台是否允許負庫存銷售、行動支付的特約商店資料、這台收銀台同步的中央伺服器，以及資料的存放位置。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="224"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="225"/>
         <source>Appearance</source>
         <translation>外觀</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="225"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="226"/>
         <source>&amp;Language</source>
         <translation>語言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="226"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="227"/>
         <source>This workstation</source>
         <translation>這台收銀台</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="231"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="232"/>
         <source>Database file</source>
         <translation>資料庫檔案</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="232"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="233"/>
         <source>Data folder</source>
         <translation>資料存放位置</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="233"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="234"/>
         <source>Log file</source>
         <translation>記錄檔</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="234"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="235"/>
         <source>Branch</source>
         <translation>門市</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="235"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="236"/>
         <source>Workstation</source>
         <translation>收銀台</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="236"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="237"/>
         <source>Device ID</source>
         <translation>裝置識別碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="246"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="247"/>
         <source>(not written: folder not writable)</source>
         <translation>（未寫入：資料夾無法寫入）</translation>
     </message>
@@ -3010,34 +3020,34 @@
 <context>
     <name>ShopDesktop</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="123"/>
-        <location filename="../../src/shop_desktop/ui/application.py" line="218"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="126"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="222"/>
         <source>Shop Desktop cannot start</source>
-        <extracomment>The :class:`LoginDialog` now on screen. The :class:`MainWindow` now on screen.</extracomment>
+        <extracomment>The :class:`LoginDialog` now on screen. The :class:`MainWindow` now on screen. The database file the settings named when this run chose its file; a different one later means a first enrolment made the shop&apos;s own.</extracomment>
         <translation>Shop Desktop 無法啟動</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="125"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="128"/>
         <source>The data folder {path} cannot be created ({reason}). Check that the disk is writable, or choose another folder with --data-dir.</source>
         <translation>無法建立資料夾 {path}（{reason}）。請確認磁碟可以寫入，或以 --data-dir 指定其他資料夾。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="161"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="165"/>
         <source>Building a demo shop to try things out…</source>
         <translation>正在建立示範商店，讓您可以先試用…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="175"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="179"/>
         <source>Opening the shop&apos;s database…</source>
         <translation>正在開啟商店資料庫…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="187"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="191"/>
         <source>Before updating the database, a copy was saved as {path}.</source>
         <translation>更新資料庫之前，已將副本儲存為 {path}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="203"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="207"/>
         <source>Preparing product search…</source>
         <translation>正在準備商品搜尋…</translation>
     </message>
@@ -3065,215 +3075,295 @@
 <context>
     <name>Sync</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="27"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="46"/>
         <source>The server cannot be reached: check the network and that the server is running. Sales are kept and sent later.</source>
         <extracomment>The controller&apos;s code for a pass that ended with a bug (written to the log file).</extracomment>
         <translation>無法連線到伺服器：請檢查網路，並確認伺服器正在運作。交易資料都已保留，稍後會送出。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="32"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="51"/>
         <source>The server did not answer in time; the network may be slow. Sales are kept and sent later.</source>
         <translation>伺服器未在時限內回應，網路可能較慢。交易資料都已保留，稍後會送出。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="37"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="56"/>
         <source>The server&apos;s certificate could not be verified, so nothing was sent. Check the address and the CA file in Settings → Server.</source>
         <translation>無法驗證伺服器的憑證，因此未傳送任何資料。請在「設定 → 伺服器」中檢查位址與 CA 檔案。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="42"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="61"/>
         <source>The server had a problem of its own. Sales are kept; syncing tries again by itself.</source>
         <translation>伺服器本身發生問題。交易資料都已保留；同步會自動重試。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="46"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="65"/>
         <source>The server is busy right now. Sales are kept; syncing tries again shortly.</source>
         <translation>伺服器目前忙碌中。交易資料都已保留；同步將於稍後自動重試。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="49"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="68"/>
         <source>The server asked this workstation to slow down. Sales are kept; syncing tries again shortly.</source>
         <translation>伺服器要求這台收銀台放慢同步速度。交易資料都已保留；同步將於稍後自動重試。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="54"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="73"/>
         <source>The server&apos;s answer made no sense (perhaps the wrong address, or a proxy in the way). Sales are kept; syncing tries again by itself.</source>
         <translation>伺服器的回應無法解讀（可能是位址錯誤，或中間有代理伺服器）。交易資料都已保留；同步會自動重試。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="60"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="79"/>
         <source>This workstation&apos;s access was revoked at the server. A manager must enrol it again in Settings → Server.</source>
         <translation>伺服器已撤銷這台收銀台的存取權。經理必須在「設定 → 伺服器」中重新註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="65"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="84"/>
         <source>This workstation&apos;s access key is missing from the system keyring. A manager must enrol it again in Settings → Server.</source>
         <translation>系統鑰匙圈中找不到這台收銀台的存取金鑰。經理必須在「設定 → 伺服器」中重新註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="70"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="89"/>
         <source>The server saw this workstation&apos;s database on another machine too. Enrol this workstation again in Settings → Server; nothing waiting is lost.</source>
         <translation>伺服器發現這台收銀台的資料庫也出現在另一台電腦上。請在「設定 → 伺服器」中重新註冊這台收銀台；等待傳送的資料都不會遺失。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="75"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="94"/>
         <source>The server refused this workstation access to another branch&apos;s data. Ask the office to check which branch this workstation belongs to.</source>
         <translation>伺服器拒絕讓這台收銀台存取其他門市的資料。請洽總公司確認這台收銀台所屬的門市。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="80"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="99"/>
         <source>Update this app to receive catalog changes; sales are still being sent.</source>
         <translation>請更新本程式，才能接收商品目錄的變更；交易仍會持續送出。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="84"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="103"/>
         <source>This workstation was offline too long; its catalog is being loaded again.</source>
         <translation>這台收銀台離線太久，正在重新載入商品目錄。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="88"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="107"/>
         <source>The server refused a request from this workstation. A manager can read why in the sync log.</source>
         <translation>伺服器拒絕了這台收銀台的一項請求。經理可在同步記錄中查看原因。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="93"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="112"/>
         <source>The server refused a request from this workstation as too large. A manager can read more in the sync log.</source>
         <translation>伺服器以資料過大為由，拒絕了這台收銀台的一項請求。經理可在同步記錄中查看詳細資料。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="99"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="118"/>
         <source>The system keyring is locked or missing, so this workstation cannot prove who it is. Unlock the keyring to sync.</source>
         <translation>系統鑰匙圈已鎖定或不存在，因此這台收銀台無法證明自己的身分。請解鎖鑰匙圈以進行同步。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="104"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="123"/>
         <source>Another program kept this workstation&apos;s database busy; syncing tries again shortly.</source>
         <translation>其他程式正佔用這台收銀台的資料庫；同步將於稍後自動重試。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="108"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="127"/>
         <source>The disk is full. Free some space so sales can be sent to the server.</source>
         <translation>磁碟已滿。請釋出一些空間，以便將交易送至伺服器。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="111"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="130"/>
         <source>This workstation&apos;s database could not be written; syncing tries again.</source>
         <translation>無法寫入這台收銀台的資料庫；同步會再次嘗試。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="114"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="133"/>
         <source>Sync stopped because of an error in the program; it was written to the log file. Sales are kept and will be sent on the next try.</source>
         <translation>程式發生錯誤，同步已停止；錯誤已寫入記錄檔。交易資料都已保留，將在下次嘗試時送出。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="120"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="139"/>
         <source>Syncing with the server did not work. Sales are kept; a manager can read why in the sync log.</source>
         <translation>與伺服器同步未成功。交易資料都已保留；經理可在同步記錄中查看原因。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="135"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="154"/>
         <source>The server found a value in this operation not valid.</source>
         <translation>伺服器認為這項操作中有無效的值。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="138"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="157"/>
         <source>Someone changed this product at the same time; the server kept their version. Edit the product again if needed.</source>
         <translation>有人同時修改了這項商品，伺服器保留了對方的版本。如有需要，請重新編輯這項商品。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="143"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="162"/>
         <source>This operation belongs to another branch than this workstation&apos;s.</source>
         <translation>這項操作屬於其他門市，而非這台收銀台所屬的門市。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="146"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="165"/>
         <source>The server does not know this kind of operation; it may need updating.</source>
         <translation>伺服器無法識別這種操作；伺服器可能需要更新。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="149"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="168"/>
         <source>This app is newer than the server: the server cannot read this operation yet. Send it again after the server is updated.</source>
         <translation>本程式的版本比伺服器新，伺服器目前還無法讀取這項操作。請在伺服器更新後重新送出。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="154"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="173"/>
         <source>The server already has another operation with this number from this workstation (was the database restored from a copy?).</source>
         <translation>伺服器上已有這台收銀台送出、序號相同的另一項操作（資料庫是否曾從副本還原？）。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="159"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="178"/>
         <source>This operation is too big for the server to accept.</source>
         <translation>這項操作的資料過大，伺服器無法接受。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="162"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="181"/>
         <source>The server does not hold the order this step is for.</source>
         <translation>伺服器上沒有這個步驟所屬的訂單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="165"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="184"/>
         <source>The server does not know this product.</source>
         <translation>伺服器上找不到這項商品。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="168"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="187"/>
         <source>Something in this operation already exists on the server.</source>
         <translation>這項操作中的部分資料已存在於伺服器上。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="172"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="191"/>
         <source>Another sale on the server already has this invoice number.</source>
         <translation>伺服器上已有另一筆交易使用這個發票號碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="176"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="195"/>
         <source>The server refused this operation.</source>
         <translation>伺服器拒絕了這項操作。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="183"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="202"/>
         <source>Sale</source>
         <translation>銷售</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="184"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="203"/>
         <source>Order taken</source>
         <translation>成立訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="185"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="204"/>
         <source>Order paid</source>
         <translation>訂單付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="186"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="205"/>
         <source>Order status change</source>
         <translation>訂單狀態變更</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="187"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="206"/>
         <source>Order cancelled</source>
         <translation>取消訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="188"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="207"/>
         <source>Cart parked</source>
         <translation>掛單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="189"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="208"/>
         <source>Parked cart recalled</source>
         <translation>取單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="190"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="209"/>
         <source>Product edit</source>
         <translation>編輯商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="191"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="210"/>
         <source>Member change</source>
         <translation>會員資料變更</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="249"/>
+        <source>Sent to the server: {applied} new, {duplicates} already there, {rejected} refused.</source>
+        <translation>已傳送至伺服器：新增 {applied} 項，{duplicates} 項已存在，{rejected} 項遭拒絕。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="259"/>
+        <source>The server refused {operation} no. {number}: {reason}</source>
+        <translation>伺服器拒絕了{operation}（序號 {number}）：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="269"/>
+        <source>A manager queued {operation} again; it goes as no. {number}.</source>
+        <translation>經理已將{operation}重新放回佇列，新的序號為 {number}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="275"/>
+        <source>The server&apos;s version of the refused product arrives with the next catalog update.</source>
+        <translation>被拒絕商品在伺服器上的版本，將隨下次商品目錄更新送達。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="281"/>
+        <source>The server&apos;s version of the refused product could not be stored on this workstation; the next catalog update brings it again.</source>
+        <translation>無法將被拒絕商品在伺服器上的版本儲存到這台收銀台；下次商品目錄更新時會再次送達。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="289"/>
+        <source>Changes received from the server: {changes}.</source>
+        <translation>已從伺服器接收變更：{changes} 項。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="295"/>
+        <source>Catalog loaded from the server: {rows} rows in {seconds} s.</source>
+        <translation>已從伺服器載入商品目錄：{rows} 筆資料，耗時 {seconds} 秒。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="312"/>
+        <source>{problem} Next try in {seconds} s.</source>
+        <translation>{problem}將於 {seconds} 秒後再試一次。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="325"/>
+        <source>Enrolled as workstation {workstation}, invoice series {prefix}.</source>
+        <translation>已註冊為收銀台 {workstation}，發票字軌 {prefix}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="328"/>
+        <source>Enrolled as workstation {workstation}, invoice series {prefix}; unsent operations numbered again: {renumbered}.</source>
+        <translation>已註冊為收銀台 {workstation}，發票字軌 {prefix}；尚未送出的操作已重新編號：{renumbered} 項。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="336"/>
+        <source>(none)</source>
+        <translation>（無）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="338"/>
+        <source>Sync settings changed: server {server}; certificate checks OFF.</source>
+        <translation>同步設定已變更：伺服器 {server}；憑證檢查已「關閉」。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="341"/>
+        <source>Sync settings changed: server {server}; certificate checks on.</source>
+        <translation>同步設定已變更：伺服器 {server}；憑證檢查已開啟。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="397"/>
+        <source>{operation} {number}, total {total}</source>
+        <translation>{operation} {number}，合計 {total}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="401"/>
+        <source>{operation} {number}</source>
+        <translation>{operation} {number}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="406"/>
+        <source>{operation}: {fields}</source>
+        <translation>{operation}：{fields}</translation>
     </message>
 </context>
 <context>
@@ -3288,58 +3378,58 @@
 <context>
     <name>SyncLogDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="309"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="356"/>
         <source>Sync log</source>
         <extracomment>After an operation was queued again (the status bar&apos;s counts change). After both lists were (re)loaded; tests wait on it.</extracomment>
         <translation>同步記錄</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="310"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="357"/>
         <source>Log</source>
         <translation>記錄</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="311"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="358"/>
         <source>Refused operations</source>
         <translation>被拒絕的操作</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="312"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="359"/>
         <source>Send again</source>
         <translation>重新送出</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="313"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="360"/>
         <source>Reload</source>
         <translation>重新載入</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="316"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="363"/>
         <source>The server refused these for good. They are kept here and not lost. Fix the cause (for example the product or member named), then send them again.</source>
         <translation>伺服器已永久拒絕這些操作。它們保留在這裡，不會遺失。請先排除原因（例如所提到的商品或會員），再重新送出。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="321"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="368"/>
         <source>Put the chosen operation back in the queue; the next sync sends it.</source>
         <translation>將選取的操作放回佇列；下次同步時會送出。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="323"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="370"/>
         <source>Only a manager can send refused operations again.</source>
         <translation>只有經理可以重新送出被拒絕的操作。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="356"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="403"/>
         <source>Refused operations ({count})</source>
         <translation>被拒絕的操作（{count}）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="368"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="415"/>
         <source>This operation was already sent again.</source>
         <translation>這項操作已經重新送出。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="372"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="419"/>
         <source>The sync log could not be read; the error was written to the log file.</source>
         <translation>無法讀取同步記錄；錯誤已寫入記錄檔。</translation>
     </message>
@@ -3347,25 +3437,70 @@
 <context>
     <name>SyncLogModel</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="148"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="158"/>
         <source>Time</source>
         <extracomment>How many log rows are read: the newest, which are the ones that matter.</extracomment>
         <translation>時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="149"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="159"/>
         <source>What</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="150"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="160"/>
         <source>Level</source>
         <translation>層級</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="151"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="161"/>
         <source>Message</source>
         <translation>訊息</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="166"/>
+        <source>Sending</source>
+        <translation>傳送</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="167"/>
+        <source>Receiving</source>
+        <translation>接收</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="168"/>
+        <source>Problem</source>
+        <translation>問題</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="169"/>
+        <source>Enrolment</source>
+        <translation>註冊</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="170"/>
+        <source>Catalog load</source>
+        <translation>載入商品目錄</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="171"/>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="177"/>
+        <source>Information</source>
+        <translation>資訊</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="178"/>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="179"/>
+        <source>Error</source>
+        <translation>錯誤</translation>
     </message>
 </context>
 <context>
