@@ -21,8 +21,9 @@ from shop_desktop.services.checkout import (
     commit_sale,
 )
 from shop_desktop.services.coupons import CouponNotUsable, CouponProblem, find_coupon
-from shop_desktop.services.sync.protocol import Change, PullPage
+from shop_desktop.services.sync.protocol import Change, OpResult, PullPage, PushAnswer
 from shop_desktop.services.sync.pull import apply_page
+from shop_desktop.services.sync.push import apply_push_answer
 from shop_desktop.services.sync.state import CURSOR_KEY, read_value
 
 NOW = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
@@ -126,11 +127,24 @@ def test_unconfirmed_single_use_coupons_have_an_allowance(demo_db: Database) -> 
         assert refused.value.reason is CouponProblem.OFFLINE_ALLOWANCE_USED
         # Within a bigger allowance (the default, 20) the next one is fine.
         assert find_coupon(session, "ONE2", at=NOW, member_id=None).code == "ONE2"
-    # Once the server acknowledged the sale, the allowance is free again.
-    conn = sqlite3.connect(demo_db.path)
-    conn.execute("UPDATE outbox SET status = 'acked'")
-    conn.commit()
-    conn.close()
+    # A refusal keeps it counted (the sale is not settled on the server)...
+    [(op_id, seq)] = rows(
+        demo_db, "SELECT op_id, device_seq FROM outbox WHERE op_type = 'order.completed'"
+    )
+    op = uuid.UUID(op_id)
+
+    def answer(status: str, code: str = "") -> PushAnswer:
+        return PushAnswer(42, NOW, (OpResult(op, seq, status, code, "", {}),))
+
+    with demo_db.engine.begin() as conn:
+        apply_push_answer(conn, answer("rejected", "invalid"), NOW)
+    with demo_db.session() as session, pytest.raises(CouponNotUsable):
+        find_coupon(session, "ONE2", at=NOW, member_id=None, allowance=1)
+    # ...once the server acknowledged the sale (the real push answer path), it is free again.
+    with demo_db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE outbox SET status = 'pending'")
+        apply_push_answer(conn, answer("applied"), NOW)
+    assert rows(demo_db, "SELECT confirmed FROM coupon_redemptions") == [(1,)]
     with demo_db.session() as session:
         assert find_coupon(session, "ONE2", at=NOW, member_id=None, allowance=1).code == "ONE2"
 

@@ -653,6 +653,9 @@ class CouponRedemption(Base):
     order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id"), index=True)
     workstation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workstations.id"))
     redeemed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set when the server has acknowledged the sale: until then a single-use
+    #: coupon counts against this till's offline allowance.
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", index=True)
 
 
 class DeliveryRule(Base):

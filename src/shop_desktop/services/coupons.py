@@ -66,15 +66,13 @@ DEFAULT_OFFLINE_ALLOWANCE = 20
 #: ``local_state`` key of a per-device setting ``{"value": n}`` overriding it.
 OFFLINE_ALLOWANCE_KEY = "coupon_offline_allowance"
 
-# Redemptions of single-use coupons whose sale's outbox entry the server has
-# not acknowledged yet. The outbox payload's "id" is the order id with dashes;
-# ids are stored as 32 hex characters.
+# Redemptions of single-use coupons whose sale the server has not acknowledged
+# yet (``confirmed`` is set by the sync push when the sale's op is acked): an
+# indexed count, however long the till has been offline.
 _UNCONFIRMED_SINGLE_USE = text(
     "SELECT count(*) FROM coupon_redemptions r"
     " JOIN coupons c ON c.id = r.coupon_id AND c.single_use = 1"
-    " JOIN outbox o ON o.op_type IN ('order.completed', 'order.taken')"
-    " AND o.status = 'pending'"
-    " AND replace(json_extract(o.payload, '$.id'), '-', '') = r.order_id"
+    " WHERE r.confirmed = 0"
 )
 
 

@@ -272,9 +272,25 @@ _ACKNOWLEDGE_MOVEMENTS = text(
 ).bindparams(bindparam("op_ids", expanding=True))
 
 
+_CONFIRM_REDEMPTIONS = text(
+    """
+    UPDATE coupon_redemptions SET confirmed = 1
+    WHERE confirmed = 0 AND order_id IN (
+        SELECT lower(replace(json_extract(o.payload, '$.id'), '-', ''))
+        FROM outbox o
+        WHERE o.op_id IN :op_ids AND o.op_type IN ('order.completed', 'order.taken')
+            AND json_type(o.payload, '$.id') = 'text'
+    )
+    """
+).bindparams(bindparam("op_ids", expanding=True))
+
+
 def _acknowledge_movements(conn: Connection, op_ids: list[uuid.UUID], cursor: int) -> None:
-    """The ops' stock movements are in the server's stock at or below ``cursor``."""
-    conn.execute(_ACKNOWLEDGE_MOVEMENTS, {"cursor": cursor, "op_ids": [i.hex for i in op_ids]})
+    """The ops' stock movements are in the server's stock at or below ``cursor``;
+    the coupons their sales used no longer count against the offline allowance."""
+    params = {"cursor": cursor, "op_ids": [i.hex for i in op_ids]}
+    conn.execute(_ACKNOWLEDGE_MOVEMENTS, params)
+    conn.execute(_CONFIRM_REDEMPTIONS, params)
 
 
 def _refuse_too_large(conn: Connection, op: dict[str, Any], at: datetime) -> int:

@@ -26,6 +26,11 @@ def upgrade() -> None:
     op.execute("ALTER TABLE stock_movements ADD COLUMN ack_seq INTEGER")
     op.execute("ALTER TABLE products ADD COLUMN version INTEGER DEFAULT 0 NOT NULL")
     op.execute("ALTER TABLE coupons ADD COLUMN uses INTEGER DEFAULT 0 NOT NULL")
+    # Nothing was ever sent before this revision, so no redemption is confirmed yet.
+    op.execute("ALTER TABLE coupon_redemptions ADD COLUMN confirmed BOOLEAN DEFAULT 0 NOT NULL")
+    op.create_index(
+        op.f("ix_coupon_redemptions_confirmed"), "coupon_redemptions", ["confirmed"], unique=False
+    )
 
     op.create_table(
         "points_entries",
@@ -66,6 +71,8 @@ def downgrade() -> None:
     op.drop_table("sync_log")
     op.drop_index(op.f("ix_points_entries_member_id"), table_name="points_entries")
     op.drop_table("points_entries")
+    op.drop_index(op.f("ix_coupon_redemptions_confirmed"), table_name="coupon_redemptions")
+    op.execute("ALTER TABLE coupon_redemptions DROP COLUMN confirmed")
     op.execute("ALTER TABLE coupons DROP COLUMN uses")
     op.execute("ALTER TABLE products DROP COLUMN version")
     op.execute("ALTER TABLE stock_movements DROP COLUMN ack_seq")
