@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sqlite3
 import threading
 import uuid
 from collections.abc import Callable
@@ -23,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
+from tests.shop_rows import one, sql
 
 from shop_desktop.data.db import Database, open_database
 from shop_desktop.data.models import (
@@ -84,18 +84,6 @@ class Shop:
     members: list[uuid.UUID]
     pieces: list[Item]
     weighed: Item
-
-
-def sql(db: Database, query: str, *args: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(db.path)
-    try:
-        return conn.execute(query, args).fetchall()
-    finally:
-        conn.close()
-
-
-def one(db: Database, query: str, *args: object) -> Any:
-    return sql(db, query, *args)[0][0]
 
 
 def hexid(value: uuid.UUID) -> str:

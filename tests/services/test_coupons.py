@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from tests.shop_rows import sql
 
 from shop_desktop.data.db import Database, open_database
 from shop_desktop.data.models import (
@@ -61,14 +61,6 @@ class Counter:
     cashier: uuid.UUID
     members: list[uuid.UUID]
     product: tuple[uuid.UUID, str, int, int]
-
-
-def sql(db: Database, query: str, *args: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(db.path)
-    try:
-        return conn.execute(query, args).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from tests.shop_rows import Item, one, sql
 
 from shop_desktop.data.db import Database
 from shop_desktop.data.models import OrderKind, OrderStatus, PaymentMethod
@@ -49,16 +50,6 @@ HOME = DeliveryDetails("林小姐", "0912-345-678", "台北市大安區復興南
 
 
 @dataclass(frozen=True)
-class Item:
-    id: uuid.UUID
-    sku: str
-    name_zh: str
-    name_en: str
-    price: int
-    rate: int
-
-
-@dataclass(frozen=True)
 class Shop:
     db: Database
     cashier: uuid.UUID
@@ -66,18 +57,6 @@ class Shop:
     branch: uuid.UUID
     prefix: str
     items: list[Item]
-
-
-def sql(db: Database, query: str, *args: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(db.path)
-    try:
-        return conn.execute(query, args).fetchall()
-    finally:
-        conn.close()
-
-
-def one(db: Database, query: str, *args: object) -> Any:
-    return sql(db, query, *args)[0][0]
 
 
 def write(db: Database, query: str, *args: object) -> None:

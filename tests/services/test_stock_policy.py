@@ -9,7 +9,6 @@ code under test.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import uuid
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import update
+from tests.shop_rows import Item, demo_items, one, sql
 
 from shop_desktop.data.catalog import product_rows
 from shop_desktop.data.db import Database
@@ -53,16 +53,6 @@ WRITTEN = ("orders", "order_lines", "payments", "stock_movements", "outbox", "au
 
 
 @dataclass(frozen=True)
-class Item:
-    id: uuid.UUID
-    sku: str
-    name_zh: str
-    name_en: str
-    price: int
-    rate: int
-
-
-@dataclass(frozen=True)
 class Shop:
     db: Database
     branch: uuid.UUID
@@ -70,31 +60,6 @@ class Shop:
     cashier: StaffSession
     pieces: list[Item]
     weighed: Item
-
-
-def sql(db: Database, query: str, *args: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(db.path)
-    try:
-        return conn.execute(query, args).fetchall()
-    finally:
-        conn.close()
-
-
-def one(db: Database, query: str, *args: object) -> Any:
-    return sql(db, query, *args)[0][0]
-
-
-def _items(db: Database, weighed: bool) -> list[Item]:
-    return [
-        Item(uuid.UUID(r[0]), r[1], r[2], r[3], r[4], r[5])
-        for r in sql(
-            db,
-            "SELECT p.id, p.sku, p.name_zh, p.name_en, p.price_minor, t.rate_bp FROM products p"
-            " JOIN tax_classes t ON t.id = p.tax_class_id"
-            " WHERE p.weighed = ? AND p.price_minor > 30 ORDER BY p.sku LIMIT 3",
-            int(weighed),
-        )
-    ]
 
 
 @pytest.fixture
@@ -107,8 +72,8 @@ def shop(demo_db: Database) -> Shop:
         branch=manager.branch_id,
         manager=manager,
         cashier=cashier,
-        pieces=_items(demo_db, weighed=False),
-        weighed=_items(demo_db, weighed=True)[0],
+        pieces=demo_items(demo_db, weighed=False, limit=3),
+        weighed=demo_items(demo_db, weighed=True, limit=3)[0],
     )
 
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
+from tests.shop_rows import sql
 
 from shop_desktop.data.db import Database
 from shop_desktop.data.models import OrderKind, OrderStatus
@@ -38,14 +39,6 @@ PHONE = "0912-345-678"
 ADDRESS = "台北市信義區松仁路100號5樓"
 CARRIER = "黑貓宅急便"
 TRACKING = "TC-987654321"
-
-
-def sql(db: Database, query: str, *args: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(db.path)
-    try:
-        return conn.execute(query, args).fetchall()
-    finally:
-        conn.close()
 
 
 def barcodes(db: Database, count: int) -> list[str]:

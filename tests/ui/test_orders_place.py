@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 import subprocess
 import sys
 import uuid
@@ -19,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
+from tests.shop_rows import one, sql
 
 from shop_desktop.data.db import Database
 from shop_desktop.data.models import OrderKind, OrderStatus, PaymentMethod
@@ -44,18 +44,6 @@ WAIT_MS = 15_000
 #: Found before a test puts its own `lp` alone on PATH.
 PDFTOTEXT = shutil.which("pdftotext") or "pdftotext"
 HOME = DeliveryDetails("林小姐", "0912-345-678", "台北市大安區復興南路一段 1 號")
-
-
-def sql(db: Database, query: str, *args: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(db.path)
-    try:
-        return conn.execute(query, args).fetchall()
-    finally:
-        conn.close()
-
-
-def one(db: Database, query: str, *args: object) -> Any:
-    return sql(db, query, *args)[0][0]
 
 
 def take(
