@@ -1,8 +1,10 @@
 """Voiding invoices survives kill -9: credit notes unique and gapless, every void whole.
 
 ``void_crash_child.py`` voids paid orders of a real, migrated demo database
-one transaction at a time; this test kills it with SIGKILL at random moments
-fifty times, then reads the database back with its own SQL: each order is
+one transaction at a time; this test kills it with SIGKILL fifty times, each
+time at a stopping point the child reports (a statement, a COMMIT, just after
+a commit) drawn from a seeded generator, so the kills land in the same places
+on a fast machine and a slow one, then reads the database back with its own SQL: each order is
 either voided whole (cancelled, credit note, goods back, refunds, points
 reversed, one outbox entry) or not touched at all; the credit-note numbers
 run 1..n with no gap or repeat; ``integrity_check`` is ok. Voiding the
@@ -19,7 +21,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -39,8 +40,10 @@ KILLS = 50
 ORDERS = 240
 CHILD = Path(__file__).with_name("void_crash_child.py")
 NOW = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
-#: How long a worker may run before it is killed; most kills land inside a void.
-KILL_AFTER_SECONDS = (0.0, 0.05)
+#: Where workers are killed: the kind of stopping point, how often it is drawn, and
+#: the highest k drawn for it. A void sends a few dozen statements and one COMMIT,
+#: so a worker confirms a void or two and then dies inside (or just after) one.
+STOPPING_POINTS = {"statement": (6, 120), "commit": (2, 3), "committed": (2, 3)}
 
 
 def rows(path: Path, query: str, *args: object) -> list[tuple[Any, ...]]:
@@ -116,6 +119,8 @@ class Crashes:
     kills: int = 0
     #: Kills that fell between BEGIN and VOIDED of one order.
     in_flight: int = 0
+    #: What the worker was doing at each kill: statement, commit, committed.
+    killed_at: Counter[str] = field(default_factory=Counter)
     #: order id (hex) -> credit note number, for every void the child confirmed.
     confirmed: dict[str, str] = field(default_factory=dict)
     #: Orders a worker began but was killed before confirming.
@@ -146,7 +151,9 @@ def drive(path: Path, seed: int) -> Crashes:  # noqa: PLR0912 - one branch per l
         lines = _lines(child.stdout)
         assert next(lines).startswith("ZYGOTE")
         while out.kills < KILLS and not out.finished:
-            child.stdin.write("RUN\n")
+            kinds = list(STOPPING_POINTS)
+            (kind,) = rng.choices(kinds, [STOPPING_POINTS[k][0] for k in kinds])
+            child.stdin.write(f"RUN {kind} {rng.randint(1, STOPPING_POINTS[kind][1])}\n")
             child.stdin.flush()
             first = next(lines)
             assert first.startswith("FORKED"), first
@@ -157,13 +164,10 @@ def drive(path: Path, seed: int) -> Crashes:  # noqa: PLR0912 - one branch per l
                 words = line.split()
                 if not words:
                     continue
-                if words[0] == "READY" and not killed:
-                    time.sleep(rng.uniform(*KILL_AFTER_SECONDS))
-                    try:
-                        os.kill(pid, signal.SIGKILL)
-                        killed = True
-                    except ProcessLookupError:
-                        pass  # it finished (or failed) first: its lines say which
+                if words[0] == "AT" and len(words) == 3 and not killed:
+                    os.kill(pid, signal.SIGKILL)
+                    killed = True
+                    out.killed_at[words[2]] += 1
                 elif words[0] == "BEGIN" and len(words) == 2:
                     started = uuid.UUID(words[1]).hex
                 elif words[0] == "VOIDED" and len(words) == 4:
@@ -206,6 +210,8 @@ def test_the_kills_hit_voids_in_flight(crashed: Crashes) -> None:
     assert not crashed.finished, "raise ORDERS: the worker ran out of orders to void"
     assert len(crashed.confirmed) >= KILLS // 2
     assert crashed.in_flight >= KILLS // 5
+    # Kills landed between statements, at a COMMIT and after one before the child said so.
+    assert set(crashed.killed_at) == {"statement", "commit", "committed"}
 
 
 def test_credit_note_numbers_are_unique_and_gapless(crashed: Crashes) -> None:
