@@ -1,8 +1,8 @@
 """Printed documents, read back as a customer, the tax office or a picker would.
 
-Every PDF here is real: rendered with ReportLab and read back with poppler
-(``pdftotext -layout`` for the words, ``pdffonts`` for the fonts, ``pdfinfo``
-for pages). Expected figures are worked out by hand in each test, not taken
+Every PDF here is real: rendered with ReportLab and read back with PDFium
+(``tests/pdf_reading.py``: the words as laid out, the fonts and whether they
+travel inside, the pages). Expected figures are worked out by hand in each test, not taken
 from the code under test. The loader is tested on sales really committed to
 the demo shop's database.
 """
@@ -24,6 +24,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
+from tests.pdf_reading import pdf_fonts, pdf_page_count, pdf_page_size, pdf_text
 
 from shop_desktop.benchmarks_documents import render_samples, sample_sale
 from shop_desktop.data.db import Database
@@ -37,6 +38,7 @@ from shop_desktop.domain.pricing import (
     Target,
     price_cart,
 )
+from shop_desktop.resources import resource_path
 from shop_desktop.services.checkout import DraftPayment, commit_sale
 from shop_desktop.services.documents import (
     DeliveryLine,
@@ -76,52 +78,29 @@ SHOP = ShopInfo(
     branch_code="B01",
     workstation_code="POS1",
 )
-WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+#: The TrueType Chinese font the app ships for its documents.
+WQY = resource_path("fonts", "wqy-microhei.ttc")
 
 
 # --- reading PDFs back --------------------------------------------------------------
 
 
-def _poppler(tool: str, pdf: bytes, tmp_path: Path, *args: str) -> str:
-    path = tmp_path / f"{uuid.uuid4().hex}.pdf"
-    path.write_bytes(pdf)
-    result = subprocess.run(
-        [tool, *args, str(path), *(["-"] if tool == "pdftotext" else [])],
-        capture_output=True,
-        check=True,
-        timeout=60,
-    )
-    return result.stdout.decode("utf-8")
-
-
-def text_of(pdf: bytes, tmp_path: Path, page: int | None = None, *, raw: bool = False) -> str:
+def text_of(pdf: bytes, page: int | None = None, *, raw: bool = False) -> str:
     """The words as laid out on the page, or (raw) in the order they were written."""
-    pages = ["-f", str(page), "-l", str(page)] if page else []
-    mode = "-raw" if raw else "-layout"
-    return _poppler("pdftotext", pdf, tmp_path, mode, "-enc", "UTF-8", *pages)
+    return pdf_text(pdf, page, raw=raw)
 
 
-def page_count(pdf: bytes, tmp_path: Path) -> int:
-    info = _poppler("pdfinfo", pdf, tmp_path)
-    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))  # type: ignore[union-attr]
+def page_count(pdf: bytes) -> int:
+    return pdf_page_count(pdf)
 
 
-def page_size(pdf: bytes, tmp_path: Path) -> tuple[float, float]:
-    info = _poppler("pdfinfo", pdf, tmp_path)
-    found = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info, re.MULTILINE)
-    assert found is not None
-    return float(found.group(1)), float(found.group(2))
+def page_size(pdf: bytes) -> tuple[float, float]:
+    return pdf_page_size(pdf)
 
 
-def fonts_of(pdf: bytes, tmp_path: Path) -> list[tuple[str, str]]:
-    """(font name, emb yes/no) for each font the PDF uses."""
-    listing = _poppler("pdffonts", pdf, tmp_path).splitlines()[2:]
-    rows = []
-    for line in listing:
-        parts = line.split()
-        # name type [type2] encoding emb sub uni object-id gen
-        rows.append((parts[0], parts[-5]))
-    return rows
+def fonts_of(pdf: bytes) -> list[tuple[str, bool]]:
+    """(font name, embedded) for each font the PDF uses."""
+    return pdf_fonts(pdf)
 
 
 def amount_after(label: str, text: str) -> str:
@@ -212,10 +191,10 @@ def test_the_hand_made_sale_adds_up() -> None:
 
 def test_receipt_shows_what_was_bought_the_totals_and_the_change(tmp_path: Path) -> None:
     pdf = render_receipt(a_sale())
-    text = text_of(pdf, tmp_path)
+    text = text_of(pdf)
 
-    assert page_count(pdf, tmp_path) == 1
-    width, _ = page_size(pdf, tmp_path)
+    assert page_count(pdf) == 1
+    width, _ = page_size(pdf)
     assert width == pytest.approx(80 / 25.4 * 72, abs=0.5)
     for name in ("光泉 鮮乳 936ml", "統一 麥香紅茶 300ml", "屏東 香蕉", "Pingtung Bananas"):
         assert name in text
@@ -241,8 +220,8 @@ def test_receipt_shows_what_was_bought_the_totals_and_the_change(tmp_path: Path)
 def test_receipt_grows_with_the_sale_but_stays_one_page(tmp_path: Path) -> None:
     short = render_receipt(sample_sale(lines=3))
     long = render_receipt(sample_sale(lines=60))
-    assert page_count(long, tmp_path) == 1
-    assert page_size(long, tmp_path)[1] > page_size(short, tmp_path)[1] * 3
+    assert page_count(long) == 1
+    assert page_size(long)[1] > page_size(short)[1] * 3
 
 
 def test_receipt_shows_card_and_buyer_tax_id(tmp_path: Path) -> None:
@@ -254,7 +233,7 @@ def test_receipt_shows_card_and_buyer_tax_id(tmp_path: Path) -> None:
         ),
         change_minor=0,
     )
-    text = text_of(render_receipt(doc), tmp_path)
+    text = text_of(render_receipt(doc))
     assert re.search(r"買方統編 Buyer tax ID\s+12345675", text)
     assert amount_after("信用卡 Card ****4321", text) == "NT$300"
     assert re.search(r"授權碼 Approval\s+A81234", text)
@@ -268,9 +247,9 @@ def test_receipt_shows_card_and_buyer_tax_id(tmp_path: Path) -> None:
 def test_invoice_has_buyer_lines_tax_per_rate_payments_and_totals(tmp_path: Path) -> None:
     doc = a_sale(DocumentKind.INVOICE, buyer_name="大同資訊股份有限公司", buyer_tax_id="12345675")
     pdf = render_invoice(doc)
-    text = text_of(pdf, tmp_path)
+    text = text_of(pdf)
 
-    assert width_is_a4(pdf, tmp_path)
+    assert width_is_a4(pdf)
     assert "發票" in text
     assert "INVOICE" in text
     assert re.search(r"發票號碼 Invoice no\.\s+B01-POS1-00000042", text)
@@ -295,13 +274,13 @@ def test_invoice_has_buyer_lines_tax_per_rate_payments_and_totals(tmp_path: Path
     assert "COPY" not in text
 
 
-def width_is_a4(pdf: bytes, tmp_path: Path) -> bool:
-    width, height = page_size(pdf, tmp_path)
+def width_is_a4(pdf: bytes) -> bool:
+    width, height = page_size(pdf)
     return abs(width - 595.28) < 1 and abs(height - 841.89) < 1
 
 
 def test_invoice_without_buyer_tax_id_is_for_a_consumer(tmp_path: Path) -> None:
-    text = text_of(render_invoice(a_sale(DocumentKind.INVOICE)), tmp_path)
+    text = text_of(render_invoice(a_sale(DocumentKind.INVOICE)))
     assert "一般消費者 Consumer" in text
     assert "12345675" not in text
 
@@ -315,8 +294,8 @@ def test_credit_note_names_the_invoice_it_corrects(tmp_path: Path) -> None:
         void_reason="商品瑕疵 Damaged goods",
     )
     pdf = render_credit_note(doc)
-    text = text_of(pdf, tmp_path)
-    assert width_is_a4(pdf, tmp_path)
+    text = text_of(pdf)
+    assert width_is_a4(pdf)
     assert "折讓單／作廢" in text
     assert "CREDIT NOTE" in text
     assert re.search(r"折讓單號 Credit note\s+CN-B01-POS1-00000042", text)
@@ -339,8 +318,8 @@ def test_credit_note_without_an_invoice_number_is_refused() -> None:
 @pytest.mark.parametrize("kind", list(DocumentKind))
 def test_only_a_reprint_says_copy(kind: DocumentKind, tmp_path: Path) -> None:
     extra = {"original_invoice_no": "B01-POS1-00000041"} if kind is DocumentKind.CREDIT_NOTE else {}
-    original = text_of(render_sale_document(a_sale(kind, **extra)), tmp_path)
-    reprint = text_of(render_sale_document(a_sale(kind, copy=True, **extra)), tmp_path)
+    original = text_of(render_sale_document(a_sale(kind, **extra)))
+    reprint = text_of(render_sale_document(a_sale(kind, copy=True, **extra)))
     assert "副本" not in original
     assert "COPY" not in original
     assert "副本" in reprint
@@ -359,9 +338,9 @@ def test_the_same_document_gives_the_same_bytes() -> None:
 def test_a_long_invoice_repeats_the_table_header_on_every_page(tmp_path: Path) -> None:
     doc = sample_sale(DocumentKind.INVOICE, lines=120, buyer_tax_id="12345675")
     pdf = render_invoice(doc)
-    pages = page_count(pdf, tmp_path)
+    pages = page_count(pdf)
     assert pages >= 3
-    texts = [text_of(pdf, tmp_path, page=n) for n in range(1, pages + 1)]
+    texts = [text_of(pdf, page=n) for n in range(1, pages + 1)]
     for n, text in enumerate(texts, start=1):
         assert "品名" in text
         assert "Description" in text
@@ -419,7 +398,7 @@ def test_picking_list_is_walked_shelf_by_shelf(tmp_path: Path) -> None:
         shop=SHOP,
         picker="陳美玲",
     )
-    text = text_of(render_picking_list(picking), tmp_path)
+    text = text_of(render_picking_list(picking))
     assert "揀貨單" in text
     assert "PICKING LIST" in text
     assert re.search(r"批次 Batch\s+PK-20261120-03", text)
@@ -451,15 +430,13 @@ def test_delivery_note_carries_the_recipient_and_a_signature_line(tmp_path: Path
         tracking_number="9050-1234-5678",
     )
     pdf = render_delivery_note(note)
-    text = text_of(pdf, tmp_path)
+    text = text_of(pdf)
     assert "出貨單" in text
     assert "DELIVERY NOTE" in text
     assert re.search(r"姓名 Name\s+林志豪", text)
     assert re.search(r"電話 Phone\s+0912-345-678", text)
     # The address may wrap in its box; all of it is there, in order.
-    assert "台北市大安區忠孝東路四段216巷27弄5號3樓" in "".join(
-        text_of(pdf, tmp_path, raw=True).split()
-    )
+    assert "台北市大安區忠孝東路四段216巷27弄5號3樓" in "".join(text_of(pdf, raw=True).split())
     assert re.search(r"指定到貨 Deliver on\s+2026-11-21", text)
     assert "黑貓宅急便 T-Cat" in text
     assert "9050-1234-5678" in text
@@ -474,9 +451,8 @@ def test_delivery_note_carries_the_recipient_and_a_signature_line(tmp_path: Path
 
 def test_chinese_font_travels_inside_every_document(tmp_path: Path) -> None:
     fonts = document_fonts()
-    if not WQY.exists() and not fonts.embedded:
-        pytest.skip("no TrueType Chinese font on this machine (install fonts-wqy-microhei)")
     assert fonts.embedded
+    assert fonts.source == str(WQY)
     for pdf in (
         render_receipt(a_sale()),
         render_invoice(a_sale(DocumentKind.INVOICE)),
@@ -484,9 +460,9 @@ def test_chinese_font_travels_inside_every_document(tmp_path: Path) -> None:
             PickingList("PK-1", ISSUED, (PickItem("A", "1", "香蕉", "Banana", 1000),))
         ),
     ):
-        used = fonts_of(pdf, tmp_path)
+        used = fonts_of(pdf)
         assert used, "a document without fonts"
-        assert all(emb == "yes" for _, emb in used), used
+        assert all(embedded for _, embedded in used), used
 
 
 def test_without_a_truetype_font_documents_fall_back_to_msung(
@@ -506,14 +482,12 @@ def test_without_a_truetype_font_documents_fall_back_to_msung(
     assert b"/BaseFont /MSung-Light" in pdf
     assert b"/Encoding /UniCNS-UCS2-H" in pdf
     assert b"/FontFile" not in pdf
-    if Path("/usr/share/poppler/cMap/Adobe-CNS1").is_dir():  # poppler-data reads the codes
-        assert fonts_of(pdf, tmp_path) == [(CID_FALLBACK, "no")]
-        assert amount_after("總計 TOTAL", text_of(pdf, tmp_path)) == "NT$336"
+    # A reader with the Adobe-CNS1 CMaps (PDFium has them built in) reads the codes.
+    assert fonts_of(pdf) == [(CID_FALLBACK, False)]
+    assert amount_after("總計 TOTAL", text_of(pdf)) == "NT$336"
 
 
 def test_a_font_shipped_with_the_app_wins(tmp_path: Path) -> None:
-    if not WQY.exists():
-        pytest.skip("needs a TrueType Chinese font file to ship")
     shipped = tmp_path / "ShopFont-Regular.ttc"
     shipped.write_bytes(WQY.read_bytes())
     fonts = find_document_fonts([shipped, Path("/nonexistent/wqy-zenhei.ttc")])
@@ -623,7 +597,7 @@ def test_a_committed_sale_prints_as_it_was_sold(demo_db: Database, tmp_path: Pat
     assert doc.payments == (DocPayment("cash", doc.total_minor, doc.total_minor + change, change),)
     assert doc.change_minor == change
 
-    text = text_of(render_invoice(doc), tmp_path)
+    text = text_of(render_invoice(doc))
     for printed in doc.lines:
         assert printed.name_zh in text
     assert amount_after("總計 Total", text) == f"NT${doc.total_minor:,}"
@@ -638,12 +612,12 @@ def test_a_committed_sale_prints_as_it_was_sold(demo_db: Database, tmp_path: Pat
         credit = sale_document(
             session, order_id, kind=DocumentKind.CREDIT_NOTE, void_reason="客訴 Complaint"
         )
-    receipt_text = text_of(render_receipt(receipt), tmp_path)
+    receipt_text = text_of(render_receipt(receipt))
     assert amount_after("總計 TOTAL", receipt_text) == f"NT${doc.total_minor:,}"
     assert "副本" in receipt_text
     assert credit.original_invoice_no == doc.number
     assert credit.number == f"CN-{doc.number}"
-    credit_text = text_of(render_credit_note(credit), tmp_path)
+    credit_text = text_of(render_credit_note(credit))
     assert doc.number in credit_text
     assert "客訴 Complaint" in credit_text
 
@@ -673,7 +647,7 @@ def test_a_voided_sale_prints_its_credit_note_with_the_stored_number(
     assert credit.number.endswith("-CN-000001")
     assert credit.issued_at == voided_at
     assert credit.original_invoice_no == invoice
-    text = text_of(render_credit_note(credit), tmp_path)
+    text = text_of(render_credit_note(credit))
     assert re.search(rf"折讓單號 Credit note\s+{re.escape(voided.credit_note_no)}", text)
     assert re.search(rf"原發票 Original inv\.\s+{re.escape(invoice or '')}", text)
     assert amount_after("退回金額 Credited", text) == f"NT${total:,}"

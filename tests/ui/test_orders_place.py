@@ -6,8 +6,6 @@ The database is read back with plain SQL, not through the code under test.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -18,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
+from tests.pdf_reading import pdf_text
 from tests.shop_rows import one, sql
 
 from shop_desktop.data.db import Database
@@ -42,7 +41,6 @@ from shop_desktop.ui.sell.dialogs import ApprovalDialog
 
 WAIT_MS = 15_000
 #: Found before a test puts its own `lp` alone on PATH.
-PDFTOTEXT = shutil.which("pdftotext") or "pdftotext"
 HOME = DeliveryDetails("林小姐", "0912-345-678", "台北市大安區復興南路一段 1 號")
 
 
@@ -437,9 +435,7 @@ def test_the_back_office_picks_and_ships_a_batch_with_a_picking_list(
     assert op.outcome == "succeeded", op.error
     pdf = op.result
     assert isinstance(pdf, bytes)
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
+    text = pdf_text(pdf)
     skus = {
         row[0]
         for row in sql(
@@ -509,16 +505,14 @@ def fake_lp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def printed(record: Path) -> list[tuple[list[str], str]]:
-    """Each lp call: its arguments and the PDF's text (read back with pdftotext)."""
+    """Each lp call: its arguments and the PDF's text (read back with PDFium)."""
     if not record.exists():
         return []
     out = []
     for line in record.read_text(encoding="utf-8").splitlines():
         call = json.loads(line)
         pdf = call["data"].encode("latin-1")
-        text = subprocess.run(
-            [PDFTOTEXT, "-layout", "-", "-"], input=pdf, capture_output=True, check=True
-        ).stdout.decode()
+        text = pdf_text(pdf)
         out.append((call["args"], text))
     return out
 
@@ -604,9 +598,7 @@ def test_the_detail_prints_and_saves_the_invoice_and_reprints_the_receipt(
     monkeypatch.setattr(DocumentPrinter, "ask_save_path", classmethod(lambda cls, *a: target))
     QTest.mouseClick(detail.save_pdf_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: f"Saved as {target}" in detail.notice.text(), timeout=WAIT_MS)
-    saved = subprocess.run(
-        [PDFTOTEXT, "-layout", str(target), "-"], capture_output=True, check=True
-    ).stdout.decode()
+    saved = pdf_text(target.read_bytes())
     assert invoice in saved
 
     QTest.mouseClick(detail.receipt_button, Qt.MouseButton.LeftButton)

@@ -8,10 +8,8 @@ script on PATH that records what it was given (CUPS is not on test machines).
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import sqlite3
-import subprocess
 import sys
 import threading
 import uuid
@@ -23,6 +21,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
+from tests.pdf_reading import pdf_text
 
 from shop_desktop.data.db import Database
 from shop_desktop.data.models import Order, PaymentMethod, Product, StaffUser, TaxClass
@@ -44,7 +43,6 @@ from shop_desktop.ui.tasks import Job
 NOW = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
 #: The pricing engine works in the shop's wall time (Taipei, UTC+8).
 WALL_TIME = NOW.replace(tzinfo=None) + timedelta(hours=8)
-PDFTOTEXT = shutil.which("pdftotext")
 INIT_AND_CHINESE = b"\x1b@\x1c&"
 DRAWER = b"\x1bp\x00\x19\xfa"
 CUT = b"\x1dVB\x00"
@@ -85,19 +83,6 @@ def sale_rows(db: Database) -> dict[str, list[tuple[Any, ...]]]:
         }
     finally:
         conn.close()
-
-
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    assert PDFTOTEXT is not None
-    path = tmp_path / "read.pdf"
-    path.write_bytes(pdf)
-    done = subprocess.run(
-        [PDFTOTEXT, "-layout", "-enc", "UTF-8", str(path), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout
 
 
 class Listener:
@@ -243,7 +228,7 @@ def test_without_a_thermal_printer_the_pdf_receipt_goes_to_the_receipt_printer(
     assert sent.args == ["Sent to Counter_Laser."]
     (call,) = lp_calls(fake_lp)
     assert call["args"][:6] == ["-n", "1", "-t", "Receipt", "-d", "Counter_Laser"]
-    assert number in pdf_text(call["data"].encode("latin-1"), tmp_path)
+    assert number in pdf_text(call["data"].encode("latin-1"))
     # The spooler has its own copy; ours is not left lying around.
     assert list((shop_context.data_dir / "printing").glob("*.pdf")) == []
 
@@ -261,7 +246,7 @@ def test_an_invoice_is_quick_printed_through_lp(
     assert sent.args == ["Sent to Office_A4."]
     (call,) = lp_calls(fake_lp)
     assert call["args"][:-1] == ["-n", "1", "-t", "Invoice", "-d", "Office_A4", "--"]
-    assert number in pdf_text(call["data"].encode("latin-1"), tmp_path)
+    assert number in pdf_text(call["data"].encode("latin-1"))
 
 
 def test_the_print_dialog_chooses_printer_and_copies(
@@ -329,7 +314,7 @@ def test_save_pdf_writes_the_document_where_the_user_chose(
         printer.save_pdf(make_pdf, suggested_name=f"{number}.pdf")
     assert suggested == [f"{number}.pdf"]
     assert saved.args == [f"Saved as {target}."]
-    assert number in pdf_text(target.read_bytes(), tmp_path)
+    assert number in pdf_text(target.read_bytes())
     assert [p.name for p in target.parent.iterdir()] == ["receipt.pdf"]
 
 

@@ -5,9 +5,11 @@ on the accountant's computer, so the font travels inside the PDF. ReportLab
 can only embed TrueType outlines (``glyf``), not CFF/OpenType ones, which
 rules out Noto CJK (what the screens use). The search, first usable wins:
 
-1. ``resources/fonts/*.ttf|*.ttc`` shipped with the app (a shop may add its own);
-2. TrueType CJK fonts a system commonly has: WenQuanYi Micro Hei (Debian's
-   ``fonts-wqy-microhei``, installed by CI), WenQuanYi Zen Hei, AR PL
+1. ``resources/fonts/*.ttf|*.ttc`` shipped with the app: WenQuanYi Micro Hei
+   (Apache-2.0, see ``resources/fonts/README.md``), so every till prints the
+   same glyphs whatever fonts its system has; a shop may add its own;
+2. should that folder be emptied, TrueType CJK fonts a system commonly has:
+   WenQuanYi Micro Hei (Debian's ``fonts-wqy-microhei``), WenQuanYi Zen Hei, AR PL
    UMing/UKai, Droid Sans Fallback, Windows' Microsoft JhengHei and MingLiU.
    (macOS's PingFang is CFF, so it is not tried.)
 3. ReportLab's built-in ``MSung-Light`` (Traditional Chinese) as a CID font:
@@ -151,8 +153,8 @@ def find_document_fonts(candidates: Iterable[Path]) -> DocumentFonts:
                 bold_name = bold.fontName
         return DocumentFonts(regular=name, bold=bold_name, embedded=True, source=str(path))
     log.warning(
-        "No TrueType Chinese font found (install fonts-wqy-microhei or put a .ttf in "
-        "resources/fonts); documents use %s, which is not embedded.",
+        "No TrueType Chinese font found (the app ships one in resources/fonts: put "
+        "wqy-microhei.ttc or another .ttf back there); documents use %s, which is not embedded.",
         CID_FALLBACK,
     )
     font = UnicodeCIDFont(CID_FALLBACK)
