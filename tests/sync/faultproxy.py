@@ -194,6 +194,12 @@ class FaultProxy:
             return list(self._plan.seen)
 
     @property
+    def pushes_in_flight(self) -> int:
+        """Pushes the proxy is handling now (a held "slow" answer counts until it is sent)."""
+        with self._plan.lock:
+            return self._plan.in_flight
+
+    @property
     def max_pushes_in_flight(self) -> int:
         with self._plan.lock:
             return self._plan.max_in_flight

@@ -428,7 +428,9 @@ def test_a_scan_selects_the_product_and_leaves_no_digits(
     assert detail is not None
     assert detail.row.id == product
     # The restored field re-fires the search timer; that must not undo the selection.
-    qtbot.wait(300)
+    timer = place.browser._search_timer
+    qtbot.waitUntil(lambda: not timer.isActive(), timeout=WAIT_MS)
+    wait_loaded(qtbot, place.browser.model)
     assert place.browser.selected_product() == product
 
 

@@ -157,8 +157,15 @@ def test_window_geometry_is_remembered(qtbot: QtBot, shop_context: ShopContext) 
     # Never below what the places need, or the resize would not happen at all.
     wanted = window.minimumSizeHint().expandedTo(QSize(720, 540)) + QSize(10, 10)
     window.resize(wanted)
-    assert window.size() == wanted
+    qtbot.waitUntil(lambda: close_to(window.size(), wanted), timeout=5000)
     window.close()
     assert shop_context.preferences.window_geometry("main") is not None
     again = open_window(qtbot, shop_context)
-    assert again.size() == wanted
+    # A window manager (or the platform plugin) may round a restored size by a few pixels.
+    assert close_to(again.size(), wanted), (again.size(), wanted)
+
+
+def close_to(size: QSize, wanted: QSize, pixels: int = 8) -> bool:
+    return abs(size.width() - wanted.width()) <= pixels and (
+        abs(size.height() - wanted.height()) <= pixels
+    )
