@@ -3,6 +3,9 @@
 #                (on a demo database in the user data directory when nothing is configured)
 #   make test  - create/reuse .venv and run every quality gate and the whole test suite
 PYTHON ?= python3
+# Every core; whole test files per worker, so a module's expensive fixture (a crash
+# run, a server) is built once. Pass PYTEST_ARGS="-n 0 tests/x.py" for one file.
+PYTEST_ARGS ?= -n auto --dist loadfile
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed

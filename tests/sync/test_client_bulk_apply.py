@@ -56,7 +56,7 @@ def _count(path: Path, table: str) -> int:
         "not-an-id-at-all-but-36-characters!",
         "0123456g-0123-0123-0123-0123456789ab",
         # Two well-formed ids in one value: a column check by lines must not split it.
-        f"{uuid.uuid4()}\n{uuid.uuid4()}",
+        "0b231bf1-539c-4a64-b493-af5c2a36d36a\na44d57a8-3a00-4e10-88f7-46daceccf8e5",
         12345,
     ],
 )

@@ -101,7 +101,10 @@ _DELETE = object()
         (["results"], {}),
         (["results", 0, "status"], "maybe"),
         (["results", 0, "op_id"], "not-an-id"),
-        (["results", 0, "op_id"], str(uuid.uuid4())),  # an op that was not sent
+        (
+            ["results", 0, "op_id"],
+            "ab99c092-a05e-4a56-8b6e-6afd680835ea",
+        ),  # an op that was not sent
         (["results", 0, "device_seq"], 1.5),
         (["results", 0, "result"], [1]),
         (["results", 0], "applied"),
