@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 from typing_extensions import override
 
 from shop_desktop.domain.cart import WHOLE_BP, CartError, CartItem, CartMember, parse_quantity
@@ -37,7 +36,7 @@ from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.sell.cart_model import quantity_text
 from shop_desktop.ui.sell.wording import approval_refused, cart_problem
-from shop_desktop.ui.tasks import BackgroundOp, Job
+from shop_desktop.ui.tasks import BackgroundOp, Job, JobSession
 
 
 class _Form(QDialog):
@@ -373,7 +372,7 @@ class RecallDialog(PickDialog):
         self,
         parent: QWidget | None,
         context: ShopContext,
-        load: Callable[[Session], list[ParkedCart]],
+        load: Callable[[JobSession], list[ParkedCart]],
         money: Currency,
     ) -> None:
         super().__init__(parent, self.tr("Recall a parked cart"), self.tr("Filter"))
@@ -425,7 +424,7 @@ class RecallDialog(PickDialog):
         cls,
         parent: QWidget | None,
         context: ShopContext,
-        load: Callable[[Session], list[ParkedCart]],
+        load: Callable[[JobSession], list[ParkedCart]],
         money: Currency,
     ) -> uuid.UUID | None:
         dialog = cls(parent, context, load, money)
