@@ -248,21 +248,17 @@ class ApprovalDialog(_Form):
         def check(job: Job) -> Approval:
             return approve_override(job.session, username, password, depth_bp=depth, what=what)
 
-        def refused(exc: BaseException) -> None:
-            self.buttons.setEnabled(True)
-            if isinstance(exc, ApprovalRefused):
-                self.show_problem(approval_refused(exc))
-                self.password.clear()
-                self.password.setFocus()
-                return
-            from shop_desktop.ui import errors
-
-            errors.report_exception(exc, self)
+        def refused(exc: ApprovalRefused) -> None:
+            self.show_problem(approval_refused(exc))
+            self.password.clear()
+            self.password.setFocus()
 
         self.buttons.setEnabled(False)
         BackgroundOp(
             self, op=check, success=self._approved, database=self.context.database
-        ).failure(refused).run()
+        ).failure(refused, ApprovalRefused).after_failure(
+            lambda: self.buttons.setEnabled(True)
+        ).run()
 
     def _approved(self, approval: Approval) -> None:
         self.approval = approval
