@@ -146,7 +146,7 @@ def demo_logins(session: Session, branch_code: str, state: TaskState) -> tuple[s
     rows = session.execute(
         select(StaffUser.username, StaffUser.password_hash).where(StaffUser.username.in_(names))
     )
-    hashes: dict[str, str] = dict(rows.tuples().all())
+    hashes: dict[str, str] = dict(rows.all())
     if len(hashes) != len(DEMO_USERS):
         return ()
     for user in DEMO_USERS:
@@ -165,7 +165,7 @@ def staff_names(session: Session) -> list[tuple[uuid.UUID, str]]:
     rows = session.execute(
         select(StaffUser.id, StaffUser.display_name).order_by(StaffUser.display_name)
     )
-    return list(rows.tuples())
+    return [(staff_id, name) for staff_id, name in rows]
 
 
 def _audit(

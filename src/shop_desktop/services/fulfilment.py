@@ -75,9 +75,7 @@ def picking_list(
     groups = picking_items(session, order_ids)
     product_ids = [item.product_id for group in groups for item in group.items if item.product_id]
     units = dict(
-        session.execute(select(Product.id, Product.unit).where(Product.id.in_(product_ids)))
-        .tuples()
-        .all()
+        session.execute(select(Product.id, Product.unit).where(Product.id.in_(product_ids))).all()
     )
     items = tuple(
         PickItem(

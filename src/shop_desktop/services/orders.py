@@ -1161,9 +1161,7 @@ def order_detail(session: Session, order_id: uuid.UUID) -> OrderDetail:
     names = dict(
         session.execute(
             select(StaffUser.id, StaffUser.display_name).where(StaffUser.id.in_(staff_ids))
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     member = None if order.member_id is None else session.get(Member, order.member_id)
     credit_note_no = session.scalars(
