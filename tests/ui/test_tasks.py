@@ -134,7 +134,7 @@ def test_a_named_refusal_reaches_its_handler_and_nothing_else(qtbot: QtBot) -> N
     parent = QWidget()
     qtbot.addWidget(parent)
     parent.show()
-    refused: list[_Refused] = []
+    refused: list[Exception] = []
     after: list[str] = []
 
     def work(job: Job) -> None:
