@@ -56,3 +56,71 @@ def test_imports_follow_the_layers(path: Path) -> None:
         if relative.startswith(layer + "/"):
             bad = [m for m in modules if m.startswith(forbidden)]
             assert bad == [], f"{relative} ({layer}) imports a layer above it: {bad}"
+
+
+def _sqlalchemy_imports(path: Path) -> list[str]:
+    """Every way this file names SQLAlchemy for import, wherever the import sits.
+
+    ``ast.walk`` visits imports inside functions, classes and ``if
+    TYPE_CHECKING:`` blocks too; ``importlib.import_module("sqlalchemy...")``
+    and ``__import__`` with a literal name count as well.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: list[str] = []
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        elif isinstance(node, ast.Call) and node.args:
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            first = node.args[0]
+            if called in {"import_module", "__import__"} and isinstance(first, ast.Constant):
+                names = [str(first.value)]
+        line = getattr(node, "lineno", 0)
+        found += [f"line {line}: {name}" for name in names if name.split(".")[0] == "sqlalchemy"]
+    return found
+
+
+#: The background-work helper gives each job its Session; it alone under ui/ knows SQLAlchemy.
+UI_MAY_IMPORT_SQLALCHEMY = frozenset({"shop_desktop/ui/tasks.py"})
+
+
+def test_ui_holds_no_sql() -> None:
+    """Screens read and write through services, which hand back frozen values."""
+    ui_files = [
+        p for p in python_files() if p.relative_to(SRC).as_posix().startswith("shop_desktop/ui/")
+    ]
+    assert len(ui_files) > 10
+    offenders = {
+        relative: found
+        for path in ui_files
+        if (relative := path.relative_to(SRC).as_posix()) not in UI_MAY_IMPORT_SQLALCHEMY
+        and (found := _sqlalchemy_imports(path))
+    }
+    assert offenders == {}, (
+        f"ui/ modules importing SQLAlchemy (move the query to a service): {offenders}"
+    )
+
+
+def test_the_sql_check_sees_nested_and_deferred_imports(tmp_path: Path) -> None:
+    sample = tmp_path / "screen.py"
+    sample.write_text(
+        "from __future__ import annotations\n"
+        "from typing import TYPE_CHECKING\n"
+        "import importlib\n"
+        "if TYPE_CHECKING:\n"
+        "    from sqlalchemy.orm import Session\n"
+        "def load() -> None:\n"
+        "    import sqlalchemy as sa\n"
+        "    importlib.import_module('sqlalchemy.sql')\n"
+        "import shop_desktop.services.orders\n",
+        encoding="utf-8",
+    )
+    assert _sqlalchemy_imports(sample) == [
+        "line 5: sqlalchemy.orm",
+        "line 7: sqlalchemy",
+        "line 8: sqlalchemy.sql",
+    ]

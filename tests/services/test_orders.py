@@ -5,6 +5,7 @@ The database is read back with plain SQL, not through the code under test.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import uuid
@@ -717,3 +718,84 @@ def test_picking_list_is_grouped_by_shelf_location(shop: Shop) -> None:
     assert [(i.sku, i.qty_milli, i.orders) for i in groups[1].items] == [
         (a.sku, 4000, sorted([(n1, 1000), (n2, 3000)]))
     ]
+
+
+# --- what the screens get: frozen views, no ORM objects ------------------------------
+
+
+def _no_orm_objects(value: object, path: str = "detail") -> None:
+    """Every value reachable from ``value`` is plain: no SQLAlchemy instance anywhere."""
+    assert not hasattr(value, "_sa_instance_state"), f"{path} is an ORM object"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            _no_orm_objects(getattr(value, field.name), f"{path}.{field.name}")
+    elif isinstance(value, tuple | list):
+        for index, item in enumerate(value):
+            _no_orm_objects(item, f"{path}[{index}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _no_orm_objects(item, f"{path}[{key!r}]")
+
+
+def test_order_detail_is_frozen_plain_values_read_whole(shop: Shop) -> None:
+    db = shop.db
+    a, b = shop.items[0], shop.items[1]
+    sale = draft(shop, OrderKind.DELIVERY, [line(a, 2000), line(b, 1000)], None)
+    take(shop, sale)
+    with db.session() as session:
+        pay_order(
+            session,
+            sale.order_id,
+            [cash(sale.total_minor)],
+            staff_id=shop.cashier,
+            batch_id=uuid.uuid4(),
+            now=NOW,
+        )
+    with db.session() as session:
+        advance(session, sale.order_id, S.PICKING, staff_id=shop.manager)
+        advance(
+            session,
+            sale.order_id,
+            S.SHIPPED,
+            staff_id=shop.manager,
+            carrier="黑貓",
+            tracking_no="9001",
+        )
+
+    with db.session() as session:
+        detail = order_detail(session, sale.order_id)
+    # The session is gone: everything must already be in the answer.
+
+    _no_orm_objects(detail)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        detail.status = S.CANCELLED  # type: ignore[misc]
+    number, invoice_no, total = sql(
+        db, "SELECT number, invoice_no, total_minor FROM orders WHERE id = ?", sale.order_id.hex
+    )[0]
+    assert (detail.number, detail.invoice_no, detail.total_minor) == (number, invoice_no, total)
+    assert detail.paid
+    assert detail.status is S.SHIPPED
+    assert detail.staff_name == one(
+        db, "SELECT display_name FROM staff_users WHERE id = ?", shop.cashier.hex
+    )
+    assert [(x.sku, x.qty_milli) for x in detail.lines] == [(a.sku, 2000), (b.sku, 1000)]
+    assert [(p.method, p.amount_minor) for p in detail.payments] == [
+        (PaymentMethod.CASH, sale.total_minor)
+    ]
+    assert detail.delivery is not None
+    assert (detail.delivery.recipient_name, detail.delivery.carrier) == (
+        HOME.recipient_name,
+        "黑貓",
+    )
+    manager_name = one(db, "SELECT display_name FROM staff_users WHERE id = ?", shop.manager.hex)
+    assert [(e.to_status, e.staff_name) for e in detail.events][-2:] == [
+        (S.PICKING, manager_name),
+        (S.SHIPPED, manager_name),
+    ]
+    assert detail.refunds == ()
+    assert detail.credit_note_no is None
+
+
+def test_order_detail_of_an_unknown_order_is_refused(shop: Shop) -> None:
+    with pytest.raises(OrderNotFound), shop.db.session() as session:
+        order_detail(session, uuid.uuid4())

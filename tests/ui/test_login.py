@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from shop_desktop.data.db import Database
+from shop_desktop.data.db import Database, open_database
 from shop_desktop.data.models import AuditEntry, StaffUser
 from shop_desktop.services.passwords import hash_password
 from shop_desktop.ui import i18n
@@ -184,3 +187,48 @@ def test_a_changed_demo_password_hides_the_hint(qtbot: QtBot, demo_db: Database)
         pass
     assert not dialog.demo_hint.isVisible()
     assert dialog.demo_logins == ()
+
+
+def test_a_database_without_a_workstation_cannot_log_in(
+    qtbot: QtBot, migrated_db_path: Path
+) -> None:
+    database = open_database(migrated_db_path)
+    try:
+        dialog = open_dialog(qtbot, database)
+        where = dialog.findChild(QLabel, "loginWhere")
+        assert where is not None
+        assert "not set up for a workstation" in where.text()
+        assert not dialog.log_in_button.isEnabled()
+        assert not [box for box in dialog.findChildren(QMessageBox) if box.isVisible()]
+        dialog.close()
+    finally:
+        database.dispose()
+
+
+def test_a_locked_database_is_shown_in_plain_words_and_log_in_can_be_tried_again(
+    qtbot: QtBot, demo_db: Database
+) -> None:
+    dialog = open_dialog(qtbot, demo_db)
+    # Another program holds the write lock: the attempt's audit entry cannot be written.
+    blocker = sqlite3.connect(demo_db.path)
+    try:
+        blocker.execute("BEGIN EXCLUSIVE")
+        message = try_to_log_in(qtbot, dialog, "cashier", "cashier")
+    finally:
+        blocker.rollback()
+        blocker.close()
+
+    assert message == "Not logged in. Try again."
+    boxes = [box for box in dialog.findChildren(QMessageBox) if box.isVisible()]
+    assert len(boxes) == 1
+    assert "in use by another program" in boxes[0].text()
+    assert str(demo_db.path) in boxes[0].text()
+    boxes[0].close()
+    assert dialog.log_in_button.isEnabled()
+    assert dialog.staff is None
+
+    # Once the other program let go, the same log-in works.
+    QTest.keyClicks(dialog.password, "cashier")
+    with qtbot.waitSignal(dialog.staff_logged_in, timeout=WAIT_MS):
+        QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.staff is not None

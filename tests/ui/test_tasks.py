@@ -108,6 +108,159 @@ def test_database_trouble_is_shown_as_a_storage_error(
     assert shown[0].path == demo_db.path
 
 
+class _Refused(Exception):
+    """A refusal a screen expects, like CheckoutError or PermissionDenied."""
+
+
+class _RefusedHarder(_Refused):
+    pass
+
+
+class _OtherRefusal(Exception):
+    pass
+
+
+def _boxes(parent: QWidget) -> list[QMessageBox]:
+    return [box for box in parent.findChildren(QMessageBox) if box.isVisible()]
+
+
+def _close_boxes(parent: QWidget) -> None:
+    for box in _boxes(parent):
+        box.close()
+    QApplication.processEvents()
+
+
+def test_a_named_refusal_reaches_its_handler_and_nothing_else(qtbot: QtBot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    refused: list[Exception] = []
+    after: list[str] = []
+
+    def work(job: Job) -> None:
+        raise _RefusedHarder("that coupon was used yesterday")
+
+    op = (
+        BackgroundOp(parent, op=work)
+        .failure(refused.append, _Refused, _OtherRefusal)
+        .after_failure(lambda: after.append("screen put back"))
+    )
+    _finish(qtbot, op)
+
+    assert len(refused) == 1
+    assert isinstance(refused[0], _RefusedHarder)  # a subclass of a named refusal counts
+    assert after == ["screen put back"]
+    assert _boxes(parent) == []  # no storage box, no bug report
+
+
+def test_the_first_handler_naming_the_refusal_answers_it(qtbot: QtBot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    heard: list[str] = []
+
+    def work(job: Job) -> None:
+        raise _OtherRefusal("no")
+
+    op = (
+        BackgroundOp(parent, op=work)
+        .failure(lambda exc: heard.append("refused"), _Refused)
+        .failure(lambda exc: heard.append("other"), _OtherRefusal)
+        .failure(lambda exc: heard.append("too late"), _OtherRefusal)
+    )
+    _finish(qtbot, op)
+    assert heard == ["other"]
+
+
+def test_an_unnamed_storage_error_gets_the_default_plain_words(
+    qtbot: QtBot, demo_db: Database
+) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    refused: list[BaseException] = []
+    after: list[str] = []
+
+    def work(job: Job) -> None:
+        raise OperationalError("UPDATE", {}, sqlite3.OperationalError("database is locked"))
+
+    op = (
+        BackgroundOp(parent, op=work, database=demo_db)
+        .failure(refused.append, _Refused)
+        .after_failure(lambda: after.append("screen put back"))
+    )
+    _finish(qtbot, op)
+
+    assert refused == []
+    assert isinstance(op.error, DatabaseLocked)
+    (box,) = _boxes(parent)
+    assert box.windowTitle() == errors.storage_error_title()
+    assert str(demo_db.path) in box.text()
+    assert "another program" in box.text()
+    assert after == ["screen put back"]
+    _close_boxes(parent)
+
+
+def test_an_unnamed_bug_is_reported_as_a_bug(qtbot: QtBot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    refused: list[BaseException] = []
+    after: list[str] = []
+    reporter = errors.BugReporter(None)
+    reporter.install()
+    try:
+        reported: list[tuple[str, str]] = []
+        reporter.bug_reported.connect(lambda message, details: reported.append((message, details)))
+
+        def work(job: Job) -> None:
+            raise KeyError("no such till")
+
+        op = (
+            BackgroundOp(parent, op=work)
+            .failure(refused.append, _Refused)
+            .after_failure(lambda: after.append("screen put back"))
+        )
+        _finish(qtbot, op)
+    finally:
+        reporter.uninstall()
+
+    assert refused == []
+    assert after == ["screen put back"]
+    ((message, details),) = reported
+    assert message == errors.bug_message(None)
+    assert "KeyError: 'no such till'" in details
+    (box,) = _boxes(parent)
+    assert box.icon() is QMessageBox.Icon.Critical
+    assert "no such till" not in box.text()  # the traceback is in the details, not the text
+    _close_boxes(parent)
+
+
+def test_a_handler_naming_no_type_still_gets_every_failure(qtbot: QtBot, demo_db: Database) -> None:
+    """The older form, kept for screens that word storage errors themselves."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    failures: list[BaseException] = []
+
+    def locked(job: Job) -> None:
+        raise OperationalError("UPDATE", {}, sqlite3.OperationalError("database is locked"))
+
+    _finish(qtbot, BackgroundOp(parent, op=locked, database=demo_db).failure(failures.append))
+    assert len(failures) == 1
+    assert isinstance(failures[0], DatabaseLocked)
+    assert _boxes(parent) == []
+
+
+def test_success_does_not_call_after_failure(qtbot: QtBot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    after: list[str] = []
+    op = BackgroundOp(parent, op=lambda job: 1).after_failure(lambda: after.append("no"))
+    _finish(qtbot, op)
+    assert op.outcome == "succeeded"
+    assert after == []
+
+
 def test_cancel_stops_the_op_and_is_not_an_error(qtbot: QtBot) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)

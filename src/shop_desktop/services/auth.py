@@ -18,6 +18,7 @@ from shop_desktop.data.models import (
 )
 from shop_desktop.data.types import utcnow
 from shop_desktop.services.passwords import hash_password, needs_rehash, verify_password
+from shop_desktop.services.tasks import TaskState
 
 # Verifying against a real hash when the user does not exist keeps the
 # answer time the same, so a wrong name cannot be told from a wrong password.
@@ -118,6 +119,53 @@ def log_in(session: Session, username: str, password: str) -> StaffSession:
         max_discount_bp=user.max_discount_bp,
         locale=user.locale,
     )
+
+
+def log_in_or_refusal(session: Session, username: str, password: str) -> StaffSession | LoginFailed:
+    """:func:`log_in`, with a refused attempt returned instead of raised.
+
+    Returned, not raised, so the caller's transaction still commits the
+    audit entry :func:`log_in` wrote for the refused attempt.
+    """
+    try:
+        return log_in(session, username, password)
+    except LoginFailed as refused:
+        return refused
+
+
+def demo_logins(session: Session, branch_code: str, state: TaskState) -> tuple[str, ...]:
+    """The demo shop's "name / password" pairs usable here, if they still work.
+
+    Given only when every demo account still has its demo password, so a
+    real shop that kept a user called "manager" never sees a hint, and a
+    hint never names a password that would not work anyway.
+    """
+    from shop_desktop.services.demo import DEMO_USERS  # the demo builder is big; only here
+
+    names = [user.username for user in DEMO_USERS]
+    rows = session.execute(
+        select(StaffUser.username, StaffUser.password_hash).where(StaffUser.username.in_(names))
+    )
+    hashes: dict[str, str] = dict(rows.all())
+    if len(hashes) != len(DEMO_USERS):
+        return ()
+    for user in DEMO_USERS:
+        state.check_cancelled()  # each check is a deliberately slow argon2 hash
+        if not verify_password(hashes[user.username], user.password):
+            return ()
+    return tuple(
+        f"{user.username} / {user.password}"
+        for user in DEMO_USERS
+        if user.branch_code in (None, branch_code)
+    )
+
+
+def staff_names(session: Session) -> list[tuple[uuid.UUID, str]]:
+    """Everyone who can have taken an order, by name."""
+    rows = session.execute(
+        select(StaffUser.id, StaffUser.display_name).order_by(StaffUser.display_name)
+    )
+    return [(staff_id, name) for staff_id, name in rows]
 
 
 def _audit(

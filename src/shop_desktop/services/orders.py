@@ -34,8 +34,8 @@ Decisions, in the shop's terms:
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -91,17 +91,22 @@ __all__ = [
     "ORDER_STEPPED",
     "ORDER_TAKEN",
     "DeliveryDetails",
+    "DeliveryView",
     "EventView",
     "OrderCursor",
     "OrderDetail",
     "OrderFilter",
+    "OrderLineView",
     "OrderNotFound",
     "OrderPage",
     "OrderProblem",
     "OrderSummary",
     "PaidOrder",
+    "PaymentView",
     "PickGroup",
     "PickItem",
+    "PromotionView",
+    "RefundView",
     "VoidedInvoice",
     "advance",
     "cancel_order",
@@ -997,30 +1002,152 @@ def order_list(
 
 
 @dataclass(frozen=True)
+class PromotionView:
+    name_zh: str
+    name_en: str
+    amount_minor: int
+
+
+@dataclass(frozen=True)
+class OrderLineView:
+    sku: str
+    name_zh: str
+    name_en: str
+    qty_milli: int
+    unit_price_minor: int
+    discount_minor: int
+    line_total_minor: int
+    promotions: tuple[PromotionView, ...]
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    method: PaymentMethod
+    amount_minor: int
+    tendered_minor: int | None
+    change_minor: int
+    reference: str
+    card_last4: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RefundView:
+    method: PaymentMethod
+    amount_minor: int
+    status: RefundStatus
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class DeliveryView:
+    recipient_name: str
+    phone: str
+    address: str
+    requested_date: date | None
+    carrier: str
+    tracking_no: str
+    shipped_at: datetime | None
+    delivered_at: datetime | None
+
+
+@dataclass(frozen=True)
 class EventView:
     at: datetime
     from_status: OrderStatus | None
     to_status: OrderStatus
     action: str
-    staff_id: uuid.UUID
+    staff_name: str
     reason: str
-    details: dict[str, Any]
+    details: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
 class OrderDetail:
-    order: Order
-    #: Each line with the promotions it was sold with (``line.promotions``).
-    lines: list[OrderLine]
-    payments: list[Payment]
-    refunds: list[Refund]
-    delivery: OrderDelivery | None
-    events: list[EventView] = field(default_factory=list)
-    member_name: str | None = None
+    """One order whole, as plain frozen values: safe to hand to a screen on another thread."""
+
+    id: uuid.UUID
+    number: str
+    invoice_no: str | None
+    kind: OrderKind
+    status: OrderStatus
+    currency_code: str
+    created_at: datetime
+    member_id: uuid.UUID | None
+    member_name: str | None
+    staff_name: str
+    subtotal_minor: int
+    discount_minor: int
+    tax_minor: int
+    delivery_fee_minor: int
+    total_minor: int
+    note: str
+    #: In line order, each with the promotions it was sold with.
+    lines: tuple[OrderLineView, ...]
+    payments: tuple[PaymentView, ...]
+    refunds: tuple[RefundView, ...]
+    delivery: DeliveryView | None
+    events: tuple[EventView, ...]
+    #: The credit note that voided the invoice, if it was voided.
+    credit_note_no: str | None = None
+
+    @property
+    def paid(self) -> bool:
+        # The invoice is issued exactly when the order is paid.
+        return self.invoice_no is not None
+
+
+def _promotion_view(entry: object) -> PromotionView | None:
+    """One promotion as stored with the line; older lines call the amount discount_minor."""
+    if not isinstance(entry, Mapping):
+        return None
+    amount = entry.get("amount_minor", entry.get("discount_minor"))
+    if type(amount) is not int:
+        return None
+    code = str(entry.get("coupon_code") or entry.get("code") or "")
+    return PromotionView(
+        name_zh=str(entry.get("name_zh") or code),
+        name_en=str(entry.get("name_en") or code),
+        amount_minor=amount,
+    )
+
+
+def _line_view(line: OrderLine) -> OrderLineView:
+    promotions = (_promotion_view(entry) for entry in (line.promotions or []))
+    return OrderLineView(
+        sku=line.sku,
+        name_zh=line.name_zh,
+        name_en=line.name_en,
+        qty_milli=line.qty_milli,
+        unit_price_minor=line.unit_price_minor,
+        discount_minor=line.discount_minor,
+        line_total_minor=line.line_total_minor,
+        promotions=tuple(p for p in promotions if p is not None and p.amount_minor),
+    )
+
+
+def _delivery_view(delivery: OrderDelivery | None) -> DeliveryView | None:
+    if delivery is None:
+        return None
+    return DeliveryView(
+        recipient_name=delivery.recipient_name,
+        phone=delivery.phone,
+        address=delivery.address,
+        requested_date=delivery.requested_date,
+        carrier=delivery.carrier,
+        tracking_no=delivery.tracking_no,
+        shipped_at=delivery.shipped_at,
+        delivered_at=delivery.delivered_at,
+    )
 
 
 def order_detail(session: Session, order_id: uuid.UUID) -> OrderDetail:
-    """Everything the order screen shows: lines, payments, refunds, delivery, history."""
+    """Everything the order screen shows: lines, payments, refunds, delivery, history.
+
+    Raises :class:`OrderNotFound` for an unknown id. Nothing in the answer is
+    an ORM object, so reading it later touches no database.
+    """
     order = _load(session, order_id)
     events = session.scalars(
         select(OrderEvent)
@@ -1030,18 +1157,63 @@ def order_detail(session: Session, order_id: uuid.UUID) -> OrderDetail:
     refunds = session.scalars(
         select(Refund).where(Refund.order_id == order_id).order_by(Refund.created_at)
     ).all()
+    staff_ids = {order.staff_id} | {event.staff_id for event in events}
+    names = dict(
+        session.execute(
+            select(StaffUser.id, StaffUser.display_name).where(StaffUser.id.in_(staff_ids))
+        ).all()
+    )
     member = None if order.member_id is None else session.get(Member, order.member_id)
+    credit_note_no = session.scalars(
+        select(CreditNote.number).where(CreditNote.order_id == order_id)
+    ).first()
     return OrderDetail(
-        order=order,
-        lines=list(order.lines),
-        payments=sorted(order.payments, key=lambda p: p.created_at),
-        refunds=list(refunds),
-        delivery=session.get(OrderDelivery, order_id),
-        events=[
-            EventView(e.at, e.from_status, e.to_status, e.action, e.staff_id, e.reason, e.details)
-            for e in events
-        ],
+        id=order.id,
+        number=order.number,
+        invoice_no=order.invoice_no,
+        kind=order.kind,
+        status=order.status,
+        currency_code=order.currency_code,
+        created_at=order.created_at,
+        member_id=order.member_id,
         member_name=None if member is None else member.name,
+        staff_name=names.get(order.staff_id, ""),
+        subtotal_minor=order.subtotal_minor,
+        discount_minor=order.discount_minor,
+        tax_minor=order.tax_minor,
+        delivery_fee_minor=order.delivery_fee_minor,
+        total_minor=order.total_minor,
+        note=order.note,
+        lines=tuple(_line_view(line) for line in sorted(order.lines, key=lambda x: x.line_no)),
+        payments=tuple(
+            PaymentView(
+                method=p.method,
+                amount_minor=p.amount_minor,
+                tendered_minor=p.tendered_minor,
+                change_minor=p.change_minor,
+                reference=p.reference,
+                card_last4=p.card_last4,
+                at=p.created_at,
+            )
+            for p in sorted(order.payments, key=lambda p: p.created_at)
+        ),
+        refunds=tuple(
+            RefundView(r.method, r.amount_minor, r.status, r.reason, r.created_at) for r in refunds
+        ),
+        delivery=_delivery_view(session.get(OrderDelivery, order_id)),
+        events=tuple(
+            EventView(
+                at=e.at,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                action=e.action,
+                staff_name=names.get(e.staff_id, ""),
+                reason=e.reason,
+                details=dict(e.details or {}),
+            )
+            for e in events
+        ),
+        credit_note_no=credit_note_no,
     )
 
 

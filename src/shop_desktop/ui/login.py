@@ -18,63 +18,22 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from typing_extensions import override
 
-from shop_desktop.data.db import Database, StorageError
-from shop_desktop.data.models import StaffUser
+from shop_desktop.data.db import Database
 from shop_desktop.services.auth import (
     LoginFailed,
     StaffSession,
     WorkstationInfo,
     WorkstationNotSetUp,
-    log_in,
+    demo_logins,
+    log_in_or_refusal,
     this_workstation,
 )
-from shop_desktop.services.passwords import verify_password
-from shop_desktop.services.tasks import TaskState
-from shop_desktop.ui import errors
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.places.settings import LanguageChoice
 from shop_desktop.ui.preferences import Preferences
 from shop_desktop.ui.tasks import BackgroundOp, Job
-
-
-def demo_logins(session: Session, branch_code: str, state: TaskState) -> tuple[str, ...]:
-    """The demo shop's "name / password" pairs usable here, if they still work.
-
-    Shown only when every demo account still has its demo password, so a
-    real shop that kept a user called "manager" never sees a hint, and a
-    hint never names a password that would not work anyway.
-    """
-    from shop_desktop.services.demo import DEMO_USERS
-
-    names = [user.username for user in DEMO_USERS]
-    rows = session.execute(
-        select(StaffUser.username, StaffUser.password_hash).where(StaffUser.username.in_(names))
-    )
-    hashes: dict[str, str] = dict(rows.all())
-    if len(hashes) != len(DEMO_USERS):
-        return ()
-    for user in DEMO_USERS:
-        state.check_cancelled()  # each check is a deliberately slow argon2 hash
-        if not verify_password(hashes[user.username], user.password):
-            return ()
-    return tuple(
-        f"{user.username} / {user.password}"
-        for user in DEMO_USERS
-        if user.branch_code in (None, branch_code)
-    )
-
-
-def _verify(session: Session, username: str, password: str) -> StaffSession | LoginFailed:
-    # A refused attempt is returned, not raised, so the session still commits
-    # the audit entry log_in wrote for it.
-    try:
-        return log_in(session, username, password)
-    except LoginFailed as refused:
-        return refused
 
 
 class LoginDialog(QDialog):
@@ -107,6 +66,8 @@ class LoginDialog(QDialog):
         #: True once the workstation was read or found missing.
         self.workstation_checked = False
         self._workstation_problem = ""
+        #: False once the database turned out not to be set up for a workstation.
+        self._may_log_in = True
         self.verification: BackgroundOp[StaffSession | LoginFailed] | None = None
         self._demo_check: BackgroundOp[tuple[str, ...]] | None = None
 
@@ -268,7 +229,9 @@ class LoginDialog(QDialog):
             op=lambda job: this_workstation(job.session),
             success=self._workstation_read,
             database=self._database,
-        ).failure(self._workstation_unreadable).run()
+        ).failure(self._not_set_up, WorkstationNotSetUp).after_failure(
+            self._workstation_unknown
+        ).run()
 
     def _workstation_read(self, where: WorkstationInfo) -> None:
         self.workstation = where
@@ -297,17 +260,17 @@ class LoginDialog(QDialog):
             self._demo_check.cancel()
         super().done(result)
 
-    def _workstation_unreadable(self, exc: BaseException) -> None:
-        if isinstance(exc, WorkstationNotSetUp):
-            self._workstation_problem = self.tr(
-                "This database is not set up for a workstation yet. "
-                "Ask an administrator to enrol this workstation."
-            )
-            self.log_in_button.setEnabled(False)
-        elif isinstance(exc, StorageError):
-            self._workstation_problem = errors.describe_storage_error(exc)
-        else:
-            errors.report_exception(exc, self)
+    def _not_set_up(self, _refused: WorkstationNotSetUp) -> None:
+        self._workstation_problem = self.tr(
+            "This database is not set up for a workstation yet. "
+            "Ask an administrator to enrol this workstation."
+        )
+        self._may_log_in = False
+        self.log_in_button.setEnabled(False)
+
+    def _workstation_unknown(self) -> None:
+        # Not set up (said above), or a storage problem or bug the helper showed.
+        if not self._workstation_problem:
             self._workstation_problem = self.tr("The workstation could not be read.")
         self._show_where()
         self.workstation_checked = True
@@ -331,16 +294,17 @@ class LoginDialog(QDialog):
         self._show_message(self.tr("Checking…"))
 
         def verify(job: Job) -> StaffSession | LoginFailed:
-            return _verify(job.session, username, password)
+            return log_in_or_refusal(job.session, username, password)
 
         self.verification = (
             BackgroundOp(self, op=verify, success=self._verified, database=self._database)
-            .failure(self._verification_failed)
+            .failure(self._not_set_up, WorkstationNotSetUp)
+            .after_failure(self._verification_stopped)
             .run()
         )
 
     def _set_busy(self, busy: bool) -> None:
-        self.log_in_button.setEnabled(not busy)
+        self.log_in_button.setEnabled(not busy and self._may_log_in)
         self.username.setEnabled(not busy)
         self.password.setEnabled(not busy)
 
@@ -355,16 +319,14 @@ class LoginDialog(QDialog):
         self.staff_logged_in.emit(answer)
         self.accept()
 
-    def _verification_failed(self, exc: BaseException) -> None:
+    def _verification_stopped(self) -> None:
         self._set_busy(False)
-        if isinstance(exc, WorkstationNotSetUp):
-            self._workstation_unreadable(exc)
-            self._refuse(self._workstation_problem)
-        elif isinstance(exc, StorageError):
-            self._refuse(errors.describe_storage_error(exc))
+        if self._may_log_in:
+            # The helper showed what went wrong; once it is solved, trying again works.
+            self._refuse(self.tr("Not logged in. Try again."))
         else:
-            errors.report_exception(exc, self)
-            self._refuse(self.tr("Logging in failed because of an unexpected error."))
+            self._workstation_unknown()
+            self._refuse(self._workstation_problem)
 
     def _refusal_text(self, reason: str) -> str:
         if reason == "inactive":

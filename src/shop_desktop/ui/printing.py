@@ -30,7 +30,6 @@ from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Signal, Si
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
-from shop_desktop.data.db import StorageError
 from shop_desktop.services.documents import DocumentKind, render_receipt, sale_document
 from shop_desktop.services.documents.load import DocumentError, DocumentProblem
 from shop_desktop.services.escpos import receipt_escpos
@@ -45,7 +44,7 @@ from shop_desktop.ui.tasks import BackgroundOp, Job
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DocumentPrinter", "describe_print_failure"]
+__all__ = ["PRINT_REFUSALS", "DocumentPrinter", "describe_print_failure"]
 
 #: The columns of the thermal roll (80 mm, the printer's standard font).
 RECEIPT_COLUMNS = 48
@@ -56,8 +55,12 @@ _SPOOL_KEEP_SECONDS = 24 * 3600
 MakePdf = Callable[[Job], bytes]
 
 
+#: What printing can fail with that is the printer's, the file's or the sale's, not a bug.
+PRINT_REFUSALS: tuple[type[Exception], ...] = (PrinterError, DocumentError, OSError)
+
+
 def describe_print_failure(exc: BaseException) -> str | None:
-    """One translated sentence for a known printing problem; None for a bug."""
+    """One translated sentence for a known printing problem (:data:`PRINT_REFUSALS`)."""
     if isinstance(exc, PrinterError):
         return _describe_printer_error(exc)
     if isinstance(exc, DocumentError):
@@ -68,10 +71,6 @@ def describe_print_failure(exc: BaseException) -> str | None:
         return QCoreApplication.translate(
             "Printing", "This sale cannot be found in this till's database. Nothing was printed."
         )
-    if isinstance(exc, StorageError):
-        from shop_desktop.ui import errors
-
-        return errors.describe_storage_error(exc)
     if isinstance(exc, OSError):
         where = exc.filename or ""
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -283,27 +282,32 @@ class DocumentPrinter(QObject):
     def _start(
         self, op: Callable[[Job], object], notice: str, signal: SignalInstance
     ) -> BackgroundOp[object]:
+        said: list[str] = []
+
         def done(_: object) -> None:
             signal.emit(notice)
 
+        def refused(exc: Exception) -> None:
+            log.warning("printing failed: %r", exc)
+            said.append(describe_print_failure(exc) or str(exc))
+            self.failed.emit(said[-1])
+
+        def not_printed() -> None:
+            # A storage problem or a bug was shown by the helper; the counter
+            # still hears that the sale itself is safe.
+            if not said:
+                self.failed.emit(
+                    QCoreApplication.translate(
+                        "Printing", "The document could not be printed. The sale is saved."
+                    )
+                )
+
         return (
             BackgroundOp(self._window, op=op, success=done, database=self._context.database)
-            .failure(self._on_failure)
+            .failure(refused, *PRINT_REFUSALS)
+            .after_failure(not_printed)
             .run()
         )
-
-    def _on_failure(self, exc: BaseException) -> None:
-        sentence = describe_print_failure(exc)
-        if sentence is None:
-            from shop_desktop.ui import errors
-
-            errors.report_exception(exc, self._window)
-            sentence = QCoreApplication.translate(
-                "Printing", "The document could not be printed. The sale is saved."
-            )
-        else:
-            log.warning("printing failed: %r", exc)
-        self.failed.emit(sentence)
 
 
 def _default_printer() -> str:

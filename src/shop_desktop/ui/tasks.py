@@ -13,6 +13,11 @@ never crosses threads and nothing is half-written. Long work reports through
 ``job.state``, a Qt-free :class:`~shop_desktop.services.tasks.TaskState`
 wired to a progress window. The result, or the exception, comes back to the
 GUI thread by a queued signal; :class:`Cancelled` is not an error.
+
+A screen names the refusals it answers itself (``.failure(handler,
+IllegalTransition)``); every other failure gets the one default handling:
+a :class:`~shop_desktop.data.db.StorageError` is shown in plain words, and
+anything else is reported as a bug. So no screen re-checks storage errors.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, TypeVar
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -58,6 +63,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+E = TypeVar("E", bound=BaseException)
+
+#: What ``job.session`` is: screens that pass a session-taking service
+#: function around type it with this, never by importing SQLAlchemy.
+JobSession: TypeAlias = Session
 
 #: A progress window appears only for work that takes longer than this, so
 #: quick queries do not flash a dialog.
@@ -69,7 +79,11 @@ _PROGRESS_STEPS = 1000
 
 
 class Job:
-    """What an op receives on the worker thread."""
+    """What an op receives on the worker thread.
+
+    Screens hand ``job.session`` straight to a service, so this helper is
+    the only module under ``ui/`` that knows SQLAlchemy.
+    """
 
     def __init__(self, state: TaskState, database: Database | None, stack: contextlib.ExitStack):
         self.state = state
@@ -305,14 +319,16 @@ class BackgroundOp(QObject, Generic[T]):
     Build it, chain the options, then :meth:`run` it::
 
         BackgroundOp(parent, op=fn, success=cb, database=db)
-            .failure(on_error)
+            .failure(on_refused, CheckoutError, PermissionDenied)
+            .after_failure(put_the_screen_back)
             .with_progress(label, cancellable=True)
             .run()
 
     ``op`` gets a :class:`Job` (``job.session``, ``job.state``). ``success``
-    gets the op's return value. Without a failure callback an unexpected
-    exception is reported as a bug, a :class:`StorageError` is shown in plain
-    words. If ``parent`` is destroyed first, the callbacks are skipped.
+    gets the op's return value. A failure handler gets only the refusals it
+    names; every other exception gets the default handling: a
+    :class:`StorageError` is shown in plain words, anything else is reported
+    as a bug. If ``parent`` is destroyed first, the callbacks are skipped.
     """
 
     #: Emitted on the GUI thread after the callbacks ran, whatever the outcome.
@@ -336,7 +352,9 @@ class BackgroundOp(QObject, Generic[T]):
         self._op = op
         self._success = success
         self._database = database
-        self._failure: Callable[[BaseException], None] | None = None
+        #: (the refusals named, their handler), in the order they were added.
+        self._failures: list[tuple[tuple[type[BaseException], ...], Callable[[Any], None]]] = []
+        self._after_failure: Callable[[], None] | None = None
         self._on_cancelled: Callable[[], None] | None = None
         self._progress_label: str | None = None
         self._cancellable = False
@@ -352,9 +370,23 @@ class BackgroundOp(QObject, Generic[T]):
 
     # --- building -------------------------------------------------------
 
-    def failure(self, callback: Callable[[BaseException], None]) -> BackgroundOp[T]:
-        """Handle an exception from the op instead of the default report."""
-        self._failure = callback
+    def failure(self, handler: Callable[[E], None], *refusals: type[E]) -> BackgroundOp[T]:
+        """Let ``handler`` answer the refusals named; anything else gets the default handling.
+
+        ``.failure(self._refused, IllegalTransition, OrderNotFound)``: the
+        handler sees only those (and their subclasses); a storage error is
+        still shown in plain words and a bug still reported as a bug. Call it
+        again to add handlers; the first that names an exception answers it.
+
+        Naming no type hands the handler every failure, storage errors and
+        bugs included, to word and report itself (the older form).
+        """
+        self._failures.append((refusals or (BaseException,), handler))
+        return self
+
+    def after_failure(self, callback: Callable[[], None]) -> BackgroundOp[T]:
+        """Called after any failure was answered or reported: to put the screen back."""
+        self._after_failure = callback
         return self
 
     def if_cancelled(self, callback: Callable[[], None]) -> BackgroundOp[T]:
@@ -442,7 +474,8 @@ class BackgroundOp(QObject, Generic[T]):
         # so no Qt object is left in a cycle for the garbage collector.
         self._op = _spent
         self._success = None
-        self._failure = None
+        self._failures = []
+        self._after_failure = None
         self._on_cancelled = None
         self._announce = None
         self._parent = None
@@ -462,9 +495,14 @@ class BackgroundOp(QObject, Generic[T]):
             # Nobody is left to tell; the log still gets the whole story.
             log.error("background work failed after its window closed", exc_info=exc)
             return
-        if self._failure is not None:
-            self._failure(exc)
+        handler = next(
+            (handler for refusals, handler in self._failures if isinstance(exc, refusals)), None
+        )
+        if handler is not None:
+            handler(exc)
         elif isinstance(exc, StorageError):
             errors.show_storage_error(self._parent, exc)
         else:
             errors.report_exception(exc, self._parent)
+        if self._after_failure is not None:
+            self._after_failure()

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shop_desktop.data.db import StorageError
 from shop_desktop.data.models import OrderStatus
 from shop_desktop.domain.money import Money, currency
 from shop_desktop.domain.orders import allowed_transitions
@@ -41,13 +40,20 @@ from shop_desktop.services.documents import (
     render_invoice,
     sale_document,
 )
-from shop_desktop.services.orders import VoidedInvoice, advance, cancel_order, void_invoice
+from shop_desktop.services.orders import (
+    VoidedInvoice,
+    advance,
+    cancel_order,
+    order_detail,
+    void_invoice,
+)
 from shop_desktop.ui.context import ORDERS, ShopContext
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.orders.models import local_time
 from shop_desktop.ui.orders.pay import PayOrderDialog
-from shop_desktop.ui.orders.view import OrderView, load_order_view
+from shop_desktop.ui.orders.view import OrderView
 from shop_desktop.ui.orders.wording import (
+    ORDER_REFUSALS,
     event_action,
     kind_name,
     method_name,
@@ -255,20 +261,20 @@ class OrderDetailView(QWidget):
         generation = self._generation
 
         def load(job: Job) -> OrderView:
-            return load_order_view(job.session, order_id)
+            return order_detail(job.session, order_id)
 
         def loaded(view: OrderView) -> None:
             if generation == self._generation:
                 self._show(view)
                 self.loaded.emit(view)
 
-        def failed(exc: BaseException) -> None:
+        def refused(exc: Exception) -> None:
             if generation == self._generation:
                 self._refuse(exc)
 
         self.loading = (
             BackgroundOp(self, op=load, success=loaded, database=self.context.database)
-            .failure(failed)
+            .failure(refused, *ORDER_REFUSALS)
             .run()
         )
 
@@ -467,16 +473,8 @@ class OrderDetailView(QWidget):
 
     # --- steps --------------------------------------------------------------------
 
-    def _refuse(self, exc: BaseException) -> None:
-        said = refusal(exc, self.order.currency_code if self.order else "TWD")
-        if said is None:
-            from shop_desktop.ui import errors
-
-            if isinstance(exc, StorageError):
-                said = errors.describe_storage_error(exc)
-            else:
-                said = self.tr("That did not work. The problem has been recorded.")
-                errors.report_exception(exc, self)
+    def _refuse(self, exc: Exception) -> None:
+        said = refusal(exc, self.order.currency_code if self.order else "TWD") or str(exc)
         self.message.setText(said)
         self.refused.emit(said)
 
@@ -505,16 +503,16 @@ class OrderDetailView(QWidget):
             if after is not None:
                 after(result)
 
-        def failed(exc: BaseException) -> None:
+        def put_back() -> None:
             self.busy = None
             self._show(self.order)
-            self._refuse(exc)
             # The order may have moved on elsewhere: show it as it is.
             self.reload()
 
         self.busy = (
             BackgroundOp(self, op=op, success=written, database=self.context.database)
-            .failure(failed)
+            .failure(self._refuse, *ORDER_REFUSALS)
+            .after_failure(put_back)
             .announcing(self.context, ORDERS)
         )
         self._show(order)

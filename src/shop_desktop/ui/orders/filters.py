@@ -19,11 +19,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from shop_desktop.data.db import Database
-from shop_desktop.data.models import OrderKind, OrderStatus, PaymentMethod, StaffUser
+from shop_desktop.data.models import OrderKind, OrderStatus, PaymentMethod
+from shop_desktop.services.auth import staff_names
 from shop_desktop.services.orders import OrderFilter
 from shop_desktop.ui.orders.wording import kind_name, method_name, status_name
 from shop_desktop.ui.tasks import BackgroundOp, Job
@@ -41,14 +40,6 @@ LISTED_STATUSES = (
     OrderStatus.COMPLETED,
     OrderStatus.CANCELLED,
 )
-
-
-def staff_names(session: Session) -> list[tuple[uuid.UUID, str]]:
-    """Everyone who can have taken an order, by name."""
-    rows = session.execute(
-        select(StaffUser.id, StaffUser.display_name).order_by(StaffUser.display_name)
-    )
-    return [(staff_id, name) for staff_id, name in rows]
 
 
 def local_day_start(day: QDate) -> datetime:

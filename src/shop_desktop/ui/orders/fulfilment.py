@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -31,63 +30,32 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from typing_extensions import override
 
-from shop_desktop.data.db import StorageError
-from shop_desktop.data.models import Branch, OrderDelivery, OrderKind, OrderStatus, Product
+from shop_desktop.data.models import OrderKind, OrderStatus
 from shop_desktop.domain.money import Money, currency
-from shop_desktop.services.documents import (
-    DeliveryLine,
-    DeliveryNote,
-    PickingList,
-    PickItem,
-    ShopInfo,
-    render_delivery_note,
-    render_picking_list,
+from shop_desktop.services.documents import render_delivery_note, render_picking_list
+from shop_desktop.services.fulfilment import (
+    Destination,
+    delivery_note,
+    destinations,
+    picking_list,
 )
 from shop_desktop.services.orders import (
     OrderSummary,
     advance,
     fulfilment_queue,
-    order_detail,
-    picking_items,
     ship_orders,
 )
 from shop_desktop.ui.context import ORDERS, ShopContext
 from shop_desktop.ui.orders.models import customer_of, local_time
-from shop_desktop.ui.orders.wording import kind_name, refusal, status_name
+from shop_desktop.ui.orders.wording import ORDER_REFUSALS, kind_name, refusal, status_name
 from shop_desktop.ui.tasks import BackgroundOp, Job
 
 NUMBER, KIND, STATUS, REQUESTED, CUSTOMER, ADDRESS, TOTAL, TAKEN = range(8)
 
 #: The role under which the first cell keeps the order's id.
 ORDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-@dataclass(frozen=True)
-class Destination:
-    """Where and by when a queued order's goods must go (blank for a counter order)."""
-
-    requested_date: date | None
-    address: str
-
-
-def destinations(session: Session, order_ids: list[uuid.UUID]) -> dict[uuid.UUID, Destination]:
-    """The requested date and address of each of these orders that has them.
-
-    The queue is sorted by requested date, so the back office must see it to
-    know why an order is at the top; the address lets a round be planned.
-    """
-    if not order_ids:
-        return {}
-    rows = session.execute(
-        select(OrderDelivery.order_id, OrderDelivery.requested_date, OrderDelivery.address).where(
-            OrderDelivery.order_id.in_(order_ids)
-        )
-    )
-    return {order_id: Destination(when, address or "") for order_id, when, address in rows}
 
 
 class _MessageLine(QLabel):
@@ -109,54 +77,14 @@ class _MessageLine(QLabel):
         self.setVisible(False)
 
 
-def _shop(session: Any, branch_id: uuid.UUID) -> ShopInfo:
-    branch = session.get_one(Branch, branch_id)
-    return ShopInfo(
-        name_zh=branch.name_zh,
-        name_en=branch.name_en,
-        address=branch.address,
-        phone=branch.phone,
-        tax_id=branch.tax_id,
-        branch_code=branch.code,
-    )
-
-
 def picking_list_pdf(
     order_ids: list[uuid.UUID], branch_id: uuid.UUID, picker: str
 ) -> Callable[[Job], bytes]:
     """Renders, on a worker, the walk through the shelves for these orders."""
 
     def make(job: Job) -> bytes:
-        session = job.session
-        units = dict(
-            session.query(Product.id, Product.unit).filter(
-                Product.id.in_(
-                    [i.product_id for g in picking_items(session, order_ids) for i in g.items]
-                )
-            )
-        )
-        items = tuple(
-            PickItem(
-                location=group.location,
-                sku=item.sku,
-                name_zh=item.name_zh,
-                name_en=item.name_en,
-                qty_milli=item.qty_milli,
-                unit=str((units.get(item.product_id) if item.product_id else None) or "pc"),
-                order_numbers=tuple(number for number, _ in item.orders),
-            )
-            for group in picking_items(session, order_ids)
-            for item in group.items
-        )
         now = datetime.now(UTC)
-        picking = PickingList(
-            batch_id=now.astimezone().strftime("P%Y%m%d-%H%M"),
-            created_at=now.astimezone(),
-            items=items,
-            shop=_shop(session, branch_id),
-            picker=picker,
-        )
-        return render_picking_list(picking)
+        return render_picking_list(picking_list(job.session, order_ids, branch_id, picker, now))
 
     return make
 
@@ -165,26 +93,8 @@ def delivery_note_pdf(order_id: uuid.UUID, branch_id: uuid.UUID) -> Callable[[Jo
     """Renders, on a worker, the note that travels with one parcel."""
 
     def make(job: Job) -> bytes:
-        session = job.session
-        detail = order_detail(session, order_id)
-        delivery = detail.delivery
-        note = DeliveryNote(
-            order_number=detail.order.number,
-            issued_at=datetime.now(UTC).astimezone(),
-            shop=_shop(session, branch_id),
-            customer_name=delivery.recipient_name if delivery else (detail.member_name or ""),
-            phone=delivery.phone if delivery else "",
-            address=delivery.address if delivery else "",
-            lines=tuple(
-                DeliveryLine(line.sku, line.name_zh, line.name_en, line.qty_milli)
-                for line in sorted(detail.lines, key=lambda x: x.line_no)
-            ),
-            requested_date=delivery.requested_date if delivery else None,
-            carrier=delivery.carrier if delivery else "",
-            tracking_number=delivery.tracking_no if delivery else "",
-            note=detail.order.note,
-        )
-        return render_delivery_note(note)
+        now = datetime.now(UTC)
+        return render_delivery_note(delivery_note(job.session, order_id, branch_id, now))
 
     return make
 
@@ -418,16 +328,8 @@ class FulfilmentView(QWidget):
             return None
         return chosen
 
-    def _refuse(self, exc: BaseException, orders: list[OrderSummary]) -> None:
-        said = refusal(exc, self.context.staff.currency_code)
-        if said is None:
-            from shop_desktop.ui import errors
-
-            if isinstance(exc, StorageError):
-                said = errors.describe_storage_error(exc)
-            else:
-                said = self.tr("That did not work. The problem has been recorded.")
-                errors.report_exception(exc, self)
+    def _refuse(self, exc: Exception, orders: list[OrderSummary]) -> None:
+        said = refusal(exc, self.context.staff.currency_code) or str(exc)
         culprit = getattr(exc, "order_id", None)
         number = next((o.number for o in orders if o.id == culprit), None)
         if number is not None:
@@ -449,14 +351,18 @@ class FulfilmentView(QWidget):
             self.batch_done.emit()
             self.refresh()
 
-        def failed(exc: BaseException) -> None:
-            self.busy = None
+        def refused(exc: Exception) -> None:
             self._refuse(exc, orders)
+
+        def put_back() -> None:
+            # Whatever went wrong, the queue is shown as it really is now.
+            self.busy = None
             self.refresh()
 
         self.busy = (
             BackgroundOp(self, op=op, success=written, database=self.context.database)
-            .failure(failed)
+            .failure(refused, *ORDER_REFUSALS)
+            .after_failure(put_back)
             .announcing(self.context, ORDERS)
         )
         self.busy.run()

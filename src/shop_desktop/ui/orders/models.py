@@ -24,7 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QWidget
 from typing_extensions import override
 
-from shop_desktop.data.db import Database, StorageError
+from shop_desktop.data.db import Database
 from shop_desktop.domain.money import Money, currency
 from shop_desktop.services.orders import OrderCursor, OrderFilter, OrderSummary, order_list
 from shop_desktop.ui.orders.wording import kind_name, status_name
@@ -164,7 +164,7 @@ class OrderListModel(QAbstractTableModel):
 
         self.last_op = (
             BackgroundOp(self._owner, op=load, success=self._add_page, database=self._database)
-            .failure(lambda exc: self._failed(generation, exc))
+            .after_failure(lambda: self._stopped(generation))
             .run()
         )
 
@@ -184,18 +184,13 @@ class OrderListModel(QAbstractTableModel):
             self.endInsertRows()
         self.page_loaded.emit()
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
+    def _stopped(self, generation: int) -> None:
+        # The helper told the user what went wrong; the list stops asking for more.
         if generation != self._generation:
             return
         self._fetching = False
         self._has_more = False
-        from shop_desktop.ui import errors
-
-        if isinstance(exc, StorageError):
-            self.load_failed.emit(errors.describe_storage_error(exc))
-        else:
-            self.load_failed.emit(self.tr("The orders could not be loaded."))
-            errors.report_exception(exc, self._owner)
+        self.load_failed.emit(self.tr("The orders could not be loaded."))
 
     # --- the model --------------------------------------------------------------
 

@@ -17,6 +17,15 @@ from shop_desktop.services.documents.load import DocumentError, DocumentProblem
 from shop_desktop.services.orders import OrderNotFound, OrderProblem
 from shop_desktop.ui.sell.wording import checkout_problem
 
+#: What a step on an order can be refused with: :func:`refusal` words each of them.
+ORDER_REFUSALS: tuple[type[Exception], ...] = (
+    MissingDetail,
+    IllegalTransition,
+    OrderNotFound,
+    CheckoutError,
+    DocumentError,
+)
+
 #: Kinds whose goods are handed over at the counter: DELIVERED means collected.
 COLLECTED_AT_COUNTER = frozenset({OrderKind.PICK_UP, OrderKind.PAY_LATER})
 

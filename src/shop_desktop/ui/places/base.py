@@ -15,11 +15,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 from typing_extensions import override
 
 from shop_desktop.ui.context import ShopContext
-from shop_desktop.ui.tasks import BackgroundOp, Job
+from shop_desktop.ui.tasks import BackgroundOp, Job, JobSession
 
 _NOT_LOADED = "…"
 
@@ -123,7 +122,7 @@ class SummaryPlace(Place):
     """A place that shows a few numbers counted in the database.
 
     Subclasses list their facts (:meth:`fact_labels`) and give a plain
-    function of a ``Session`` that counts them (:meth:`facts_query`); it runs
+    function of the job's session that counts them (:meth:`facts_query`); it runs
     on a worker thread, never on the GUI thread, and sees no widget.
     """
 
@@ -171,7 +170,7 @@ class SummaryPlace(Place):
     def fact_labels(self) -> dict[str, str]:
         raise NotImplementedError
 
-    def facts_query(self) -> Callable[[Session], dict[str, int]]:
+    def facts_query(self) -> Callable[[JobSession], dict[str, int]]:
         raise NotImplementedError
 
     def retranslate(self) -> None:

@@ -5,19 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from shop_desktop.data.models import Category, Product
+from shop_desktop.services.counts import count_catalog
 from shop_desktop.ui.catalog.browser import CatalogBrowser
 from shop_desktop.ui.context import CATALOG, ShopContext
 from shop_desktop.ui.places.base import SummaryPlace
-
-
-def count_catalog(session: Session) -> dict[str, int]:
-    products = session.scalar(select(func.count()).select_from(Product).where(Product.active))
-    categories = session.scalar(select(func.count()).select_from(Category))
-    return {"products": products or 0, "categories": categories or 0}
+from shop_desktop.ui.tasks import JobSession
 
 
 class CatalogPlace(SummaryPlace):
@@ -53,5 +46,5 @@ class CatalogPlace(SummaryPlace):
     def fact_labels(self) -> dict[str, str]:
         return {"products": self.tr("Products on sale"), "categories": self.tr("Categories")}
 
-    def facts_query(self) -> Callable[[Session], dict[str, int]]:
+    def facts_query(self) -> Callable[[JobSession], dict[str, int]]:
         return count_catalog

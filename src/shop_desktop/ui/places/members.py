@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from shop_desktop.data.models import Member
+from shop_desktop.services.counts import count_members
 from shop_desktop.ui.context import MEMBERS
 from shop_desktop.ui.places.base import SummaryPlace
-
-
-def count_members(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Member).where(Member.active)) or 0
+from shop_desktop.ui.tasks import JobSession
 
 
 class MembersPlace(SummaryPlace):
@@ -34,5 +28,5 @@ class MembersPlace(SummaryPlace):
     def fact_labels(self) -> dict[str, str]:
         return {"members": self.tr("Members")}
 
-    def facts_query(self) -> Callable[[Session], dict[str, int]]:
+    def facts_query(self) -> Callable[[JobSession], dict[str, int]]:
         return lambda session: {"members": count_members(session)}

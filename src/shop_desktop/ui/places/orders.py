@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -17,34 +16,22 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 from typing_extensions import override
 
-from shop_desktop.data.models import Order
+from shop_desktop.services.counts import count_orders
 from shop_desktop.ui.context import ORDERS, ShopContext
 from shop_desktop.ui.orders.detail import OrderDetailView
 from shop_desktop.ui.orders.filters import OrderFilters
 from shop_desktop.ui.orders.fulfilment import FulfilmentView
 from shop_desktop.ui.orders.models import OrderListModel
 from shop_desktop.ui.places.base import SummaryPlace
+from shop_desktop.ui.tasks import JobSession
 
 
 def start_of_local_day(now: datetime | None = None) -> datetime:
     """Midnight of today on the workstation's clock, as an aware UTC time."""
     local = (now or datetime.now(UTC)).astimezone()
     return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
-
-
-def count_orders(
-    session: Session, *, since: datetime | None = None, workstation_id: uuid.UUID | None = None
-) -> int:
-    query = select(func.count()).select_from(Order)
-    if since is not None:
-        query = query.where(Order.created_at >= since)
-    if workstation_id is not None:
-        query = query.where(Order.workstation_id == workstation_id)
-    return session.scalar(query) or 0
 
 
 class OrdersPlace(SummaryPlace):
@@ -167,8 +154,8 @@ class OrdersPlace(SummaryPlace):
     def fact_labels(self) -> dict[str, str]:
         return {"today": self.tr("Orders today"), "total": self.tr("Orders in total")}
 
-    def facts_query(self) -> Callable[[Session], dict[str, int]]:
-        def count(session: Session) -> dict[str, int]:
+    def facts_query(self) -> Callable[[JobSession], dict[str, int]]:
+        def count(session: JobSession) -> dict[str, int]:
             return {
                 "today": count_orders(session, since=start_of_local_day()),
                 "total": count_orders(session),

@@ -7,15 +7,16 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QBoxLayout, QLabel, QSplitter, QWidget
-from sqlalchemy.orm import Session
 from typing_extensions import override
 
+from shop_desktop.services.counts import count_orders
 from shop_desktop.ui.catalog.browser import CatalogBrowser
 from shop_desktop.ui.catalog.scanner import ScanDetector
 from shop_desktop.ui.context import CATALOG, ORDERS, ShopContext
 from shop_desktop.ui.places.base import SummaryPlace
-from shop_desktop.ui.places.orders import count_orders, start_of_local_day
+from shop_desktop.ui.places.orders import start_of_local_day
 from shop_desktop.ui.sell.register import Register
+from shop_desktop.ui.tasks import JobSession
 
 #: A scan problem stays up long enough to be read from arm's length.
 BANNER_MS = 8_000
@@ -106,10 +107,10 @@ class SellPlace(SummaryPlace):
     def fact_labels(self) -> dict[str, str]:
         return {"today_here": self.tr("Orders today at this workstation")}
 
-    def facts_query(self) -> Callable[[Session], dict[str, int]]:
+    def facts_query(self) -> Callable[[JobSession], dict[str, int]]:
         workstation_id = self.context.staff.workstation_id
 
-        def count(session: Session) -> dict[str, int]:
+        def count(session: JobSession) -> dict[str, int]:
             since = start_of_local_day()
             return {"today_here": count_orders(session, since=since, workstation_id=workstation_id)}
 

@@ -31,8 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shop_desktop.data.db import Database, StorageError
-from shop_desktop.data.models import Branch, Role, Workstation
+from shop_desktop.data.models import Role
 from shop_desktop.services.sync.credentials import (
     KeyringTokenStore,
     TokenStore,
@@ -41,9 +40,9 @@ from shop_desktop.services.sync.credentials import (
 from shop_desktop.services.sync.engine import (
     read_enrolment,
     save_sync_settings,
-    sync_settings,
 )
 from shop_desktop.services.sync.protocol import ServerAnswerInvalid
+from shop_desktop.services.sync.server_state import ServerState, read_server_state
 from shop_desktop.services.sync.state import SyncSettings
 from shop_desktop.services.sync.transport import (
     INVALID_ANSWER,
@@ -66,6 +65,18 @@ from shop_desktop.ui.tasks import BackgroundOp, Job
 log = logging.getLogger(__name__)
 
 MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
+
+#: What an enrolment can be refused with; the server's or the network's answer, not a bug.
+ENROL_REFUSALS: tuple[type[Exception], ...] = (
+    BadEnrolmentCode,
+    Retryable,
+    ServerAnswerInvalid,
+    UpgradeRequired,
+    DeviceRevoked,
+    DeviceCloned,
+    TokenStoreUnavailable,
+    SyncFailure,
+)
 _RED = "#b3261e"
 _GREEN = "#0d652d"
 
@@ -75,47 +86,6 @@ class FirstEnrolment:
     """A first enrolment made a new database file for the server's shop."""
 
     path: Path
-
-
-@dataclass(frozen=True)
-class ServerState:
-    """What the page shows about this workstation's link to the server."""
-
-    settings: SyncSettings
-    enrolled: bool
-    device_id: str = ""
-    branch: str = ""
-    workstation: str = ""
-    invoice_prefix: str = ""
-
-
-def read_server_state(database: Database) -> ServerState:
-    """Settings and enrolment as stored in the database (run on a worker)."""
-    settings = sync_settings(database)
-    enrolment = read_enrolment(database)
-    if enrolment is None:
-        return ServerState(settings=settings, enrolled=False)
-    with database.session() as session:
-        branch = session.get(Branch, enrolment.branch_id)
-        workstation = session.get(Workstation, enrolment.workstation_id)
-        branch_name = (
-            f"{branch.name_zh} {branch.name_en} ({branch.code})"
-            if branch is not None
-            else str(enrolment.branch_id)
-        )
-        workstation_name = (
-            f"{workstation.name} ({workstation.code})"
-            if workstation is not None
-            else str(enrolment.workstation_id)
-        )
-    return ServerState(
-        settings=settings,
-        enrolled=True,
-        device_id=str(enrolment.device_id),
-        branch=branch_name,
-        workstation=workstation_name,
-        invoice_prefix=enrolment.invoice_prefix,
-    )
 
 
 class TlsWarning(QMessageBox):
@@ -311,7 +281,6 @@ class ServerSettings(QGroupBox):
             return read_server_state(database)
 
         op: BackgroundOp[ServerState] = BackgroundOp(self, op=read, success=self._show_state)
-        op.failure(self._failed)
         self.last_op = op
         return op.run()
 
@@ -392,7 +361,6 @@ class ServerSettings(QGroupBox):
             save_sync_settings(database, settings)
 
         op: BackgroundOp[None] = BackgroundOp(self, op=write, success=self._saved)
-        op.failure(self._failed)
         self.last_op = op
         return op.run()
 
@@ -473,7 +441,8 @@ class ServerSettings(QGroupBox):
         self.enrol_button.setEnabled(False)
         self.message.setVisible(False)
         op: BackgroundOp[Any] = BackgroundOp(self, op=run, success=self._enrolled)
-        op.failure(self._enrol_failed)
+        op.failure(self._enrol_refused, *ENROL_REFUSALS)
+        op.after_failure(self._enrol_stopped)
         op.if_cancelled(self._enrol_cancelled)
         op.with_progress(
             self.tr("Enrolling this workstation and loading the catalog from the server…"),
@@ -506,8 +475,11 @@ class ServerSettings(QGroupBox):
         self.context.notify_changed(frozenset({"catalog", "members", "staff"}))
         self.load()
 
-    def _enrol_failed(self, exc: BaseException) -> None:
+    def _enrol_refused(self, exc: Exception) -> None:
         self._tell(self.enrol_failure_sentence(exc), ok=False)
+
+    def _enrol_stopped(self) -> None:
+        # Whatever stopped the enrolment, the workstation syncs on as before.
         if self.controller is not None:
             self.controller.start()
 
@@ -529,7 +501,7 @@ class ServerSettings(QGroupBox):
         self.enrol_button.setEnabled(self.may_edit)
 
     def enrol_failure_sentence(self, exc: BaseException) -> str:
-        """What went wrong in a manager's words; the details go to the log file."""
+        """What went wrong (one of :data:`ENROL_REFUSALS`) in a manager's words."""
         log.warning("enrolment failed: %r", exc)
         if isinstance(exc, BadEnrolmentCode):
             return self.tr(
@@ -549,18 +521,8 @@ class ServerSettings(QGroupBox):
                 "The system keyring cannot be used, so this workstation's key cannot be kept."
                 " Unlock or set up the keyring, then enrol again."
             )
-        if isinstance(exc, StorageError):
-            from shop_desktop.ui.errors import describe_storage_error
-
-            return describe_storage_error(exc)
-        if isinstance(exc, SyncFailure):
-            return self.tr(
-                "The server refused the enrolment. The details were written to the sync log."
-            )
-        log.error("enrolment failed with an unexpected error", exc_info=exc)
         return self.tr(
-            "Enrolment failed because of an error in the program; it was written to the log"
-            " file. This workstation keeps selling as before."
+            "The server refused the enrolment. The details were written to the sync log."
         )
 
     def _unreachable_sentence(self, exc: Retryable) -> str:
@@ -601,18 +563,3 @@ class ServerSettings(QGroupBox):
         self.message.setVisible(True)
         if not ok:
             self.problem.emit(sentence)
-
-    def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, StorageError):
-            from shop_desktop.ui.errors import describe_storage_error
-
-            self._tell(describe_storage_error(exc), ok=False)
-            return
-        log.error("server settings could not be read or saved", exc_info=exc)
-        self._tell(
-            self.tr(
-                "The server settings could not be read or saved; the error was written to the"
-                " log file."
-            ),
-            ok=False,
-        )

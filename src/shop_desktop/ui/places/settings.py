@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from shop_desktop.data.db import StorageError
 from shop_desktop.data.models import Role
 from shop_desktop.services.stock import (
     StockSettingRefused,
@@ -116,7 +115,6 @@ class StockSettings(QGroupBox):
         op: BackgroundOp[bool] = BackgroundOp(
             self, op=read, success=self._show, database=self.context.database
         )
-        op.failure(self._failed)
         self.last_op = op
         return op.run()
 
@@ -135,7 +133,9 @@ class StockSettings(QGroupBox):
         op: BackgroundOp[bool] = BackgroundOp(
             self, op=write, success=self._show, database=self.context.database
         )
-        op.failure(self._failed)
+        op.failure(self._refused, StockSettingRefused)
+        # Reading again puts the box back to what is really stored.
+        op.after_failure(self._read_again)
         self.last_op = op
         return op.run()
 
@@ -144,19 +144,11 @@ class StockSettings(QGroupBox):
         self.allow_negative.setEnabled(self.may_edit)
         self.setting_shown.emit(allowed)
 
-    def _failed(self, exc: BaseException) -> None:
-        # Reading again puts the box back to what is really stored.
-        if isinstance(exc, StockSettingRefused):
-            self.note.setText(self.tr("Only a manager can change this."))
-            self.load()
-            return
-        from shop_desktop.ui import errors
-
-        if isinstance(exc, StorageError):
-            errors.show_storage_error(self, exc)
-        else:
-            errors.report_exception(exc, self)
+    def _read_again(self) -> None:
         self.load()
+
+    def _refused(self, _refused: StockSettingRefused) -> None:
+        self.note.setText(self.tr("Only a manager can change this."))
 
 
 class SettingsPlace(Place):

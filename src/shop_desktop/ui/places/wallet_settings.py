@@ -190,7 +190,7 @@ class WalletSettings(QGroupBox):
             store.set(entry, value)
 
         op: BackgroundOp[None] = BackgroundOp(self, op=keep, success=lambda _n: self.check())
-        op.failure(self._failed)
+        op.failure(self._keyring_unusable, WalletError)
         self.last_op = op  # type: ignore[assignment]
         op.run()
 
@@ -205,7 +205,7 @@ class WalletSettings(QGroupBox):
         op: BackgroundOp[dict[WalletKind, tuple[str, ...]]] = BackgroundOp(
             self, op=missing, success=self._show_missing
         )
-        op.failure(self._failed)
+        op.failure(self._keyring_unusable, WalletError)
         self.last_op = op  # type: ignore[assignment]
         op.run()
 
@@ -222,13 +222,8 @@ class WalletSettings(QGroupBox):
                 self.status[kind].setText(self.tr("Ready to take payments."))
                 self.status[kind].setStyleSheet("color: #0d652d;")
 
-    def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, WalletError):
-            text = self.tr("The system keyring cannot be used: keys cannot be stored or read.")
-            for status in self.status.values():
-                status.setText(text)
-                status.setStyleSheet("color: #a50e0e;")
-            return
-        from shop_desktop.ui import errors
-
-        errors.report_exception(exc, self)
+    def _keyring_unusable(self, _refused: WalletError) -> None:
+        text = self.tr("The system keyring cannot be used: keys cannot be stored or read.")
+        for status in self.status.values():
+            status.setText(text)
+            status.setStyleSheet("color: #a50e0e;")

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 from typing_extensions import override
 
 from shop_desktop.domain.cart import WHOLE_BP, CartError, CartItem, CartMember, parse_quantity
@@ -37,7 +36,7 @@ from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.sell.cart_model import quantity_text
 from shop_desktop.ui.sell.wording import approval_refused, cart_problem
-from shop_desktop.ui.tasks import BackgroundOp, Job
+from shop_desktop.ui.tasks import BackgroundOp, Job, JobSession
 
 
 class _Form(QDialog):
@@ -249,21 +248,17 @@ class ApprovalDialog(_Form):
         def check(job: Job) -> Approval:
             return approve_override(job.session, username, password, depth_bp=depth, what=what)
 
-        def refused(exc: BaseException) -> None:
-            self.buttons.setEnabled(True)
-            if isinstance(exc, ApprovalRefused):
-                self.show_problem(approval_refused(exc))
-                self.password.clear()
-                self.password.setFocus()
-                return
-            from shop_desktop.ui import errors
-
-            errors.report_exception(exc, self)
+        def refused(exc: ApprovalRefused) -> None:
+            self.show_problem(approval_refused(exc))
+            self.password.clear()
+            self.password.setFocus()
 
         self.buttons.setEnabled(False)
         BackgroundOp(
             self, op=check, success=self._approved, database=self.context.database
-        ).failure(refused).run()
+        ).failure(refused, ApprovalRefused).after_failure(
+            lambda: self.buttons.setEnabled(True)
+        ).run()
 
     def _approved(self, approval: Approval) -> None:
         self.approval = approval
@@ -373,7 +368,7 @@ class RecallDialog(PickDialog):
         self,
         parent: QWidget | None,
         context: ShopContext,
-        load: Callable[[Session], list[ParkedCart]],
+        load: Callable[[JobSession], list[ParkedCart]],
         money: Currency,
     ) -> None:
         super().__init__(parent, self.tr("Recall a parked cart"), self.tr("Filter"))
@@ -425,7 +420,7 @@ class RecallDialog(PickDialog):
         cls,
         parent: QWidget | None,
         context: ShopContext,
-        load: Callable[[Session], list[ParkedCart]],
+        load: Callable[[JobSession], list[ParkedCart]],
         money: Currency,
     ) -> uuid.UUID | None:
         dialog = cls(parent, context, load, money)

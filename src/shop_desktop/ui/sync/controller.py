@@ -174,7 +174,8 @@ class SyncController(QObject):
         op: BackgroundOp[SyncStatus] = BackgroundOp(
             None, op=read, success=self._status_read, database=None
         )
-        op.failure(self._status_read_failed)
+        # A database problem is the pass's to report (in the status bar); a bug is a bug.
+        op.failure(self._status_unreadable, StorageError)
         op.finished.connect(self._status_read_done)
         self._reading = op
         op.run()
@@ -204,7 +205,8 @@ class SyncController(QObject):
             return engine_for().run_once(job.state.is_cancel_requested)
 
         op: BackgroundOp[SyncReport] = BackgroundOp(None, op=run, success=self._pass_done)
-        op.failure(self._pass_failed)
+        op.failure(self._pass_stopped_by_storage, StorageError)
+        op.after_failure(self._pass_stopped)
         op.finished.connect(self._pass_ended)
         self._running = op
         self._publish(dataclasses.replace(self._status, state="syncing"))
@@ -218,25 +220,31 @@ class SyncController(QObject):
         else:
             self._schedule(self._period_ms)
 
-    def _pass_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, StorageError):
-            from shop_desktop.ui.errors import describe_storage_error
+    def _pass_stopped_by_storage(self, exc: StorageError) -> None:
+        # Named, not left to the helper's message box: a pass runs every few
+        # minutes unattended, so the status bar carries the problem instead.
+        from shop_desktop.ui.errors import describe_storage_error
 
-            sentence = describe_storage_error(exc)
-            code = _storage_code(exc)
-            log.warning("sync pass stopped by the database: %s", exc)
-        else:
-            code = PROGRAM_ERROR
-            sentence = self.tr(
-                "Sync stopped because of an error in the program; it was written to the log"
-                " file. Sales are kept and will be sent on the next try."
+        log.warning("sync pass stopped by the database: %s", exc)
+        self._pass_stopped_with(describe_storage_error(exc), _storage_code(exc))
+
+    def _pass_stopped(self) -> None:
+        if self._status.state == "syncing":
+            # Not a storage problem: a bug, which the helper reported as one.
+            self._pass_stopped_with(
+                self.tr(
+                    "Sync stopped because of an error in the program; it was written to the log"
+                    " file. Sales are kept and will be sent on the next try."
+                ),
+                PROGRAM_ERROR,
             )
-            log.error("sync pass failed", exc_info=exc)
+        self._schedule(self._period_ms)
+
+    def _pass_stopped_with(self, sentence: str, code: str) -> None:
         self._publish(
             dataclasses.replace(self._status, state="idle", last_error=sentence, error_code=code)
         )
         self.pass_failed.emit(sentence)
-        self._schedule(self._period_ms)
 
     @Slot()
     def _pass_ended(self) -> None:
@@ -269,7 +277,7 @@ class SyncController(QObject):
         if self._running is None:
             self._publish(status)
 
-    def _status_read_failed(self, exc: BaseException) -> None:
+    def _status_unreadable(self, exc: StorageError) -> None:
         log.warning("sync status could not be read: %r", exc)
 
     @Slot()

@@ -392,7 +392,6 @@ class SyncLogDialog(QDialog):
         op: BackgroundOp[tuple[list[SyncLogRow], list[RejectedOp]]] = BackgroundOp(
             self, op=read, success=self._show
         )
-        op.failure(self._failed)
         self.last_op = op
         return op.run()
 
@@ -404,21 +403,10 @@ class SyncLogDialog(QDialog):
         self._selection_changed()
         self.loaded.emit()
 
-    def _failed(self, exc: BaseException) -> None:
-        from shop_desktop.data.db import StorageError
-        from shop_desktop.ui import errors
-
-        if isinstance(exc, StorageError):
-            self.problem.setText(errors.describe_storage_error(exc))
-        elif isinstance(exc, OpNotRejected):
-            # Sent again from another window (or twice): the list was out of date.
-            self.problem.setText(self.tr("This operation was already sent again."))
-            self.reload()
-        else:
-            self.problem.setText(
-                self.tr("The sync log could not be read; the error was written to the log file.")
-            )
-            log.error("sync log not read", exc_info=exc)
+    def _already_sent(self, _refused: OpNotRejected) -> None:
+        # Sent again from another window (or twice): the list was out of date.
+        self.problem.setText(self.tr("This operation was already sent again."))
+        self.reload()
 
     # --- sending again ---------------------------------------------------------
 
@@ -446,7 +434,8 @@ class SyncLogDialog(QDialog):
         background: BackgroundOp[None] = BackgroundOp(
             self, op=queue, success=lambda _none: self._requeued(op_id)
         )
-        background.failure(self._failed)
+        background.failure(self._already_sent, OpNotRejected)
+        background.after_failure(self._selection_changed)
         self.last_op = background
         return background.run()
 
