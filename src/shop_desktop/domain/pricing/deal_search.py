@@ -1,6 +1,6 @@
 """Which promotions a bill gets: stacking, the search over exclusive deals, order promotions.
 
-Rules 2-4 of the package docstring.  ``_Search.best`` starts from the stackable
+Steps 2-4 of the package docstring.  ``_Search.best`` starts from the stackable
 promotions alone and tries each exclusive deal greedily, keeping one only when
 the bill's discounts as a whole add up to more; order promotions are settled
 over their lines only when the outcome needs the shares, not just the savings.
@@ -334,7 +334,7 @@ class _Search:
 
         Deals are tried from the biggest saving alone down; one is kept only if
         it lowers the whole bill, and one whose lines an accepted deal holds is
-        skipped (greedy, see the module docstring).  ``incremental=False``
+        skipped (greedy, see the package docstring).  ``incremental=False``
         prices every trial from scratch: slower, the reference for tests.
         """
         best = self.stack_only()

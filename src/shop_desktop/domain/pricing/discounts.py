@@ -2,8 +2,9 @@
 
 Steps 2-4 of the package docstring, on plain ints: the engine calls these once
 per promotion and trial on every keystroke, so they work on ``_Cart``'s lists
-of minor units and never build a ``Money``.  Every rounding is the shop's one
-half-up rule from ``domain.money``.
+of minor units and never build a ``Money``.  Amounts are rounded by the shop's
+one half-up rule from ``domain.money``; a saving is shared over its lines by
+largest remainder (``_allocate``), as ``money.allocate`` shares Money.
 """
 
 from __future__ import annotations
