@@ -301,9 +301,7 @@ def _run_bench_checkout(args: argparse.Namespace) -> int:
         path = Path("bench-data") / f"checkout-{stamp}.db"
         path.parent.mkdir(parents=True, exist_ok=True)
     printer = _ProgressPrinter()
-    results = bench_checkout(
-        path, sales=args.sales, rounds=args.rounds, progress=printer
-    )
+    results = bench_checkout(path, sales=args.sales, rounds=args.rounds, progress=printer)
     printer.done()
     pricing, commit = results["pricing"], results["commit"]
     print(

@@ -295,7 +295,7 @@ class KillPlan:
             weights.append(7)
         kind = rng.choices(kinds, weights)[0]
         sale = rng.choice((1, 1, 2, 2, 3, 3, 4, 6))
-        statement = rng.randint(1, 4) if kind == "retry" else rng.randint(1, 16)
+        statement = rng.randint(1, 12) if kind == "retry" else rng.randint(1, 16)
         return cls(kind, sale, statement)
 
     def __call__(self, _number: int, words: str) -> bool:

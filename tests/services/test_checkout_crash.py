@@ -27,10 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from shop_desktop.bench.checkout import SaleMaker, bench_commit
-from shop_desktop.data.db import Database, open_database
-from shop_desktop.services.checkout import commit_sale
 from tests.services.checkout_crash import (
     KILL_KINDS,
     crash_run,
@@ -38,6 +34,10 @@ from tests.services.checkout_crash import (
     draft_to_json,
     verify_database,
 )
+
+from shop_desktop.bench.checkout import SaleMaker, bench_commit
+from shop_desktop.data.db import Database, open_database
+from shop_desktop.services.checkout import commit_sale
 
 KILLS = 100
 SEED = 7

@@ -25,7 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from shop_desktop.benchmarks_documents import render_samples, sample_sale
+from shop_desktop.bench.documents import render_samples, sample_sale
 from shop_desktop.data.db import Database
 from shop_desktop.data.models import Order, PaymentMethod, Product, StaffUser, TaxClass
 from shop_desktop.domain.cart import Cart
