@@ -740,3 +740,10 @@ def test_samples_render_as_pictures(tmp_path: Path) -> None:
     }
     for path in written:
         assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    from PIL import Image
+
+    # Rendered by pypdfium2, not a system tool: an A4 page at 30 dpi is 8.27 x 11.69 inches.
+    with Image.open(tmp_path / "invoice.png") as page:
+        width, height = page.size
+    assert abs(width - 248) <= 1
+    assert abs(height - 351) <= 1
