@@ -263,12 +263,12 @@ def _run_bench(args: argparse.Namespace) -> int:
         return _run_bench_checkout(args)
     if args.bench == "invoice":
         return _run_bench_invoice(args)
-    from shop_desktop import benchmarks
+    from shop_desktop.bench.catalog import bench_catalog
 
     path = args.db or Path("bench-data") / f"catalog-{args.products}.db"
     printer = _ProgressPrinter()
     try:
-        results = benchmarks.bench_catalog(
+        results = bench_catalog(
             path,
             products=args.products,
             rounds=max(args.rounds, 1),
@@ -292,7 +292,7 @@ def _run_bench(args: argparse.Namespace) -> int:
 
 
 def _run_bench_checkout(args: argparse.Namespace) -> int:
-    from shop_desktop import benchmarks
+    from shop_desktop.bench.checkout import bench_checkout
 
     path = args.db
     if path is None:
@@ -301,9 +301,7 @@ def _run_bench_checkout(args: argparse.Namespace) -> int:
         path = Path("bench-data") / f"checkout-{stamp}.db"
         path.parent.mkdir(parents=True, exist_ok=True)
     printer = _ProgressPrinter()
-    results = benchmarks.bench_checkout(
-        path, sales=args.sales, rounds=args.rounds, progress=printer
-    )
+    results = bench_checkout(path, sales=args.sales, rounds=args.rounds, progress=printer)
     printer.done()
     pricing, commit = results["pricing"], results["commit"]
     print(
@@ -319,9 +317,9 @@ def _run_bench_checkout(args: argparse.Namespace) -> int:
 
 
 def _run_bench_invoice(args: argparse.Namespace) -> int:
-    from shop_desktop import benchmarks_documents
+    from shop_desktop.bench.documents import bench_invoice
 
-    results = benchmarks_documents.bench_invoice(rounds=max(args.rounds, 1))
+    results = bench_invoice(rounds=max(args.rounds, 1))
     receipt, invoice, font = results["receipt"], results["invoice"], results["font"]
     print(
         f"receipt ({receipt['lines']} lines, {receipt['bytes']:,} bytes):"
@@ -428,11 +426,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if bench_sync is not None:
         # Imported here: the benchmark module is optional for the rest of admin.
         try:
-            from shop_desktop import benchmarks_sync  # type: ignore[attr-defined,unused-ignore]
+            from shop_desktop.bench import sync as bench_sync_module
         except ImportError:
             print("The sync benchmark is not part of this build.", file=sys.stderr)
             return EXIT_USAGE
-        return int(benchmarks_sync.main(bench_sync))
+        return int(bench_sync_module.main(bench_sync))
     args = build_parser().parse_args(argv)
     handlers = {
         "demo": _run_demo,

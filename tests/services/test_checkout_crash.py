@@ -1,13 +1,17 @@
 """A confirmed sale survives kill -9, and a retry never duplicates (SYNC.md).
 
-``crash_run`` starts ``crash_child.py`` with this interpreter; its workers
-commit sales on real, migrated SQLite files and are killed with SIGKILL a
-hundred times at random moments. Everything the harness reports is then
-checked again here, with SQL of this test's own, and the sales the children
-confirmed are committed once more after the restarts: each must come back
-``repeated`` and change nothing.
+``crash_run`` (``checkout_crash.py``) starts ``crash_child.py`` with this
+interpreter; its workers commit sales on real, migrated SQLite files and are
+killed with SIGKILL a hundred times, each time at a phase the worker reported
+and a seeded RNG chose: before the database is opened, during retries, before
+a sale's BEGIN, between its statements, before its COMMIT, after its COMMIT.
+So every figure below is the same for the same seed on any machine. Everything
+the harness reports is then checked again here, with SQL of this test's own,
+and the sales the children confirmed are committed once more after the
+restarts: each must come back ``repeated`` and change nothing.
 
-For a longer run: ``python -m shop_desktop.benchmarks_checkout crash --kills 1000``.
+For a longer run, from the repository root:
+``PYTHONPATH=src python -m tests.services.checkout_crash --kills 1000``.
 """
 
 from __future__ import annotations
@@ -23,26 +27,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from shop_desktop.benchmarks_checkout import (
-    SaleMaker,
-    bench_commit,
+from tests.services.checkout_crash import (
+    KILL_KINDS,
     crash_run,
     draft_from_json,
     draft_to_json,
     verify_database,
 )
+
+from shop_desktop.bench.checkout import SaleMaker, bench_commit
 from shop_desktop.data.db import Database, open_database
 from shop_desktop.services.checkout import commit_sale
 
 KILLS = 100
+SEED = 7
 CHILD = Path(__file__).with_name("crash_child.py")
 
 
 @pytest.fixture(scope="module")
 def crashed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     workdir = tmp_path_factory.mktemp("crash")
-    return crash_run(KILLS, workdir, seed=7, child_command=[sys.executable, str(CHILD)])
+    return crash_run(KILLS, workdir, seed=SEED, child_command=[sys.executable, str(CHILD)])
 
 
 def rows(path: Path, query: str) -> list[tuple[Any, ...]]:
@@ -60,21 +65,36 @@ def counts(path: Path) -> dict[str, Any]:
     return out
 
 
+@pytest.mark.slow
 def test_the_harness_found_nothing_wrong(crashed: dict[str, Any]) -> None:
     assert crashed["problems"] == []
     assert crashed["kills"] == KILLS
     assert len(crashed["databases"]) >= 2
-    # The kills were not all between sales: most hit a sale being committed,
-    # and some of those died before the commit, whose transaction rolled back.
+    # The kills landed everywhere a crash can: before the database was opened,
+    # before a sale's BEGIN, between its statements, before and after its COMMIT.
+    assert set(crashed["kills_at"]) == set(KILL_KINDS)
+    assert sum(crashed["kills_at"].values()) == KILLS
+    for kind in ("start", "retry", "before-begin", "statement", "before-commit", "after-commit"):
+        assert crashed["kills_at"][kind] >= 1, kind
+    # Most hit a sale being committed: those that died before its COMMIT rolled
+    # back and were redone, those after it were on disk and came back repeated
+    # (the harness reports a problem if either came back the other way).
     assert crashed["in_flight_kills"] >= KILLS // 4
     assert crashed["redone"] >= 1
+    assert crashed["landed_unconfirmed"] >= 1
+    assert (
+        crashed["redone"] + crashed["landed_unconfirmed"] + crashed["in_flight_at_end"]
+        == crashed["in_flight_kills"]
+    )
     assert crashed["confirmed_sales"] >= KILLS // 2
     for db in crashed["databases"]:
         assert db["retried_confirmed"] >= 1
+        assert db["torn_lines"] == 0
         assert db["verify"]["coupons_redeemed"] >= 1
         assert db["verify"]["store_credit_sales"] >= 1
 
 
+@pytest.mark.slow
 def test_every_confirmed_sale_is_there_and_whole(crashed: dict[str, Any]) -> None:
     for db in crashed["databases"]:
         path = Path(db["path"])
@@ -111,6 +131,7 @@ def test_every_confirmed_sale_is_there_and_whole(crashed: dict[str, Any]) -> Non
         assert coupons == []
 
 
+@pytest.mark.slow
 def test_numbers_run_without_gaps_and_orders_match_the_outbox(crashed: dict[str, Any]) -> None:
     for db in crashed["databases"]:
         path = Path(db["path"])
@@ -130,6 +151,7 @@ def test_numbers_run_without_gaps_and_orders_match_the_outbox(crashed: dict[str,
         assert set(entries) == {(order_id, seq) for order_id, _, seq in orders}
 
 
+@pytest.mark.slow
 def test_recommitting_confirmed_sales_after_the_restarts_changes_nothing(
     crashed: dict[str, Any],
 ) -> None:
@@ -150,6 +172,7 @@ def test_recommitting_confirmed_sales_after_the_restarts_changes_nothing(
         assert counts(path) == before
 
 
+@pytest.mark.slow
 def test_the_checker_is_not_blind(crashed: dict[str, Any], tmp_path: Path) -> None:
     """Each kind of damage a crash could do is reported by ``verify_database``."""
     source = Path(crashed["databases"][0]["path"])
@@ -203,3 +226,19 @@ def test_bench_commit_commits_what_it_times(demo_db_path: Path) -> None:
     assert after["orders"] - before["orders"] == 3
     assert after["order_lines"] - before["order_lines"] == 60
     assert after["payments"] - before["payments"] == 6
+
+
+@pytest.mark.slow
+def test_the_same_seed_kills_at_the_same_phases(tmp_path: Path) -> None:
+    """The kills follow the child's reported phases, not a clock: a run repeats exactly."""
+
+    def figures(result: dict[str, Any]) -> dict[str, Any]:
+        out = {k: v for k, v in result.items() if k != "seconds"}
+        out["databases"] = [{k: v for k, v in db.items() if k != "path"} for db in out["databases"]]
+        return out
+
+    command = [sys.executable, str(CHILD)]
+    first = crash_run(12, tmp_path / "first", databases=2, seed=3, child_command=command)
+    second = crash_run(12, tmp_path / "second", databases=2, seed=3, child_command=command)
+    assert first["problems"] == []
+    assert figures(first) == figures(second)

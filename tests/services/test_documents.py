@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from tests.pdf_reading import pdf_fonts, pdf_page_count, pdf_page_size, pdf_text
 
-from shop_desktop.benchmarks_documents import render_samples, sample_sale
+from shop_desktop.bench.documents import render_samples, sample_sale
 from shop_desktop.data.db import Database
 from shop_desktop.data.models import Order, PaymentMethod, Product, StaffUser, TaxClass
 from shop_desktop.domain.cart import Cart
@@ -714,3 +714,10 @@ def test_samples_render_as_pictures(tmp_path: Path) -> None:
     }
     for path in written:
         assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    from PIL import Image
+
+    # Rendered by pypdfium2, not a system tool: an A4 page at 30 dpi is 8.27 x 11.69 inches.
+    with Image.open(tmp_path / "invoice.png") as page:
+        width, height = page.size
+    assert abs(width - 248) <= 1
+    assert abs(height - 351) <= 1

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from shop_desktop import benchmarks_sync
+from shop_desktop.bench import sync as bench_sync
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_bench_sync_prints_figures_that_parse(
     database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = benchmarks_sync.main(
+    code = bench_sync.main(
         ["--quick", "--database", database, "--orders", "30", "--devices", "2",
          "--device-orders", "10", "--batch", "5", "--products", "120",
          "--workdir", str(tmp_path)]

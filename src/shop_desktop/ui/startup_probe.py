@@ -3,7 +3,7 @@
 ``python -m shop_desktop.ui.startup_probe --db PATH`` opens the database,
 builds the catalog browser for this workstation (no login), waits until the
 first page of rows is on screen, prints one JSON line and exits. Run by
-:func:`shop_desktop.benchmarks.measure_startup`, which sets the offscreen
+:func:`shop_desktop.bench.catalog.measure_startup`, which sets the offscreen
 platform.
 """
 

@@ -1,79 +1,69 @@
-"""Checkout under stress: what committing a sale costs, and what a crash leaves behind.
+"""The checkout crash harness: a confirmed sale survives kill -9, a retry never duplicates.
 
-``bench_commit`` times realistic sales (20 lines, card and cash) committed to
-a real database file with ``synchronous=FULL``: each commit waits for the
-disk, as it must at the counter.
+This is the proof of SYNC.md's two promises. Child processes commit sales in
+a loop on real, migrated SQLite files; the harness kills them with SIGKILL and
+starts them again on the same files, a hundred times in the test
+(``test_checkout_crash.py``) and as many as asked from the command line.
 
-``crash_run`` is the proof that "a confirmed sale survives a crash" and "a
-retry never duplicates" (SYNC.md). Child processes commit sales in a loop on
-real, migrated SQLite files, printing ``COMMITTED <order id>`` after each
-commit returns; the harness kills them with SIGKILL at random moments --
-between sales, inside a transaction, in the middle of WAL recovery -- and
-starts them again on the same files. A restarted child first retries the
-last confirmed sale (it must come back ``repeated``) and the sale that was
-in flight when it died (either answer is right, once). At the end every
-database is checked: every confirmed sale is there and whole, invoice
-numbers and device sequence numbers run without gaps or repeats, orders and
-outbox entries match one to one, ``PRAGMA integrity_check`` says ok.
+Every kill lands at a point the child reports (``tests/phase_kill.py``):
+before anything is opened, during the retries, before a sale's BEGIN,
+between the statements of its transaction, right before its COMMIT, or right
+after the COMMIT returned but before the child said so. A seeded RNG picks
+the point for each run, so a run is the same for the same seed on a fast or a
+slow machine. A restarted worker first retries the last confirmed sale (it
+must come back ``repeated``) and the sale that was in flight when it died
+(``repeated`` exactly when the kill came after its COMMIT). At the end every
+database is checked with plain SQL: every confirmed sale is there and whole,
+invoice numbers and device sequence numbers run without gaps or repeats,
+orders and outbox entries match one to one, ``PRAGMA integrity_check`` says
+ok.
 
-Restarting a Python process that imports SQLAlchemy and Alembic takes about
-a second, too slow for hundreds of kills. So the child command starts a
-small *zygote*: it imports everything once, never opens a database, and
-forks one worker per run; the harness kills the worker. A forked worker
-opens its own connection, so each kill is a real process dying with a real
-file half-written -- only the imports are shared. POSIX only (fork, SIGKILL).
+The long run, from the repository root (JSON on the last line; exit status 1
+if anything was wrong)::
 
-Command line (JSON on the last line, like ``shop-admin bench``)::
+    PYTHONPATH=src python -m tests.services.checkout_crash --kills 1000 [--seed N]
+        [--databases N] [--workdir DIR]
 
-    python -m shop_desktop.benchmarks_checkout bench [--db PATH] [--sales N]
-    python -m shop_desktop.benchmarks_checkout crash [--kills N] [--workdir DIR]
-    python -m shop_desktop.benchmarks_checkout child DB   # the crash harness's child
+The child is ``crash_child.py`` beside this file. POSIX only (fork, SIGKILL).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
-import queue
 import random
-import signal
 import sqlite3
-import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-import traceback
 import uuid
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import text
+from sqlalchemy.orm import sessionmaker
+from tests.phase_kill import PhaseGate, Run, Zygote, say, serve_forks
 
+from shop_desktop.bench.checkout import (
+    CRASH_COUPON_OFF,
+    CRASH_COUPON_PREFIX,
+    DEMO_END,
+    SaleMaker,
+)
 from shop_desktop.data.db import create_sqlite_engine, open_database
 from shop_desktop.data.models import (
     Coupon,
-    CouponRedemption,
-    DeviceIdentity,
     LocalState,
     OrderKind,
     PaymentMethod,
-    Product,
     Promotion,
-    Role,
-    StaffUser,
     StoreCreditEntry,
-    TaxClass,
-    Workstation,
 )
+from shop_desktop.domain.money import line_gross_minor
 from shop_desktop.services.checkout import (
     DraftLine,
     DraftPayment,
@@ -83,9 +73,7 @@ from shop_desktop.services.checkout import (
 from shop_desktop.services.coupons import OFFLINE_ALLOWANCE_KEY
 
 __all__ = [
-    "CRASH_COUPON_PREFIX",
-    "SaleMaker",
-    "bench_commit",
+    "KILL_KINDS",
     "child_main",
     "crash_run",
     "draft_from_json",
@@ -95,238 +83,22 @@ __all__ = [
     "verify_database",
 ]
 
-#: Coupons the crash harness adds: CRASH00001 ... (single use) and CRASHMULTI.
-CRASH_COUPON_PREFIX = "CRASH"
-CRASH_COUPON_OFF = 30
-#: A worker that was somehow never killed stops by itself after this long.
-WORKER_MAX_SECONDS = 120.0
-#: How long the harness waits for a child's next line before calling it stuck.
-LINE_TIMEOUT = 60.0
-DEMO_END = date(2026, 11, 20)
+CHILD = Path(__file__).with_name("crash_child.py")
+#: Where a kill can land, as the harness counts them.
+KILL_KINDS = (
+    "start",  # before the worker opened the database
+    "retry",  # inside the retry of a sale from an earlier run
+    "setup",  # reading the shop's goods, before the first sale
+    "before-begin",  # a sale's draft is out, its transaction not begun
+    "statement",  # between two statements of a sale's transaction
+    "before-commit",  # all of a sale written, COMMIT not sent
+    "after-commit",  # COMMIT returned, the sale not yet confirmed
+)
+#: A worker that somehow was never killed stops after this many sales.
+WORKER_MAX_SALES = 200
 
 
-def _half_up(numerator: int, denominator: int) -> int:
-    return (2 * numerator + denominator) // (2 * denominator)
-
-
-# --- realistic sales ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Item:
-    id: uuid.UUID
-    sku: str
-    name_zh: str
-    name_en: str
-    price: int
-    weighed: bool
-    rate: int
-    inclusive: bool
-
-
-@dataclass
-class _Pick:
-    """A line being made up: the item, how much, and what comes off it."""
-
-    item: _Item
-    qty_milli: int
-    gross: int
-    off: int = 0
-    promotions: list[dict[str, Any]] = field(default_factory=list)
-
-
-class SaleMaker:
-    """Sales as the counter would hand them over for this database's shop.
-
-    Every draft adds up (gross, discounts, tax inside or on top, payments,
-    change) exactly as ``commit_sale`` checks it. Coupons come from the
-    crash harness's pool (``CRASH...``) when there is one; store credit from
-    members who have some.
-    """
-
-    def __init__(
-        self,
-        session: Session,
-        rng: random.Random,
-        *,
-        coupon_rate: float = 0.15,
-        store_credit_rate: float = 0.1,
-    ) -> None:
-        self.rng = rng
-        self.coupon_rate = coupon_rate
-        self.store_credit_rate = store_credit_rate
-        #: Drafts made so far: every 8th uses a coupon, and store credit
-        #: four sales later, so even a short run tries both.
-        self.made = 0
-        identity = session.scalars(select(DeviceIdentity)).one()
-        branch_id = session.get_one(Workstation, identity.workstation_id).branch_id
-        self.items = [
-            _Item(
-                p.id, p.sku, p.name_zh, p.name_en, p.price_minor, p.weighed, t.rate_bp, t.inclusive
-            )
-            for p, t in session.execute(
-                select(Product, TaxClass)
-                .join(TaxClass, TaxClass.id == Product.tax_class_id)
-                .where(Product.active.is_(True), Product.price_minor >= 10)
-                .order_by(Product.sku)
-                .limit(500)
-            )
-        ]
-        if not self.items:
-            raise ValueError("the database has no products to sell")
-        self.staff_id = (
-            session.scalars(
-                select(StaffUser.id)
-                .where(
-                    StaffUser.role == Role.CASHIER,
-                    (StaffUser.branch_id == branch_id) | StaffUser.branch_id.is_(None),
-                )
-                .order_by(StaffUser.username)
-            ).first()
-            or session.scalars(select(StaffUser.id).order_by(StaffUser.username)).one()
-        )
-        self.credit: dict[uuid.UUID, int] = {
-            member: int(balance)
-            for member, balance in session.execute(
-                select(StoreCreditEntry.member_id, func.sum(StoreCreditEntry.amount_minor))
-                .group_by(StoreCreditEntry.member_id)
-                .having(func.sum(StoreCreditEntry.amount_minor) > 0)
-                .order_by(StoreCreditEntry.member_id)
-            )
-        }
-        used = select(CouponRedemption.id).where(CouponRedemption.coupon_id == Coupon.id)
-        self.coupons = list(
-            session.scalars(
-                select(Coupon.code)
-                .where(
-                    Coupon.code.startswith(CRASH_COUPON_PREFIX),
-                    Coupon.single_use.is_(True),
-                    ~used.exists(),
-                )
-                .order_by(Coupon.code.desc())
-            )
-        )
-        self.multi_coupon = session.scalar(
-            select(Coupon.code).where(Coupon.code == f"{CRASH_COUPON_PREFIX}MULTI")
-        )
-
-    def draft(self, *, lines: int | None = None, card_and_cash: bool = False) -> SaleDraft:
-        rng = self.rng
-        count = lines or rng.choice((1, 1, 2, 2, 3, 4, 5, 6, 8))
-        picked = rng.sample(self.items, min(count, len(self.items)))
-        picks = []
-        for item in picked:
-            qty = rng.randint(150, 2500) if item.weighed else 1000 * rng.choice((1, 1, 1, 2, 3, 6))
-            pick = _Pick(item, qty, _half_up(qty * item.price, 1000))
-            if pick.gross >= 20 and rng.random() < 0.15:
-                pick.off = pick.gross // 10
-                pick.promotions.append({"code": "DEMO10", "amount_minor": pick.off})
-            picks.append(pick)
-        coupon = self._coupon(picks)
-        draft_lines = []
-        for pick in picks:
-            item, net = pick.item, pick.gross - pick.off
-            if item.inclusive:
-                tax = _half_up(net * item.rate, 10_000 + item.rate)
-                total = net
-            else:
-                tax = _half_up(net * item.rate, 10_000)
-                total = net + tax
-            draft_lines.append(
-                DraftLine(
-                    product_id=item.id,
-                    sku=item.sku,
-                    name_zh=item.name_zh,
-                    name_en=item.name_en,
-                    qty_milli=pick.qty_milli,
-                    unit_price_minor=item.price,
-                    discount_minor=pick.off,
-                    tax_rate_bp=item.rate,
-                    tax_minor=tax,
-                    line_total_minor=total,
-                    promotions=pick.promotions,
-                )
-            )
-        total = sum(x.line_total_minor for x in draft_lines)
-        member, payments = self._payments(total, card_and_cash)
-        self.made += 1
-        return SaleDraft(
-            order_id=uuid.UUID(int=rng.getrandbits(128), version=4),
-            staff_id=self.staff_id,
-            member_id=member,
-            kind=OrderKind.TAKE_AWAY,
-            lines=tuple(draft_lines),
-            subtotal_minor=sum(pick.gross for pick in picks),
-            discount_minor=sum(x.discount_minor for x in draft_lines),
-            tax_minor=sum(x.tax_minor for x in draft_lines),
-            delivery_fee_minor=0,
-            rounding_minor=0,
-            total_minor=total,
-            payments=payments,
-            coupon_codes=(coupon,) if coupon else (),
-            pricing={"coupons_applied": [coupon] if coupon else [], "source": "sale-maker"},
-        )
-
-    def _coupon(self, picks: list[_Pick]) -> str | None:
-        wanted = self.rng.random() < self.coupon_rate or (self.coupon_rate and self.made % 8 == 0)
-        if not wanted or not (self.coupons or self.multi_coupon):
-            return None
-        for pick in picks:
-            if pick.gross - pick.off >= CRASH_COUPON_OFF:
-                code = self.coupons.pop() if self.coupons else self.multi_coupon
-                assert code is not None
-                pick.off += CRASH_COUPON_OFF
-                pick.promotions.append(
-                    {"code": "CRASH-30", "coupon_code": code, "amount_minor": CRASH_COUPON_OFF}
-                )
-                return code
-        return None
-
-    def _payments(
-        self, total: int, card_and_cash: bool
-    ) -> tuple[uuid.UUID | None, tuple[DraftPayment, ...]]:
-        rng = self.rng
-        if total == 0:
-            return None, ()
-        if card_and_cash and total >= 2:
-            return None, self._card_and_cash(total)
-        roll = rng.random()
-        credit_turn = self.store_credit_rate and self.made % 8 == 4
-        members = sorted(m for m, balance in self.credit.items() if balance > 0)
-        if (roll < self.store_credit_rate or credit_turn) and members:
-            member = rng.choice(members)
-            spend = min(self.credit[member], max(1, total // 2))
-            self.credit[member] -= spend
-            rest = (self._cash(total - spend),) if total > spend else ()
-            return member, (DraftPayment(PaymentMethod.STORE_CREDIT, spend), *rest)
-        if roll < 0.5:
-            return None, (self._cash(total),)
-        if roll < 0.7:
-            return None, (self._card(total),)
-        if roll < 0.8:
-            trade = f"2088{rng.randrange(10**16):016d}"
-            return None, (DraftPayment(PaymentMethod.ALIPAY, total, reference=trade),)
-        if total < 2:
-            return None, (self._cash(total),)
-        return None, self._card_and_cash(total)
-
-    def _card_and_cash(self, total: int) -> tuple[DraftPayment, DraftPayment]:
-        """Part on a card, the rest in cash; both at least one minor unit."""
-        card = max(1, total * self.rng.randint(30, 70) // 100)
-        return self._card(card), self._cash(total - card)
-
-    def _cash(self, amount: int) -> DraftPayment:
-        step = self.rng.choice((1, 100, 500, 1000))
-        return DraftPayment(PaymentMethod.CASH, amount, tendered_minor=-(-amount // step) * step)
-
-    def _card(self, amount: int) -> DraftPayment:
-        rng = self.rng
-        return DraftPayment(
-            PaymentMethod.CARD,
-            amount,
-            reference=f"{rng.randrange(10**6):06d}",
-            card_last4=f"{rng.randrange(10**4):04d}",
-        )
+# --- sales as JSON, so a harness can hand the sale in flight to the next process -------
 
 
 def draft_to_json(draft: SaleDraft) -> dict[str, Any]:
@@ -431,136 +203,127 @@ def draft_from_json(data: Mapping[str, Any]) -> SaleDraft:
     )
 
 
-# --- the commit benchmark --------------------------------------------------------
-
-
-def _summary(values: Sequence[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * (len(ordered) - 1))))]
-    return {
-        "p50_ms": round(statistics.median(ordered) * 1000, 3),
-        "p95_ms": round(p95 * 1000, 3),
-        "max_ms": round(ordered[-1] * 1000, 3),
-        "n": len(ordered),
-    }
-
-
-def bench_commit(db_path: Path, sales: int, *, seed: int = 0) -> dict[str, Any]:
-    """Commit ``sales`` sales of 20 lines and two payments each; time each commit.
-
-    A missing database is first built as a demo shop (2,000 products, no
-    history). The time is from opening the session to the end of COMMIT,
-    i.e. until the sale is on disk.
-    """
-    if sales < 1:
-        raise ValueError("sales must be at least 1")
-    if not db_path.exists():
-        from shop_desktop.services.demo import build_demo
-
-        build_demo(db_path, products=2000, members=200, days=0, seed=seed, end_date=DEMO_END)
-    database = open_database(db_path)
-    try:
-        with database.session() as session:
-            maker = SaleMaker(session, random.Random(seed), coupon_rate=0.0)
-        times: list[float] = []
-        for _ in range(sales):
-            draft = maker.draft(lines=20, card_and_cash=True)
-            started = time.perf_counter()
-            with database.session() as session:
-                commit_sale(session, draft)
-            times.append(time.perf_counter() - started)
-        with database.engine.connect() as conn:
-            synchronous = conn.exec_driver_sql("PRAGMA synchronous").scalar()
-            journal = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
-    finally:
-        database.dispose()
-    return {
-        "benchmark": "commit_sale",
-        "db": str(db_path),
-        "sales": sales,
-        "lines_per_sale": 20,
-        "payments_per_sale": 2,
-        "synchronous": {2: "FULL", 3: "EXTRA"}.get(int(synchronous or 0), synchronous),
-        "journal_mode": journal,
-        **_summary(times),
-    }
-
-
-# --- the crash child ----------------------------------------------------------------
-
-
-def _say(*words: object) -> None:
-    print(*words, flush=True)
+# --- the crash child ------------------------------------------------------------------
 
 
 def child_main(argv: Sequence[str]) -> int:
-    """The zygote: wait for ``RUN <seed> <retry file or ->`` lines, fork a worker for each.
-
-    Prints ``ZYGOTE``, then per run ``FORKED <pid>`` and, once the worker is
-    dead, ``REAPED <pid> <wait status>`` -- after a newline, so a line the
-    worker was killed in the middle of writing never swallows it.
-    """
+    """The zygote: for each ``RUN <seed> <retry file or ->`` line, fork a worker on DB."""
     if len(argv) != 1:
-        print("usage: child DB", file=sys.stderr)
-        return 2
-    if not hasattr(os, "fork"):
-        print("the crash child needs fork (POSIX)", file=sys.stderr)
+        print("usage: crash_child.py DB", file=sys.stderr)
         return 2
     db_path = Path(argv[0])
-    _say("ZYGOTE", os.getpid())
-    for command in sys.stdin:
-        words = command.split()
-        if not words or words[0] == "QUIT":
-            break
-        if words[0] != "RUN" or len(words) != 3:
-            _say("ERROR", "bad command", command.strip())
-            continue
-        seed = int(words[1])
-        retry = None if words[2] == "-" else Path(words[2])
-        pid = os.fork()
-        if pid == 0:
-            status = 1
-            try:
-                _work(db_path, seed, retry)
-                status = 0
-            except BaseException as exc:
-                # If the harness is gone there is nobody left to tell.
-                with contextlib.suppress(BaseException):
-                    _say("ERROR", repr(exc).replace("\n", " "))
-                    traceback.print_exc()
-                    sys.stderr.flush()
-            finally:
-                os._exit(status)
-        _say("FORKED", pid)
-        _, wait_status = os.waitpid(pid, 0)
-        _say(f"\nREAPED {pid} {wait_status}")
-    return 0
+
+    def work(words: Sequence[str]) -> None:
+        seed, retry = words
+        _work(db_path, int(seed), None if retry == "-" else Path(retry))
+
+    return serve_forks(work)
 
 
 def _work(db_path: Path, seed: int, retry: Path | None) -> None:
-    """Commit sales until killed: first the retries, then new sales forever."""
+    """Commit sales until killed: first the retries, then new sales.
+
+    Says ``RETRIED <kind> <order id> <repeated> <invoice>`` per retry,
+    ``READY``, then per sale ``BEGIN <order id> <draft JSON>`` before its
+    transaction and ``COMMITTED <order id> <invoice> <repeated>`` after.
+    """
+    gate = PhaseGate()
+    gate.phase("start")
     engine = create_sqlite_engine(db_path)
+    gate.watch(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
     if retry is not None:
-        for kind, data in json.loads(retry.read_text(encoding="utf-8")):
+        for number, (kind, data) in enumerate(json.loads(retry.read_text(encoding="utf-8")), 1):
+            gate.label = f"retry {number}"
             draft = draft_from_json(data)
             with sessions.begin() as session:
                 result = commit_sale(session, draft)
-            _say("RETRIED", kind, result.order_id, int(result.repeated), result.invoice_no)
+            say("RETRIED", kind, result.order_id, int(result.repeated), result.invoice_no)
+    gate.label = "setup"
     with sessions.begin() as session:
         maker = SaleMaker(session, random.Random(seed))
-    _say("READY")
-    deadline = time.monotonic() + WORKER_MAX_SECONDS
-    while time.monotonic() < deadline:
+    say("READY")
+    for number in range(1, WORKER_MAX_SALES + 1):
+        gate.label = f"sale {number}"
         draft = maker.draft()
         text_ = json.dumps(draft_to_json(draft), separators=(",", ":"), ensure_ascii=True)
-        _say("BEGIN", draft.order_id, text_)
+        say("BEGIN", draft.order_id, text_)
         with sessions.begin() as session:
             result = commit_sale(session, draft)
-        _say("COMMITTED", result.order_id, result.invoice_no, int(result.repeated))
+        gate.phase("committed")
+        say("COMMITTED", result.order_id, result.invoice_no, int(result.repeated))
 
 
-# --- the crash harness ----------------------------------------------------------------
+# --- where to kill ----------------------------------------------------------------------
+
+
+def kill_kind(words: str) -> str:
+    """The kind (one of ``KILL_KINDS``) of the phase a worker announced as ``words``."""
+    head, _, rest = words.partition(" ")
+    if head in ("start", "retry", "setup"):
+        return head
+    event = rest.split(" ")[1] if " " in rest else ""
+    return {
+        "begin": "before-begin",
+        "sql": "statement",
+        "commit": "before-commit",
+        "committed": "after-commit",
+    }[event]
+
+
+@dataclass
+class KillPlan:
+    """Where one run's worker dies, drawn from a seeded RNG.
+
+    ``sale`` is the new sale it dies in (1 = the first after the retries);
+    ``statement`` which of that sale's statements it dies before, for the
+    ``statement`` kind (a sale with fewer dies before its COMMIT); for the
+    ``retry`` kind, which phase of the retries.
+    """
+
+    kind: str
+    sale: int
+    statement: int
+    seen: int = 0
+
+    @classmethod
+    def draw(cls, rng: random.Random, *, retries: bool) -> KillPlan:
+        kinds = ["start", "before-begin", "statement", "before-commit", "after-commit"]
+        weights = [8, 15, 40, 17, 20]
+        if retries:
+            kinds.append("retry")
+            weights.append(7)
+        kind = rng.choices(kinds, weights)[0]
+        sale = rng.choice((1, 1, 2, 2, 3, 3, 4, 6))
+        statement = rng.randint(1, 12) if kind == "retry" else rng.randint(1, 16)
+        return cls(kind, sale, statement)
+
+    def __call__(self, _number: int, words: str) -> bool:
+        kind = kill_kind(words)
+        if self.kind == "start":
+            return kind == "start"
+        if self.kind == "retry":
+            if kind == "retry":
+                self.seen += 1
+                return self.seen == self.statement
+            # Fewer retry phases than drawn: die right after them instead.
+            return kind not in ("start", "retry")
+        if kind in ("start", "retry", "setup"):
+            return False
+        sale = int(words.split(" ")[1])
+        if sale > self.sale:  # cannot happen, but never let a worker run on
+            return True
+        if sale < self.sale:
+            return False
+        if self.kind == "statement" and kind == "statement":
+            self.seen += 1
+            return self.seen == self.statement
+        if self.kind == "statement":
+            return kind == "before-commit"
+        return kind == self.kind
+
+
+# --- the crash harness ------------------------------------------------------------------
 
 
 def prepare_crash_template(path: Path, *, coupons: int, seed: int = 0) -> Path:
@@ -609,99 +372,34 @@ class _DatabaseRun:
 
     path: Path
     kills: int = 0
+    #: Kills by where they landed (``KILL_KINDS``).
+    kills_at: Counter[str] = field(default_factory=Counter)
     #: Order id -> invoice number, for every sale a child said was committed.
     confirmed: dict[str, str] = field(default_factory=dict)
-    #: Kills that landed after a BEGIN and before its COMMITTED.
+    #: Kills that landed after a BEGIN line and before its COMMITTED.
     in_flight_kills: int = 0
     #: ... of which the sale had reached the disk (its retry came back repeated).
     landed_unconfirmed: int = 0
     #: ... of which the sale had not, and the retry committed it.
     redone: int = 0
     retried_confirmed: int = 0
-    early_kills: int = 0
     torn_lines: int = 0
     problems: list[str] = field(default_factory=list)
     #: Drafts of confirmed sales, for re-committing after the run.
     sample_drafts: list[dict[str, Any]] = field(default_factory=list)
     last_confirmed: dict[str, Any] | None = None
     in_flight: dict[str, Any] | None = None
+    #: Where the sale in flight was killed: its retry must be repeated exactly
+    #: when that was after its COMMIT.
+    in_flight_kind: str = ""
     verify: dict[str, Any] = field(default_factory=dict)
-
-
-class _Child:
-    """One zygote process and a thread reading its lines."""
-
-    def __init__(self, command: Sequence[str], db_path: Path, log: Path) -> None:
-        self.log = log.open("wb")
-        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [*command, str(db_path)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.log,
-            text=True,
-            bufsize=1,
-        )
-        self.lines: queue.Queue[str | None] = queue.Queue()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
-
-    def send(self, command: str) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.write(command + "\n")
-        self.process.stdin.flush()
-
-    def next_line(self) -> str:
-        line = self.lines.get(timeout=LINE_TIMEOUT)
-        if line is None:
-            raise RuntimeError("the crash child exited")
-        return line
-
-    def close(self) -> None:
-        try:
-            self.send("QUIT")
-            self.process.wait(timeout=30)
-        except (OSError, subprocess.TimeoutExpired):
-            self.process.kill()
-            self.process.wait()
-        finally:
-            self.reader.join(timeout=30)
-            for stream in (self.process.stdin, self.process.stdout):
-                if stream is not None:
-                    with contextlib.suppress(OSError):
-                        stream.close()
-            self.log.close()
-
-
-def _kill_delay(rng: random.Random) -> float | None:
-    """When to kill after the worker is READY; None = as soon as it is forked.
-
-    A mixture, so kills land at start-up (WAL recovery), in the first
-    transaction, and deep into a run, inside and between commits.
-    """
-    roll = rng.random()
-    if roll < 0.1:
-        return None
-    if roll < 0.35:
-        return rng.uniform(0.0, 0.005)
-    if roll < 0.8:
-        return rng.uniform(0.005, 0.08)
-    return rng.uniform(0.08, 0.3)
 
 
 def _drive(run: _DatabaseRun, kills: int, seed: int, command: Sequence[str], workdir: Path) -> None:
     """Start, kill and restart workers on one database ``kills`` times."""
     rng = random.Random(seed)
-    child = _Child(command, run.path, workdir / f"{run.path.stem}.stderr.log")
+    child = Zygote([*command, str(run.path)], workdir / f"{run.path.stem}.stderr.log")
     try:
-        first = child.next_line()
-        if not first.startswith("ZYGOTE"):
-            raise RuntimeError(f"unexpected first line from the child: {first!r}")
         for k in range(kills):
             retry_path = workdir / f"{run.path.stem}.retry.json"
             retries = []
@@ -710,11 +408,19 @@ def _drive(run: _DatabaseRun, kills: int, seed: int, command: Sequence[str], wor
             if run.in_flight is not None:
                 retries.append(("in_flight", run.in_flight))
             retry_path.write_text(json.dumps(retries), encoding="utf-8")
-            child.send(f"RUN {rng.getrandbits(48)} {retry_path if retries else '-'}")
-            status = _one_run(child, run, _kill_delay(rng))
-            if not (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL):
-                run.problems.append(f"{run.path.name}: run {k} ended by itself (status {status})")
+            plan = KillPlan.draw(rng, retries=bool(retries))
+            worker_seed = rng.getrandbits(48)
+            done = child.run(f"RUN {worker_seed} {retry_path if retries else '-'}", plan)
+            if not done.killed or done.killed_at is None:
+                run.problems.append(
+                    f"{run.path.name}: run {k} ended by itself (status {done.status})"
+                )
+                kind = ""
+            else:
+                kind = kill_kind(done.killed_at[1])
+                run.kills_at[kind] += 1
             run.kills += 1
+            _read_run(run, done, kind)
             sample = run.last_confirmed
             if len(run.sample_drafts) < 20 and sample and sample not in run.sample_drafts:
                 run.sample_drafts.append(sample)
@@ -722,50 +428,11 @@ def _drive(run: _DatabaseRun, kills: int, seed: int, command: Sequence[str], wor
         child.close()
 
 
-def _one_run(child: _Child, run: _DatabaseRun, delay: float | None) -> int:
-    """Let one forked worker commit for ``delay`` seconds after READY, kill it, read its lines.
-
-    Returns the worker's wait status. The kill is only sent while the worker
-    has not been reaped, so its pid cannot belong to anyone else yet.
-    """
-    said: list[str] = []
-    pid = 0
-    status: int | None = None
-
-    def take(line: str) -> None:
-        nonlocal pid, status
-        if line.startswith("FORKED "):
-            pid = int(line.split()[1])
-        elif line.startswith("REAPED ") and pid and int(line.split()[1]) == pid:
-            status = int(line.split()[2])
-        else:
-            said.append(line)
-
-    while not pid:
-        take(child.next_line())
-    if delay is None:
-        run.early_kills += 1
-    else:
-        while "READY" not in said and status is None:
-            take(child.next_line())
-        if status is None:
-            time.sleep(delay)
-    if status is None:
-        # The worker may have died on its own and been reaped a moment ago
-        # (its REAPED line not read yet): then its status tells what happened.
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-    while status is None:
-        take(child.next_line())
-    _read_run(run, said)
-    return status
-
-
-def _read_run(run: _DatabaseRun, lines: list[str]) -> None:
-    """Account for what one worker said before it died."""
+def _read_run(run: _DatabaseRun, done: Run, kind: str) -> None:
+    """Account for what one worker said before it died at a phase of ``kind``."""
     drafts: dict[str, dict[str, Any]] = {}
     begun: str | None = None
-    for line in lines:
+    for line in done.lines:
         word, _, rest = line.partition(" ")
         try:
             if word == "BEGIN":
@@ -791,6 +458,7 @@ def _read_run(run: _DatabaseRun, lines: list[str]) -> None:
     if begun is not None:
         run.in_flight_kills += 1
         run.in_flight = drafts.pop(begun)
+        run.in_flight_kind = kind
 
 
 def _read_retry(run: _DatabaseRun, kind: str, order_id: str, repeated: str, invoice: str) -> None:
@@ -802,11 +470,17 @@ def _read_retry(run: _DatabaseRun, kind: str, order_id: str, repeated: str, invo
                 f" repeated={repeated} invoice={invoice}"
             )
         return
-    # The sale in flight when the last worker died: on disk already, or not.
+    # The sale in flight when the last worker died: on disk exactly when the
+    # kill came after its COMMIT returned.
     if repeated == "1":
         run.landed_unconfirmed += 1
     else:
         run.redone += 1
+    if (repeated == "1") != (run.in_flight_kind == "after-commit"):
+        run.problems.append(
+            f"{run.path.name}: sale {order_id} killed at {run.in_flight_kind or '?'}"
+            f" came back repeated={repeated}"
+        )
     run.confirmed[order_id] = invoice
     run.last_confirmed = run.in_flight
     run.in_flight = None
@@ -825,9 +499,10 @@ def crash_run(
 
     ``databases`` files (default: one per 25 kills, 2 to 8) share the kills
     and are driven ``parallel`` at a time. ``child_command`` is how to start
-    the child (default: this module's ``child``); the database path is
-    appended. Returns figures per database and a list of ``problems``, empty
-    when every guarantee held.
+    the child (default: ``crash_child.py`` with this interpreter); the
+    database path is appended. Returns figures per database and a list of
+    ``problems``, empty when every guarantee held. The same seed gives the
+    same figures, whatever the machine.
     """
     if kills < 1:
         raise ValueError("kills must be at least 1")
@@ -835,9 +510,7 @@ def crash_run(
     workdir.mkdir(parents=True, exist_ok=True)
     n_db = databases or max(2, min(8, kills // 25))
     workers = parallel or min(n_db, 4)
-    command = list(
-        child_command or [sys.executable, "-m", "shop_desktop.benchmarks_checkout", "child"]
-    )
+    command = list(child_command or [sys.executable, str(CHILD)])
     template = prepare_crash_template(
         workdir / "template.db", coupons=max(200, kills * 4), seed=seed
     )
@@ -859,18 +532,23 @@ def crash_run(
         run.verify = verify_database(run.path, run.confirmed)
         problems.extend(run.problems)
         problems.extend(f"{run.path.name}: {p}" for p in run.verify["problems"])
+    kills_at: Counter[str] = Counter()
+    for run in runs:
+        kills_at.update(run.kills_at)
     return {
         "kills": sum(r.kills for r in runs),
+        "kills_at": {kind: kills_at[kind] for kind in KILL_KINDS},
         "databases": [
             {
                 "path": str(r.path),
                 "kills": r.kills,
+                "kills_at": {kind: r.kills_at[kind] for kind in KILL_KINDS},
                 "confirmed": dict(r.confirmed),
                 "in_flight_kills": r.in_flight_kills,
                 "landed_unconfirmed": r.landed_unconfirmed,
                 "redone": r.redone,
+                "in_flight_at_end": int(r.in_flight is not None),
                 "retried_confirmed": r.retried_confirmed,
-                "early_kills": r.early_kills,
                 "torn_lines": r.torn_lines,
                 "sample_drafts": list(r.sample_drafts),
                 "verify": r.verify,
@@ -882,7 +560,8 @@ def crash_run(
         "in_flight_kills": sum(r.in_flight_kills for r in runs),
         "landed_unconfirmed": sum(r.landed_unconfirmed for r in runs),
         "redone": sum(r.redone for r in runs),
-        "early_kills": sum(r.early_kills for r in runs),
+        "in_flight_at_end": sum(int(r.in_flight is not None) for r in runs),
+        "early_kills": kills_at["start"],
         "problems": problems,
         "seconds": round(time.perf_counter() - started, 1),
     }
@@ -1003,7 +682,7 @@ def _order_problems(order_id: str, snap: _Snapshot) -> list[str]:
     out = []
     if not its or [x[0] for x in its] != list(range(1, len(its) + 1)):
         out.append(f"order {order_id} lines are missing or misnumbered")
-    gross = sum(_half_up(x[2] * x[3], 1000) for x in its)
+    gross = sum(line_gross_minor(x[2], x[3]) for x in its)
     if (gross, sum(x[4] for x in its), sum(x[5] for x in its)) != (subtotal, discount, tax):
         out.append(f"order {order_id} subtotal/discount/tax do not match its lines")
     if sum(x[6] for x in its) + fee + rounding != total:
@@ -1095,25 +774,15 @@ def _ledger_problems(conn: sqlite3.Connection) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m shop_desktop.benchmarks_checkout")
-    commands = parser.add_subparsers(dest="command", required=True)
-    bench = commands.add_parser("bench", help="time commit_sale on a real file")
-    bench.add_argument("--db", type=Path, default=Path("bench-data") / "checkout.db")
-    bench.add_argument("--sales", type=int, default=200)
-    crash = commands.add_parser("crash", help="kill committing processes; check what survived")
-    crash.add_argument("--kills", type=int, default=100)
-    crash.add_argument("--workdir", type=Path, default=None)
-    crash.add_argument("--databases", type=int, default=None)
-    crash.add_argument("--seed", type=int, default=0)
-    child = commands.add_parser("child", help="the crash harness's child (reads commands on stdin)")
-    child.add_argument("db")
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.services.checkout_crash",
+        description="Kill sale-committing processes at reported phases; check what survived.",
+    )
+    parser.add_argument("--kills", type=int, default=100)
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--databases", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    if args.command == "child":
-        return child_main([args.db])
-    if args.command == "bench":
-        args.db.parent.mkdir(parents=True, exist_ok=True)
-        print(json.dumps(bench_commit(args.db, args.sales)))
-        return 0
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="crash-run-"))
     result = crash_run(args.kills, workdir, databases=args.databases, seed=args.seed)
     for db in result["databases"]:

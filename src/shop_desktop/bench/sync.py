@@ -37,19 +37,20 @@ import resource
 import secrets
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import requests
+
+from shop_desktop.bench.stats import peak_rss_mb, summary
 
 __all__ = ["main"]
 
@@ -223,24 +224,10 @@ class _MemoryTokens:
 # --- figures ---------------------------------------------------------------------------------
 
 
-def _percentiles(values: Sequence[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    if not ordered:
-        return {"p50_ms": 0.0, "p95_ms": 0.0, "max_ms": 0.0, "n": 0}
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {
-        "p50_ms": round(statistics.median(ordered) * 1000, 1),
-        "p95_ms": round(p95 * 1000, 1),
-        "max_ms": round(ordered[-1] * 1000, 1),
-        "n": len(ordered),
-    }
-
-
 def _max_rss_mb() -> dict[str, float]:
     """Peak resident memory of this process and of its waited-for children (the CLI runs)."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"self_mb": round(own / 1024, 1), "children_mb": round(children / 1024, 1)}
+    return {"self_mb": peak_rss_mb(), "children_mb": round(children / 1024, 1)}
 
 
 def _say(text: str) -> None:
@@ -257,7 +244,7 @@ def bench_backlog(
 
     ``station`` is a workstation of the seeded branch (its staff can sell).
     """
-    from shop_desktop.benchmarks_checkout import SaleMaker
+    from shop_desktop.bench.checkout import SaleMaker
     from shop_desktop.data.db import open_database
     from shop_desktop.services.checkout import commit_sale
     from shop_desktop.services.sync.engine import SyncEngine
@@ -477,7 +464,7 @@ def bench_ingest(server: _Server, devices: int, per_device: int, batch: int) -> 
         "orders_landed": landed,
         "seconds": round(elapsed, 2),
         "orders_per_s": round(total / elapsed, 1),
-        "push_latency": _percentiles(latencies),
+        "push_latency": summary(latencies, places=1),
         "request_bytes_per_batch": len(prepared[0].bodies[0]) if prepared else 0,
         "errors_seen": errors[:3],
         "target_orders_per_s": 1000,

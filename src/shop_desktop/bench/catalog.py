@@ -1,28 +1,27 @@
-"""``shop-admin bench …``: measured figures, printed, with JSON on the last line.
+"""``shop-admin bench catalog``: search, barcode look-up, start-up and memory.
 
-Benchmarks never assert: they print medians, 95th percentiles, sizes and
-memory so that ``docs/benchmarks.md`` can quote them. They build (or reuse)
-a deterministic demo database of the requested size first.
+Figures are printed, with JSON on the last line; nothing is asserted, so that
+``docs/benchmarks.md`` can quote them. A deterministic demo database of the
+requested size is built (or reused) first.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import resource
 import sqlite3
-import statistics
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from shop_desktop.bench.stats import median, peak_rss_mb, summary
 from shop_desktop.data import catalog, search_index
 from shop_desktop.data.db import open_database
 from shop_desktop.services.demo import build_demo
@@ -57,25 +56,6 @@ SEARCH_MIX = (
     "p0012345",
     "原子筆 0.38",
 )
-
-
-def percentile(values: Sequence[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def summary(values: Sequence[float]) -> dict[str, float]:
-    return {
-        "p50_ms": round(statistics.median(values) * 1000, 3),
-        "p95_ms": round(percentile(values, 0.95) * 1000, 3),
-        "max_ms": round(max(values) * 1000, 3),
-        "n": len(values),
-    }
-
-
-def peak_rss_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def ensure_demo(path: Path, products: int, progress: Callable[[float, str], None]) -> Path:
@@ -194,51 +174,8 @@ def measure_startup(path: Path, runs: int = 5) -> dict[str, Any]:
         times.append(figures["seconds"])
         rss.append(figures["peak_rss_mb"])
     return {
-        "p50_s": round(statistics.median(times), 3),
+        "p50_s": round(median(times), 3),
         "max_s": round(max(times), 3),
         "peak_rss_mb": max(rss),
         "runs": runs,
     }
-
-
-def bench_pricing(rounds: int = 2000, *, lines: int = 200, seed: int = 0) -> dict[str, Any]:
-    """Price the sample cart (``lines`` lines, 50 promotions, a member, coupons) ``rounds`` times.
-
-    A few warm-up rounds are not counted, as a till prices the same cart on
-    every keystroke.
-    """
-    from shop_desktop.domain.pricing import price_cart
-    from shop_desktop.domain.pricing_samples import sample_cart
-
-    cart, context = sample_cart(n_lines=lines, seed=seed)
-    for _ in range(20):
-        bill = price_cart(cart, context)
-    times: list[float] = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        bill = price_cart(cart, context)
-        times.append(time.perf_counter() - started)
-    applied = {d.code for line in bill.lines for d in line.discounts}
-    return {
-        "benchmark": "price_cart",
-        "lines": len(cart),
-        "promotions": len(context.promotions),
-        "promotions_applied": len(applied),
-        "coupons": len(context.coupons),
-        "total_minor": bill.total_minor,
-        **summary(times),
-    }
-
-
-def bench_checkout(
-    path: Path, *, sales: int, rounds: int, progress: Callable[[float, str], None]
-) -> dict[str, Any]:
-    """Pricing a 200-line cart with 50 promotions, and committing sales on a real file."""
-    from shop_desktop.benchmarks_checkout import bench_commit
-
-    progress(0.0, "pricing")
-    pricing = bench_pricing(rounds)
-    progress(0.3, "committing sales")
-    commit = bench_commit(path, sales)
-    progress(1.0, "done")
-    return {"pricing": pricing, "commit": commit, "peak_rss_mb": peak_rss_mb()}

@@ -8,12 +8,12 @@ needed: the documents are built here from sample goods with Chinese names.
 
 ``render_samples`` writes every kind of document as a PNG of its first page
 (``docs/documents``), so a layout change can be looked at before it reaches
-a shop. It needs poppler's ``pdftoppm``.
+a shop. It renders with ``pypdfium2`` (a development dependency), no system tool.
 
 Command line (JSON on the last line, like ``shop-admin bench``)::
 
-    python -m shop_desktop.benchmarks_documents bench [--rounds N]
-    python -m shop_desktop.benchmarks_documents samples [FOLDER]
+    python -m shop_desktop.bench.documents bench [--rounds N]
+    python -m shop_desktop.bench.documents samples [FOLDER]
 """
 
 from __future__ import annotations
@@ -21,17 +21,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from shop_desktop.benchmarks import summary
+from shop_desktop.bench.stats import summary
+from shop_desktop.domain.money import half_up, line_gross_minor, tax_in_gross_bp
 from shop_desktop.services.documents.fonts import document_fonts
 from shop_desktop.services.documents.model import (
     MILLI,
@@ -141,17 +139,13 @@ _CLEARANCE = ("即期品八折", "Clearance 20% off", 20)
 _STAFF = ("店員折扣", "Staff discount", 5)
 
 
-def _half_up(numerator: int, denominator: int) -> int:
-    return (2 * numerator + denominator) // (2 * denominator)
-
-
 def _sample_lines(count: int) -> list[DocLine]:
     """count lines cycling through the goods; some with one or two discounts."""
     lines: list[DocLine] = []
     for n in range(count):
         goods = _GOODS[n % len(_GOODS)]
         qty = goods.qty_milli + (n // len(_GOODS)) * (MILLI if goods.unit != "kg" else 115)
-        gross = _half_up(qty * goods.price_minor, MILLI)
+        gross = line_gross_minor(qty, goods.price_minor)
         reasons = []
         if n % 4 == 1:
             reasons.append(_MEMBER)
@@ -162,12 +156,12 @@ def _sample_lines(count: int) -> list[DocLine]:
         discounts: list[DocDiscount] = []
         left = gross
         for zh, en, percent in reasons:
-            off = _half_up(left * percent, 100)
+            off = half_up(left * percent, 100)
             discounts.append(DocDiscount(zh, en, off))
             left -= off
         net = left
         rate = goods.tax_rate_bp
-        tax = _half_up(net * rate, 10_000 + rate)
+        tax = tax_in_gross_bp(net, rate)
         lines.append(
             DocLine(
                 sku=goods.sku,
@@ -409,37 +403,24 @@ def _sample_pdfs() -> dict[str, bytes]:
 
 def render_samples(folder: Path, *, dpi: int = 100) -> list[Path]:
     """Write each sample document's first page as ``folder/<name>.png``; returns the files."""
-    pdftoppm = shutil.which("pdftoppm")
-    if pdftoppm is None:
-        raise FileNotFoundError("pdftoppm (poppler-utils) is needed to render the samples")
+    import pypdfium2  # type: ignore[import-untyped,unused-ignore]
+
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    with tempfile.TemporaryDirectory() as scratch:
-        for name, pdf in _sample_pdfs().items():
-            source = Path(scratch) / f"{name}.pdf"
-            source.write_bytes(pdf)
-            target = folder / name
-            subprocess.run(  # noqa: S603 - our own PDF, a fixed tool
-                [
-                    pdftoppm,
-                    "-png",
-                    "-r",
-                    str(dpi),
-                    "-f",
-                    "1",
-                    "-singlefile",
-                    str(source),
-                    str(target),
-                ],
-                check=True,
-                capture_output=True,
-            )
-            written.append(target.with_suffix(".png"))
+    for name, pdf in _sample_pdfs().items():
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            picture = document[0].render(scale=dpi / 72).to_pil()
+        finally:
+            document.close()
+        target = folder / f"{name}.png"
+        picture.save(target, format="PNG")
+        written.append(target)
     return written
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m shop_desktop.benchmarks_documents")
+    parser = argparse.ArgumentParser(prog="python -m shop_desktop.bench.documents")
     commands = parser.add_subparsers(dest="command", required=True)
     bench = commands.add_parser("bench", help="time a receipt and a 30-line invoice")
     bench.add_argument("--rounds", type=int, default=200)
