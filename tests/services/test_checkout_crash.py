@@ -39,6 +39,9 @@ from shop_desktop.bench.checkout import SaleMaker, bench_commit
 from shop_desktop.data.db import Database, open_database
 from shop_desktop.services.checkout import commit_sale
 
+#: The crash run is built once for the module, by the first test: it gets the time.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+
 KILLS = 100
 SEED = 7
 CHILD = Path(__file__).with_name("crash_child.py")
@@ -65,7 +68,6 @@ def counts(path: Path) -> dict[str, Any]:
     return out
 
 
-@pytest.mark.slow
 def test_the_harness_found_nothing_wrong(crashed: dict[str, Any]) -> None:
     assert crashed["problems"] == []
     assert crashed["kills"] == KILLS
@@ -94,7 +96,6 @@ def test_the_harness_found_nothing_wrong(crashed: dict[str, Any]) -> None:
         assert db["verify"]["store_credit_sales"] >= 1
 
 
-@pytest.mark.slow
 def test_every_confirmed_sale_is_there_and_whole(crashed: dict[str, Any]) -> None:
     for db in crashed["databases"]:
         path = Path(db["path"])
@@ -131,7 +132,6 @@ def test_every_confirmed_sale_is_there_and_whole(crashed: dict[str, Any]) -> Non
         assert coupons == []
 
 
-@pytest.mark.slow
 def test_numbers_run_without_gaps_and_orders_match_the_outbox(crashed: dict[str, Any]) -> None:
     for db in crashed["databases"]:
         path = Path(db["path"])
@@ -151,7 +151,6 @@ def test_numbers_run_without_gaps_and_orders_match_the_outbox(crashed: dict[str,
         assert set(entries) == {(order_id, seq) for order_id, _, seq in orders}
 
 
-@pytest.mark.slow
 def test_recommitting_confirmed_sales_after_the_restarts_changes_nothing(
     crashed: dict[str, Any],
 ) -> None:
@@ -172,7 +171,6 @@ def test_recommitting_confirmed_sales_after_the_restarts_changes_nothing(
         assert counts(path) == before
 
 
-@pytest.mark.slow
 def test_the_checker_is_not_blind(crashed: dict[str, Any], tmp_path: Path) -> None:
     """Each kind of damage a crash could do is reported by ``verify_database``."""
     source = Path(crashed["databases"][0]["path"])
@@ -228,7 +226,6 @@ def test_bench_commit_commits_what_it_times(demo_db_path: Path) -> None:
     assert after["payments"] - before["payments"] == 6
 
 
-@pytest.mark.slow
 def test_the_same_seed_kills_at_the_same_phases(tmp_path: Path) -> None:
     """The kills follow the child's reported phases, not a clock: a run repeats exactly."""
 

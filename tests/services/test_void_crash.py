@@ -36,6 +36,9 @@ from shop_desktop.data.models import OrderKind, PaymentMethod
 from shop_desktop.services.checkout import DraftLine, DraftPayment, SaleDraft, commit_sale
 from shop_desktop.services.orders import DeliveryDetails, take_order, void_invoice
 
+#: The crash run is built once for the module, by the first test: it gets the time.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+
 KILLS = 50
 ORDERS = 240
 CHILD = Path(__file__).with_name("void_crash_child.py")
