@@ -20,14 +20,21 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from sqlalchemy import select
 from tests.shop_rows import sql
 
 from shop_desktop.data.db import Database, open_database
+from shop_desktop.data.models import PaymentMethod, Product
+from shop_desktop.domain.cart import Cart
 from shop_desktop.domain.money import TWD
+from shop_desktop.services.auth import log_in
+from shop_desktop.services.checkout import DraftPayment, commit_sale
+from shop_desktop.services.sale import cart_product, load_pricing_rules, price, sale_draft
 from shop_desktop.services.wallets import (
     RecordedWallet,
     RecoveryReport,
@@ -48,6 +55,7 @@ else:
     import wallet_gateway as gw  # loaded by path in conftest.py
 
 CHILD = Path(__file__).with_name("wallet_crash_child.py")
+WALL = datetime(2026, 11, 20, 14, 30)  # noqa: DTZ001 - shop wall time, as promotions read it
 Gateway = gw.AlipayGateway | gw.WechatGateway
 
 
@@ -369,3 +377,46 @@ def test_the_running_tills_own_charges_are_left_alone(
     # Another run (the next start) settles it.
     report = recover_wallet_charges(demo_db, wallets_at(alipay_gateway), this_run="next")
     assert report == RecoveryReport(refunded=("T1",))
+
+
+def test_a_sale_found_under_the_gateways_number_is_kept_even_if_the_record_missed_it(
+    demo_db: Database, alipay_gateway: gw.AlipayGateway
+) -> None:
+    """The record never heard "paid" (its update failed), but the sale committed."""
+    with demo_db.session() as session:
+        staff = log_in(session, "cashier", "cashier")
+        product_id = session.scalar(
+            select(Product.id)
+            .where(Product.active, Product.weighed.is_(False), Product.price_minor > 0)
+            .order_by(Product.sku)
+            .limit(1)
+        )
+        assert product_id is not None
+        cart = Cart()
+        cart.add(cart_product(session, product_id))
+        rules = load_pricing_rules(session)
+    bill = price(cart, rules, currency_code=staff.currency_code, at=WALL)
+    number = f"{cart.cart_id.hex[:26]}01"
+    paid = wallets_at(alipay_gateway)(WalletKind.ALIPAY).charge(
+        dataclasses.replace(charge_for(gw.alipay_code("0"), number), amount_minor=bill.total_minor),
+        cancelled=lambda: False,
+        on_status=print,
+    )
+    with demo_db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO wallet_charges (out_trade_no, provider, amount_minor, currency_code,"
+            " transaction_id, state, run_id, started_at, updated_at, checks, problem)"
+            " VALUES (?, 'alipay', ?, 'TWD', '', 'sending', 'a run that died',"
+            " '2026-11-20 03:00:00.000000', '2026-11-20 03:00:00.000000', 0, '')",
+            (number, bill.total_minor),
+        )
+    payment = DraftPayment(PaymentMethod.ALIPAY, bill.total_minor, reference=paid.transaction_id)
+    with demo_db.session() as session:
+        commit_sale(session, sale_draft(cart, bill, [payment], staff_id=staff.staff_id))
+    assert record(demo_db, number)["state"] == "sending"  # the trigger could not match it
+
+    report = recover_wallet_charges(demo_db, wallets_at(alipay_gateway))
+    assert report == RecoveryReport(sold=(number,))
+    assert record(demo_db, number)["state"] == "sold"
+    assert alipay_gateway.trade(number).status is gw.TradeStatus.PAID
+    assert alipay_gateway.calls("reverse") == []

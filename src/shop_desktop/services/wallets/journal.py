@@ -32,9 +32,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from shop_desktop.data.db import Database
+from shop_desktop.data.db import Database, StorageError, classify_sqlite_error
 from shop_desktop.data.models import (
     UNSETTLED_WALLET_STATES,
     Payment,
@@ -106,21 +107,14 @@ class RecordedWallet:
         cancelled: Callable[[], bool],
         on_status: Callable[[WalletStatus], None],
     ) -> WalletResult:
-        with self.database.session() as session:
-            session.add(
-                WalletChargeRecord(
-                    out_trade_no=charge.out_trade_no,
-                    provider=_METHOD[self.kind],
-                    amount_minor=charge.amount_minor,
-                    currency_code=charge.currency.code,
-                    order_id=charge.order_id,
-                    transaction_id="",
-                    state=WalletChargeState.SENDING,
-                    run_id=current_run_id(),
-                    checks=0,
-                    problem="",
-                )
-            )
+        try:
+            self._record(charge)
+        except SQLAlchemyError as exc:
+            # Nothing is sent that could not be written down first.
+            known = classify_sqlite_error(self.database.path, getattr(exc, "orig", None) or exc)
+            if known is not None:
+                raise known from exc
+            raise
         try:
             result = self.provider.charge(charge, cancelled=cancelled, on_status=on_status)
         except WalletError as exc:
@@ -148,6 +142,23 @@ class RecordedWallet:
             self._note(charge.out_trade_no, f"{result.outcome.value}, not reversed")
         return result
 
+    def _record(self, charge: WalletCharge) -> None:
+        with self.database.session() as session:
+            session.add(
+                WalletChargeRecord(
+                    out_trade_no=charge.out_trade_no,
+                    provider=_METHOD[self.kind],
+                    amount_minor=charge.amount_minor,
+                    currency_code=charge.currency.code,
+                    order_id=charge.order_id,
+                    transaction_id="",
+                    state=WalletChargeState.SENDING,
+                    run_id=current_run_id(),
+                    checks=0,
+                    problem="",
+                )
+            )
+
     def reverse(self, out_trade_no: str) -> bool:
         reversed_ = self.provider.reverse(out_trade_no)
         if reversed_:
@@ -157,6 +168,10 @@ class RecordedWallet:
     def look_up(self, out_trade_no: str) -> GatewayAnswer:
         return self.provider.look_up(out_trade_no)
 
+    # After the gateway answered, the answer matters more than the bookkeeping: a
+    # record that cannot be updated (disk full) stays unsettled, and the next
+    # start asks the gateway and looks for the sale by the trade's own number.
+
     def _settle(
         self,
         out_trade_no: str,
@@ -165,16 +180,24 @@ class RecordedWallet:
         transaction_id: str | None = None,
         problem: str = "",
     ) -> None:
-        with self.database.session() as session:
-            _set_state(session, out_trade_no, state, transaction_id=transaction_id, problem=problem)
+        try:
+            with self.database.session() as session:
+                _set_state(
+                    session, out_trade_no, state, transaction_id=transaction_id, problem=problem
+                )
+        except (SQLAlchemyError, StorageError):
+            log.exception("wallet charge %s not marked %s", out_trade_no, state.value)
 
     def _note(self, out_trade_no: str, problem: str) -> None:
-        with self.database.session() as session:
-            session.execute(
-                update(WalletChargeRecord)
-                .where(WalletChargeRecord.out_trade_no == out_trade_no)
-                .values(problem=problem[:_PROBLEM_LIMIT], updated_at=utcnow())
-            )
+        try:
+            with self.database.session() as session:
+                session.execute(
+                    update(WalletChargeRecord)
+                    .where(WalletChargeRecord.out_trade_no == out_trade_no)
+                    .values(problem=problem[:_PROBLEM_LIMIT], updated_at=utcnow())
+                )
+        except (SQLAlchemyError, StorageError):
+            log.exception("wallet charge %s: problem not noted", out_trade_no)
 
 
 def _set_state(
@@ -265,21 +288,22 @@ def unsettled_wallet_charges(
     ]
 
 
-def _held_by_a_sale(session: Session, out_trade_no: str) -> bool:
+def _held_by_a_sale(session: Session, out_trade_no: str, transaction_id: str = "") -> bool:
     """Whether a committed payment names this trade (belt and braces for the trigger).
 
-    Only the trade itself counts: another attempt for the same cart may be
-    what paid, while this one still holds the customer's money.
+    Only the trade itself counts, by our number or the gateway's: another
+    attempt for the same cart may be what paid, while this one still holds
+    the customer's money.
     """
     record = session.get(WalletChargeRecord, out_trade_no, populate_existing=True)
     if record is None:
         return False
     if record.state is WalletChargeState.SOLD:
         return True
-    references = [out_trade_no] + ([record.transaction_id] if record.transaction_id else [])
+    references = {out_trade_no, record.transaction_id, transaction_id} - {""}
     found = session.scalar(
         select(Payment.order_id)
-        .where(Payment.method == record.provider, Payment.reference.in_(references))
+        .where(Payment.method == record.provider, Payment.reference.in_(sorted(references)))
         .limit(1)
     )
     return found is not None
@@ -308,7 +332,12 @@ def recover_wallet_charges(
                 _set_state(session, number, WalletChargeState.SOLD)
                 found["sold"].append(number)
                 continue
-        verdict, problem = _settle_at_gateway(charge, provider_for)
+
+        def sold_as(transaction_id: str, number: str = number) -> bool:
+            with database.session() as session:
+                return _held_by_a_sale(session, number, transaction_id)
+
+        verdict, problem = _settle_at_gateway(charge, provider_for, sold_as)
         log.info("wallet charge %s after a restart: %s %s", number, verdict, problem)
         with database.session() as session:
             if verdict is None:
@@ -325,11 +354,12 @@ def recover_wallet_charges(
                     replace(charge, checks=charge.checks + 1, problem=problem[:_PROBLEM_LIMIT])
                 )
                 continue
-            state = (
-                WalletChargeState.DECLINED if verdict == "declined" else WalletChargeState.REVERSED
-            )
+            state = {
+                "sold": WalletChargeState.SOLD,
+                "declined": WalletChargeState.DECLINED,
+            }.get(verdict, WalletChargeState.REVERSED)
             _set_state(session, number, state)
-        found["refunded" if verdict == "refunded" else "closed"].append(number)
+        found[verdict if verdict in ("sold", "refunded") else "closed"].append(number)
     return RecoveryReport(
         sold=tuple(found["sold"]),
         refunded=tuple(found["refunded"]),
@@ -339,11 +369,15 @@ def recover_wallet_charges(
 
 
 def _settle_at_gateway(
-    charge: UnsettledCharge, provider_for: Callable[[WalletKind], WalletProvider]
+    charge: UnsettledCharge,
+    provider_for: Callable[[WalletKind], WalletProvider],
+    sold_as: Callable[[str], bool],
 ) -> tuple[str | None, str]:
     """Ask the gateway and act on its answer.
 
-    Returns ("refunded" | "closed" | "declined", "") once settled, or
+    ``sold_as(transaction_id)`` says whether a committed sale holds the trade
+    under the gateway's number (the record may have missed it). Returns
+    ("sold" | "refunded" | "closed" | "declined", "") once settled, or
     (None, why) when there is nothing trustworthy to act on yet.
     """
     try:
@@ -353,6 +387,8 @@ def _settle_at_gateway(
     answer = provider.look_up(charge.out_trade_no)
     if answer.state is TradeState.DECLINED:
         return "declined", ""
+    if answer.state is TradeState.PAID and sold_as(answer.transaction_id):
+        return "sold", ""
     if answer.state in (TradeState.PAID, TradeState.USER_PAYING, TradeState.NOT_FOUND):
         # No sale holds it (checked first): give paid money back, and close the
         # rest so a customer still looking at the app cannot pay for a sale that is gone.
