@@ -103,6 +103,8 @@ from shop_desktop.ui.tasks import BackgroundOp, Job
 
 #: Open carts are saved this long after the last change (a scan burst is one save).
 AUTOSAVE_MS = 300
+#: How long reopening the carts waits for the saves of the session just ended.
+REOPEN_WAIT_MS = 10_000
 #: How often wallet charges the gateway could not answer for are asked about again.
 WALLET_RETRY_MS = 60_000
 
@@ -117,8 +119,8 @@ class _OpenCartSaves:
 
     Saves run on pool threads and two can be under way at once (a change,
     then the log-out): each has a number, and one older than what is already
-    written is dropped. Reopening waits for the saves asked before it, so the
-    cashier who logs straight back in gets the carts of a moment ago.
+    written is dropped. Reopening waits until none is pending, so the cashier
+    who logs straight back in gets the carts of a moment ago.
     """
 
     def __init__(self) -> None:
@@ -146,9 +148,11 @@ class _OpenCartSaves:
                 self._pending -= 1
                 self._turn.notify_all()
 
-    def wait_for_pending(self, timeout: float = 10.0) -> None:
+    @property
+    def pending(self) -> int:
+        """Saves asked for and not yet done."""
         with self._turn:
-            self._turn.wait_for(lambda: self._pending == 0, timeout)
+            return self._pending
 
 
 _saves_by_database: dict[Path, _OpenCartSaves] = {}
@@ -347,6 +351,11 @@ class Register(QWidget):
         self._wallet_retry.timeout.connect(self.settle_wallet_charges)
         self.checkpoints = IdleCheckpoints(context.database, self)
         self.sale_completed.connect(lambda _sale: self.checkpoints.sale_committed())
+        self._reopen_later = QTimer(self)
+        self._reopen_later.setSingleShot(True)
+        self._reopen_later.setInterval(20)
+        self._reopen_later.timeout.connect(self.reopen_open_carts)
+        self._reopen_waited_ms = 0
         self.load_rules(first=True)
         self.reopen_open_carts()
 
@@ -918,14 +927,17 @@ class Register(QWidget):
         )
         return op.run()
 
-    def reopen_open_carts(self) -> BackgroundOp[list[ReopenedCart]]:
+    def reopen_open_carts(self) -> BackgroundOp[list[ReopenedCart]] | None:
         """Open again the carts this cashier left open at this till."""
+        if self._saves.pending and self._reopen_waited_ms < REOPEN_WAIT_MS:
+            # The last session's saves are still being written (a log-out a moment ago).
+            self._reopen_waited_ms += self._reopen_later.interval()
+            self._reopen_later.start()
+            return None
         staff = self.context.staff
-        saves = self._saves
         at = local_now()
 
         def load(job: Job) -> list[ReopenedCart]:
-            saves.wait_for_pending()
             return reopen_carts(
                 job.session, workstation_id=staff.workstation_id, staff_id=staff.staff_id, at=at
             )
