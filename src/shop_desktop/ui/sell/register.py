@@ -974,7 +974,6 @@ class Register(QWidget):
 
         def settled(report: RecoveryReport) -> None:
             self.settling_wallets = False
-            money = self.money
             if report.refunded:
                 self.notice.emit(
                     self.tr(
@@ -985,7 +984,7 @@ class Register(QWidget):
             if report.waiting:
                 trades = "; ".join(
                     f"{wallet_name(c.kind.value)} {c.out_trade_no}"
-                    f" {Money(c.amount_minor, money).format()}"
+                    f" {Money(c.amount_minor, currency(c.currency_code)).format()}"
                     for c in report.waiting
                 )
                 self.problem.emit(
