@@ -143,3 +143,20 @@ def test_coupons_are_looked_up_again(demo_db: Database) -> None:
     assert [item.product.sku for item in found.cart.items] == [
         item.product.sku for item in cart.items
     ]
+
+
+def test_an_unchanged_tab_is_not_written_again(demo_db: Database) -> None:
+    cashier = staff(demo_db, "cashier")
+    a, b = carts_of(demo_db, 2)
+    save(demo_db, cashier, [a, b])
+    with demo_db.session() as session:
+        save_open_carts(
+            session,
+            workstation_id=cashier.workstation_id,
+            staff_id=cashier.staff_id,
+            carts=[a.to_json(), b.to_json()],
+            now=datetime(2026, 11, 20, 7, 0, tzinfo=UTC),
+        )
+    assert sql(demo_db, "SELECT DISTINCT saved_at FROM open_carts") == [
+        ("2026-11-20 06:30:00.000000",)
+    ]

@@ -48,8 +48,8 @@ def save_open_carts(
 ) -> None:
     """Make the saved carts of this cashier at this till exactly ``carts``, in tab order.
 
-    Each is a cart's JSON (``Cart.to_json()``); saving the same list again
-    changes nothing but the time.
+    Each is a cart's JSON (``Cart.to_json()``); a tab that did not change is
+    not written again, so saving after every change costs only the changed cart.
     """
     now = utcnow() if now is None else now
     ids = [uuid.UUID(str(payload["cart_id"])) for payload in carts]
@@ -67,6 +67,8 @@ def save_open_carts(
         if row is None:
             row = OpenCart(id=cart_id)
             session.add(row)
+        elif (row.position, row.payload, row.staff_id) == (position, payload, staff_id):
+            continue  # the tab did not change: nothing to write
         row.workstation_id = workstation_id
         row.staff_id = staff_id
         row.position = position
