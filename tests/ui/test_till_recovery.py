@@ -36,6 +36,7 @@ from shop_desktop.ui.idle_checkpoints import IdleCheckpoints
 from shop_desktop.ui.main_window import MainWindow
 from shop_desktop.ui.places.sell import SellPlace
 from shop_desktop.ui.sell.register import Register
+from shop_desktop.ui.tasks import BackgroundOp
 
 if TYPE_CHECKING:
     from tests.services import wallet_gateway as gw
@@ -281,7 +282,11 @@ def test_the_register_folds_the_wal_when_idle_after_sales_and_at_log_out(
     qtbot: QtBot, cashier: ShopContext, demo_db: Database
 ) -> None:
     register = open_register(qtbot, cashier)
-    # The register's own: checkpoints after a quiet spell; quicker ones for the test.
+    reopened(qtbot, register)
+    # Quicker ones than the register's own, which rest meanwhile; no reader holds
+    # an old snapshot, so each checkpoint can fold everything.
+    register.checkpoints.stop()
+    qtbot.waitUntil(lambda: not BackgroundOp.running(), timeout=WAIT_MS)
     checkpoints = IdleCheckpoints(demo_db, register, idle_ms=3_600_000, every_sales=3)
     with demo_db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
