@@ -10,6 +10,12 @@ with a WAL), then upgrades.
 
 Every connection gets ``foreign_keys=ON``, WAL, ``synchronous=FULL`` and a
 busy timeout: a confirmed sale must survive a power cut (see SYNC.md).
+
+SQLite folds the WAL back into the database file (a checkpoint) inside
+whichever commit crosses 1,000 pages: on a till, every few sales one of them
+waits for it. The till calls :meth:`Database.fold_wal_when_idle` and then
+:meth:`Database.checkpoint` itself when nobody is waiting (``ui/sell``'s idle
+timer); tools and tests keep SQLite's own checkpoints.
 """
 
 from __future__ import annotations
@@ -123,6 +129,14 @@ def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         cursor.close()
 
 
+def _no_autocheckpoint(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA wal_autocheckpoint = 0")
+    finally:
+        cursor.close()
+
+
 def _on_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN")
 
@@ -156,6 +170,16 @@ def known_revisions() -> set[str]:
 
 
 @dataclass(frozen=True)
+class WalCheckpoint:
+    """What one checkpoint did, in WAL frames (pages); -1 when the file is not in WAL mode."""
+
+    #: True when a reader or writer kept it from copying everything (PASSIVE never waits).
+    busy: bool
+    wal_frames: int
+    checkpointed: int
+
+
+@dataclass(frozen=True)
 class Database:
     """An opened, migrated workstation database."""
 
@@ -173,6 +197,37 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def fold_wal_when_idle(self) -> None:
+        """From now on no commit checkpoints: the caller runs :meth:`checkpoint` instead.
+
+        The caller then owns the bound on the WAL's size: it must checkpoint
+        when idle and after a number of commits (the till does both).
+        """
+        if event.contains(self.engine, "connect", _no_autocheckpoint):
+            return
+        event.listen(self.engine, "connect", _no_autocheckpoint)
+        # Pooled connections were set up without it; new ones get it. Connections
+        # in use now finish their work and are closed when given back.
+        self.engine.dispose()
+
+    def checkpoint(self) -> WalCheckpoint:
+        """Copy what the WAL holds into the database file, waiting for nobody (PASSIVE).
+
+        Sales and reads carry on meanwhile; frames a reader still needs are
+        left for the next checkpoint (``busy``).
+        """
+        with self.engine.connect() as conn:
+            # On the driver's connection, outside any transaction: SQLite will
+            # not checkpoint from inside one.
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            cursor = raw.cursor()
+            try:
+                busy, frames, done = cursor.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            finally:
+                cursor.close()
+        return WalCheckpoint(busy=bool(busy), wal_frames=int(frames), checkpointed=int(done))
 
 
 def _read_revision(path: Path) -> tuple[str | None, bool]:

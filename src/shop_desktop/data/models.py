@@ -760,6 +760,83 @@ class ParkedCart(Base):
     recalled_workstation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("workstations.id"))
 
 
+class OpenCart(Base):
+    """A cart open in a tab at this till, saved as it changes so a crash or a log-out loses nothing.
+
+    Local to the till and to the cashier who had it open (never synced); the
+    next log-in of that cashier on this till opens the tabs again. ``payload``
+    is ``Cart.to_json()`` as for a parked cart; ``position`` is the tab's place.
+    """
+
+    __tablename__ = "open_carts"
+    __table_args__ = (Index(None, "workstation_id", "staff_id"),)
+
+    #: The cart's client-made id (the order's id once it is paid).
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    workstation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workstations.id"))
+    staff_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_users.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- mobile wallets ------------------------------------------------------------
+
+
+class WalletChargeState(enum.Enum):
+    #: Written before the request leaves the till: what the gateway did is not known yet.
+    SENDING = "sending"
+    #: The gateway said paid; the sale that takes it has not committed yet.
+    PAID = "paid"
+    #: Settled: a committed sale holds the payment.
+    SOLD = "sold"
+    #: Settled: cancelled or refunded at the gateway, or it never got there.
+    REVERSED = "reversed"
+    #: Settled: the customer's wallet refused it, nothing was charged.
+    DECLINED = "declined"
+
+
+#: States that still need an answer: at the next start these are asked about.
+UNSETTLED_WALLET_STATES = (WalletChargeState.SENDING, WalletChargeState.PAID)
+
+
+class WalletCharge(Base):
+    """One Alipay or WeChat Pay charge, written before it is sent and settled after.
+
+    The record is durable before the gateway hears of the trade, so a till
+    that dies mid-charge finds it at the next start and asks the gateway:
+    paid without a sale is reversed, not paid is closed (``services.wallets.journal``).
+
+    A trigger made by the migration (``wallet_charges_sold``) settles the
+    record as SOLD in the same transaction as the sale's payment row: a
+    ``payments`` row of the same wallet whose ``reference`` is the
+    gateway's transaction id or our ``out_trade_no``.
+    """
+
+    __tablename__ = "wallet_charges"
+
+    #: Our trade number at the gateway (letters, digits and "_", at most 32).
+    out_trade_no: Mapped[str] = mapped_column(String(32), primary_key=True)
+    provider: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod, "wallet_provider"))
+    amount_minor: Mapped[int] = mapped_column(Integer)
+    currency_code: Mapped[str] = mapped_column(String(3))
+    #: The cart (and so the order) it pays for, when the till said.
+    order_id: Mapped[uuid.UUID | None] = mapped_column()
+    #: The gateway's own number for the trade, once it gave one.
+    transaction_id: Mapped[str] = mapped_column(String(64), default="", index=True)
+    state: Mapped[WalletChargeState] = mapped_column(
+        _enum(WalletChargeState, "wallet_charge_state"), index=True
+    )
+    #: Which run of the app sent it: recovery leaves the running till's own charges alone.
+    run_id: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    settled_at: Mapped[datetime | None] = mapped_column()
+    #: How often recovery asked the gateway, and what stood in the way last time.
+    checks: Mapped[int] = mapped_column(Integer, default=0)
+    problem: Mapped[str] = mapped_column(String(200), default="")
+
+
 # --- sync and audit ---------------------------------------------------------
 
 

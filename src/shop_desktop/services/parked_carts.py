@@ -24,7 +24,10 @@ from sqlalchemy.orm import Session
 from shop_desktop.data import models
 from shop_desktop.data.models import StaffUser, Workstation
 from shop_desktop.data.types import utcnow
+from shop_desktop.domain.cart import Cart, coupon_codes_of
 from shop_desktop.services.checkout import lock_device_counters, queue_for_server
+from shop_desktop.services.coupons import CouponNotUsable
+from shop_desktop.services.sale import coupon_for_cart
 
 __all__ = [
     "CART_PARKED",
@@ -34,6 +37,7 @@ __all__ = [
     "list_parked_carts",
     "park_cart",
     "recall_parked_cart",
+    "revive_cart",
 ]
 
 CART_PARKED = "cart.parked"
@@ -194,6 +198,25 @@ def recall_parked_cart(
         now=now,
     )
     return _described(cart, staff_name, code)
+
+
+def revive_cart(
+    session: Session, payload: dict[str, Any], *, at: datetime
+) -> tuple[Cart, list[CouponNotUsable]]:
+    """A saved cart back at the counter, its coupons looked up again as of ``at``.
+
+    A coupon that can no longer be used (expired, redeemed meanwhile) is left
+    out and returned with the reason, for the cashier to be told.
+    """
+    cart = Cart.from_json(payload)
+    refused: list[CouponNotUsable] = []
+    member_id = None if cart.member is None else cart.member.member_id
+    for code in coupon_codes_of(payload):
+        try:
+            cart.coupons[code] = coupon_for_cart(session, code, at=at, member_id=member_id)
+        except CouponNotUsable as exc:
+            refused.append(exc)
+    return cart, refused
 
 
 def _described(cart: models.ParkedCart, staff_name: str, workstation_code: str) -> ParkedCart:

@@ -11,6 +11,7 @@ from shop_desktop.data.db import Database
 from shop_desktop.services.auth import StaffSession
 from shop_desktop.services.wallets import (
     KeyringSecrets,
+    RecordedWallet,
     WalletKind,
     WalletProvider,
     load_wallet_settings,
@@ -55,20 +56,27 @@ class ShopContext(QObject):
         #: because reading the OS keyring can wait on D-Bus. Tests point it
         #: at the gateway simulator.
         self.wallet_provider: Callable[[WalletKind], WalletProvider] = _configured_wallets(
-            preferences.wallet_settings()
+            preferences.wallet_settings(), database
         )
 
     def reload_wallets(self) -> None:
         """After the wallet settings changed: the next payment uses them."""
-        self.wallet_provider = _configured_wallets(self.preferences.wallet_settings())
+        self.wallet_provider = _configured_wallets(
+            self.preferences.wallet_settings(), self.database
+        )
 
     def notify_changed(self, areas: frozenset[str]) -> None:
         self.data_changed.emit(areas)
 
 
-def _configured_wallets(settings: Mapping[str, str]) -> Callable[[WalletKind], WalletProvider]:
+def _configured_wallets(
+    settings: Mapping[str, str], database: Database
+) -> Callable[[WalletKind], WalletProvider]:
     def provider(kind: WalletKind) -> WalletProvider:
         alipay, wechat = load_wallet_settings(settings, KeyringSecrets())
-        return make_provider(kind, alipay if kind is WalletKind.ALIPAY else wechat)
+        # Each charge is on disk before it is sent, so a crash mid-charge is settled later.
+        return RecordedWallet(
+            make_provider(kind, alipay if kind is WalletKind.ALIPAY else wechat), database
+        )
 
     return provider

@@ -287,6 +287,9 @@ class MainWindow(QMainWindow):
     @override
     def closeEvent(self, event: QCloseEvent) -> None:
         self.context.preferences.save_window_geometry(GEOMETRY_KEY, self.saveGeometry())
+        sell = self.place(SellPlace.key)
+        assert isinstance(sell, SellPlace)
+        sell.register.leaving()  # open carts to disk, WAL folded: before the next log-in
         self._clock.stop()
         self.sync.stop()
         event.accept()

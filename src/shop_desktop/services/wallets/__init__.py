@@ -27,12 +27,22 @@ from shop_desktop.services.wallets.config import (
     make_provider,
     missing_wallet_settings,
 )
+from shop_desktop.services.wallets.journal import (
+    RecordedWallet,
+    RecoveryReport,
+    UnsettledCharge,
+    recover_wallet_charges,
+    unsettled_wallet_charges,
+)
 
 __all__ = [
     "KEYRING_SERVICE",
     "AlipaySettings",
     "KeyringSecrets",
+    "RecordedWallet",
+    "RecoveryReport",
     "SecretStore",
+    "UnsettledCharge",
     "WalletCharge",
     "WalletError",
     "WalletErrorReason",
@@ -48,4 +58,6 @@ __all__ = [
     "make_provider",
     "missing_wallet_settings",
     "normalize_payment_code",
+    "recover_wallet_charges",
+    "unsettled_wallet_charges",
 ]

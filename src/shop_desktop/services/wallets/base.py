@@ -20,6 +20,7 @@ import logging
 import re
 import time
 import unicodedata
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -86,6 +87,8 @@ class WalletCharge:
     subject: str
     store_id: str = ""
     terminal_id: str = ""
+    #: The cart (the order's id once it is paid) the charge is for, kept with its record.
+    order_id: uuid.UUID | None = None
 
     def __post_init__(self) -> None:
         if not _OUT_TRADE_NO.fullmatch(self.out_trade_no):
@@ -188,6 +191,8 @@ class WalletProvider(Protocol):
     ) -> WalletResult: ...
 
     def reverse(self, out_trade_no: str) -> bool: ...
+
+    def look_up(self, out_trade_no: str) -> GatewayAnswer: ...
 
 
 @dataclass(frozen=True)
@@ -453,6 +458,12 @@ class BarcodePayment(ABC):
             detail=last.message,
             reversed=reversed_,
         )
+
+    def look_up(self, out_trade_no: str) -> GatewayAnswer:
+        """What the gateway says of a trade now (one query, no retries)."""
+        answer = self._query(out_trade_no)
+        log.info("%s look-up %s: %s", self.kind.value, out_trade_no, answer.state.value)
+        return answer
 
     def reverse(self, out_trade_no: str) -> bool:
         """Cancel a trade, refunding it if it was paid; True once the gateway confirms.

@@ -5,13 +5,23 @@ Pricing runs on the GUI thread: the engine prices a 200-line cart in a few
 milliseconds (``shop-admin bench checkout``), less than a frame, so the bill
 is always current. Everything that reads or writes the database runs through
 :class:`~shop_desktop.ui.tasks.BackgroundOp`.
+
+What a crash or a log-out must not lose is picked up here: the open carts are
+saved shortly after every change and reopened at the cashier's next log-in on
+this till (``services.open_carts``); wallet charges an earlier run left
+unsettled are settled before this till takes another payment
+(``services.wallets.journal``); and the database's WAL is folded back when
+the till is idle, not inside a sale (:mod:`shop_desktop.ui.idle_checkpoints`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -32,13 +42,13 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from shop_desktop.data.catalog import ScanResult
+from shop_desktop.data.db import StorageError
 from shop_desktop.domain.cart import (
     MILLI,
     Cart,
     CartError,
     CartItem,
     CartMember,
-    coupon_codes_of,
     manual_discount_depth_bp,
     override_discount_bp,
 )
@@ -46,12 +56,14 @@ from shop_desktop.domain.money import Currency, Money, currency
 from shop_desktop.domain.pricing import Bill, Coupon, DeliveryKind, DeliveryUnavailable
 from shop_desktop.services.checkout import CommittedSale
 from shop_desktop.services.coupons import CouponNotUsable
+from shop_desktop.services.open_carts import ReopenedCart, reopen_carts, save_open_carts
 from shop_desktop.services.parked_carts import (
     ParkedCart,
     ParkedCartGone,
     list_parked_carts,
     park_cart,
     recall_parked_cart,
+    revive_cart,
 )
 from shop_desktop.services.sale import (
     PricingRules,
@@ -63,7 +75,14 @@ from shop_desktop.services.sale import (
     price,
     scanned_item,
 )
+from shop_desktop.services.wallets import (
+    RecoveryReport,
+    UnsettledCharge,
+    recover_wallet_charges,
+    unsettled_wallet_charges,
+)
 from shop_desktop.ui.context import CATALOG, ORDERS, ShopContext
+from shop_desktop.ui.idle_checkpoints import IdleCheckpoints
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.printing import DocumentPrinter
 from shop_desktop.ui.sell.cart_model import CartModel
@@ -79,13 +98,68 @@ from shop_desktop.ui.sell.dialogs import (
     RecallDialog,
 )
 from shop_desktop.ui.sell.totals import TotalsPanel
-from shop_desktop.ui.sell.wording import cart_problem, coupon_problem
+from shop_desktop.ui.sell.wording import cart_problem, coupon_problem, wallet_name
 from shop_desktop.ui.tasks import BackgroundOp, Job
+
+#: Open carts are saved this long after the last change (a scan burst is one save).
+AUTOSAVE_MS = 300
+#: How long reopening the carts waits for the saves of the session just ended.
+REOPEN_WAIT_MS = 10_000
+#: How often wallet charges the gateway could not answer for are asked about again.
+WALLET_RETRY_MS = 60_000
 
 
 def local_now() -> datetime:
     """Shop wall time, which promotions' schedules are written in."""
     return datetime.now().astimezone().replace(tzinfo=None)
+
+
+class _OpenCartSaves:
+    """The open-cart saves of one database, written in the order they were asked for.
+
+    Saves run on pool threads and two can be under way at once (a change,
+    then the log-out): each has a number, and one older than what is already
+    written is dropped. Reopening waits until none is pending, so the cashier
+    who logs straight back in gets the carts of a moment ago.
+    """
+
+    def __init__(self) -> None:
+        self._turn = threading.Condition()
+        self._asked = 0
+        self._written = 0
+        self._pending = 0
+
+    def ask(self) -> int:
+        with self._turn:
+            self._asked += 1
+            self._pending += 1
+            return self._asked
+
+    @contextlib.contextmanager
+    def in_order(self, number: int) -> Iterator[bool]:
+        """Hold the turn while writing; yields False when a newer save was written first."""
+        with self._turn:
+            try:
+                newest = number > self._written
+                yield newest
+                if newest:
+                    self._written = number
+            finally:
+                self._pending -= 1
+                self._turn.notify_all()
+
+    @property
+    def pending(self) -> int:
+        """Saves asked for and not yet done."""
+        with self._turn:
+            return self._pending
+
+
+_saves_by_database: dict[Path, _OpenCartSaves] = {}
+
+
+def _open_cart_saves(path: Path) -> _OpenCartSaves:
+    return _saves_by_database.setdefault(path, _OpenCartSaves())
 
 
 class CartTable(QTableView):
@@ -197,6 +271,12 @@ class Register(QWidget):
     cart_changed = Signal()
     #: A sale was committed.
     sale_completed = Signal(object)
+    #: The open carts were written to disk (tests wait on it).
+    open_carts_saved = Signal()
+    #: The carts left open at the last log-out or crash are back in their tabs.
+    open_carts_reopened = Signal()
+    #: Wallet charges left by an earlier run were looked at: the RecoveryReport.
+    wallet_charges_checked = Signal(object)
 
     def __init__(self, context: ShopContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -250,8 +330,34 @@ class Register(QWidget):
         self.printer.failed.connect(self.problem)
         self.retranslate()
         self.new_cart()
-        self.load_rules()
+        self._pick_up_where_the_last_session_stopped()
         context.data_changed.connect(self._data_changed)
+
+    def _pick_up_where_the_last_session_stopped(self) -> None:
+        context = self.context
+        #: Saving starts once the carts of the last session are back, never before.
+        self.carts_reopened = False
+        self._saves = _open_cart_saves(context.database.path)
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.save_open_carts)
+        self.cart_changed.connect(self._save_soon)
+        #: True while wallet charges of an earlier run are being settled: no payment meanwhile.
+        self.settling_wallets = False
+        self._wallet_retry = QTimer(self)
+        self._wallet_retry.setSingleShot(True)
+        self._wallet_retry.setInterval(WALLET_RETRY_MS)
+        self._wallet_retry.timeout.connect(self.settle_wallet_charges)
+        self.checkpoints = IdleCheckpoints(context.database, self)
+        self.sale_completed.connect(lambda _sale: self.checkpoints.sale_committed())
+        self._reopen_later = QTimer(self)
+        self._reopen_later.setSingleShot(True)
+        self._reopen_later.setInterval(20)
+        self._reopen_later.timeout.connect(self.reopen_open_carts)
+        self._reopen_waited_ms = 0
+        self.load_rules(first=True)
+        self.reopen_open_carts()
 
     def retranslate(self) -> None:
         names = {
@@ -327,6 +433,7 @@ class Register(QWidget):
         widget.deleteLater()
         if self.tabs.count() == 0:
             self.new_cart()
+        self._save_soon()
 
     def _title_tab(self, index: int) -> None:
         panel = self.tabs.widget(index)
@@ -340,15 +447,25 @@ class Register(QWidget):
 
     # --- pricing --------------------------------------------------------------
 
-    def load_rules(self) -> None:
-        def load(job: Job) -> PricingRules:
-            return load_pricing_rules(job.session)
+    def load_rules(self, *, first: bool = False) -> None:
+        """Load promotions; the first time, also find wallet charges a crash left open.
+
+        Paying waits for the rules, so a charge left open is known before the
+        till can take another payment.
+        """
+
+        def load(job: Job) -> tuple[PricingRules, list[UnsettledCharge]]:
+            left_open = unsettled_wallet_charges(job.session) if first else []
+            return load_pricing_rules(job.session), left_open
 
         BackgroundOp(
             self, op=load, success=self._rules_loaded, database=self.context.database
         ).run()
 
-    def _rules_loaded(self, rules: PricingRules) -> None:
+    def _rules_loaded(self, loaded: tuple[PricingRules, list[UnsettledCharge]]) -> None:
+        rules, left_open = loaded
+        if left_open:
+            self.settle_wallet_charges()
         self.rules = rules
         for panel in self.panels():
             self._fill_delivery(panel)
@@ -658,6 +775,7 @@ class Register(QWidget):
                 panel.deleteLater()
             if self.tabs.count() == 0:
                 self.new_cart()
+            self._save_soon()
             self.notice.emit(self.tr("Cart parked: recall it with F11 at any till of this branch."))
 
         op: BackgroundOp[None] = BackgroundOp(
@@ -682,17 +800,8 @@ class Register(QWidget):
             parked: ParkedCart = recall_parked_cart(
                 job.session, cart_id, staff_id=staff.staff_id, workstation_id=staff.workstation_id
             )
-            cart = Cart.from_json(parked.payload)
-            refused: list[str] = []
-            member_id = None if cart.member is None else cart.member.member_id
-            for code in coupon_codes_of(parked.payload):
-                try:
-                    cart.coupons[code] = coupon_for_cart(
-                        job.session, code, at=at, member_id=member_id
-                    )
-                except CouponNotUsable as exc:
-                    refused.append(coupon_problem(exc))
-            return cart, refused
+            cart, refused = revive_cart(job.session, parked.payload, at=at)
+            return cart, [coupon_problem(exc) for exc in refused]
 
         def recalled(found: tuple[Cart, list[str]]) -> None:
             cart, refused = found
@@ -725,6 +834,14 @@ class Register(QWidget):
             return None
         if self.rules is None:
             self.problem.emit(self.tr("Promotions are still loading; try again in a moment."))
+            return None
+        if self.settling_wallets:
+            self.problem.emit(
+                self.tr(
+                    "A wallet payment interrupted when the till last stopped is being checked;"
+                    " try again in a moment."
+                )
+            )
             return None
         if self.checkout_dialog is not None:
             return self.checkout_dialog
@@ -775,3 +892,129 @@ class Register(QWidget):
             self.printer.print_receipt(sale.order_id, open_drawer=cash)
         self.sale_completed.emit(sale)
         QTimer.singleShot(0, self.cart_changed.emit)
+
+    # --- what a crash or a log-out must not lose ------------------------------------
+
+    def _save_soon(self) -> None:
+        if self.carts_reopened:
+            self._autosave.start()
+
+    def save_open_carts(self) -> BackgroundOp[None] | None:
+        """Write every open cart with lines to disk now, on a worker."""
+        self._autosave.stop()
+        if not self.carts_reopened:
+            return None
+        staff = self.context.staff
+        database = self.context.database
+        carts = [panel.cart.to_json() for panel in self.panels() if not panel.cart.is_empty]
+        saves = self._saves
+        number = saves.ask()
+
+        def write(_job: Job) -> None:
+            with saves.in_order(number) as newest:
+                if newest:
+                    # Its own transaction, committed before the turn passes on.
+                    with database.session() as session:
+                        save_open_carts(
+                            session,
+                            workstation_id=staff.workstation_id,
+                            staff_id=staff.staff_id,
+                            carts=carts,
+                        )
+
+        op: BackgroundOp[None] = BackgroundOp(
+            self, op=write, success=lambda _none: self.open_carts_saved.emit(), database=database
+        )
+        return op.run()
+
+    def reopen_open_carts(self) -> BackgroundOp[list[ReopenedCart]] | None:
+        """Open again the carts this cashier left open at this till."""
+        if self._saves.pending and self._reopen_waited_ms < REOPEN_WAIT_MS:
+            # The last session's saves are still being written (a log-out a moment ago).
+            self._reopen_waited_ms += self._reopen_later.interval()
+            self._reopen_later.start()
+            return None
+        staff = self.context.staff
+        at = local_now()
+
+        def load(job: Job) -> list[ReopenedCart]:
+            return reopen_carts(
+                job.session, workstation_id=staff.workstation_id, staff_id=staff.staff_id, at=at
+            )
+
+        def reopened(found: list[ReopenedCart]) -> None:
+            for item in found:
+                self.new_cart(item.cart)
+            refused = [coupon_problem(exc) for item in found for exc in item.refused]
+            if refused:
+                self.problem.emit("\n".join(refused))
+            self.carts_reopened = True
+            if found:
+                self.tabs.setCurrentIndex(0)
+            self.open_carts_reopened.emit()
+            # Whatever was rung up while they loaded is saved with them.
+            self._save_soon()
+
+        op: BackgroundOp[list[ReopenedCart]] = BackgroundOp(
+            self, op=load, success=reopened, database=self.context.database
+        )
+        # On failure the default report shows it; saving stays off so the
+        # carts on disk are not overwritten by this session's empty ones.
+        return op.run()
+
+    def settle_wallet_charges(self) -> BackgroundOp[RecoveryReport]:
+        """Settle wallet charges an earlier run left open (refund, close or confirm them)."""
+        self._wallet_retry.stop()
+        self.settling_wallets = True
+        database = self.context.database
+        provider_for = self.context.wallet_provider
+
+        def settle(_job: Job) -> RecoveryReport:
+            return recover_wallet_charges(database, provider_for)
+
+        def settled(report: RecoveryReport) -> None:
+            self.settling_wallets = False
+            if report.refunded:
+                self.notice.emit(
+                    self.tr(
+                        "Wallet payments taken when the till last stopped, without a sale, were"
+                        " given back to the customers: {trades}."
+                    ).format(trades=", ".join(report.refunded))
+                )
+            if report.waiting:
+                trades = "; ".join(
+                    f"{wallet_name(c.kind.value)} {c.out_trade_no}"
+                    f" {Money(c.amount_minor, currency(c.currency_code)).format()}"
+                    for c in report.waiting
+                )
+                self.problem.emit(
+                    self.tr(
+                        "Wallet payments interrupted when the till last stopped could not be"
+                        " checked with the wallet provider yet: {trades}. The till keeps trying;"
+                        " if this stays, a manager should check them with the provider."
+                    ).format(trades=trades)
+                )
+                self._wallet_retry.start()
+            self.wallet_charges_checked.emit(report)
+
+        def failed(exc: BaseException) -> None:
+            self.settling_wallets = False
+            self._wallet_retry.start()
+            from shop_desktop.ui import errors
+
+            if isinstance(exc, StorageError):
+                errors.show_storage_error(self, exc)
+                return
+            errors.report_exception(exc, self)
+
+        op: BackgroundOp[RecoveryReport] = BackgroundOp(
+            self, op=settle, success=settled, database=database
+        ).failure(failed)
+        return op.run()
+
+    def leaving(self) -> None:
+        """The cashier logs out or the till quits: save the carts and fold the WAL now."""
+        self._wallet_retry.stop()
+        self.save_open_carts()
+        self.checkpoints.checkpoint_now()
+        self.checkpoints.stop()
