@@ -7,7 +7,7 @@ the branch's other tills, so it can be recalled wherever the customer comes
 back. A recalled cart is marked, not deleted, so a second cashier trying to
 recall it is told it has gone, and who took it.
 
-Each change takes the write lock first (``checkout.lock_device_counters``),
+Each change takes the write lock first (``outbox.lock_device_counters``),
 so two recalls on one file cannot both succeed.
 """
 
@@ -24,20 +24,16 @@ from sqlalchemy.orm import Session
 from shop_desktop.data import models
 from shop_desktop.data.models import StaffUser, Workstation
 from shop_desktop.data.types import utcnow
-from shop_desktop.services.checkout import lock_device_counters, queue_for_server
+from shop_desktop.services.outbox import lock_device_counters, queue_for_server
+from shop_shared.ops import CART_PARKED, CART_RECALLED
 
 __all__ = [
-    "CART_PARKED",
-    "CART_RECALLED",
     "ParkedCart",
     "ParkedCartGone",
     "list_parked_carts",
     "park_cart",
     "recall_parked_cart",
 ]
-
-CART_PARKED = "cart.parked"
-CART_RECALLED = "cart.recalled"
 
 
 @dataclass(frozen=True)
