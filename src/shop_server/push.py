@@ -32,6 +32,7 @@ from shop_shared.currencies import UnknownCurrencyCode, minor_digits
 from shop_shared.ops import (
     CART_PARKED,
     CART_RECALLED,
+    DEVICE_SEQ_REUSED,
     MEMBER_UPDATE,
     ORDER_CANCELLED,
     ORDER_COMPLETED,
@@ -1111,7 +1112,7 @@ def push(conn: Connection, device_id: str, body: PushIn) -> dict[str, Any]:
                 _answer(
                     op,
                     "rejected",
-                    "device_seq_reused",
+                    DEVICE_SEQ_REUSED,
                     "Another op already used this sequence number: this workstation's "
                     "database was copied. Enrol it again.",
                 )

@@ -15,6 +15,7 @@ from typing import Final
 __all__ = [
     "CART_PARKED",
     "CART_RECALLED",
+    "DEVICE_SEQ_REUSED",
     "MEMBER_UPDATE",
     "ORDER_CANCELLED",
     "ORDER_COMPLETED",
@@ -65,6 +66,12 @@ PAYLOAD_VERSIONS: Mapping[str, int] = MappingProxyType(
 ORDER_OPS: frozenset[str] = frozenset({ORDER_COMPLETED, ORDER_TAKEN})
 #: Ops that carry a later step of an order the server already holds.
 ORDER_STEP_OPS: frozenset[str] = frozenset({ORDER_PAID, ORDER_STATUS_CHANGED, ORDER_CANCELLED})
+
+
+#: The server's refusal of an op whose ``device_seq`` it recorded for another op (the
+#: database was copied). It did not record the op, so after the till enrols again the
+#: op is simply unsent (``services.outbox.renumber_unsent``).
+DEVICE_SEQ_REUSED: Final = "device_seq_reused"
 
 
 class UnknownOp(ValueError):

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from shop_desktop.data.models import Base, DeviceIdentity, OutboxEntry, OutboxStatus, Workstation
 from shop_desktop.data.types import new_id
 from shop_desktop.services.auth import WorkstationNotSetUp
+from shop_shared.ops import DEVICE_SEQ_REUSED
 from shop_shared.ops import payload_version as current_version
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "lock_device_counters",
     "next_device_seq",
     "queue_for_server",
+    "renumber_unsent",
     "take_write_lock",
     "write_op",
 ]
@@ -150,6 +152,44 @@ def queue_for_server(
         )
     )
     return seq
+
+
+def renumber_unsent(conn: Connection, device_id: uuid.UUID) -> int:
+    """Unsent ops in their original order, numbered 1.. under a new device id.
+
+    For a database enrolled again (after a clone or a restore); returns how many
+    there are, so the device's sequence goes on after them. Unsent means pending,
+    and also refused as ``device_seq_reused``: the server did not record those,
+    so they go again (same op ids) as any pending op.
+    """
+    unsent = (
+        conn.execute(
+            select(OutboxEntry.id)
+            .where(
+                (OutboxEntry.status == OutboxStatus.PENDING)
+                | (
+                    (OutboxEntry.status == OutboxStatus.REJECTED)
+                    & (OutboxEntry.reject_code == DEVICE_SEQ_REUSED)
+                )
+            )
+            .order_by(OutboxEntry.device_seq, OutboxEntry.id)
+        )
+        .scalars()
+        .all()
+    )
+    for seq, entry_id in enumerate(unsent, start=1):
+        conn.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id == entry_id)
+            .values(
+                device_id=device_id,
+                device_seq=seq,
+                status=OutboxStatus.PENDING,
+                reject_code="",
+                last_error="",
+            )
+        )
+    return len(unsent)
 
 
 # --- through Core: the sale's commit ----------------------------------------------------
