@@ -356,12 +356,14 @@ def order_op(
     price_minor: int = 100,
     payload_version: int = 2,
     op_type: str = "order.completed",
+    currency_code: str = "TWD",
 ) -> dict[str, Any]:
     """A push op for a paid take-away sale, shaped like ``checkout.order_payload``.
 
     ``coupon`` is ``(coupon_id, code)``. Each product line sells ``qty`` at
-    ``price_minor`` and moves stock by ``-qty``; a member earns 1 point per
-    100 (only in payload version 2, where points travel with the order).
+    ``price_minor`` (minor units of ``currency_code``) and moves stock by
+    ``-qty``; a member earns 1 point per 100 minor units (only in payload
+    version 2, where points travel with the order).
     """
     order_id = str(uuid.uuid4())
     total = price_minor * qty * len(product_ids)
@@ -377,7 +379,7 @@ def order_op(
         "approved_by": None,
         "kind": "take_away",
         "status": "completed",
-        "currency_code": "TWD",
+        "currency_code": currency_code,
         "subtotal_minor": total,
         "discount_minor": 0,
         "tax_minor": 0,

@@ -1,12 +1,14 @@
 """Imports go one way: domain <- data <- services <- ui (STYLE.md).
 
-Only ``ui/`` may import Qt; the server may reuse domain, data models and
-services, never ``ui``.
+Only ``ui/`` may import Qt. The server imports nothing of the till: what the
+two share (op names, payload versions, pure rules) is ``shop_shared``, which
+both may import and which imports only the standard library and itself.
 """
 
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,8 +20,9 @@ FORBIDDEN = {
     "shop_desktop/domain": ("shop_desktop.data", "shop_desktop.services", "shop_desktop.ui"),
     "shop_desktop/data": ("shop_desktop.services", "shop_desktop.ui"),
     "shop_desktop/services": ("shop_desktop.ui",),
-    # The server is a separate program: it shares the wire protocol, not code.
+    # The server is a separate program: it shares shop_shared, nothing of the till.
     "shop_server": ("shop_desktop",),
+    "shop_shared": ("shop_desktop", "shop_server", "sqlalchemy"),
 }
 QT_MODULES = ("PySide6", "shiboken6", "PyQt5", "PyQt6")
 
@@ -56,6 +59,21 @@ def test_imports_follow_the_layers(path: Path) -> None:
         if relative.startswith(layer + "/"):
             bad = [m for m in modules if m.startswith(forbidden)]
             assert bad == [], f"{relative} ({layer}) imports a layer above it: {bad}"
+    if relative.startswith("shop_shared/"):
+        # Qt-free, database-free: both programs import it without pulling in the other's world.
+        outside = [
+            m
+            for m in modules
+            if m.split(".")[0] not in sys.stdlib_module_names and m.split(".")[0] != "shop_shared"
+        ]
+        assert outside == [], (
+            f"{relative} (shop_shared) imports beyond the standard library: {outside}"
+        )
+
+
+def test_the_shared_package_is_checked() -> None:
+    files = {p.relative_to(SRC).as_posix() for p in python_files()}
+    assert {"shop_shared/ops.py", "shop_shared/rounding.py", "shop_shared/points.py"} <= files
 
 
 def _sqlalchemy_imports(path: Path) -> list[str]:

@@ -28,21 +28,23 @@ from shop_server import changes
 from shop_server import schema as s
 from shop_server.changes import Change
 from shop_server.errors import device_cloned, unauthorized
+from shop_shared.currencies import UnknownCurrencyCode, minor_digits
+from shop_shared.ops import (
+    CART_PARKED,
+    CART_RECALLED,
+    DEVICE_SEQ_REUSED,
+    MEMBER_UPDATE,
+    ORDER_CANCELLED,
+    ORDER_COMPLETED,
+    ORDER_OPS,
+    ORDER_PAID,
+    ORDER_STATUS_CHANGED,
+    ORDER_TAKEN,
+    PAYLOAD_VERSIONS,
+    PRODUCT_EDIT,
+)
+from shop_shared.points import POINTS_EARNED, points_earned
 
-#: Current payload version per op type; older ones are upgraded, newer ones refused.
-CURRENT_VERSIONS: dict[str, int] = {
-    "order.completed": 2,
-    "order.taken": 2,
-    "order.paid": 1,
-    "order.status_changed": 1,
-    "order.cancelled": 1,
-    "cart.parked": 1,
-    "cart.recalled": 1,
-    "catalog.product_edit": 1,
-    "member.update": 1,
-}
-#: The server's earning rule for payloads that do not say (order.completed v1): 1 point per 100.
-POINTS_PER_MINOR = 100
 MAX_OPS = 200
 M = TypeVar("M", bound=BaseModel)
 
@@ -127,7 +129,7 @@ class PointsIn(_Loose):
     id: Id
     member_id: Id
     delta: int
-    reason: str = Field(default="earn", max_length=24)
+    reason: str = Field(default=POINTS_EARNED, max_length=24)
 
 
 class EventIn(_Loose):
@@ -147,6 +149,8 @@ class OrderIn(_Loose):
     member_id: Id | None = None
     kind: str = Field(default="take_away", max_length=24)
     status: str = Field(default="completed", max_length=24)
+    #: Clients have always sent it; TWD, the shop's own currency, if one did not.
+    currency_code: str = Field(default="TWD", max_length=3)
     total_minor: int
     created_at: str = Field(max_length=64)
     lines: list[LineIn] = Field(default_factory=list)
@@ -289,9 +293,6 @@ class Effects:
         self.flags.extend(other.flags)
 
 
-ORDER_OPS = frozenset({"order.completed", "order.taken"})
-
-
 @dataclass
 class Batch:
     """One push request's state. ``deferred``: the fast path, where order rows are
@@ -324,12 +325,9 @@ class Batch:
 
     def prefetch(self, ops: list[OpIn]) -> None:
         """Read, in two queries, which order ids and invoice numbers the batch would reuse."""
-        ids = {str(op.payload.get("id")) for op in ops if op.op_type in ORDER_OPS}
-        invoices = {
-            str(op.payload.get("invoice_no"))
-            for op in ops
-            if op.op_type in ORDER_OPS and op.payload.get("invoice_no")
-        }
+        orders = [op for op in ops if op.op_type in ORDER_OPS]
+        ids = {str(op.payload.get("id")) for op in orders}
+        invoices = {str(op.payload["invoice_no"]) for op in orders if op.payload.get("invoice_no")}
         o = s.orders
         if ids:
             self.known_orders = set(
@@ -589,20 +587,7 @@ def apply_order(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
         holder = _invoice_holder(conn, order.invoice_no, order.id)
     if exists:  # the same order again (same id) is a repeat, never a second sale
         raise OpDuplicate({"order_id": order.id})
-    points = order.points
-    if points is None:  # v1: the server's earning rule
-        points = []
-        if order.member_id and order.status == "completed" and order.total_minor > 0:
-            earn = order.total_minor // POINTS_PER_MINOR
-            if earn:
-                points = [
-                    PointsIn(
-                        id=str(uuid.uuid5(uuid.UUID(order.id), "earn")),
-                        member_id=order.member_id,
-                        delta=earn,
-                        reason="earn",
-                    )
-                ]
+    points = _earned_points(order) if order.points is None else order.points
     payload = dict(op.payload)
     payload["points"] = [p.model_dump() for p in points]
     batch.known_orders.add(order.id)
@@ -661,6 +646,30 @@ def apply_order(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
         "points": sum(p.delta for p in points),
         "flags": flags,
     }
+
+
+def _earned_points(order: OrderIn) -> list[PointsIn]:
+    """v1 payloads did not carry points: the member earns them by the shop's rule,
+    counted in the order's currency as the till counts them."""
+    if not order.member_id or order.status != "completed" or order.total_minor <= 0:
+        return []
+    try:
+        exponent = minor_digits(order.currency_code)
+    except UnknownCurrencyCode:
+        raise OpRejected(
+            "invalid", f"The order's currency {order.currency_code!r} is not one the shop uses."
+        ) from None
+    earned = points_earned(order.total_minor, exponent)
+    if not earned:
+        return []
+    return [
+        PointsIn(
+            id=str(uuid.uuid5(uuid.UUID(order.id), POINTS_EARNED)),
+            member_id=order.member_id,
+            delta=earned,
+            reason=POINTS_EARNED,
+        )
+    ]
 
 
 def apply_order_step(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
@@ -836,16 +845,17 @@ def apply_member_update(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
     return {"member_id": edit.member_id}
 
 
+#: One per op of the protocol (``shop_shared.ops``), and nothing else.
 HANDLERS: dict[str, Callable[[Batch, Effects, OpIn], dict[str, Any]]] = {
-    "order.completed": apply_order,
-    "order.taken": apply_order,
-    "order.paid": apply_order_step,
-    "order.status_changed": apply_order_step,
-    "order.cancelled": apply_order_step,
-    "cart.parked": apply_cart_parked,
-    "cart.recalled": apply_cart_recalled,
-    "catalog.product_edit": apply_product_edit,
-    "member.update": apply_member_update,
+    ORDER_COMPLETED: apply_order,
+    ORDER_TAKEN: apply_order,
+    ORDER_PAID: apply_order_step,
+    ORDER_STATUS_CHANGED: apply_order_step,
+    ORDER_CANCELLED: apply_order_step,
+    CART_PARKED: apply_cart_parked,
+    CART_RECALLED: apply_cart_recalled,
+    PRODUCT_EDIT: apply_product_edit,
+    MEMBER_UPDATE: apply_member_update,
 }
 
 
@@ -880,7 +890,7 @@ def _apply_one(batch: Batch, op: OpIn) -> dict[str, Any]:
     handler = HANDLERS.get(op.op_type)
     if handler is None:
         return _answer(op, "rejected", "unknown_op", f"This server does not know {op.op_type!r}.")
-    current = CURRENT_VERSIONS[op.op_type]
+    current = PAYLOAD_VERSIONS[op.op_type]
     if op.payload_version > current:
         return _answer(
             op,
@@ -1102,7 +1112,7 @@ def push(conn: Connection, device_id: str, body: PushIn) -> dict[str, Any]:
                 _answer(
                     op,
                     "rejected",
-                    "device_seq_reused",
+                    DEVICE_SEQ_REUSED,
                     "Another op already used this sequence number: this workstation's "
                     "database was copied. Enrol it again.",
                 )

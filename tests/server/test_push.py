@@ -353,6 +353,25 @@ def test_a_version_1_order_is_accepted_and_earns_by_the_server_rule(server: Serv
     assert ledger["points"] == 10
 
 
+def test_a_version_1_order_earns_by_whole_units_of_its_currency(server: Server) -> None:
+    """US$750.00 is 75,000 cents: the server's rule gives 7 points, as the till does."""
+    branches, products = _shop(server)
+    device = sp.enrol(server, branches.workstation_ids[0][0])
+    member = sp.add_member(server)
+    usd = _order(device, 1, products, member_id=member, price_minor=25_000, payload_version=1,
+                 currency_code="USD")  # fmt: skip
+    odd = _order(device, 2, products, member_id=member, price_minor=25_000, payload_version=1,
+                 currency_code="XYZ")  # fmt: skip
+
+    results = _results(sp.push(server, device, [usd, odd]))
+
+    assert [(r["status"], r["code"]) for r in results] == [("applied", ""), ("rejected", "invalid")]
+    assert results[0]["result"]["points"] == 7
+    ledger = _points(server, device, member)
+    assert [e["delta"] for e in ledger["entries"]] == [7]
+    assert ledger["points"] == 7
+
+
 def test_points_are_not_counted_twice_on_retry(server: Server) -> None:
     branches, products = _shop(server)
     device = sp.enrol(server, branches.workstation_ids[0][0])

@@ -32,8 +32,9 @@ from shop_desktop.data import db as db_module
 from shop_desktop.data.db import Database, open_database
 from shop_desktop.data.models import Role
 from shop_desktop.data.types import utcnow
-from shop_desktop.services.checkout import commit_sale, lock_device_counters, queue_for_server
+from shop_desktop.services.checkout import commit_sale
 from shop_desktop.services.orders import void_invoice
+from shop_desktop.services.outbox import lock_device_counters, queue_for_server
 from shop_desktop.services.sync.bootstrap import bootstrap
 from shop_desktop.services.sync.catalog_edits import edit_product
 from shop_desktop.services.sync.engine import (
@@ -123,7 +124,7 @@ def test_a_refusal_whose_answer_was_lost_stays_refused(
     ws = enrolled_workstation(sync_server, sync_server.branches.workstation_ids[0][0])
     with ws.db.session() as session:
         identity = lock_device_counters(session)
-        queue_for_server(session, identity, "bogus.op", {"x": 1}, now=utcnow())
+        queue_for_server(session, identity, "bogus.op", {"x": 1}, now=utcnow(), payload_version=1)
     assert ws.engine.run_once().rejected == 1
     # The answer was lost: the till sends the same op again and hears the refusal again.
     sql(ws, "UPDATE outbox SET status = 'pending', reject_code = '', last_error = ''")

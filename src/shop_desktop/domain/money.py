@@ -26,6 +26,17 @@ from enum import Enum
 from types import MappingProxyType
 from typing import NamedTuple, TypedDict, final
 
+# The shop's one rounding rule on plain integers lives in the package the server
+# shares; re-exported here so the till's code finds it beside Money.
+from shop_shared.rounding import (
+    MILLI,
+    WHOLE_BP,
+    half_up,
+    line_gross_minor,
+    tax_in_gross_bp,
+    tax_on_net_bp,
+)
+
 __all__ = [
     "CNY",
     "CURRENCIES",
@@ -34,8 +45,10 @@ __all__ = [
     "JPY",
     "MAX_MINOR",
     "MAX_PARSE_LENGTH",
+    "MILLI",
     "TWD",
     "USD",
+    "WHOLE_BP",
     "Currency",
     "CurrencyMismatch",
     "InvalidAmount",
@@ -55,11 +68,6 @@ __all__ = [
     "tax_on_exclusive",
     "tax_on_net_bp",
 ]
-
-#: Basis points in a whole: a tax rate of 5 % is 500 bp.
-WHOLE_BP = 10_000
-#: Thousandths in one unit of quantity (``qty_milli``).
-MILLI = 1000
 
 MAX_MINOR = 2**63 - 1
 """Largest ``abs(Money.minor)``; symmetric so that negation never overflows."""
@@ -645,29 +653,3 @@ def tax_on_exclusive(
     """The tax to add to a tax-exclusive price: ``net * rate``, rounded."""
     numerator, denominator = _tax_rate(rate)
     return Money(_round_div(net.minor * numerator, denominator, rounding), net.currency)
-
-
-# --- the shop's one rounding rule, on plain integers --------------------------------
-# Pricing, checkout's own check, documents, the demo builder, the benchmarks and the
-# server all round with these: half up, on whole minor units. They take plain ints
-# because they run once per cart line on every keystroke.
-
-
-def half_up(numerator: int, denominator: int) -> int:
-    """``numerator / denominator`` rounded half up, for numerator >= 0 and denominator > 0."""
-    return (2 * numerator + denominator) // (2 * denominator)
-
-
-def line_gross_minor(qty_milli: int, unit_price_minor: int) -> int:
-    """A line's gross: quantity (thousandths) times unit price, rounded half up."""
-    return (2 * qty_milli * unit_price_minor + MILLI) // (2 * MILLI)
-
-
-def tax_in_gross_bp(gross_minor: int, rate_bp: int) -> int:
-    """The tax contained in a tax-inclusive amount at ``rate_bp`` basis points."""
-    return (2 * gross_minor * rate_bp + WHOLE_BP + rate_bp) // (2 * (WHOLE_BP + rate_bp))
-
-
-def tax_on_net_bp(net_minor: int, rate_bp: int) -> int:
-    """The tax to add to a tax-exclusive amount at ``rate_bp`` basis points."""
-    return (2 * net_minor * rate_bp + WHOLE_BP) // (2 * WHOLE_BP)

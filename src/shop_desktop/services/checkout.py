@@ -15,9 +15,10 @@ only when it commits::
     show_receipt(sale)                   # only now: the sale is on disk
 
 Call it first in a fresh session. Its first statement takes SQLite's write
-lock (a no-op update of the device counters), so two callers on one file --
-two threads, or a till restarted after a crash racing its own retry -- run
-one after the other, and the second one sees the first one's order.
+lock (a no-op update of the device counters, ``services.outbox``), so two
+callers on one file -- two threads, or a till restarted after a crash racing
+its own retry -- run one after the other, and the second one sees the first
+one's order.
 If it raises, the caller's block rolls back (``Database.session`` does); a
 :class:`CheckoutError` is raised before anything was changed at all.
 
@@ -44,14 +45,11 @@ from shop_desktop.data.models import (
     AuditEntry,
     Base,
     CouponRedemption,
-    DeviceIdentity,
     Member,
     Order,
     OrderKind,
     OrderLine,
     OrderStatus,
-    OutboxEntry,
-    OutboxStatus,
     Payment,
     PaymentMethod,
     PointsEntry,
@@ -62,9 +60,9 @@ from shop_desktop.data.models import (
     Workstation,
 )
 from shop_desktop.data.types import new_id, utcnow
+from shop_desktop.domain.money import MILLI, line_gross_minor, tax_in_gross_bp, tax_on_net_bp
 from shop_desktop.domain.money import currency as currency_by_code
-from shop_desktop.domain.points import points_earned
-from shop_desktop.services.auth import WorkstationNotSetUp
+from shop_desktop.domain.points import POINTS_EARNED, points_earned
 from shop_desktop.services.coupons import (
     CouponNotUsable,
     CouponProblem,
@@ -72,12 +70,12 @@ from shop_desktop.services.coupons import (
     find_coupon,
     normalize_code,
 )
+from shop_desktop.services.outbox import DeviceCounters, bump_counters, lock_counters, write_op
 from shop_desktop.services.stock import allow_negative_stock, shortfalls
 from shop_desktop.services.store_credit import store_credit_balance
+from shop_shared.ops import ORDER_COMPLETED
 
 __all__ = [
-    "ORDER_COMPLETED",
-    "PAYLOAD_VERSION",
     "CheckoutError",
     "CheckoutProblem",
     "CommittedSale",
@@ -89,21 +87,9 @@ __all__ = [
     "check_tender",
     "commit_order",
     "commit_sale",
-    "lock_device_counters",
     "order_payload",
-    "queue_for_server",
 ]
 
-#: The outbox operation a completed sale becomes.
-ORDER_COMPLETED = "order.completed"
-#: Version of the order payloads (order.completed, order.taken): 2 carries ``points``.
-PAYLOAD_VERSION = 2
-#: Version of every other operation's payload this module queues.
-OTHER_PAYLOAD_VERSION = 1
-#: Quantities are thousandths of a unit.
-MILLI = 1000
-#: Tax rates are basis points: 500 is 5 %.
-BASIS = 10_000
 _FOUR_DIGITS = re.compile(r"[0-9]{4}")
 
 
@@ -218,60 +204,6 @@ class CheckoutError(Exception):
         super().__init__(reason.value, self.detail)
 
 
-# --- the device's counters and the outbox ------------------------------------
-
-
-def lock_device_counters(session: Session) -> DeviceIdentity:
-    """Take the database's write lock, then read this device's counters.
-
-    The no-op UPDATE makes SQLite take the write lock now (waiting, with the
-    busy timeout, for another writer to finish), so what is read next cannot
-    change before this transaction commits: counters are bumped once, a
-    coupon is used once, an order id is committed once.
-    """
-    session.execute(
-        update(DeviceIdentity)
-        .values(next_device_seq=DeviceIdentity.next_device_seq)
-        .execution_options(synchronize_session=False)
-    )
-    identity = session.scalars(
-        select(DeviceIdentity).execution_options(populate_existing=True)
-    ).one_or_none()
-    if identity is None:
-        raise WorkstationNotSetUp
-    return identity
-
-
-def queue_for_server(
-    session: Session,
-    identity: DeviceIdentity,
-    op_type: str,
-    payload: dict[str, Any],
-    *,
-    now: datetime,
-    payload_version: int = OTHER_PAYLOAD_VERSION,
-) -> int:
-    """Add an operation for the server to the outbox; returns its ``device_seq``.
-
-    ``identity`` comes from :func:`lock_device_counters` in this transaction,
-    so sequence numbers run without gaps in the order operations happened.
-    """
-    seq = identity.next_device_seq
-    identity.next_device_seq = seq + 1
-    session.add(
-        OutboxEntry(
-            device_id=identity.device_id,
-            device_seq=seq,
-            op_id=new_id(),
-            op_type=op_type,
-            payload_version=payload_version,
-            payload=payload,
-            created_at=now,
-        )
-    )
-    return seq
-
-
 # --- committing ---------------------------------------------------------------
 #
 # commit_sale writes with SQLAlchemy Core on the session's connection, not
@@ -288,8 +220,6 @@ def _table(model: type[Base]) -> Table:
     return table
 
 
-_DEVICE = _table(DeviceIdentity)
-_STATIONS = _table(Workstation)
 _PRODUCTS = _table(Product)
 _ORDERS = _table(Order)
 _LINES = _table(OrderLine)
@@ -300,27 +230,8 @@ _CREDITS = _table(StoreCreditEntry)
 _AUDIT = _table(AuditEntry)
 _POINTS = _table(PointsEntry)
 _MEMBERS = _table(Member)
-_OUTBOX = _table(OutboxEntry)
 
 # Built once: SQLAlchemy then finds their compiled form in its cache at once.
-#: A no-op UPDATE: SQLite takes the write lock (see lock_device_counters).
-_TAKE_WRITE_LOCK = update(_DEVICE).values(next_device_seq=_DEVICE.c.next_device_seq)
-_READ_COUNTERS = select(
-    _DEVICE.c.singleton,
-    _DEVICE.c.device_id,
-    _DEVICE.c.workstation_id,
-    _DEVICE.c.next_device_seq,
-    _DEVICE.c.next_invoice_no,
-    _DEVICE.c.currency_code,
-    _STATIONS.c.id.label("station_id"),
-    _STATIONS.c.branch_id,
-    _STATIONS.c.invoice_prefix,
-).select_from(_DEVICE.outerjoin(_STATIONS, _STATIONS.c.id == _DEVICE.c.workstation_id))
-_BUMP_COUNTERS = (
-    update(_DEVICE)
-    .where(_DEVICE.c.singleton == bindparam("row"))
-    .values(next_invoice_no=bindparam("invoice_no"), next_device_seq=bindparam("device_seq"))
-)
 _EARLIER_ORDER = select(_ORDERS.c.number, _ORDERS.c.invoice_no, _ORDERS.c.device_seq).where(
     _ORDERS.c.id == bindparam("order_id")
 )
@@ -343,32 +254,6 @@ _ADD_POINTS = (
     .where(_MEMBERS.c.id == bindparam("member"))
     .values(points=_MEMBERS.c.points + bindparam("delta"))
 )
-_INSERT_OUTBOX = insert(_OUTBOX)
-
-
-@dataclass(frozen=True)
-class _Counters:
-    """This device's counters and workstation, read under the write lock."""
-
-    singleton: int
-    device_id: uuid.UUID
-    workstation_id: uuid.UUID
-    next_device_seq: int
-    next_invoice_no: int
-    currency_code: str
-    #: None only if the workstation row is missing (the foreign key forbids it).
-    station_id: uuid.UUID | None
-    branch_id: uuid.UUID | None
-    invoice_prefix: str | None
-
-
-def _lock_counters(conn: Connection) -> _Counters:
-    """:func:`lock_device_counters` for Core: the write lock, then the counters."""
-    conn.execute(_TAKE_WRITE_LOCK)
-    row = conn.execute(_READ_COUNTERS).one_or_none()
-    if row is None:
-        raise WorkstationNotSetUp
-    return _Counters(*row)
 
 
 @dataclass(frozen=True)
@@ -435,7 +320,7 @@ def _commit(
     if session.autoflush:
         session.flush()
     conn = session.connection()
-    counters = _lock_counters(conn)
+    counters = lock_counters(conn)
     earlier = _committed(conn, draft.order_id)
     if earlier is not None:
         return earlier
@@ -496,33 +381,20 @@ def _commit(
                 "details": {"number": number, "cashier_id": str(draft.staff_id)},
             },
         )
-    conn.execute(
-        _INSERT_OUTBOX,
-        {
-            "device_id": counters.device_id,
-            "device_seq": seq,
-            "op_id": new_id(),
-            "op_type": ORDER_COMPLETED if taking is None else taking.op_type,
-            "payload_version": PAYLOAD_VERSION,
-            "payload": _payload(rows) | dict(taking.payload_extra if taking else {}),
-            "status": OutboxStatus.PENDING,
-            "attempts": 0,
-            "last_error": "",
-            "created_at": now,
-        },
+    write_op(
+        conn,
+        counters,
+        ORDER_COMPLETED if taking is None else taking.op_type,
+        _payload(rows) | dict(taking.payload_extra if taking else {}),
+        device_seq=seq,
+        now=now,
     )
-    conn.execute(
-        _BUMP_COUNTERS,
-        {
-            "row": counters.singleton,
-            "invoice_no": invoice_seq + 1 if paid_now else invoice_seq,
-            "device_seq": seq + 1,
-        },
+    bump_counters(
+        session,
+        counters,
+        device_seq=seq + 1,
+        invoice_no=invoice_seq + 1 if paid_now else invoice_seq,
     )
-    # A DeviceIdentity this session loaded earlier now holds old counters.
-    stale = session.identity_map.get(Session.identity_key(DeviceIdentity, (counters.singleton,)))
-    if stale is not None:
-        session.expire(stale)
     return CommittedSale(
         order_id=draft.order_id,
         number=number,
@@ -551,7 +423,7 @@ class _SaleRows:
 
 def _sale_rows(
     draft: SaleDraft,
-    counters: _Counters,
+    counters: DeviceCounters,
     coupons: Sequence[CouponRecord],
     *,
     number: str,
@@ -699,7 +571,7 @@ def _earned_points(draft: SaleDraft, currency_code: str, now: datetime) -> list[
             "member_id": draft.member_id,
             "order_id": draft.order_id,
             "delta": earned,
-            "reason": "earn",
+            "reason": POINTS_EARNED,
             "created_at": now,
         }
     ]
@@ -721,11 +593,6 @@ def _committed(conn: Connection, order_id: uuid.UUID) -> CommittedSale | None:
 
 
 # --- the checks, all before anything is written --------------------------------
-
-
-def _half_up(numerator: int, denominator: int) -> int:
-    """numerator / denominator rounded half up, for numerator >= 0."""
-    return (2 * numerator + denominator) // (2 * denominator)
 
 
 def _mismatch(**detail: Any) -> CheckoutError:
@@ -778,16 +645,16 @@ def _check_figures(draft: SaleDraft) -> None:
     for i, line in enumerate(draft.lines):
         if line.unit_price_minor < 0 or line.tax_rate_bp < 0 or line.tax_minor < 0:
             raise _mismatch(line=i)
-        gross = _half_up(line.qty_milli * line.unit_price_minor, MILLI)
+        gross = line_gross_minor(line.qty_milli, line.unit_price_minor)
         if not 0 <= line.discount_minor <= gross:
             raise _mismatch(line=i, field="discount_minor")
         net = gross - line.discount_minor
         added = line.line_total_minor - net
         rate = line.tax_rate_bp
         if added == 0:
-            expected_tax = _half_up(net * rate, BASIS + rate)
+            expected_tax = tax_in_gross_bp(net, rate)
         elif added == line.tax_minor:
-            expected_tax = _half_up(net * rate, BASIS)
+            expected_tax = tax_on_net_bp(net, rate)
         else:
             raise _mismatch(line=i, field="line_total_minor")
         if line.tax_minor != expected_tax:

@@ -12,10 +12,11 @@ naive-UTC ``YYYY-MM-DD HH:MM:SS.ffffff`` times, booleans as 0/1, enums as
 their values, JSON as text), so the ORM reads them back as usual.
 
 Money is integer minor units (TWD has no decimals). For each order line
-``line_total = round_half_up(qty_milli * unit_price / 1000) - discount`` (the
+``line_total = line_gross_minor(qty_milli, unit_price) - discount`` (the
 rounding matters for weighed goods only), the tax contained in an inclusive
-price is ``round_half_up(line_total * rate / (1 + rate))``, and an order's
-subtotal, discount, tax and total are the sums over its lines.
+price is ``tax_in_gross_bp(line_total, rate_bp)`` (the shop's one half-up rule,
+``domain.money``), and an order's subtotal, discount, tax and total are the sums
+over its lines.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from shop_desktop.data.models import (
     StockReason,
 )
 from shop_desktop.domain.barcodes import gtin_check_digit
+from shop_desktop.domain.money import MILLI, half_up, line_gross_minor, tax_in_gross_bp
 from shop_desktop.services.passwords import hash_password_with_salt
 from shop_desktop.services.tasks import TaskState
 
@@ -1703,8 +1705,8 @@ class _Sales:
                 qty = 200 + 5 * int(rnd() * 461)  # 0.200 - 2.500 kg
             else:
                 qty = 1000 * QTY_TABLE[int(rnd() * len(QTY_TABLE))]
-            gross = (qty * price + 500) // 1000
-            self.units[p] = self.units.get(p, 0) + max(1, (qty + 500) // 1000)
+            gross = line_gross_minor(qty, price)
+            self.units[p] = self.units.get(p, 0) + max(1, half_up(qty, MILLI))
             off = 0
             promotions = "[]"
             if rnd() < 0.06 and gross >= 20:
@@ -1716,7 +1718,7 @@ class _Sales:
                 )
             total = gross - off
             rate = leaf.rate_bp
-            line_tax = (total * rate * 2 + 10000 + rate) // (2 * (10000 + rate))
+            line_tax = tax_in_gross_bp(total, rate)
             name_zh, name_en = shop.product_names(p)
             lines.append(
                 (self._id(), order_id, len(lines) + 1, shop.product_ids[p], f"P{p + 1:07d}",

@@ -72,6 +72,7 @@ from shop_desktop.domain.orders import (
     check_transition,
     initial_status,
 )
+from shop_desktop.domain.points import POINTS_EARNED, POINTS_REVERSED
 from shop_desktop.services.auth import APPROVER_ROLES
 from shop_desktop.services.checkout import (
     CommittedSale,
@@ -81,15 +82,11 @@ from shop_desktop.services.checkout import (
     check_store_credit,
     check_tender,
     commit_order,
-    lock_device_counters,
-    queue_for_server,
 )
+from shop_desktop.services.outbox import lock_device_counters, queue_for_server
+from shop_shared.ops import ORDER_CANCELLED, ORDER_PAID, ORDER_STATUS_CHANGED, ORDER_TAKEN
 
 __all__ = [
-    "ORDER_CANCELLED",
-    "ORDER_PAID",
-    "ORDER_STEPPED",
-    "ORDER_TAKEN",
     "DeliveryDetails",
     "DeliveryView",
     "EventView",
@@ -119,16 +116,6 @@ __all__ = [
     "take_order",
     "void_invoice",
 ]
-
-#: Outbox operations.
-ORDER_TAKEN = "order.taken"
-ORDER_PAID = "order.paid"
-ORDER_STEPPED = "order.status_changed"
-ORDER_CANCELLED = "order.cancelled"
-
-#: The points ledger's reasons (``PointsEntry.reason``).
-POINTS_EARNED = "earn"
-POINTS_REVERSED = "reverse"
 
 #: Refunds given back on the spot; every other method is owed until its provider pays it.
 _REFUNDED_AT_ONCE = frozenset({PaymentMethod.CASH, PaymentMethod.STORE_CREDIT})
@@ -518,7 +505,7 @@ def _step(
         reason=details.reason,
         details=noted,
     )
-    _record(session, identity, order, event, ORDER_STEPPED, now=now)
+    _record(session, identity, order, event, ORDER_STATUS_CHANGED, now=now)
 
 
 def ship_orders(

@@ -7,7 +7,7 @@ the branch's other tills, so it can be recalled wherever the customer comes
 back. A recalled cart is marked, not deleted, so a second cashier trying to
 recall it is told it has gone, and who took it.
 
-Each change takes the write lock first (``checkout.lock_device_counters``),
+Each change takes the write lock first (``outbox.lock_device_counters``),
 so two recalls on one file cannot both succeed.
 """
 
@@ -25,13 +25,12 @@ from shop_desktop.data import models
 from shop_desktop.data.models import StaffUser, Workstation
 from shop_desktop.data.types import utcnow
 from shop_desktop.domain.cart import Cart, coupon_codes_of
-from shop_desktop.services.checkout import lock_device_counters, queue_for_server
 from shop_desktop.services.coupons import CouponNotUsable
+from shop_desktop.services.outbox import lock_device_counters, queue_for_server
 from shop_desktop.services.sale import coupon_for_cart
+from shop_shared.ops import CART_PARKED, CART_RECALLED
 
 __all__ = [
-    "CART_PARKED",
-    "CART_RECALLED",
     "ParkedCart",
     "ParkedCartGone",
     "list_parked_carts",
@@ -39,9 +38,6 @@ __all__ = [
     "recall_parked_cart",
     "revive_cart",
 ]
-
-CART_PARKED = "cart.parked"
-CART_RECALLED = "cart.recalled"
 
 
 @dataclass(frozen=True)

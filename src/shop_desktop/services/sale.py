@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from shop_desktop.data.catalog import ScanResult
 from shop_desktop.data.models import Member, OrderKind, Product, TaxClass
 from shop_desktop.domain.cart import MILLI, Cart, CartMember, CartProduct
-from shop_desktop.domain.money import Currency, currency
+from shop_desktop.domain.money import Currency, currency, half_up
 from shop_desktop.domain.pricing import (
     Bill,
     Coupon,
@@ -106,7 +106,7 @@ def scanned_item(session: Session, scan: ScanResult) -> ScannedItem:
     label_price = embedded.price_minor or 0
     if product.weighed and product.price_minor > 0:
         # The scale printed the price; the weight is what that price buys.
-        grams = (label_price * MILLI * 2 + product.price_minor) // (2 * product.price_minor)
+        grams = half_up(label_price * MILLI, product.price_minor)
         return ScannedItem(product, max(grams, 1), label_price)
     return ScannedItem(product, MILLI, label_price)
 

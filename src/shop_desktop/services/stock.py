@@ -148,7 +148,7 @@ def shortfalls(
 
     Several lines of one product count together; lines without a product
     (nothing on a shelf) take no stock. Read in the caller's transaction:
-    after ``checkout.lock_device_counters`` no other sale on this file can
+    after ``outbox.lock_device_counters`` no other sale on this file can
     take the same pieces before it commits.
     """
     wanted: dict[uuid.UUID, int] = {}

@@ -31,8 +31,8 @@ from shop_desktop.data.models import (
     StaffUser,
     Workstation,
 )
+from shop_desktop.domain.money import line_gross_minor
 from shop_desktop.services.documents.model import (
-    MILLI,
     DocDiscount,
     DocLine,
     DocPayment,
@@ -265,7 +265,7 @@ def _taxes(pricing: Mapping[str, Any], lines: Iterable[DocLine], total: int) -> 
                 return tuple(rows)
     groups: dict[tuple[int, bool], list[int]] = {}
     for line in lines:
-        gross = (2 * line.qty_milli * line.unit_price_minor + MILLI) // (2 * MILLI)
+        gross = line_gross_minor(line.qty_milli, line.unit_price_minor)
         net = gross - line.discount_minor
         # A line's figures say how its tax was charged: inside the price when the
         # line costs its net, on top when it costs net + tax (as checkout checks).

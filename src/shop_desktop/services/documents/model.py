@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
+from shop_desktop.domain.money import line_gross_minor
+
 __all__ = [
     "DeliveryLine",
     "DeliveryNote",
@@ -108,7 +110,7 @@ class DocLine:
     @property
     def gross_minor(self) -> int:
         """Quantity x unit price, rounded half up to a minor unit (as the till billed it)."""
-        return (2 * self.qty_milli * self.unit_price_minor + MILLI) // (2 * MILLI)
+        return line_gross_minor(self.qty_milli, self.unit_price_minor)
 
 
 @dataclass(frozen=True, slots=True)

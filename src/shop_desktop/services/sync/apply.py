@@ -44,6 +44,7 @@ from shop_desktop.data.models import (
 )
 from shop_desktop.data.models import Branch as BranchModel
 from shop_desktop.data.types import UTCDateTime
+from shop_shared.ops import MEMBER_UPDATE, ORDER_OPS, PRODUCT_EDIT
 
 __all__ = [
     "ENTITY_MODELS",
@@ -87,7 +88,7 @@ MASTER_TABLES = ("stock_levels", "product_barcodes", "delivery_rules")
 _LOCAL_COLUMNS = {"products": frozenset({"popularity"})}
 
 #: Text ids in the wire, stored as 32 hex characters by ``Uuid``.
-_OP_TYPES_WITH_ORDERS = ("order.completed", "order.taken")
+_OP_TYPES_WITH_ORDERS = tuple(sorted(ORDER_OPS))
 
 
 class Sql(Protocol):
@@ -353,12 +354,12 @@ def _pending_ids(sql: Sql, op_type: str, field: str) -> set[str]:
 
 def pending_product_ids(sql: Sql) -> set[str]:
     """Products with a catalog edit not yet accepted: pulled rows must not undo it."""
-    return _pending_ids(sql, "catalog.product_edit", "product_id")
+    return _pending_ids(sql, PRODUCT_EDIT, "product_id")
 
 
 def pending_member_ids(sql: Sql) -> set[str]:
     """Members with a profile change not yet sent: pulled rows must not undo it."""
-    return _pending_ids(sql, "member.update", "member_id")
+    return _pending_ids(sql, MEMBER_UPDATE, "member_id")
 
 
 # --- applying -------------------------------------------------------------------------

@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from shop_desktop.data.models import AuditEntry, Product, Role
 from shop_desktop.data.types import utcnow
-from shop_desktop.services.checkout import lock_device_counters, queue_for_server
+from shop_desktop.services.outbox import lock_device_counters, queue_for_server
+from shop_shared.ops import PRODUCT_EDIT
 
-__all__ = ["EDITABLE_FIELDS", "PRODUCT_EDIT", "CatalogEditRefused", "edit_product"]
+__all__ = ["EDITABLE_FIELDS", "CatalogEditRefused", "edit_product"]
 
-PRODUCT_EDIT = "catalog.product_edit"
 #: What a workstation may change; ids, SKU and the server's version are not among them.
 EDITABLE_FIELDS = frozenset(
     {

@@ -35,7 +35,7 @@ from sqlalchemy.exc import OperationalError
 from shop_desktop.data.db import Database, DatabaseLocked, DiskFull, classify_sqlite_error
 from shop_desktop.data.models import DeviceIdentity, OutboxEntry, OutboxStatus, SyncLogEntry
 from shop_desktop.data.types import new_id, utcnow
-from shop_desktop.services.checkout import lock_device_counters
+from shop_desktop.services.outbox import lock_device_counters, next_device_seq
 from shop_desktop.services.sync.bootstrap import bootstrap
 from shop_desktop.services.sync.credentials import TokenStore, TokenStoreUnavailable
 from shop_desktop.services.sync.protocol import ServerAnswerInvalid, parse_hello
@@ -69,6 +69,14 @@ from shop_desktop.services.sync.transport import (
     UpgradeRequired,
 )
 from shop_desktop.services.tasks import Cancelled
+from shop_shared.ops import (
+    CART_PARKED,
+    CART_RECALLED,
+    MEMBER_UPDATE,
+    ORDER_OPS,
+    ORDER_STEP_OPS,
+    PRODUCT_EDIT,
+)
 
 __all__ = [
     "DISK_FULL_CODE",
@@ -271,17 +279,17 @@ def read_sync_log(db: Database, limit: int = 200) -> list[SyncLogRow]:
 
 
 def _summary(op_type: str, payload: dict[str, Any]) -> str:
-    if op_type.startswith("order."):
+    if op_type in ORDER_OPS or op_type in ORDER_STEP_OPS:
         number = payload.get("number") or payload.get("order_id") or payload.get("id") or "?"
         total = payload.get("total_minor")
         return f"order {number}" + (f", total {total}" if isinstance(total, int) else "")
-    if op_type == "catalog.product_edit":
+    if op_type == PRODUCT_EDIT:
         fields = ", ".join(sorted((payload.get("changes") or {}).keys()))
         return f"product {payload.get('product_id', '?')}: {fields}"
-    if op_type == "member.update":
+    if op_type == MEMBER_UPDATE:
         fields = ", ".join(sorted((payload.get("changes") or {}).keys()))
         return f"member {payload.get('member_id', '?')}: {fields}"
-    if op_type.startswith("cart."):
+    if op_type in (CART_PARKED, CART_RECALLED):
         return f"parked cart {payload.get('id') or payload.get('cart_id') or '?'}"
     return op_type
 
@@ -355,8 +363,7 @@ def retry_rejected(db: Database, op_id: uuid.UUID) -> None:
         entry = session.scalars(select(OutboxEntry).where(OutboxEntry.op_id == op_id)).one_or_none()
         if entry is None or entry.status is not OutboxStatus.REJECTED:
             raise OpNotRejected(str(op_id))
-        seq = identity.next_device_seq
-        identity.next_device_seq = seq + 1
+        seq = next_device_seq(identity)
         old = entry.op_id
         entry.op_id = new_id()
         entry.device_id = identity.device_id

@@ -23,8 +23,9 @@ from sqlalchemy import Connection, insert, select, update
 
 from shop_desktop import __version__
 from shop_desktop.data.db import Database, open_database
-from shop_desktop.data.models import DeviceIdentity, OutboxEntry, OutboxStatus
+from shop_desktop.data.models import DeviceIdentity
 from shop_desktop.data.types import utcnow
+from shop_desktop.services.outbox import renumber_unsent
 from shop_desktop.services.sync.apply import AlchemySql, apply_changes_of_entity
 from shop_desktop.services.sync.bootstrap import BootstrapResult, bootstrap
 from shop_desktop.services.sync.credentials import TokenStore
@@ -204,7 +205,7 @@ def _write_identity(conn: Connection, answer: EnrolAnswer) -> tuple[uuid.UUID | 
             )
         )
     else:
-        renumbered = _renumber_outbox(conn, answer.device_id)
+        renumbered = renumber_unsent(conn, answer.device_id)
         conn.execute(
             update(DeviceIdentity).values(
                 device_id=answer.device_id,
@@ -245,44 +246,3 @@ def _write_identity(conn: Connection, answer: EnrolAnswer) -> tuple[uuid.UUID | 
         at=now,
     )
     return (None if old is None else old.device_id), renumbered
-
-
-#: A refusal that means "never recorded": the op was caught reusing a cloned
-#: device's sequence number, so under the new device id it is simply unsent.
-_NEVER_RECORDED = "device_seq_reused"
-
-
-def _renumber_outbox(conn: Connection, device_id: uuid.UUID) -> int:
-    """Unsent ops in their original order, numbered 1.. under the new device id.
-
-    Unsent means pending, and also refused as ``device_seq_reused``: the server
-    did not record those, so they go again (same op ids) as any pending op.
-    """
-    pending = (
-        conn.execute(
-            select(OutboxEntry.id)
-            .where(
-                (OutboxEntry.status == OutboxStatus.PENDING)
-                | (
-                    (OutboxEntry.status == OutboxStatus.REJECTED)
-                    & (OutboxEntry.reject_code == _NEVER_RECORDED)
-                )
-            )
-            .order_by(OutboxEntry.device_seq, OutboxEntry.id)
-        )
-        .scalars()
-        .all()
-    )
-    for seq, entry_id in enumerate(pending, start=1):
-        conn.execute(
-            update(OutboxEntry)
-            .where(OutboxEntry.id == entry_id)
-            .values(
-                device_id=device_id,
-                device_seq=seq,
-                status=OutboxStatus.PENDING,
-                reject_code="",
-                last_error="",
-            )
-        )
-    return len(pending)

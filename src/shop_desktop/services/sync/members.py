@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from shop_desktop.data.models import Member, MemberLevel
 from shop_desktop.data.types import utcnow
-from shop_desktop.services.checkout import lock_device_counters, queue_for_server
+from shop_desktop.services.outbox import lock_device_counters, queue_for_server
+from shop_shared.ops import MEMBER_UPDATE
 
-__all__ = ["MEMBER_FIELDS", "MEMBER_UPDATE", "MemberUpdateRefused", "update_member"]
+__all__ = ["MEMBER_FIELDS", "MemberUpdateRefused", "update_member"]
 
-MEMBER_UPDATE = "member.update"
 MEMBER_FIELDS = frozenset(
     {"name", "phone", "email", "level", "birthday", "home_branch_id", "marketing_opt_in", "active"}
 )

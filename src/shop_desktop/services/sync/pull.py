@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shop_desktop.data import search_index
 from shop_desktop.data.db import Database
+from shop_desktop.services.outbox import take_write_lock
 from shop_desktop.services.sync.apply import (
     ENTITY_MODELS,
     AlchemySql,
@@ -33,7 +34,6 @@ from shop_desktop.services.sync.state import (
     CURSOR_KEY,
     Enrolment,
     read_value,
-    take_write_lock,
     write_value,
 )
 from shop_desktop.services.sync.transport import Retryable, Transport

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from shop_desktop.data import search_index
 from shop_desktop.data.db import Database
 from shop_desktop.data.models import OutboxEntry, OutboxStatus
+from shop_desktop.services.outbox import take_write_lock
 from shop_desktop.services.sync.apply import AlchemySql, apply_changes_of_entity
 from shop_desktop.services.sync.protocol import (
     MAX_BATCH_BYTES,
@@ -32,12 +33,12 @@ from shop_desktop.services.sync.protocol import (
     ServerAnswerInvalid,
     parse_push,
 )
-from shop_desktop.services.sync.state import LogEvent, take_write_lock, write_log
+from shop_desktop.services.sync.state import LogEvent, write_log
 from shop_desktop.services.sync.transport import PayloadTooLarge, Retryable, Transport
+from shop_shared.ops import PRODUCT_EDIT
 
 __all__ = ["PushResult", "apply_push_answer", "next_batch", "push_all"]
 
-CATALOG_EDIT = "catalog.product_edit"
 TOO_LARGE = "too_large"
 TOO_LARGE_SENTENCE = (
     "This operation is too big for the server to accept; it is kept here for a manager."
@@ -327,7 +328,7 @@ def _reject(conn: Connection, result: OpResult, op_type: str, at: datetime) -> N
         at=at,
     )
     current = result.result.get("current")
-    if op_type == CATALOG_EDIT and isinstance(current, dict) and current:
+    if op_type == PRODUCT_EDIT and isinstance(current, dict) and current:
         # The server wins on the catalog: its row replaces the refused edit.
         try:
             payload = conn.execute(

@@ -29,7 +29,6 @@ __all__ = [
     "LogEvent",
     "SyncSettings",
     "read_value",
-    "take_write_lock",
     "write_log",
     "write_value",
 ]
@@ -90,22 +89,6 @@ class EngineState:
     def time(self, name: str) -> datetime | None:
         text = getattr(self, name)
         return None if not text else datetime.fromisoformat(text)
-
-
-#: A write that changes nothing: SQLite takes its write lock for it, waiting (busy
-#: timeout) for another writer, as ``checkout.lock_device_counters`` does for a sale.
-_NO_OP_WRITE = "UPDATE device_identity SET next_device_seq = next_device_seq"
-
-
-def take_write_lock(conn: Connection) -> None:
-    """Make the caller's transaction a writer before it reads anything.
-
-    A transaction that reads first and writes later holds a read snapshot; if a
-    sale commits in between, SQLite cannot upgrade it and fails at once with
-    "database is locked" (the busy timeout does not help). Taking the lock first
-    makes a concurrent sale wait for this transaction instead, and vice versa.
-    """
-    conn.exec_driver_sql(_NO_OP_WRITE)
 
 
 def read_value(conn: Connection, key: str) -> dict[str, Any] | None:
