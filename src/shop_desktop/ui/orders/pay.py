@@ -13,8 +13,7 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 from typing_extensions import override
 
 from shop_desktop.domain.money import currency
@@ -22,49 +21,30 @@ from shop_desktop.services.orders import PaidOrder, pay_order
 from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.orders.view import OrderView
 from shop_desktop.ui.orders.wording import refusal
-from shop_desktop.ui.payment.tender_panel import TenderPanel
+from shop_desktop.ui.payment.dialog import PaymentDialog
+from shop_desktop.ui.payment.tender_panel import Payable
 from shop_desktop.ui.tasks import Job
 
 
-class PayOrderDialog(QDialog):
+class PayOrderDialog(PaymentDialog):
     """Pay the whole total of one unpaid order; :attr:`paid` holds the result."""
 
     #: Emitted with the :class:`PaidOrder` once the payment is written.
     order_paid = Signal(object)
 
     def __init__(self, parent: QWidget | None, context: ShopContext, order: OrderView) -> None:
-        super().__init__(parent)
-        self.setModal(True)
-        self.setMinimumWidth(780)
-        self.context = context
-        self.order = order
-        self.money = currency(order.currency_code)
-        self.batch_id = uuid.uuid4()
-        self.paid: PaidOrder | None = None
-
-        outer = QVBoxLayout(self)
-        self.tender_panel = TenderPanel(
-            self,
-            context,
+        batch_id = uuid.uuid4()
+        payable = Payable(
             total_minor=order.total_minor,
-            currency=self.money,
+            currency=currency(order.currency_code),
             member_id=order.member_id,
-            trade_prefix=self.batch_id.hex[:26],
+            trade_prefix=batch_id.hex[:26],
         )
-        outer.addWidget(self.tender_panel)
-        buttons = QHBoxLayout()
-        outer.addLayout(buttons)
-        self.back_button = QPushButton()
-        self.back_button.setAutoDefault(False)
-        self.back_button.clicked.connect(self.reject)
-        self.complete_button = QPushButton()
+        super().__init__(parent, context, payable)
+        self.order = order
+        self.batch_id = batch_id
+        self.paid: PaidOrder | None = None
         self.complete_button.setObjectName("completePayment")
-        self.complete_button.clicked.connect(self.complete)
-        buttons.addWidget(self.back_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.complete_button)
-        QShortcut(QKeySequence("F9"), self).activated.connect(self.complete)
-        self.tender_panel.use_buttons(self.complete_button, self.back_button)
         self.retranslate()
 
     @classmethod
@@ -85,6 +65,7 @@ class PayOrderDialog(QDialog):
         self.complete_button.setText(self.tr("Record payment (F9)"))
         self.tender_panel.retranslate()
 
+    @override
     def complete(self) -> None:
         if not self.tender_panel.ready_to_finish():
             return
@@ -105,9 +86,4 @@ class PayOrderDialog(QDialog):
     def _recorded(self, paid: PaidOrder) -> None:
         self.paid = paid
         self.order_paid.emit(paid)
-        super().accept()
-
-    @override
-    def reject(self) -> None:
-        # A wallet payment already taken is given back before the order is left unpaid.
-        self.tender_panel.give_back_wallets(then=super().reject)
+        self.accept()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
@@ -68,32 +68,34 @@ from shop_desktop.ui.tasks import BackgroundOp, Job
 T = TypeVar("T")
 
 
-class TenderPanel(QWidget):
-    """Take the tenders for one total; :attr:`taken` holds them.
+@dataclass(frozen=True)
+class Payable:
+    """What the tenders pay for."""
 
-    ``trade_prefix`` (26 letters or digits) starts our trade number at the
-    wallet provider; the panel adds the attempt, so each scan has its own.
-    """
+    total_minor: int
+    currency: Currency
+    #: The member paying, if any: store credit needs one.
+    member_id: uuid.UUID | None
+    #: Starts our trade numbers at the wallet provider (26 letters or digits);
+    #: the panel adds the attempt, so each scan has its own.
+    trade_prefix: str
+
+
+class TenderPanel(QWidget):
+    """Take the tenders for one :class:`Payable`; :attr:`taken` holds them."""
 
     #: Emitted after a tender was taken or taken off again.
     tenders_changed = Signal()
 
     def __init__(  # noqa: PLR0915 - the whole form is built and wired in one place
-        self,
-        parent: QWidget | None,
-        context: ShopContext,
-        *,
-        total_minor: int,
-        currency: Currency,
-        member_id: uuid.UUID | None,
-        trade_prefix: str,
+        self, parent: QWidget | None, context: ShopContext, payable: Payable
     ) -> None:
         super().__init__(parent)
         self.context = context
-        self.money = currency
-        self.member_id = member_id
-        self.trade_prefix = trade_prefix
-        self.taken = TenderList(total_minor, member=member_id is not None)
+        self.money = payable.currency
+        self.member_id = payable.member_id
+        self.trade_prefix = payable.trade_prefix
+        self.taken = TenderList(payable.total_minor, member=payable.member_id is not None)
         #: The wallet charge, give-back or the dialog's own write under way, if any.
         self.busy: BackgroundOp[Any] | None = None
         self.method = PaymentMethod.CASH

@@ -14,18 +14,13 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 from typing_extensions import override
@@ -39,44 +34,35 @@ from shop_desktop.services.checkout import CheckoutError, CommittedSale, commit_
 from shop_desktop.services.orders import DeliveryDetails, OrderNotFound, take_order
 from shop_desktop.services.sale import sale_draft
 from shop_desktop.ui.context import ShopContext
-from shop_desktop.ui.payment.tender_panel import TenderPanel
+from shop_desktop.ui.payment.dialog import PaymentDialog
+from shop_desktop.ui.payment.tender_panel import Payable
 from shop_desktop.ui.sell.wording import checkout_problem
 from shop_desktop.ui.tasks import Job
 
 
-class CheckoutDialog(QDialog):
+class CheckoutDialog(PaymentDialog):
     """Pay for one priced cart; :attr:`committed` holds the sale once it is written."""
 
     #: Emitted with the :class:`CommittedSale` after the sale is committed.
     sale_committed = Signal(object)
 
-    def __init__(  # noqa: PLR0915 - the whole form is built and wired in one place
+    def __init__(
         self, parent: QWidget | None, context: ShopContext, cart: Cart, bill: Bill
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Payment"))
-        self.setModal(True)
-        self.setMinimumWidth(780)
-        self.context = context
-        self.cart = cart
-        self.bill = bill
-        self.money = bill.currency
-        self.committed: CommittedSale | None = None
-
-        outer = QVBoxLayout(self)
-        self.tender_panel = TenderPanel(
-            self,
-            context,
+        payable = Payable(
             total_minor=bill.total_minor,
             currency=bill.currency,
             member_id=None if cart.member is None else cart.member.member_id,
             # Our trade numbers at the wallet provider start with the order's id.
             trade_prefix=cart.cart_id.hex[:26],
         )
-        outer.addWidget(self.tender_panel)
+        super().__init__(parent, context, payable)
+        self.setWindowTitle(self.tr("Payment"))
+        self.cart = cart
+        self.bill = bill
+        self.committed: CommittedSale | None = None
 
-        tax_row = QFormLayout()
-        outer.addLayout(tax_row)
+        form = self.details
         self.kind = QComboBox()
         self.kind.setObjectName("orderKind")
         for kind in (
@@ -90,7 +76,7 @@ class CheckoutDialog(QDialog):
             self.kind.setCurrentIndex(self.kind.findData(OrderKind.DELIVERY))
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
         self.kind_label = QLabel()
-        tax_row.addRow(self.kind_label, self.kind)
+        form.addRow(self.kind_label, self.kind)
         self.recipient = QLineEdit()
         self.recipient.setMaxLength(120)
         self.phone = QLineEdit()
@@ -111,33 +97,22 @@ class CheckoutDialog(QDialog):
             (self.requested_label, self.requested),
         ]
         for label, field in self._delivery_rows:
-            tax_row.addRow(label, field)
+            form.addRow(label, field)
         if cart.member is not None:
             self.recipient.setText(cart.member.name)
         self.buyer_tax_id = QLineEdit()
         self.buyer_tax_id.setMaxLength(8)
         self.buyer_tax_id.setInputMask("99999999")
         self.buyer_tax_id_label = QLabel()
-        tax_row.addRow(self.buyer_tax_id_label, self.buyer_tax_id)
+        form.addRow(self.buyer_tax_id_label, self.buyer_tax_id)
 
-        buttons = QHBoxLayout()
-        outer.addLayout(buttons)
-        self.back_button = QPushButton()
-        self.back_button.setAutoDefault(False)
-        self.back_button.clicked.connect(self.reject)
-        self.complete_button = QPushButton()
         self.complete_button.setObjectName("completeSale")
-        self.complete_button.clicked.connect(self.complete)
         self.unpaid_button = QPushButton()
         self.unpaid_button.setObjectName("takeUnpaid")
         self.unpaid_button.setAutoDefault(False)
         self.unpaid_button.clicked.connect(self.take_unpaid)
-        buttons.addWidget(self.back_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.unpaid_button)
-        buttons.addWidget(self.complete_button)
-        complete_key = QShortcut(QKeySequence(Qt.Key.Key_F9), self)
-        complete_key.activated.connect(self.complete)
+        # Beside the finish button, and held with Back while the till waits.
+        self.buttons.insertWidget(self.buttons.indexOf(self.complete_button), self.unpaid_button)
         self.tender_panel.use_buttons(self.complete_button, self.back_button, self.unpaid_button)
 
         self.retranslate()
@@ -221,6 +196,7 @@ class CheckoutDialog(QDialog):
 
     # --- completing ---------------------------------------------------------
 
+    @override
     def complete(self) -> None:
         if self.tender_panel.busy is not None:
             return
@@ -273,12 +249,7 @@ class CheckoutDialog(QDialog):
     def _committed(self, sale: CommittedSale) -> None:
         self.committed = sale
         self.sale_committed.emit(sale)
-        super().accept()
-
-    @override
-    def reject(self) -> None:
-        # A wallet payment already taken is given back before the cart is shown again.
-        self.tender_panel.give_back_wallets(then=super().reject)
+        self.accept()
 
     @property
     def order_id(self) -> uuid.UUID:
