@@ -317,11 +317,11 @@ class TenderList:
 
     def take_store_credit(self, amount_minor: int | None = None) -> TenderList:
         """Store credit from the member's balance."""
+        left = self._left()
         if not self.member:
             raise TenderRefused(
                 TenderProblem.STORE_CREDIT_NEEDS_MEMBER, method=PaymentMethod.STORE_CREDIT
             )
-        left = self._left()
         balance = self.credit_balance_minor or 0
         available = balance - _spent(self.tenders, PaymentMethod.STORE_CREDIT)
         if amount_minor is None:
