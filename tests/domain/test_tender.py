@@ -103,8 +103,9 @@ def test_a_card_needs_the_approval_code_and_keeps_only_four_digits() -> None:
         TenderProblem.NO_APPROVAL_CODE
     )
     for digits in ("424", "42424", "42a4", "４２４２", "4242 4242 4242 4242"):
-        said = refused(lambda d=digits: bill.take_card(None, approval_code="A1", last4=d))
-        assert said.reason is TenderProblem.BAD_CARD_DIGITS, digits
+        with pytest.raises(TenderRefused) as said:
+            bill.take_card(None, approval_code="A1", last4=digits)
+        assert said.value.reason is TenderProblem.BAD_CARD_DIGITS, digits
     card = bill.take_card(None, approval_code=" A1B2 ", last4="4242").tenders[0]
     assert card == Tender(CARD, 500, reference="A1B2", card_last4="4242")
     assert bill.take_card(None, approval_code="A1").tenders[0].card_last4 == ""
@@ -152,7 +153,9 @@ def test_a_typed_amount() -> None:
     assert amount_typed("１２", TWD) == 12
     assert amount_typed("12.50", USD) == 1250
     for text in ("abc", "0", "-5", "12.5", "1" * 40):
-        assert refused(lambda t=text: amount_typed(t, TWD)).reason is TenderProblem.BAD_AMOUNT
+        with pytest.raises(TenderRefused) as said:
+            amount_typed(text, TWD)
+        assert said.value.reason is TenderProblem.BAD_AMOUNT, text
 
 
 def test_quick_cash_is_exact_then_the_next_round_notes() -> None:

@@ -157,12 +157,12 @@ def test_a_wallet_payment_taken_off_or_left_behind_is_given_back(
     # Paid again (a trade number of its own), then the cashier leaves (Esc) and agrees
     # to give it back: nothing is recorded and the order still waits for payment.
     pay_by_alipay(qtbot, dialog, gw.alipay_code("0"))
-    second = alipay_gateway.trades[f"{dialog.batch_id.hex[:26]}02"]
-    assert second.status is gw.TradeStatus.PAID
+    second = f"{dialog.batch_id.hex[:26]}02"
+    assert alipay_gateway.trades[second].status is gw.TradeStatus.PAID
     dialogs.answer(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
     with qtbot.waitSignal(dialog.rejected, timeout=WAIT_MS):
         press(dialog, Qt.Key.Key_Escape)
-    assert second.status is gw.TradeStatus.REFUNDED
+    assert alipay_gateway.trades[second].status is gw.TradeStatus.REFUNDED
     assert dialog.paid is None
     assert one(db, "SELECT count(*) FROM payments WHERE order_id = ?", taken.order_id.hex) == 0
     assert sql(db, "SELECT status, invoice_no FROM orders WHERE id = ?", taken.order_id.hex) == [
