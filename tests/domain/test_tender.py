@@ -17,7 +17,7 @@ from shop_desktop.domain.tender import (
     TenderProblem,
     TenderRefused,
     amount_typed,
-    check_store_credit,
+    check_credit_balance,
     check_unpaid,
     quick_cash,
     settle,
@@ -207,8 +207,8 @@ def test_an_unpaid_order_has_no_payment_and_store_credit_is_checked_against_the_
     check_unpaid([])
     said = refused(lambda: check_unpaid([Tender(CASH, 30), Tender(CARD, 20)]))
     assert (said.reason, said.detail) == (TenderProblem.OVERPAID, {"excess": 50})
-    check_store_credit([Tender(CREDIT, 30), Tender(CASH, 100)], 30)
-    said = refused(lambda: check_store_credit([Tender(CREDIT, 31)], 30))
+    check_credit_balance([Tender(CREDIT, 30), Tender(CASH, 100)], 30)
+    said = refused(lambda: check_credit_balance([Tender(CREDIT, 31)], 30))
     assert (said.reason, said.detail) == (
         TenderProblem.STORE_CREDIT_SHORT,
         {"missing": 1, "balance": 30},

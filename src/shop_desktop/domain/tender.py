@@ -41,7 +41,7 @@ __all__ = [
     "TenderProblem",
     "TenderRefused",
     "amount_typed",
-    "check_store_credit",
+    "check_credit_balance",
     "check_unpaid",
     "quick_cash",
     "settle",
@@ -224,7 +224,7 @@ def check_unpaid(tenders: Sequence[Tender]) -> None:
         raise TenderRefused(TenderProblem.OVERPAID, excess=sum(t.amount_minor for t in tenders))
 
 
-def check_store_credit(tenders: Sequence[Tender], balance_minor: int) -> None:
+def check_credit_balance(tenders: Sequence[Tender], balance_minor: int) -> None:
     """The member has the store credit these tenders spend (STORE_CREDIT_SHORT if not)."""
     wanted = _spent(tenders, PaymentMethod.STORE_CREDIT)
     if wanted > balance_minor:
@@ -330,7 +330,7 @@ class TenderList:
             amount_minor = min(left, available)
         amount = self._within_left(amount_minor, PaymentMethod.STORE_CREDIT)
         tender = Tender(PaymentMethod.STORE_CREDIT, amount)
-        check_store_credit((*self.tenders, tender), balance)
+        check_credit_balance((*self.tenders, tender), balance)
         return self._with(tender)
 
     def without(self, tender: Tender) -> TenderList:

@@ -63,8 +63,14 @@ from shop_desktop.data.models import (
 from shop_desktop.data.types import new_id, utcnow
 from shop_desktop.domain.money import currency as currency_by_code
 from shop_desktop.domain.points import points_earned
-from shop_desktop.domain.tender import Tender, TenderProblem, TenderRefused, check_unpaid, settle
-from shop_desktop.domain.tender import check_store_credit as check_store_credit_spent
+from shop_desktop.domain.tender import (
+    Tender,
+    TenderProblem,
+    TenderRefused,
+    check_credit_balance,
+    check_unpaid,
+    settle,
+)
 from shop_desktop.services.auth import WorkstationNotSetUp
 from shop_desktop.services.coupons import (
     CouponNotUsable,
@@ -884,7 +890,7 @@ def check_store_credit(
     if member is None or not any(p.method is PaymentMethod.STORE_CREDIT for p in payments):
         return
     try:
-        check_store_credit_spent(payments, store_credit_balance(session, member))
+        check_credit_balance(payments, store_credit_balance(session, member))
     except TenderRefused as refused:
         raise _refused_tender(refused) from refused
 
