@@ -35,6 +35,7 @@ class PayOrderDialog(PaymentDialog):
     def __init__(self, parent: QWidget | None, context: ShopContext, order: OrderView) -> None:
         batch_id = uuid.uuid4()
         payable = Payable(
+            order_id=order.id,
             total_minor=order.total_minor,
             currency=currency(order.currency_code),
             member_id=order.member_id,

@@ -72,6 +72,8 @@ T = TypeVar("T")
 class Payable:
     """What the tenders pay for."""
 
+    #: The order the money is for (a cart's id is its order's id).
+    order_id: uuid.UUID
     total_minor: int
     currency: Currency
     #: The member paying, if any: store credit needs one.
@@ -92,9 +94,8 @@ class TenderPanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self.context = context
+        self.payable = payable
         self.money = payable.currency
-        self.member_id = payable.member_id
-        self.trade_prefix = payable.trade_prefix
         self.taken = TenderList(payable.total_minor, member=payable.member_id is not None)
         #: The wallet charge, give-back or the dialog's own write under way, if any.
         self.busy: BackgroundOp[Any] | None = None
@@ -259,7 +260,7 @@ class TenderPanel(QWidget):
         self.credit_amount_label.setText(self.tr("Amount"))
         self.stop_button.setText(self.tr("Stop waiting"))
         self.remove_button.setText(self.tr("Remove payment (Del)"))
-        if self.member_id is None:
+        if self.payable.member_id is None:
             self.credit_balance.setText(self.tr("No member attached"))
         self.update_amounts()
 
@@ -559,7 +560,7 @@ class TenderPanel(QWidget):
         self.tenders_changed.emit()
 
     def _load_store_credit(self) -> None:
-        member_id = self.member_id
+        member_id = self.payable.member_id
         if member_id is None:
             return
 
@@ -599,7 +600,7 @@ class TenderPanel(QWidget):
         self._attempt += 1
         staff = self.context.staff
         charge = WalletCharge(
-            out_trade_no=f"{self.trade_prefix}{self._attempt:02d}",
+            out_trade_no=f"{self.payable.trade_prefix}{self._attempt:02d}",
             amount_minor=amount,
             currency=self.money,
             auth_code=code,

@@ -50,11 +50,14 @@ class CheckoutDialog(PaymentDialog):
         self, parent: QWidget | None, context: ShopContext, cart: Cart, bill: Bill
     ) -> None:
         payable = Payable(
+            order_id=cart.cart_id,
             total_minor=bill.total_minor,
             currency=bill.currency,
             member_id=None if cart.member is None else cart.member.member_id,
-            # Our trade numbers at the wallet provider start with the order's id.
-            trade_prefix=cart.cart_id.hex[:26],
+            # Our trade numbers at the wallet provider start with the order's id, then
+            # this opening's own part: a gateway refuses a number used before, and the
+            # cashier may come back to pay the same cart again.
+            trade_prefix=cart.cart_id.hex[:16] + uuid.uuid4().hex[:10],
         )
         super().__init__(parent, context, payable)
         self.setWindowTitle(self.tr("Payment"))
