@@ -41,13 +41,12 @@ def back_office(
     manager = staff_context("manager")
     settings = alipay_gateway.settings()
     manager.wallet_provider = lambda kind: make_provider(kind, settings, timing=gw.TEST_TIMING)
-    shown = OrdersPlace(manager)
-    qtbot.addWidget(shown)
-    shown.retranslate()
-    shown.resize(1400, 900)
-    shown.show()
-    qtbot.waitExposed(shown)
-    return shown
+    place = OrdersPlace(manager)
+    qtbot.addWidget(place)
+    place.retranslate()
+    with qtbot.waitExposed(place):
+        place.show()
+    return place
 
 
 def press(widget: QWidget, key: Qt.Key) -> None:

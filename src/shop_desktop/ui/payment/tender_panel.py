@@ -201,11 +201,12 @@ class TenderPanel(QWidget):
             PaymentMethod.WECHAT: wallet_page,
             PaymentMethod.STORE_CREDIT: credit_page,
         }
-        self._amount_edits = {
+        #: Where the cursor goes when a method is picked: a wallet waits for the scan.
+        self._first_field = {
             PaymentMethod.CASH: self.cash_received,
             PaymentMethod.CARD: self.card_amount,
-            PaymentMethod.ALIPAY: self.wallet_amount,
-            PaymentMethod.WECHAT: self.wallet_amount,
+            PaymentMethod.ALIPAY: self.wallet_code,
+            PaymentMethod.WECHAT: self.wallet_code,
             PaymentMethod.STORE_CREDIT: self.credit_amount,
         }
 
@@ -485,7 +486,7 @@ class TenderPanel(QWidget):
             button.setChecked(m is method)
         self.pages.setCurrentWidget(self._pages[method])
         self.problem.clear()
-        focus = self.wallet_code if method in WALLETS else self._amount_edits[method]
+        focus = self._first_field[method]
         focus.setFocus()
         focus.selectAll()
 
