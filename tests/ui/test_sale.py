@@ -17,6 +17,7 @@ from sqlalchemy import text
 from shop_desktop.data.db import Database
 from shop_desktop.data.models import OrderKind
 from shop_desktop.domain.cart import MILLI
+from shop_desktop.domain.tender import PaymentMethod
 from shop_desktop.services.wallets import WalletKind, WalletProvider, WalletTiming, make_provider
 from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.places.sell import SellPlace
@@ -151,21 +152,26 @@ def test_a_cashier_sells_scan_quantity_coupon_cash_and_alipay(
     dialog = register.checkout_dialog
     assert isinstance(dialog, CheckoutDialog)
     assert QTest.qWaitForWindowExposed(dialog)
-    QTest.keyClicks(dialog.cash_received, "100")
-    press(dialog.cash_received, Qt.Key.Key_Return)
-    assert dialog.remaining_minor == total - 100
+    QTest.keyClicks(dialog.tender_panel.cash_received, "100")
+    press(dialog.tender_panel.cash_received, Qt.Key.Key_Return)
+    assert dialog.tender_panel.remaining_minor == total - 100
     press(dialog, Qt.Key.Key_F3)
-    assert dialog.wallet_code.hasFocus() or dialog.pages.currentIndex() == 2
+    assert (
+        dialog.tender_panel.wallet_code.hasFocus() or dialog.tender_panel.pages.currentIndex() == 2
+    )
     alipay_code = gw.alipay_code("0")
-    QTest.keyClicks(dialog.wallet_code, alipay_code)
-    press(dialog.wallet_code, Qt.Key.Key_Return)
+    QTest.keyClicks(dialog.tender_panel.wallet_code, alipay_code)
+    press(dialog.tender_panel.wallet_code, Qt.Key.Key_Return)
     qtbot.waitUntil(
-        lambda: dialog.busy is None and bool(dialog.status.text() or dialog.problem.text()),
+        lambda: (
+            dialog.tender_panel.busy is None
+            and bool(dialog.tender_panel.status.text() or dialog.tender_panel.problem.text())
+        ),
         timeout=WAIT_MS,
     )
-    assert dialog.problem.text() == ""
-    assert len(dialog.tenders) == 2
-    assert dialog.remaining_minor == 0
+    assert dialog.tender_panel.problem.text() == ""
+    assert len(dialog.tender_panel.tenders) == 2
+    assert dialog.tender_panel.remaining_minor == 0
     with qtbot.waitSignal(register.sale_completed, timeout=WAIT_MS) as done:
         press(dialog, Qt.Key.Key_F9)
     sale = done.args[0]
@@ -262,10 +268,10 @@ def test_tender_below_the_total_is_refused_and_the_cart_stays(
     dialog = open_checkout(qtbot, place, barcodes(demo_db, 2))
     cart_before = place.register.cart.to_json()
     before = {t: count(demo_db, t) for t in TABLES}
-    QTest.keyClicks(dialog.cash_received, "1")
-    press(dialog.cash_received, Qt.Key.Key_Return)
+    QTest.keyClicks(dialog.tender_panel.cash_received, "1")
+    press(dialog.tender_panel.cash_received, Qt.Key.Key_Return)
     dialog.complete()
-    assert "is still to be paid" in dialog.problem.text()
+    assert "is still to be paid" in dialog.tender_panel.problem.text()
     assert not dialog.complete_button.isEnabled()
     dialog.reject()
     qtbot.waitUntil(lambda: place.register.checkout_dialog is None, timeout=WAIT_MS)
@@ -279,9 +285,9 @@ def test_cash_above_the_total_gives_change(
     place = counter(qtbot, cashier)
     dialog = open_checkout(qtbot, place, barcodes(demo_db, 1))
     total = dialog.bill.total_minor
-    dialog.take_cash(total + 1000)
-    assert dialog.change_minor == 1000
-    assert "Change" in dialog.change_label.text()
+    dialog.tender_panel.take_cash(total + 1000)
+    assert dialog.tender_panel.change_minor == 1000
+    assert "Change" in dialog.tender_panel.change_label.text()
     notices: list[str] = []
     place.register.notice.connect(notices.append)
     with qtbot.waitSignal(place.register.sale_completed, timeout=WAIT_MS) as done:
@@ -312,16 +318,16 @@ def test_a_failed_wallet_payment_is_explained_and_other_methods_still_work(
     place = counter(qtbot, cashier)
     dialog = open_checkout(qtbot, place, barcodes(demo_db, 2))
     before = {t: count(demo_db, t) for t in TABLES}
-    dialog.choose(dialog.method.ALIPAY)
-    dialog.wallet_code.setText(gw.alipay_code(digit))
-    dialog.take_wallet()
-    qtbot.waitUntil(lambda: dialog.busy is None, timeout=WAIT_MS)
-    assert message in dialog.problem.text()
-    assert dialog.tenders == []
+    dialog.tender_panel.choose(PaymentMethod.ALIPAY)
+    dialog.tender_panel.wallet_code.setText(gw.alipay_code(digit))
+    dialog.tender_panel.take_wallet()
+    qtbot.waitUntil(lambda: dialog.tender_panel.busy is None, timeout=WAIT_MS)
+    assert message in dialog.tender_panel.problem.text()
+    assert dialog.tender_panel.tenders == ()
     (trade,) = alipay_gateway.trades.values()
     assert trade.status is not gw.TradeStatus.PAID
     # Cash still works.
-    dialog.take_cash(dialog.bill.total_minor)
+    dialog.tender_panel.take_cash(dialog.bill.total_minor)
     with qtbot.waitSignal(place.register.sale_completed, timeout=WAIT_MS):
         dialog.complete()
     assert count(demo_db, "orders") == before["orders"] + 1
@@ -337,12 +343,12 @@ def test_offline_wallets_are_refused_with_a_clear_message(
     cashier.wallet_provider = lambda kind: make_provider(kind, closed, timing=gw.TEST_TIMING)
     place = counter(qtbot, cashier)
     dialog = open_checkout(qtbot, place, barcodes(demo_db, 1))
-    dialog.choose(dialog.method.ALIPAY)
-    dialog.wallet_code.setText(gw.alipay_code("0"))
-    dialog.take_wallet()
-    qtbot.waitUntil(lambda: dialog.busy is None, timeout=WAIT_MS)
-    assert "No connection to the payment provider" in dialog.problem.text()
-    assert dialog.method_buttons[dialog.method.CASH].isEnabled()
+    dialog.tender_panel.choose(PaymentMethod.ALIPAY)
+    dialog.tender_panel.wallet_code.setText(gw.alipay_code("0"))
+    dialog.tender_panel.take_wallet()
+    qtbot.waitUntil(lambda: dialog.tender_panel.busy is None, timeout=WAIT_MS)
+    assert "No connection to the payment provider" in dialog.tender_panel.problem.text()
+    assert dialog.tender_panel.method_buttons[PaymentMethod.CASH].isEnabled()
     dialog.reject()
 
 
@@ -352,11 +358,11 @@ def test_an_unconfigured_wallet_says_so(
     # The workstation's real configuration: nothing set up in its settings.
     place = counter(qtbot, cashier)
     dialog = open_checkout(qtbot, place, barcodes(demo_db, 1))
-    dialog.choose(dialog.method.WECHAT)
-    dialog.wallet_code.setText(gw.wechat_code("0"))
-    dialog.take_wallet()
-    qtbot.waitUntil(lambda: dialog.busy is None, timeout=WAIT_MS)
-    assert "not set up on this workstation" in dialog.problem.text()
+    dialog.tender_panel.choose(PaymentMethod.WECHAT)
+    dialog.tender_panel.wallet_code.setText(gw.wechat_code("0"))
+    dialog.tender_panel.take_wallet()
+    qtbot.waitUntil(lambda: dialog.tender_panel.busy is None, timeout=WAIT_MS)
+    assert "not set up on this workstation" in dialog.tender_panel.problem.text()
     dialog.reject()
 
 
@@ -365,13 +371,13 @@ def test_card_needs_an_approval_code_and_keeps_only_four_digits(
 ) -> None:
     place = counter(qtbot, cashier)
     dialog = open_checkout(qtbot, place, barcodes(demo_db, 1))
-    dialog.choose(dialog.method.CARD)
-    dialog.take_card()
-    assert "approval code" in dialog.problem.text()
-    dialog.card_approval.setText("A1B2C3")
-    dialog.card_last4.setText("4242")
-    dialog.take_card()
-    assert dialog.remaining_minor == 0
+    dialog.tender_panel.choose(PaymentMethod.CARD)
+    dialog.tender_panel.take_card()
+    assert "approval code" in dialog.tender_panel.problem.text()
+    dialog.tender_panel.card_approval.setText("A1B2C3")
+    dialog.tender_panel.card_last4.setText("4242")
+    dialog.tender_panel.take_card()
+    assert dialog.tender_panel.remaining_minor == 0
     with qtbot.waitSignal(place.register.sale_completed, timeout=WAIT_MS) as done:
         dialog.complete()
     (payment,) = rows(
@@ -385,9 +391,9 @@ def test_card_needs_an_approval_code_and_keeps_only_four_digits(
 def test_store_credit_needs_a_member(qtbot: QtBot, cashier: ShopContext, demo_db: Database) -> None:
     place = counter(qtbot, cashier)
     dialog = open_checkout(qtbot, place, barcodes(demo_db, 1))
-    dialog.choose(dialog.method.STORE_CREDIT)
-    dialog.take_store_credit()
-    assert "needs a member" in dialog.problem.text()
+    dialog.tender_panel.choose(PaymentMethod.STORE_CREDIT)
+    dialog.tender_panel.take_store_credit()
+    assert "needs a member" in dialog.tender_panel.problem.text()
     dialog.reject()
 
 
@@ -435,7 +441,7 @@ def test_a_single_use_coupon_cannot_be_used_twice(
     assert bill.coupons_applied == ("SAVE150",)
     dialog = register.pay()
     assert dialog is not None
-    dialog.take_cash(bill.total_minor)
+    dialog.tender_panel.take_cash(bill.total_minor)
     with qtbot.waitSignal(register.sale_completed, timeout=WAIT_MS):
         dialog.complete()
     problems: list[str] = []
@@ -460,7 +466,7 @@ def test_a_delivery_order_is_taken_unpaid_at_the_counter(
     dialog.recipient.setText("林小姐")
     dialog.phone.setText("0912345678")
     dialog.take_unpaid()
-    assert "needs an address" in dialog.problem.text()
+    assert "needs an address" in dialog.tender_panel.problem.text()
     dialog.address.setText("台北市信義區松仁路100號")
     with qtbot.waitSignal(place.register.sale_completed, timeout=WAIT_MS) as done:
         dialog.take_unpaid()
@@ -487,9 +493,9 @@ def test_a_pick_up_order_is_paid_now_and_pay_later_cannot_take_payment(
     dialog = open_checkout(qtbot, place, barcodes(demo_db, 1))
     dialog.kind.setCurrentIndex(dialog.kind.findData(OrderKind.PAY_LATER))
     dialog.recipient.setText("王先生")
-    dialog.take_cash(dialog.bill.total_minor)
+    dialog.tender_panel.take_cash(dialog.bill.total_minor)
     dialog.complete()
-    assert "paid when it is collected" in dialog.problem.text()
+    assert "paid when it is collected" in dialog.tender_panel.problem.text()
     dialog.kind.setCurrentIndex(dialog.kind.findData(OrderKind.PICK_UP))
     assert not dialog.unpaid_button.isVisible()
     with qtbot.waitSignal(place.register.sale_completed, timeout=WAIT_MS) as done:

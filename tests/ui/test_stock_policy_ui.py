@@ -91,10 +91,13 @@ def test_a_cashier_is_told_which_product_is_short_and_nothing_is_written(
 
     dialog = register.pay()
     assert dialog is not None
-    dialog.take_cash(dialog.bill.total_minor)
+    dialog.tender_panel.take_cash(dialog.bill.total_minor)
     dialog.complete()
-    qtbot.waitUntil(lambda: dialog.busy is None and bool(dialog.problem.text()), timeout=WAIT_MS)
-    said = dialog.problem.text()
+    qtbot.waitUntil(
+        lambda: dialog.tender_panel.busy is None and bool(dialog.tender_panel.problem.text()),
+        timeout=WAIT_MS,
+    )
+    said = dialog.tender_panel.problem.text()
     assert said.startswith("Not enough stock for ")
     assert f"{name} (only 1 left, 2 in the cart)" in said
     assert "Selling below zero stock is turned off" in said

@@ -162,7 +162,7 @@ def _sell(qtbot: QtBot, place: SellPlace, product_id: uuid.UUID) -> None:
     qtbot.waitUntil(lambda: len(register.cart) == before + 1, timeout=WAIT_MS)
     dialog = register.pay()
     assert dialog is not None
-    dialog.take_cash(dialog.bill.total_minor)
+    dialog.tender_panel.take_cash(dialog.bill.total_minor)
     with qtbot.waitSignal(register.sale_completed, timeout=WAIT_MS):
         dialog.complete()
 

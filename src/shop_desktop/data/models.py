@@ -44,6 +44,9 @@ from shop_desktop.data.types import UTCDateTime, new_id, utcnow
 from shop_desktop.domain.orders import OrderKind as OrderKind  # noqa: PLC0414
 from shop_desktop.domain.orders import OrderStatus as OrderStatus  # noqa: PLC0414
 
+# How a customer pays belongs to the tender rules (domain), likewise.
+from shop_desktop.domain.tender import PaymentMethod as PaymentMethod  # noqa: PLC0414
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -470,14 +473,6 @@ class OrderLine(Base):
     note: Mapped[str] = mapped_column(String(240), default="")
 
     order: Mapped[Order] = relationship(back_populates="lines")
-
-
-class PaymentMethod(enum.Enum):
-    CASH = "cash"
-    CARD = "card"
-    ALIPAY = "alipay"
-    WECHAT = "wechat"
-    STORE_CREDIT = "store_credit"
 
 
 class Payment(Base):

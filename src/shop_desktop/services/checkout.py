@@ -30,7 +30,6 @@ transaction, so they never repeat or skip.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -63,6 +62,14 @@ from shop_desktop.data.types import new_id, utcnow
 from shop_desktop.domain.money import MILLI, line_gross_minor, tax_in_gross_bp, tax_on_net_bp
 from shop_desktop.domain.money import currency as currency_by_code
 from shop_desktop.domain.points import POINTS_EARNED, points_earned
+from shop_desktop.domain.tender import (
+    Tender,
+    TenderProblem,
+    TenderRefused,
+    check_credit_balance,
+    check_unpaid,
+    settle,
+)
 from shop_desktop.services.coupons import (
     CouponNotUsable,
     CouponProblem,
@@ -90,8 +97,6 @@ __all__ = [
     "order_payload",
 ]
 
-_FOUR_DIGITS = re.compile(r"[0-9]{4}")
-
 
 # --- what the counter hands over -------------------------------------------
 
@@ -118,17 +123,8 @@ class DraftLine:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class DraftPayment:
-    method: PaymentMethod
-    #: The amount applied to the order.
-    amount_minor: int
-    #: Cash handed over (>= amount); change = tendered - amount. Only cash gives change.
-    tendered_minor: int | None = None
-    #: Card approval code or wallet trade number.
-    reference: str = ""
-    #: The card's last four digits only; a full card number is never stored.
-    card_last4: str = ""
+#: A payment as the counter hands it over: the tender rules' own :class:`Tender`.
+DraftPayment = Tender
 
 
 @dataclass(frozen=True)
@@ -689,49 +685,45 @@ def check_tender(
 ) -> list[int]:
     """Payments that cover ``total_minor`` exactly; returns the change per payment.
 
-    The rules of the counter, for a sale and for paying an order later:
-    raises :class:`CheckoutError` when they are broken.
+    The tender rules (``domain.tender.settle``), for a sale and for paying an
+    order later: raises :class:`CheckoutError` when they are broken.
     """
-    changes: list[int] = []
-    paid = 0
-    for i, p in enumerate(payments):
-        if p.card_last4 and (
-            p.method is not PaymentMethod.CARD or not _FOUR_DIGITS.fullmatch(p.card_last4)
-        ):
-            raise CheckoutError(CheckoutProblem.BAD_CARD_DIGITS, {"payment": i})
-        if p.amount_minor <= 0:
-            raise _mismatch(payment=i, field="amount_minor", got=p.amount_minor)
-        tendered = p.amount_minor if p.tendered_minor is None else p.tendered_minor
-        if tendered < p.amount_minor:
-            raise CheckoutError(
-                CheckoutProblem.TENDER_BELOW_AMOUNT,
-                {"payment": i, "missing": p.amount_minor - tendered},
-            )
-        if tendered > p.amount_minor and p.method is not PaymentMethod.CASH:
-            # Change comes out of the cash drawer only.
-            raise CheckoutError(
-                CheckoutProblem.OVERPAID, {"payment": i, "excess": tendered - p.amount_minor}
-            )
-        changes.append(tendered - p.amount_minor)
-        paid += p.amount_minor
-    if paid < total_minor:
-        raise CheckoutError(CheckoutProblem.UNDERPAID, {"missing": total_minor - paid})
-    if paid > total_minor:
-        raise CheckoutError(CheckoutProblem.OVERPAID, {"excess": paid - total_minor})
-    if member is None and any(p.method is PaymentMethod.STORE_CREDIT for p in payments):
-        raise CheckoutError(CheckoutProblem.STORE_CREDIT_NEEDS_MEMBER)
-    return changes
+    try:
+        return settle(payments, total_minor=total_minor, member=member is not None)
+    except TenderRefused as refused:
+        raise _refused_tender(refused) from refused
 
 
 def _tender(draft: SaleDraft, *, paid_now: bool) -> list[int]:
     """The change per payment of a paid sale; an unpaid order must have no payment at all."""
     if paid_now:
         return check_tender(draft.payments, total_minor=draft.total_minor, member=draft.member_id)
-    if draft.payments:
-        # Unpaid means no payment at all; part-payments are not taken.
-        excess = sum(p.amount_minor for p in draft.payments)
-        raise CheckoutError(CheckoutProblem.OVERPAID, {"excess": excess})
+    try:
+        check_unpaid(draft.payments)
+    except TenderRefused as refused:
+        raise _refused_tender(refused) from refused
     return []
+
+
+#: How the service names a broken tender rule (its public reasons predate the rules' own).
+_CHECKOUT_PROBLEM = {
+    TenderProblem.BAD_CARD_DIGITS: CheckoutProblem.BAD_CARD_DIGITS,
+    TenderProblem.TENDER_BELOW_AMOUNT: CheckoutProblem.TENDER_BELOW_AMOUNT,
+    TenderProblem.CHANGE_NOT_CASH: CheckoutProblem.OVERPAID,
+    TenderProblem.UNDERPAID: CheckoutProblem.UNDERPAID,
+    TenderProblem.OVERPAID: CheckoutProblem.OVERPAID,
+    TenderProblem.STORE_CREDIT_NEEDS_MEMBER: CheckoutProblem.STORE_CREDIT_NEEDS_MEMBER,
+    TenderProblem.STORE_CREDIT_SHORT: CheckoutProblem.STORE_CREDIT_SHORT,
+}
+
+
+def _refused_tender(refused: TenderRefused) -> CheckoutError:
+    detail = {k: v for k, v in refused.detail.items() if k in ("payment", "missing", "excess")}
+    if refused.reason is TenderProblem.BAD_AMOUNT:
+        return _mismatch(**detail, field="amount_minor", got=refused.detail.get("amount_minor"))
+    if refused.reason is TenderProblem.STORE_CREDIT_SHORT:
+        detail["balance"] = refused.detail.get("balance")
+    return CheckoutError(_CHECKOUT_PROBLEM[refused.reason], detail)
 
 
 def _check_coupons(session: Session, draft: SaleDraft, now: datetime) -> list[CouponRecord]:
@@ -761,14 +753,12 @@ def check_store_credit(
     session: Session, payments: Sequence[DraftPayment], member: uuid.UUID | None
 ) -> None:
     """The member has the store credit these payments spend (CheckoutError if not)."""
-    wanted = sum(p.amount_minor for p in payments if p.method is PaymentMethod.STORE_CREDIT)
-    if not wanted or member is None:
+    if member is None or not any(p.method is PaymentMethod.STORE_CREDIT for p in payments):
         return
-    balance = store_credit_balance(session, member)
-    if balance < wanted:
-        raise CheckoutError(
-            CheckoutProblem.STORE_CREDIT_SHORT, {"missing": wanted - balance, "balance": balance}
-        )
+    try:
+        check_credit_balance(payments, store_credit_balance(session, member))
+    except TenderRefused as refused:
+        raise _refused_tender(refused) from refused
 
 
 # --- what the server receives ---------------------------------------------------

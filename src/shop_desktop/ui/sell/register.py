@@ -86,7 +86,7 @@ from shop_desktop.ui.idle_checkpoints import IdleCheckpoints
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.printing import DocumentPrinter
 from shop_desktop.ui.sell.cart_model import CartModel
-from shop_desktop.ui.sell.checkout import CheckoutDialog, Method
+from shop_desktop.ui.sell.checkout import CheckoutDialog
 from shop_desktop.ui.sell.dialogs import (
     ApprovalDialog,
     CouponDialog,
@@ -852,11 +852,7 @@ class Register(QWidget):
         assert bill is not None
         # The dialog works on a copy: whatever happens there, the cart is untouched.
         dialog = CheckoutDialog(self, self.context, panel.cart.copy(), bill)
-        dialog.sale_committed.connect(
-            lambda sale: self._paid(
-                panel, sale, cash=any(t.method is Method.CASH for t in dialog.tenders)
-            )
-        )
+        dialog.sale_committed.connect(lambda sale: self._paid(panel, sale, cash=dialog.took_cash))
         dialog.finished.connect(self._checkout_closed)
         self.checkout_dialog = dialog
         dialog.open()

@@ -1,0 +1,1 @@
+"""Taking money: the one tender panel every payment dialog is built around."""
