@@ -5,7 +5,8 @@ the tests before comes from PDFium's own text and object model here.
 
 ``pdf_text`` lays each page out as lines: glyphs sharing a baseline form one line, read
 left to right; a written space stays one space and a gap between glyphs becomes spaces
-(a wide gap, several), so a label and its amount on one printed line read ``小計 Subtotal   NT$336``.
+(a wide gap, several), so a label and its amount on one printed line read
+``小計 Subtotal   NT$336``.
 With ``raw=True`` it gives the characters in the order they were written instead.
 """
 
