@@ -17,23 +17,23 @@
 <context>
     <name>ApprovalDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="225"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="224"/>
         <source>Manager approval</source>
         <translation>主管核准</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="231"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="230"/>
         <source>{what} is beyond your limit. A supervisor or manager must approve it.</source>
         <extracomment>The audit log&apos;s words, in one language whoever is at the till.</extracomment>
         <translation>{what}，已超出您的權限，須由主任或經理核准。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="240"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="239"/>
         <source>Manager</source>
         <translation>主管帳號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="241"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="240"/>
         <source>Password</source>
         <translation>密碼</translation>
     </message>
@@ -41,28 +41,28 @@
 <context>
     <name>BatchShipDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="197"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="107"/>
         <source>Ship {count} orders</source>
         <extracomment>The role under which the first cell keeps the order&apos;s id.</extracomment>
         <translation>出貨 {count} 筆訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="202"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="112"/>
         <source>Order</source>
         <translation>訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="202"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="112"/>
         <source>Carrier</source>
         <translation>物流業者</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="202"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="112"/>
         <source>Tracking number</source>
         <translation>追蹤編號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="206"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="116"/>
         <source>Carrier for every parcel</source>
         <translation>所有包裹的物流業者</translation>
     </message>
@@ -109,13 +109,13 @@
 <context>
     <name>CartPanel</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="179"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="253"/>
         <source>Member: {name} ({code}, {level})</source>
-        <extracomment>The cart&apos;s delivery zone has no fee: it cannot be paid for until that is fixed.</extracomment>
+        <extracomment>Open carts are saved this long after the last change (a scan burst is one save). How long reopening the carts waits for the saves of the session just ended. How often wallet charges the gateway could not answer for are asked about again. The cart&apos;s delivery zone has no fee: it cannot be paid for until that is fixed.</extracomment>
         <translation>會員：{name}（{code}，{level}）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="184"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="258"/>
         <source>Coupons: {codes}</source>
         <translation>優惠券：{codes}</translation>
     </message>
@@ -232,22 +232,22 @@
 <context>
     <name>CatalogPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="39"/>
+        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="32"/>
         <source>Catalog</source>
         <translation>商品目錄</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="43"/>
+        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="36"/>
         <source>Browse and edit products, prices, barcodes, stock thresholds and categories.</source>
         <translation>瀏覽與編輯商品、價格、條碼、庫存警戒量與分類。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="54"/>
+        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="47"/>
         <source>Products on sale</source>
         <translation>販售中商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="54"/>
+        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="47"/>
         <source>Categories</source>
         <translation>分類</translation>
     </message>
@@ -264,288 +264,110 @@
 <context>
     <name>CheckoutDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="133"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="63"/>
         <source>Payment</source>
-        <extracomment>Bills a customer typically hands over, in major units, for the quick-cash buttons. Our trade number at the wallet provider, kept to reverse it if the sale is abandoned. Emitted with the :class:`CommittedSale` after the sale is committed.</extracomment>
+        <extracomment>Emitted with the :class:`CommittedSale` after the sale is committed.</extracomment>
         <translation>結帳</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="340"/>
-        <source>Cash</source>
-        <translation>現金</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="341"/>
-        <source>Card</source>
-        <translation>刷卡</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="344"/>
-        <source>Store credit</source>
-        <translation>儲值金</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="348"/>
-        <source>Cash received</source>
-        <translation>實收現金</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="349"/>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="352"/>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="356"/>
-        <source>Amount</source>
-        <translation>金額</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="350"/>
-        <source>Approval code</source>
-        <translation>授權碼</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="351"/>
-        <source>Last four digits</source>
-        <translation>卡號末四碼</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="353"/>
-        <source>Payment code</source>
-        <translation>付款碼</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="354"/>
-        <source>Scan the code in the customer&apos;s app</source>
-        <translation>請掃描顧客 App 上的付款碼</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="355"/>
-        <source>Balance</source>
-        <translation>餘額</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="357"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="125"/>
         <source>Buyer&apos;s tax ID (optional)</source>
         <translation>買方統一編號（選填）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="358"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="126"/>
         <source>Order</source>
         <translation>訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="360"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="128"/>
         <source>Take away now</source>
         <translation>現場帶走</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="361"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="129"/>
         <source>Pick up later (paid now)</source>
         <translation>預訂自取（現在付款）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="362"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="130"/>
         <source>Delivery</source>
         <translation>宅配</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="363"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="131"/>
         <source>Pay on collection</source>
         <translation>取貨付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="367"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="135"/>
         <source>Customer</source>
         <translation>顧客</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="368"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="136"/>
         <source>Phone</source>
         <translation>電話</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="369"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="137"/>
         <source>Delivery address</source>
         <translation>宅配地址</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="370"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="138"/>
         <source>Requested date</source>
         <translation>指定日期</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="371"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="139"/>
         <source>Take order unpaid</source>
         <translation>先成立訂單（未付款）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="372"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="140"/>
         <source>Back to cart (Esc)</source>
         <translation>返回購物車 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="373"/>
-        <source>Stop waiting</source>
-        <translation>停止等候</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="374"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="141"/>
         <source>Complete sale (F9)</source>
         <translation>完成結帳 (F9)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="405"/>
-        <source>Type an amount, for example {example}.</source>
-        <translation>請輸入金額，例如 {example}。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="418"/>
-        <source>Total {amount}</source>
-        <translation>應付金額 {amount}</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="422"/>
-        <source>Paid {paid} · Still to pay {remaining}</source>
-        <translation>已付 {paid} · 尚需付款 {remaining}</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="428"/>
-        <source>Change {amount}</source>
-        <translation>找零 {amount}</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="434"/>
-        <source>received {received}, change {change}</source>
-        <translation>實收 {received}，找零 {change}</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="486"/>
-        <source>The total is paid: complete the sale with F9.</source>
-        <translation>款項已付清，請按 F9 完成結帳。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="514"/>
-        <source>A card cannot pay more than is left to pay.</source>
-        <translation>刷卡金額不能超過尚需付款的金額。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="518"/>
-        <source>Type exactly the last four digits of the card.</source>
-        <translation>請完整輸入卡號末四碼。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="522"/>
-        <source>Type the approval code from the card terminal.</source>
-        <translation>請輸入刷卡機上的授權碼。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="533"/>
-        <source>Store credit needs a member: attach the member first.</source>
-        <translation>使用儲值金須有會員身分，請先帶入會員。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="540"/>
-        <source>The member&apos;s store credit is not enough.</source>
-        <translation>會員的儲值金餘額不足。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="543"/>
-        <source>Store credit cannot pay more than is left to pay.</source>
-        <translation>儲值金支付金額不能超過尚需付款的金額。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="551"/>
-        <source>No member attached</source>
-        <translation>尚未帶入會員</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="575"/>
-        <source>A wallet cannot pay more than is left to pay.</source>
-        <translation>行動支付金額不能超過尚需付款的金額。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="581"/>
-        <source>That is not an Alipay or WeChat Pay payment code. Scan it again.</source>
-        <translation>這不是支付寶或微信支付的付款碼，請重新掃描。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="614"/>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="626"/>
-        <source>Sending the payment to {wallet}…</source>
-        <translation>正在將付款送至 {wallet}…</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="628"/>
-        <source>Waiting for the customer to confirm in {wallet}…</source>
-        <translation>等待顧客在 {wallet} 確認付款…</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="630"/>
-        <source>Checking the payment with {wallet}…</source>
-        <translation>正在向 {wallet} 查詢付款結果…</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="631"/>
-        <source>Cancelling the payment at {wallet}…</source>
-        <translation>正在向 {wallet} 取消付款…</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="714"/>
-        <source>A wallet payment could not be cancelled. It stays on this sale; call a manager to refund it.</source>
-        <translation>有一筆行動支付款項無法取消，仍保留在這筆交易中；請聯絡主管辦理退款。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="730"/>
-        <source>Cancelling the wallet payment…</source>
-        <translation>正在取消行動支付款項…</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="764"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="174"/>
         <source>Type the customer&apos;s name for this order.</source>
         <translation>請輸入這筆訂單的顧客姓名。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="768"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="178"/>
         <source>A delivery needs an address.</source>
         <translation>宅配訂單須填寫地址。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="785"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="195"/>
         <source>Payments were taken: complete the sale, or remove them to take it unpaid.</source>
         <translation>已收取款項：請完成結帳，或刪除款項後再以未付款方式成立訂單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="797"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="208"/>
         <source>A pay-on-collection order is paid when it is collected: take it unpaid.</source>
         <translation>取貨付款訂單於取貨時付款，請以未付款方式成立訂單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="802"/>
-        <source>{missing} is still to be paid.</source>
-        <translation>尚需付款 {missing}。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="812"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="217"/>
         <source>A buyer&apos;s tax ID has eight digits.</source>
         <translation>買方統一編號應為 8 位數字。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="840"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="249"/>
         <source>This kind of order cannot be taken this way: check how it is paid.</source>
         <translation>這種訂單無法以此方式成立，請確認付款方式。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="850"/>
+        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="242"/>
         <source>Saving the sale…</source>
         <translation>正在儲存交易…</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="874"/>
-        <source>Cancel payment</source>
-        <translation>取消付款</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="876"/>
-        <source>Mobile wallet payments were taken for this sale. Give them back to the customer and return to the cart?</source>
-        <translation>這筆交易已收取行動支付款項。要將款項退還給顧客並返回購物車嗎？</translation>
     </message>
 </context>
 <context>
@@ -851,22 +673,22 @@
 <context>
     <name>CouponDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="349"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="344"/>
         <source>Coupon</source>
         <translation>優惠券</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="351"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="346"/>
         <source>Type or scan the coupon code</source>
         <translation>輸入或掃描優惠券代碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="353"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="348"/>
         <source>Code</source>
         <translation>代碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="358"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="353"/>
         <source>Type or scan the coupon code.</source>
         <translation>請輸入或掃描優惠券代碼。</translation>
     </message>
@@ -874,32 +696,32 @@
 <context>
     <name>DiscountDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="127"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="126"/>
         <source>Line discount</source>
         <translation>單品折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="129"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="128"/>
         <source>Percent off</source>
         <translation>百分比折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="130"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="129"/>
         <source>Amount off</source>
         <translation>折抵金額</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="136"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="135"/>
         <source>Discount</source>
         <translation>折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="158"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="157"/>
         <source>Type a percentage from 0 to 100.</source>
         <translation>請輸入 0 到 100 之間的百分比。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="164"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="163"/>
         <source>Type an amount, for example 50.</source>
         <translation>請輸入金額，例如 50。</translation>
     </message>
@@ -971,113 +793,108 @@
 <context>
     <name>FulfilmentView</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="323"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="233"/>
         <source>Number</source>
         <extracomment>What a queue read brings back: the orders, and where each one goes. Emitted after the queue was read. Emitted with the sentence shown when a batch step was refused. Emitted after a batch step was written.</extracomment>
         <translation>訂單編號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="324"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="234"/>
         <source>Kind</source>
         <translation>類型</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="325"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="235"/>
         <source>Status</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="326"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="236"/>
         <source>Requested date</source>
         <translation>指定日期</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="327"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="237"/>
         <source>Customer</source>
         <translation>顧客</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="328"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="238"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="329"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="239"/>
         <source>Total</source>
         <translation>合計</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="330"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="240"/>
         <source>Taken</source>
         <translation>成立時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="333"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="243"/>
         <source>Start picking</source>
         <translation>開始揀貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="334"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="244"/>
         <source>Picking list…</source>
         <translation>揀貨單…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="335"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="245"/>
         <source>Ship…</source>
         <translation>出貨…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="336"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="246"/>
         <source>Delivery notes…</source>
         <translation>出貨單…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="396"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="306"/>
         <source>unpaid</source>
         <translation>未付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="417"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="327"/>
         <source>Tick the orders first.</source>
         <translation>請先勾選訂單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="429"/>
-        <source>That did not work. The problem has been recorded.</source>
-        <translation>操作未成功，問題已記錄下來。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="434"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="336"/>
         <source>Order {number}: {problem} Nothing in this batch was changed.</source>
         <translation>訂單 {number}：{problem} 這一批訂單都沒有變更。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="478"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="384"/>
         <source>{count} orders are being picked.</source>
         <translation>{count} 筆訂單揀貨中。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="488"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="394"/>
         <source>Order {number} is collected at the counter, not shipped.</source>
         <translation>訂單 {number} 是在櫃台取貨，不需出貨。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="501"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="407"/>
         <source>{count} orders shipped.</source>
         <translation>已出貨 {count} 筆訂單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="512"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="418"/>
         <source>Printing is not set up on this workstation yet.</source>
         <translation>這台收銀台尚未設定列印。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="529"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="435"/>
         <source>Picking list</source>
         <translation>揀貨單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="540"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="446"/>
         <source>Delivery note {number}</source>
         <translation>出貨單 {number}</translation>
     </message>
@@ -1108,84 +925,84 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="212"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="173"/>
         <source>Log in — Shop Desktop</source>
-        <extracomment>The :class:`StaffSession` of whoever just logged in. The message shown for a refused or failed attempt. The branch and workstation were read (or found missing). Whether this is an untouched demo shop is known (see :attr:`demo_logins`). &quot;name / password&quot; of demo accounts, when this is an untouched demo shop. True once the workstation was read or found missing.</extracomment>
+        <extracomment>The :class:`StaffSession` of whoever just logged in. The message shown for a refused or failed attempt. The branch and workstation were read (or found missing). Whether this is an untouched demo shop is known (see :attr:`demo_logins`). &quot;name / password&quot; of demo accounts, when this is an untouched demo shop. True once the workstation was read or found missing. False once the database turned out not to be set up for a workstation.</extracomment>
         <translation>登入 — Shop Desktop</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="213"/>
-        <location filename="../../src/shop_desktop/ui/login.py" line="217"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="174"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="178"/>
         <source>Log in</source>
         <translation>登入</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="214"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="175"/>
         <source>&amp;User name</source>
         <translation>使用者名稱(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="215"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="176"/>
         <source>&amp;Password</source>
         <translation>密碼(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="216"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="177"/>
         <source>Language</source>
         <translation>語言</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="218"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="179"/>
         <source>Quit</source>
         <translation>結束</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="231"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="192"/>
         <source>Branch {branch} ({code}) · Workstation {workstation}</source>
         <translation>門市 {branch}（{code}）· 收銀台 {workstation}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="242"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="203"/>
         <source>Demo shop: log in as {logins}.</source>
         <translation>示範商店：可用以下帳號登入：{logins}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="303"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="265"/>
         <source>This database is not set up for a workstation yet. Ask an administrator to enrol this workstation.</source>
         <translation>這個資料庫尚未設定收銀台。請系統管理員為這台收銀台完成註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="311"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="274"/>
         <source>The workstation could not be read.</source>
         <translation>無法讀取收銀台資料。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="328"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="291"/>
         <source>Enter your user name and password.</source>
         <translation>請輸入使用者名稱與密碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="331"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="294"/>
         <source>Checking…</source>
         <translation>驗證中…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="367"/>
-        <source>Logging in failed because of an unexpected error.</source>
-        <translation>發生未預期的錯誤，登入失敗。</translation>
+        <location filename="../../src/shop_desktop/ui/login.py" line="326"/>
+        <source>Not logged in. Try again.</source>
+        <translation>尚未登入，請再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="371"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="333"/>
         <source>This account is disabled. Ask a manager to enable it.</source>
         <translation>這個帳號已停用。請經理為您啟用。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="374"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="336"/>
         <source>This account belongs to another branch and cannot log in at this workstation.</source>
         <translation>這個帳號屬於其他門市，無法在這台收銀台登入。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="376"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="338"/>
         <source>The user name or password is not correct.</source>
         <translation>使用者名稱或密碼不正確。</translation>
     </message>
@@ -1252,17 +1069,17 @@
 <context>
     <name>MemberDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="309"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="304"/>
         <source>Member</source>
         <translation>會員</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="309"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="304"/>
         <source>Card, phone or name</source>
         <translation>會員卡號、電話或姓名</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="327"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="322"/>
         <source>No member matches.</source>
         <translation>找不到符合的會員。</translation>
     </message>
@@ -1270,13 +1087,13 @@
 <context>
     <name>MembersPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/members.py" line="24"/>
-        <location filename="../../src/shop_desktop/ui/places/members.py" line="35"/>
+        <location filename="../../src/shop_desktop/ui/places/members.py" line="18"/>
+        <location filename="../../src/shop_desktop/ui/places/members.py" line="29"/>
         <source>Members</source>
         <translation>會員</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/members.py" line="28"/>
+        <location filename="../../src/shop_desktop/ui/places/members.py" line="22"/>
         <source>Look up and register members, see their level and points, and apply their coupons.</source>
         <translation>查詢與註冊會員，查看會員等級與點數，並使用會員的優惠券。</translation>
     </message>
@@ -1284,12 +1101,12 @@
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="105"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="104"/>
         <source>Line note</source>
         <translation>品項備註</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="108"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="107"/>
         <source>Note</source>
         <translation>備註</translation>
     </message>
@@ -1297,305 +1114,300 @@
 <context>
     <name>OrderDetailView</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="227"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="233"/>
         <source>Take payment…</source>
         <extracomment>Emitted with the :class:`OrderView` each time the order is (re)read. Emitted with the refusal or failure sentence shown to the staff. Emitted after a step, payment or cancel was written.</extracomment>
         <translation>收款…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="228"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="234"/>
         <source>Cancel order…</source>
         <translation>取消訂單…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="229"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="235"/>
         <source>Print invoice</source>
         <translation>列印發票</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="230"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="236"/>
         <source>Save PDF</source>
         <translation>另存 PDF</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="231"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="237"/>
         <source>Reprint receipt (copy)</source>
         <translation>補印收據（副本）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="232"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="238"/>
         <source>Void invoice…</source>
         <translation>作廢發票…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="233"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="239"/>
         <source>Print credit note</source>
         <translation>列印折讓單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="295"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="301"/>
         <source>Pick an order in the list to see it here.</source>
         <translation>在清單中選擇一筆訂單，即可在此查看。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="320"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="326"/>
         <source>Order {number} · {kind} · {status} · {paid}</source>
         <translation>訂單 {number} · {kind} · {status} · {paid}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="324"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="330"/>
         <source>paid, invoice {invoice}</source>
         <translation>已付款，發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="326"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="332"/>
         <source>not paid</source>
         <translation>未付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="338"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="344"/>
         <source>Taken {time} by {staff}</source>
         <translation>{time} 由 {staff} 成立</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="343"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="349"/>
         <source>Customer: {name}</source>
         <translation>顧客：{name}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="343"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="349"/>
         <source>walk-in</source>
         <translation>現場顧客</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="348"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="354"/>
         <source>Goods</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="349"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="355"/>
         <source>Payments</source>
         <translation>付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="350"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="356"/>
         <source>Not paid yet.</source>
         <translation>尚未付款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="351"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="357"/>
         <source>Refunds</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="352"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="358"/>
         <source>Delivery</source>
         <translation>宅配</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="353"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="359"/>
         <source>History</source>
         <translation>歷程</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="354"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="360"/>
         <source>Documents</source>
         <translation>單據</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="361"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="367"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="361"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="367"/>
         <source>Qty</source>
         <translation>數量</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="361"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="367"/>
         <source>Price</source>
         <translation>單價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="361"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="367"/>
         <source>Amount</source>
         <translation>金額</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="377"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="383"/>
         <source>Promotion: {name}</source>
         <translation>促銷活動：{name}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="385"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="391"/>
         <source>Subtotal</source>
         <translation>小計</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="386"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="392"/>
         <source>Discounts</source>
         <translation>折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="387"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="393"/>
         <source>Delivery fee</source>
         <translation>運費</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="388"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="394"/>
         <source>Total</source>
         <translation>合計</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="401"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="407"/>
         <source>change {change}</source>
         <translation>找零 {change}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="413"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="419"/>
         <source>{method} {amount} {status}: {reason}</source>
         <translation>{method} {amount} {status}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="425"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="431"/>
         <source>Recipient</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="426"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="432"/>
         <source>Phone</source>
         <translation>電話</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="427"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="433"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="429"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="435"/>
         <source>Wanted on</source>
         <translation>指定日期</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="432"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="438"/>
         <source>Carrier</source>
         <translation>物流業者</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="433"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="439"/>
         <source>Tracking number</source>
         <translation>追蹤編號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="434"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="440"/>
         <source>Shipped</source>
         <translation>出貨時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="435"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="441"/>
         <source>Delivered</source>
         <translation>送達時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="448"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="454"/>
         <source>Credit note {number}, voiding invoice {invoice}</source>
         <translation>折讓單 {number}，作廢發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="457"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="463"/>
         <source>{action} → {status}, by {staff}</source>
         <translation>{action} → {status}，處理人員：{staff}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="463"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="469"/>
         <source>why: {reason}</source>
         <translation>原因：{reason}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="478"/>
-        <source>That did not work. The problem has been recorded.</source>
-        <translation>操作未成功，問題已記錄下來。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="547"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="545"/>
         <source>Order {number} is now: {status}.</source>
         <translation>訂單 {number} 目前狀態：{status}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="558"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="556"/>
         <source>Cancel order {number}</source>
         <translation>取消訂單 {number}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="560"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="558"/>
         <source>Why is the order cancelled? The goods go back on the shelf and any payment is refunded.</source>
         <translation>為什麼要取消這筆訂單？商品將退回上架，已付款項將全數退款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="571"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="569"/>
         <source>Order {number} is cancelled.</source>
         <translation>訂單 {number} 已取消。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="580"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="578"/>
         <source>Void invoice {invoice}</source>
         <translation>作廢發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="582"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="580"/>
         <source>Why is the invoice voided? The order is cancelled, the goods go back on the shelf, the payment is refunded and a credit note is issued.</source>
         <translation>為什麼作廢這張發票？訂單將取消，商品放回貨架，款項退還，並開立折讓單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="588"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="586"/>
         <source>Say why the invoice is voided.</source>
         <translation>請說明作廢發票的原因。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="594"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="592"/>
         <source>Voiding invoice {invoice}</source>
         <translation>作廢發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="598"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="596"/>
         <source>Not approved: the invoice is unchanged.</source>
         <translation>未獲核准：發票維持不變。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="611"/>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="698"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="609"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="696"/>
         <source>Credit note {number}</source>
         <translation>折讓單 {number}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="612"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="610"/>
         <source>Invoice {invoice} is void. Print the credit note {number} now?</source>
         <translation>發票 {invoice} 已作廢。現在列印折讓單 {number} 嗎？</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="620"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="618"/>
         <source>Invoice {invoice} is void; order {number} is cancelled.</source>
         <translation>發票 {invoice} 已作廢；訂單 {number} 已取消。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="638"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="636"/>
         <source>Paid. Invoice {invoice}.</source>
         <translation>已付款。發票 {invoice}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="640"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="638"/>
         <source>Give {change} change.</source>
         <translation>請找零 {change}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="655"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="653"/>
         <source>Printing is not set up on this workstation yet.</source>
         <translation>這台收銀台尚未設定列印。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="442"/>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="675"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="448"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="673"/>
         <source>Invoice {number}</source>
         <translation>發票 {number}</translation>
     </message>
@@ -1603,38 +1415,38 @@
 <context>
     <name>OrderFilters</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="129"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="120"/>
         <source>Any staff</source>
         <extracomment>Typing pauses this long before the list is searched again. Statuses offered in the filter, in the order an order meets them. Emitted with the new :class:`OrderFilter`.</extracomment>
         <translation>所有人員</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="137"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="128"/>
         <source>Order number, customer or product</source>
         <translation>訂單編號、顧客或商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="138"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="129"/>
         <source>From</source>
         <translation>起</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="139"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="130"/>
         <source>Until</source>
         <translation>迄</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="143"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="134"/>
         <source>Any status</source>
         <translation>所有狀態</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="146"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="137"/>
         <source>Any kind</source>
         <translation>所有類型</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="149"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="140"/>
         <source>Any payment</source>
         <translation>所有付款狀態</translation>
     </message>
@@ -1642,53 +1454,53 @@
 <context>
     <name>OrderListModel</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/models.py" line="197"/>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="193"/>
         <source>The orders could not be loaded.</source>
         <extracomment>Orders read per page: a screenful or three. The role under which every cell carries its order&apos;s id. A page (or the first page after a new filter) was added. Loading failed; the text is for the status line. The last op started, so tests and callers can wait on it.</extracomment>
         <translation>無法載入訂單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/models.py" line="239"/>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="234"/>
         <source>Paid</source>
         <translation>已付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/models.py" line="239"/>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="234"/>
         <source>Unpaid</source>
         <translation>未付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/models.py" line="249"/>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="244"/>
         <source>Number</source>
         <translation>訂單編號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/models.py" line="250"/>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="245"/>
         <source>Time</source>
         <translation>時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/models.py" line="251"/>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="246"/>
         <source>Kind</source>
         <translation>類型</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/models.py" line="252"/>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="247"/>
         <source>Status</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/models.py" line="253"/>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="248"/>
         <source>Customer</source>
         <translation>顧客</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/models.py" line="254"/>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="249"/>
         <source>Total</source>
         <translation>合計</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/models.py" line="255"/>
+        <location filename="../../src/shop_desktop/ui/orders/models.py" line="250"/>
         <source>Payment</source>
         <translation>付款</translation>
     </message>
@@ -1696,240 +1508,240 @@
 <context>
     <name>Orders</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="26"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="35"/>
         <source>Collected</source>
-        <extracomment>Kinds whose goods are handed over at the counter: DELIVERED means collected.</extracomment>
+        <extracomment>What a step on an order can be refused with: :func:`refusal` words each of them. Kinds whose goods are handed over at the counter: DELIVERED means collected.</extracomment>
         <translation>已取貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="28"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="37"/>
         <source>Open</source>
         <translation>處理中</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="29"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="38"/>
         <source>Awaiting payment</source>
         <translation>待付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="30"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="39"/>
         <source>Awaiting fulfilment</source>
         <translation>待發貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="33"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="42"/>
         <source>Picking</source>
         <translation>揀貨中</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="34"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="43"/>
         <source>Shipped</source>
         <translation>已發貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="35"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="44"/>
         <source>Delivered</source>
         <translation>已送達</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="36"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="45"/>
         <source>Completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="37"/>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="90"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="46"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="99"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="44"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="53"/>
         <source>Take-away</source>
         <translation>現場帶走</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="45"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="54"/>
         <source>Pick-up</source>
         <translation>預訂自取</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="46"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="55"/>
         <source>Delivery</source>
         <translation>宅配</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="47"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="56"/>
         <source>Pay later</source>
         <translation>取貨付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="54"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="63"/>
         <source>Cash</source>
         <translation>現金</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="55"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="64"/>
         <source>Card</source>
         <translation>刷卡</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="56"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="65"/>
         <source>Alipay</source>
         <translation>支付寶</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="57"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="66"/>
         <source>WeChat Pay</source>
         <translation>微信支付</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="58"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="67"/>
         <source>Store credit</source>
         <translation>儲值金</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="65"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="74"/>
         <source>refunded</source>
         <translation>已退款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="66"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="75"/>
         <source>owed to the customer</source>
         <translation>待退還顧客</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="72"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="81"/>
         <source>Mark collected</source>
         <translation>標記為已取貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="74"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="83"/>
         <source>Take payment</source>
         <translation>收款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="75"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="84"/>
         <source>Start picking</source>
         <translation>開始揀貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="76"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="85"/>
         <source>Ship…</source>
         <translation>出貨…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="77"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="86"/>
         <source>Mark delivered</source>
         <translation>標記為已送達</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="78"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="87"/>
         <source>Complete</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="79"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="88"/>
         <source>Cancel order…</source>
         <translation>取消訂單…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="87"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="96"/>
         <source>Order taken</source>
         <translation>成立訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="88"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="97"/>
         <source>Paid</source>
         <translation>已付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="89"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="98"/>
         <source>Moved on</source>
         <translation>進入下一步</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="91"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="100"/>
         <source>Invoice voided</source>
         <translation>發票已作廢</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="108"/>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="163"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="117"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="172"/>
         <source>This order is not in this workstation&apos;s records.</source>
         <translation>這台收銀台的紀錄中沒有這筆訂單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="111"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="120"/>
         <source>This order has no invoice yet: it is not paid.</source>
         <translation>這筆訂單尚未付款，還沒有發票。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="121"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="130"/>
         <source>Say why the order is cancelled.</source>
         <translation>請說明取消訂單的原因。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="122"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="131"/>
         <source>A shipment needs the carrier and the tracking number.</source>
         <translation>出貨須填寫物流業者與追蹤編號。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="129"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="138"/>
         <source>This order is already closed (completed or cancelled): nothing more happens to it.</source>
         <translation>這筆訂單已結案（已完成或已取消），無法再進行任何處理。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="133"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="142"/>
         <source>This kind of order never takes that step.</source>
         <translation>這種訂單沒有這個步驟。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="136"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="145"/>
         <source>That step is not the next one for this order. It may have just been moved on at another till; look at it again.</source>
         <translation>這個步驟不是這筆訂單的下一步。訂單可能剛在其他收銀台被處理，請重新查看。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="141"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="150"/>
         <source>The goods have left the shop: take them back as a return in After-sales.</source>
         <translation>商品已離開門市，請至「售後服務」以退貨方式辦理。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="144"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="153"/>
         <source>The order is not paid yet: take payment first.</source>
         <translation>這筆訂單尚未付款，請先收款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="147"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="156"/>
         <source>This kind of order cannot start that way.</source>
         <translation>這種訂單無法以此方式開始。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="150"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="159"/>
         <source>Some details the step needs are missing.</source>
         <translation>缺少這個步驟所需的部分資料。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="153"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="162"/>
         <source>Voiding an invoice needs a supervisor&apos;s or manager&apos;s approval. Nothing was changed.</source>
         <translation>作廢發票需要主管或店長核准。未做任何變更。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="166"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="175"/>
         <source>This order is already paid.</source>
         <translation>這筆訂單已付款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="169"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="178"/>
         <source>This order is closed (completed or cancelled): it takes no payment.</source>
         <translation>這筆訂單已結案（已完成或已取消），無法再收款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="172"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="181"/>
         <source>A delivery order needs an address to deliver to.</source>
         <translation>宅配訂單須填寫收件地址。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="175"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="184"/>
         <source>This order has no invoice to void: it is not paid.</source>
         <translation>此訂單尚未付款，沒有可作廢的發票。</translation>
     </message>
@@ -1937,42 +1749,42 @@
 <context>
     <name>OrdersPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="102"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="89"/>
         <source>Orders</source>
         <translation>訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="106"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="93"/>
         <source>Find any order, see its goods, payments and delivery, take payment for unpaid orders, and follow picking and shipping.</source>
         <translation>查詢任何訂單，查看商品、付款與配送資訊；為待付款訂單收款，並追蹤揀貨與出貨。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="113"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="100"/>
         <source>All orders</source>
         <translation>全部訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="114"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="101"/>
         <source>Fulfilment</source>
         <translation>出貨佇列</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="140"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="127"/>
         <source>{count} orders shown, scroll for more</source>
         <translation>已顯示 {count} 筆訂單，捲動以載入更多</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="142"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="129"/>
         <source>{count} orders</source>
         <translation>共 {count} 筆訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="168"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="155"/>
         <source>Orders today</source>
         <translation>今日訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="168"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="155"/>
         <source>Orders in total</source>
         <translation>訂單總數</translation>
     </message>
@@ -1980,137 +1792,31 @@
 <context>
     <name>PayOrderDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="177"/>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="64"/>
         <source>Payment for order {number}</source>
-        <extracomment>What an unpaid order can be paid with here, in key order (F1, F2, F3). Emitted with the :class:`PaidOrder` once the payment is written.</extracomment>
+        <extracomment>Emitted with the :class:`PaidOrder` once the payment is written.</extracomment>
         <translation>訂單 {number} 收款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="179"/>
-        <source>Cash</source>
-        <translation>現金</translation>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="84"/>
+        <source>Recording the payment…</source>
+        <translation>正在記錄付款…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="180"/>
-        <source>Card</source>
-        <translation>刷卡</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="181"/>
-        <source>Store credit</source>
-        <translation>儲值金</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="185"/>
-        <source>Cash received</source>
-        <translation>實收現金</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="186"/>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="190"/>
-        <source>Amount</source>
-        <translation>金額</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="187"/>
-        <source>Approval code</source>
-        <translation>授權碼</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="188"/>
-        <source>Last four digits</source>
-        <translation>卡號末四碼</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="189"/>
-        <source>Balance</source>
-        <translation>餘額</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="191"/>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="65"/>
         <source>Back (Esc)</source>
         <translation>返回 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="192"/>
-        <source>Remove payment</source>
-        <translation>刪除付款</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="193"/>
+        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="66"/>
         <source>Record payment (F9)</source>
         <translation>記錄付款 (F9)</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="207"/>
-        <source>Total {amount}</source>
-        <translation>應付金額 {amount}</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="211"/>
-        <source>Still to pay {remaining}</source>
-        <translation>尚需付款 {remaining}</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="215"/>
-        <source>Change {amount}</source>
-        <translation>找零 {amount}</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="254"/>
-        <source>Type an amount, for example 100.</source>
-        <translation>請輸入金額，例如 100。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="272"/>
-        <source>The total is paid: record the payment with F9.</source>
-        <translation>款項已付清，請按 F9 記錄付款。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="299"/>
-        <source>A card cannot pay more than is left to pay.</source>
-        <translation>刷卡金額不能超過尚需付款的金額。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="303"/>
-        <source>Type exactly the last four digits of the card.</source>
-        <translation>請完整輸入卡號末四碼。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="307"/>
-        <source>Type the approval code from the card terminal.</source>
-        <translation>請輸入刷卡機上的授權碼。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="317"/>
-        <source>Store credit needs a member, and this order has none.</source>
-        <translation>使用儲值金須有會員身分，但這筆訂單沒有會員。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="324"/>
-        <source>The member&apos;s store credit is not enough.</source>
-        <translation>會員的儲值金餘額不足。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="327"/>
-        <source>Store credit cannot pay more than is left to pay.</source>
-        <translation>儲值金支付金額不能超過尚需付款的金額。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="341"/>
-        <source>No member on this order</source>
-        <translation>這筆訂單沒有會員</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/pay.py" line="360"/>
-        <source>{missing} is still to be paid.</source>
-        <translation>尚需付款 {missing}。</translation>
     </message>
 </context>
 <context>
     <name>Place</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/base.py" line="119"/>
+        <location filename="../../src/shop_desktop/ui/places/base.py" line="118"/>
         <source>This part is not available yet in this version.</source>
         <extracomment>Stable name used by code and tests (&quot;sell&quot;, &quot;orders&quot;, ...). Data areas (see :mod:`shop_desktop.ui.context`) whose change makes it reload.</extracomment>
         <translation>此版本尚未提供這項功能。</translation>
@@ -2119,27 +1825,27 @@
 <context>
     <name>PriceDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="180"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="179"/>
         <source>Change price</source>
         <translation>變更價格</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="183"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="182"/>
         <source>Catalog price</source>
         <translation>定價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="188"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="187"/>
         <source>Empty: catalog price</source>
         <translation>留空：使用定價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="189"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="188"/>
         <source>New price</source>
         <translation>新價格</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="200"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="199"/>
         <source>Type a price, for example 120.</source>
         <translation>請輸入價格，例如 120。</translation>
     </message>
@@ -2147,101 +1853,101 @@
 <context>
     <name>Printing</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="65"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="68"/>
         <source>This sale has no invoice number, so there is no invoice to print.</source>
-        <extracomment>The columns of the thermal roll (80 mm, the printer&apos;s standard font). PDFs handed to the spooler are kept this long: on Windows the PDF viewer reads the file after we return, so it cannot be removed at once.</extracomment>
+        <extracomment>The columns of the thermal roll (80 mm, the printer&apos;s standard font). PDFs handed to the spooler are kept this long: on Windows the PDF viewer reads the file after we return, so it cannot be removed at once. What printing can fail with that is the printer&apos;s, the file&apos;s or the sale&apos;s, not a bug.</extracomment>
         <translation>這筆交易沒有發票號碼，沒有發票可列印。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="68"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="71"/>
         <source>This sale cannot be found in this till&apos;s database. Nothing was printed.</source>
         <translation>本收銀台的資料庫找不到這筆交易，未列印任何文件。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="78"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="77"/>
         <source>The PDF could not be saved: {path} cannot be written. Choose another folder.</source>
         <translation>無法儲存 PDF：{path} 無法寫入，請選擇其他資料夾。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="83"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="82"/>
         <source>The PDF could not be saved: the disk holding {path} is full.</source>
         <translation>無法儲存 PDF：{path} 所在的磁碟已滿。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="87"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="86"/>
         <source>The PDF could not be saved to {path}. Choose another folder.</source>
         <translation>無法將 PDF 儲存到 {path}，請選擇其他資料夾。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="98"/>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="214"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="97"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="213"/>
         <source>the default printer</source>
         <translation>預設印表機</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="101"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="100"/>
         <source>The printer {printer} cannot be found. Check its name or address in Settings.</source>
         <translation>找不到印表機 {printer}，請在設定中檢查名稱或位址。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="106"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="105"/>
         <source>The printer {printer} does not answer. Check that it is switched on and connected.</source>
         <translation>印表機 {printer} 沒有回應，請確認電源已開啟且已連線。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="111"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="110"/>
         <source>The printer {printer} refused the document. Check that it is ready to accept jobs.</source>
         <translation>印表機 {printer} 拒絕了這份文件，請確認它可以接受列印工作。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="116"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="115"/>
         <source>The printer {printer} did not take the document in time. Check its paper and that it is not jammed.</source>
         <translation>印表機 {printer} 未能及時接收文件，請檢查紙張及是否卡紙。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="122"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="121"/>
         <source>This computer has no printing system to send the document to.</source>
         <translation>這台電腦沒有可送出文件的列印系統。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="125"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="124"/>
         <source>The sale is saved. Print again, or save the document as PDF.</source>
         <translation>交易已儲存。請再列印一次，或將文件另存為 PDF。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="164"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="163"/>
         <source>Print {title}</source>
         <extracomment>A short translated notice: &quot;Sent to &lt;printer&gt;.&quot; A short translated notice: &quot;Saved as &lt;path&gt;.&quot; A translated sentence: what went wrong and that the sale is safe.</extracomment>
         <translation>列印{title}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="176"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="175"/>
         <source>Save as PDF</source>
         <translation>另存為 PDF</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="178"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="177"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="224"/>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="261"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="223"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="260"/>
         <source>Sent to {printer}.</source>
         <translation>已送至 {printer}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="247"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="246"/>
         <source>Receipt</source>
         <translation>收據</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="277"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="276"/>
         <source>Saved as {path}.</source>
         <translation>已儲存為 {path}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="301"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="300"/>
         <source>The document could not be printed. The sale is saved.</source>
         <translation>文件無法列印，交易已儲存。</translation>
     </message>
@@ -2372,19 +2078,19 @@
 <context>
     <name>ProgressWindow</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/tasks.py" line="262"/>
-        <location filename="../../src/shop_desktop/ui/tasks.py" line="297"/>
+        <location filename="../../src/shop_desktop/ui/tasks.py" line="276"/>
+        <location filename="../../src/shop_desktop/ui/tasks.py" line="311"/>
         <source>Please wait</source>
-        <extracomment>A progress window appears only for work that takes longer than this, so quick queries do not flash a dialog.</extracomment>
+        <extracomment>What ``job.session`` is: screens that pass a session-taking service function around type it with this, never by importing SQLAlchemy. A progress window appears only for work that takes longer than this, so quick queries do not flash a dialog.</extracomment>
         <translation>請稍候</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/tasks.py" line="277"/>
+        <location filename="../../src/shop_desktop/ui/tasks.py" line="291"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/tasks.py" line="298"/>
+        <location filename="../../src/shop_desktop/ui/tasks.py" line="312"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -2392,13 +2098,13 @@
 <context>
     <name>QuantityDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="73"/>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="82"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="72"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="81"/>
         <source>Quantity</source>
         <translation>數量</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="80"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="79"/>
         <source>Weight ({unit})</source>
         <translation>重量（{unit}）</translation>
     </message>
@@ -2406,22 +2112,22 @@
 <context>
     <name>RecallDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="379"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="374"/>
         <source>Recall a parked cart</source>
         <translation>取單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="379"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="374"/>
         <source>Filter</source>
         <translation>篩選</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="393"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="388"/>
         <source>No carts are parked at this branch.</source>
         <translation>本門市目前沒有掛單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="401"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="396"/>
         <source>{when}  {label}  {lines} item(s)  {total}  ({staff}, {station})</source>
         <translation>{when}  {label}  {lines} 項  {total}  （{staff}，{station}）</translation>
     </message>
@@ -2429,166 +2135,181 @@
 <context>
     <name>Register</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="258"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="364"/>
         <source>Quantity</source>
-        <extracomment>A problem the cashier must see (shown loud by the Sell place). Good news worth a glance: change to give, a cart parked. After any change of any cart (tests wait on it). A sale was committed. Receipts print by themselves after each paid sale; a printer problem is shown and never touches the sale (it can be reprinted from Orders).</extracomment>
+        <extracomment>A problem the cashier must see (shown loud by the Sell place). Good news worth a glance: change to give, a cart parked. After any change of any cart (tests wait on it). A sale was committed. The open carts were written to disk (tests wait on it). The carts left open at the last log-out or crash are back in their tabs. Wallet charges left by an earlier run were looked at: the RecoveryReport. Receipts print by themselves after each paid sale; a printer problem is shown and never touches the sale (it can be reprinted from Orders). Saving starts once the carts of the last session are back, never before. True while wallet charges of an earlier run are being settled: no payment meanwhile.</extracomment>
         <translation>數量</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="259"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="365"/>
         <source>Discount</source>
         <translation>折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="260"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="366"/>
         <source>Price</source>
         <translation>改價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="261"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="367"/>
         <source>Note</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="262"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="368"/>
         <source>Remove</source>
         <translation>刪除</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="263"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="369"/>
         <source>Undo</source>
         <translation>復原</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="264"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="370"/>
         <source>Member</source>
         <translation>會員</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="265"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="371"/>
         <source>Coupon</source>
         <translation>優惠券</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="266"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="372"/>
         <source>New cart</source>
         <translation>新購物車</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="267"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="373"/>
         <source>Park</source>
         <translation>掛單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="268"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="374"/>
         <source>Recall</source>
         <translation>取單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="269"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="375"/>
         <source>Pay</source>
         <translation>結帳</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="324"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="430"/>
         <source>Park this cart (F10) or take payment before closing it.</source>
         <translation>關閉前請先掛單 (F10) 或完成結帳。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="336"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="443"/>
         <source>Cart {label}</source>
         <translation>購物車 {label}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="361"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="478"/>
         <source>Taken now (no delivery)</source>
         <translation>現場帶走（不宅配）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="367"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="484"/>
         <source>Delivery</source>
         <translation>宅配</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="368"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="485"/>
         <source>Zone</source>
         <translation>地區</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="399"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="516"/>
         <source>There is no delivery to zone {zone}. Choose another zone or rule.</source>
         <translation>地區 {zone} 不提供宅配。請改選其他地區或宅配方式。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="447"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="564"/>
         <source>This product is no longer sold.</source>
         <translation>這項商品已停售。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="486"/>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="724"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="603"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="833"/>
         <source>The cart is empty.</source>
         <translation>購物車是空的。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="527"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="644"/>
         <source>Not approved: the cart is unchanged.</source>
         <translation>未獲核准，購物車沒有變更。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="543"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="660"/>
         <source>A {depth}% discount on {name}</source>
         <translation>{name} 折扣 {depth}%</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="566"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="683"/>
         <source>Selling {name} at {price}</source>
         <translation>{name} 改價為 {price}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="594"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="711"/>
         <source>This coupon is already in the cart.</source>
         <translation>這張優惠券已在購物車中。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="608"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="725"/>
         <source>Coupon {code} cannot be read. Ask a manager.</source>
         <translation>無法讀取優惠券 {code}，請洽主管。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="630"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="747"/>
         <source>The cart is empty: there is nothing to park.</source>
         <translation>購物車是空的，沒有可以掛單的商品。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="661"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="779"/>
         <source>Cart parked: recall it with F11 at any till of this branch.</source>
         <translation>已掛單：可在本門市任一收銀台按 F11 取單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="705"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="814"/>
         <source>That cart was already recalled at another till.</source>
         <translation>這筆掛單已在其他收銀台取單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="727"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="836"/>
         <source>Promotions are still loading; try again in a moment.</source>
         <translation>促銷活動仍在載入中，請稍後再試。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="762"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="841"/>
+        <source>A wallet payment interrupted when the till last stopped is being checked; try again in a moment.</source>
+        <translation>正在確認上次關機時中斷的行動支付，請稍候再試。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="875"/>
         <source>Order {number} taken; it is paid later (Orders, F3).</source>
         <translation>訂單 {number} 已成立，稍後付款（訂單，F3）。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="768"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="881"/>
         <source>Sale {number} done. Change: {change}</source>
         <translation>交易 {number} 完成。找零：{change}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="773"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="886"/>
         <source>Sale {number} done.</source>
         <translation>交易 {number} 完成。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="976"/>
+        <source>Wallet payments taken when the till last stopped, without a sale, were given back to the customers: {trades}.</source>
+        <translation>上次關機時已收款但未成交的行動支付已退還給顧客：{trades}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="988"/>
+        <source>Wallet payments interrupted when the till last stopped could not be checked with the wallet provider yet: {trades}. The till keeps trying; if this stays, a manager should check them with the provider.</source>
+        <translation>上次關機時中斷的行動支付尚無法向支付業者確認：{trades}。收銀機會持續重試；若一直如此，請店長向支付業者查詢。</translation>
     </message>
 </context>
 <context>
@@ -2678,18 +2399,18 @@
 <context>
     <name>SellPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/sell.py" line="87"/>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="88"/>
         <source>Sell</source>
         <extracomment>A scan problem stays up long enough to be read from arm&apos;s length.</extracomment>
         <translation>銷售</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/sell.py" line="91"/>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="92"/>
         <source>Scan or search products, build the customer&apos;s cart, and take payment in cash, by card or by mobile wallet.</source>
         <translation>掃描或搜尋商品，建立顧客的購物車，並以現金、信用卡或行動支付收款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/sell.py" line="107"/>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="108"/>
         <source>Orders today at this workstation</source>
         <translation>本收銀台今日訂單</translation>
     </message>
@@ -2697,298 +2418,288 @@
 <context>
     <name>ServerSettings</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="282"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="252"/>
         <source>Server</source>
         <extracomment>A :class:`ServerState` after it was read (tests wait on it). After a successful enrolment. A first enrolment made the shop&apos;s own database file (its path): the app moves to it at the next log-out. A failure sentence shown to the manager (tests read it).</extracomment>
         <translation>伺服器</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="283"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="253"/>
         <source>Server &amp;address</source>
         <translation>伺服器位址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="284"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="254"/>
         <source>Check the server&apos;s certificate (TLS)</source>
         <translation>檢查伺服器憑證（TLS）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="285"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="255"/>
         <source>CA file (own certificate authority)</source>
         <translation>CA 檔案（自有憑證授權單位）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="286"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="256"/>
         <source>Empty: the system&apos;s certificate authorities</source>
         <translation>留空：使用系統的憑證授權單位</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="287"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="257"/>
         <source>Choose…</source>
         <translation>選擇…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="288"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="258"/>
         <source>Save server settings</source>
         <translation>儲存伺服器設定</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="289"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="259"/>
         <source>Enrolment &amp;code</source>
         <translation>註冊碼(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="290"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="260"/>
         <source>Enrol</source>
         <translation>註冊</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="291"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="261"/>
         <source>Sync log…</source>
         <translation>同步記錄…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="292"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="262"/>
         <source>Only a manager can change the server settings.</source>
         <translation>只有經理可以變更伺服器設定。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="294"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="264"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="295"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="265"/>
         <source>Device ID</source>
         <translation>裝置識別碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="296"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="266"/>
         <source>Branch</source>
         <translation>門市</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="297"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="267"/>
         <source>Workstation</source>
         <translation>收銀台</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="298"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="268"/>
         <source>Invoice series</source>
         <translation>發票字軌</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="326"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="295"/>
         <source>(not enrolled)</source>
         <translation>（尚未註冊）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="341"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="310"/>
         <source>Enrolled</source>
         <translation>已註冊</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="341"/>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="346"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="310"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="315"/>
         <source>Not connected to a server</source>
         <translation>未連接伺服器</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="347"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="316"/>
         <source>Online</source>
         <translation>連線中</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="347"/>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="349"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="316"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="318"/>
         <source>Offline</source>
         <translation>離線</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="348"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="317"/>
         <source>Syncing…</source>
         <translation>同步中…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="351"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="320"/>
         <source>This workstation&apos;s access was revoked. Enrol it again with a new code.</source>
         <translation>這台收銀台的存取權已被撤銷。請使用新的註冊碼重新註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="354"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="323"/>
         <source>This database was copied from another workstation. Enrol it again with a new code; nothing waiting is lost.</source>
         <translation>這個資料庫是從其他收銀台複製而來。請使用新的註冊碼重新註冊；等待傳送的資料都不會遺失。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="357"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="326"/>
         <source>Update the app to receive catalog changes.</source>
         <translation>請更新本程式，才能接收商品目錄的變更。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="359"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="328"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="372"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="341"/>
         <source>Type the server&apos;s address starting with https:// (for example https://shop.example.com).</source>
         <translation>請輸入以 https:// 開頭的伺服器位址（例如 https://shop.example.com）。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="400"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="368"/>
         <source>Server settings saved.</source>
         <translation>伺服器設定已儲存。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="417"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="385"/>
         <source>Choose the CA file</source>
         <translation>選擇 CA 檔案</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="419"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="387"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>憑證 (*.pem *.crt *.cer);;所有檔案 (*)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="435"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="403"/>
         <source>Type the enrolment code the office gave you.</source>
         <translation>請輸入總公司提供的註冊碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="479"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="448"/>
         <source>Enrolling this workstation and loading the catalog from the server…</source>
         <translation>正在註冊這台收銀台，並從伺服器載入商品目錄…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="492"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="461"/>
         <source>This workstation is enrolled and the server&apos;s shop is in a new database: {path}. Log out to start working on it (staff log in with the server&apos;s accounts); the demo shop is kept as it was.</source>
         <translation>這台收銀台已完成註冊，伺服器的商店已存放在新的資料庫：{path}。請登出後開始使用（員工請以伺服器上的帳號登入）；示範商店會保持原樣。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="501"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="470"/>
         <source>This workstation is enrolled and has the server&apos;s catalog.</source>
         <translation>這台收銀台已完成註冊，並已取得伺服器的商品目錄。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="519"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="491"/>
         <source>Loading the catalog was stopped. This workstation is enrolled; the catalog is loaded by the next sync.</source>
         <translation>商品目錄載入已中斷。這台收銀台已完成註冊；商品目錄將在下次同步時載入。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="536"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="508"/>
         <source>The enrolment code was not accepted: it is wrong, already used or expired. Ask the office for a new code.</source>
         <translation>註冊碼未被接受：註冊碼錯誤、已使用過或已過期。請向總公司索取新的註冊碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="544"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="516"/>
         <source>The server needs a newer version of this app. Update it, then enrol.</source>
         <translation>伺服器需要較新版本的本程式。請先更新，再進行註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="546"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="518"/>
         <source>The server refused this workstation. Ask the office for a new code.</source>
         <translation>伺服器拒絕了這台收銀台。請向總公司索取新的註冊碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="549"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="521"/>
         <source>The system keyring cannot be used, so this workstation&apos;s key cannot be kept. Unlock or set up the keyring, then enrol again.</source>
         <translation>無法使用系統鑰匙圈，因此無法保存這台收銀台的金鑰。請解鎖或設定鑰匙圈後，再重新註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="558"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="525"/>
         <source>The server refused the enrolment. The details were written to the sync log.</source>
         <translation>伺服器拒絕了註冊。詳細資料已寫入同步記錄。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="562"/>
-        <source>Enrolment failed because of an error in the program; it was written to the log file. This workstation keeps selling as before.</source>
-        <translation>程式發生錯誤，註冊失敗；錯誤已寫入記錄檔。這台收銀台仍可照常銷售。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="570"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="532"/>
         <source>The server&apos;s certificate could not be verified, so nothing was sent. Check the address, or choose the CA file of your own certificate authority.</source>
         <translation>無法驗證伺服器的憑證，因此未傳送任何資料。請檢查位址，或選擇自有憑證授權單位的 CA 檔案。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="577"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="539"/>
         <source>The server is having trouble right now and did not enrol this workstation. Try again in a few minutes.</source>
         <translation>伺服器目前發生問題，未能註冊這台收銀台。請過幾分鐘再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="581"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="543"/>
         <source>The server cannot be reached at {url}. Check the address and the network, then try again.</source>
         <translation>無法連線到位於 {url} 的伺服器。請檢查位址與網路，然後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="587"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="549"/>
         <source>Something answered at this address, but not like a Shop Desktop server. Check the address.</source>
         <translation>這個位址有回應，但不像是 Shop Desktop 伺服器。請檢查位址。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="614"/>
-        <source>The server settings could not be read or saved; the error was written to the log file.</source>
-        <translation>無法讀取或儲存伺服器設定；錯誤已寫入記錄檔。</translation>
     </message>
 </context>
 <context>
     <name>SettingsPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="214"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="206"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="218"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="210"/>
         <source>The language of the screens, whether this workstation sells below zero stock, the mobile wallets&apos; merchant details, the central server this workstation syncs with, and where it keeps its data.</source>
         <translation>畫面語言、這台收銀台是否允許負庫存銷售、行動支付的特約商店資料、這台收銀台同步的中央伺服器，以及資料的存放位置。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="225"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="217"/>
         <source>Appearance</source>
         <translation>外觀</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="226"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="218"/>
         <source>&amp;Language</source>
         <translation>語言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="227"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="219"/>
         <source>This workstation</source>
         <translation>這台收銀台</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="232"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="224"/>
         <source>Database file</source>
         <translation>資料庫檔案</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="233"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="225"/>
         <source>Data folder</source>
         <translation>資料存放位置</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="234"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="226"/>
         <source>Log file</source>
         <translation>記錄檔</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="235"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="227"/>
         <source>Branch</source>
         <translation>門市</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="236"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="228"/>
         <source>Workstation</source>
         <translation>收銀台</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="237"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="229"/>
         <source>Device ID</source>
         <translation>裝置識別碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="247"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="239"/>
         <source>(not written: folder not writable)</source>
         <translation>（未寫入：資料夾無法寫入）</translation>
     </message>
@@ -2996,23 +2707,23 @@
 <context>
     <name>ShipDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="109"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="115"/>
         <source>Ship order {number}</source>
         <extracomment>Steps that get a plain button; the others have their own (Pay, Cancel).</extracomment>
         <translation>訂單 {number} 出貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="113"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="119"/>
         <source>For example 黑貓宅急便 T-Cat</source>
         <translation>例如 黑貓宅急便 T-Cat</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="122"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="128"/>
         <source>Carrier</source>
         <translation>物流業者</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="123"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="129"/>
         <source>Tracking number</source>
         <translation>追蹤編號</translation>
     </message>
@@ -3055,19 +2766,19 @@
 <context>
     <name>StockSettings</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="107"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="106"/>
         <source>Stock</source>
         <extracomment>Who may change how this workstation sells (the service checks again). After the setting was read or written: the value now in force.</extracomment>
         <translation>庫存</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="108"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="107"/>
         <source>Allow selling below zero stock (reported after sync)</source>
         <translation>允許負庫存銷售（同步後回報）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="110"/>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="150"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="109"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="151"/>
         <source>Only a manager can change this.</source>
         <translation>只有經理可以變更此設定。</translation>
     </message>
@@ -3369,7 +3080,7 @@
 <context>
     <name>SyncController</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/controller.py" line="231"/>
+        <location filename="../../src/shop_desktop/ui/sync/controller.py" line="236"/>
         <source>Sync stopped because of an error in the program; it was written to the log file. Sales are kept and will be sent on the next try.</source>
         <extracomment>The regular pause between passes when nothing asks for one sooner. States in which a pass cannot help until a person acts (re-enrols, updates): the timer then only re-reads the status, it does not knock on the server. The latest :class:`SyncStatus`; emitted after every pass and status read. The :class:`SyncReport` of a finished pass (tests and the log dialog wait on it). A pass ended with an error that is not the network&apos;s (a bug or the disk).</extracomment>
         <translation>程式發生錯誤，同步已停止；錯誤已寫入記錄檔。交易資料都已保留，將在下次嘗試時送出。</translation>
@@ -3419,19 +3130,14 @@
         <translation>只有經理可以重新送出被拒絕的操作。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="403"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="402"/>
         <source>Refused operations ({count})</source>
         <translation>被拒絕的操作（{count}）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="415"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="408"/>
         <source>This operation was already sent again.</source>
         <translation>這項操作已經重新送出。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="419"/>
-        <source>The sync log could not be read; the error was written to the log file.</source>
-        <translation>無法讀取同步記錄；錯誤已寫入記錄檔。</translation>
     </message>
 </context>
 <context>
@@ -3679,24 +3385,213 @@
     </message>
 </context>
 <context>
+    <name>TenderPanel</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="253"/>
+        <source>Cash received</source>
+        <extracomment>The order the money is for (a cart&apos;s id is its order&apos;s id). The member paying, if any: store credit needs one. Starts our trade numbers at the wallet provider (26 letters or digits); the panel adds the attempt, so each scan has its own. Emitted after a tender was taken or taken off again. The wallet charge, give-back or the dialog&apos;s own write under way, if any. Where the cursor goes when a method is picked: a wallet waits for the scan.</extracomment>
+        <translation>實收現金</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="254"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="257"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="261"/>
+        <source>Amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="255"/>
+        <source>Approval code</source>
+        <translation>授權碼</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="256"/>
+        <source>Last four digits</source>
+        <translation>卡號末四碼</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="258"/>
+        <source>Payment code</source>
+        <translation>付款碼</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="259"/>
+        <source>Scan the code in the customer&apos;s app</source>
+        <translation>請掃描顧客 App 上的付款碼</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="260"/>
+        <source>Balance</source>
+        <translation>餘額</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="262"/>
+        <source>Stop waiting</source>
+        <translation>停止等候</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="263"/>
+        <source>Remove payment (Del)</source>
+        <translation>刪除付款 (Del)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="265"/>
+        <source>No member attached</source>
+        <translation>尚未帶入會員</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="274"/>
+        <source>A card cannot pay more than is left to pay.</source>
+        <translation>刷卡金額不能超過尚需付款的金額。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="276"/>
+        <source>Store credit cannot pay more than is left to pay.</source>
+        <translation>儲值金支付金額不能超過尚需付款的金額。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="277"/>
+        <source>A wallet cannot pay more than is left to pay.</source>
+        <translation>行動支付金額不能超過尚需付款的金額。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="280"/>
+        <source>Nothing is left to pay: finish with F9.</source>
+        <translation>款項已付清，請按 F9 完成。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="281"/>
+        <source>Type an amount, for example {example}.</source>
+        <translation>請輸入金額，例如 {example}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="285"/>
+        <source>Type the approval code from the card terminal.</source>
+        <translation>請輸入刷卡機上的授權碼。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="288"/>
+        <source>Type exactly the last four digits of the card.</source>
+        <translation>請完整輸入卡號末四碼。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="291"/>
+        <source>Store credit needs a member, and none is attached.</source>
+        <translation>使用儲值金須有會員身分，目前尚未帶入會員。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="293"/>
+        <source>The member&apos;s store credit is not enough.</source>
+        <translation>會員的儲值金餘額不足。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="295"/>
+        <source>The cash handed over is less than the amount.</source>
+        <translation>實收現金少於應收金額。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="297"/>
+        <source>Only cash can give change.</source>
+        <translation>只有現金可以找零。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="298"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="386"/>
+        <source>{missing} is still to be paid.</source>
+        <translation>尚需付款 {missing}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="301"/>
+        <source>More was taken than the total.</source>
+        <translation>收取的金額超過應付金額。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="325"/>
+        <source>Total {amount}</source>
+        <translation>應付金額 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="329"/>
+        <source>Paid {paid} · Still to pay {remaining}</source>
+        <translation>已付 {paid} · 尚需付款 {remaining}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="335"/>
+        <source>Change {amount}</source>
+        <translation>找零 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="341"/>
+        <source>received {received}, change {change}</source>
+        <translation>實收 {received}，找零 {change}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="470"/>
+        <source>Cancel payment</source>
+        <translation>取消付款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="472"/>
+        <source>Mobile wallet payments were taken. Give them back to the customer and stop taking payment?</source>
+        <translation>已收取行動支付款項。要將款項退還給顧客並停止收款嗎？</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="593"/>
+        <source>That is not an Alipay or WeChat Pay payment code. Scan it again.</source>
+        <translation>這不是支付寶或微信支付的付款碼，請重新掃描。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="634"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="641"/>
+        <source>Sending the payment to {wallet}…</source>
+        <translation>正在將付款送至 {wallet}…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="643"/>
+        <source>Waiting for the customer to confirm in {wallet}…</source>
+        <translation>等待顧客在 {wallet} 確認付款…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="645"/>
+        <source>Checking the payment with {wallet}…</source>
+        <translation>正在向 {wallet} 查詢付款結果…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="646"/>
+        <source>Cancelling the payment at {wallet}…</source>
+        <translation>正在向 {wallet} 取消付款…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="688"/>
+        <source>A wallet payment could not be cancelled. It stays on this payment; call a manager to refund it.</source>
+        <translation>有一筆行動支付款項無法取消，仍保留在這筆付款中；請聯絡主管辦理退款。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="702"/>
+        <source>Cancelling the wallet payment…</source>
+        <translation>正在取消行動支付款項…</translation>
+    </message>
+</context>
+<context>
     <name>TlsWarning</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="127"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="97"/>
         <source>Turn off certificate checks?</source>
+        <extracomment>What an enrolment can be refused with; the server&apos;s or the network&apos;s answer, not a bug.</extracomment>
         <translation>要關閉憑證檢查嗎？</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="130"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="100"/>
         <source>Without certificate checks, anyone on the network can pretend to be the server: they could read this workstation&apos;s sales and its key, and send it false prices. Only turn this off for a test server. If your server uses its own certificate authority, choose its CA file instead.</source>
         <translation>關閉憑證檢查後，網路上的任何人都能冒充伺服器：他們可以讀取這台收銀台的交易資料與金鑰，並傳送錯誤的價格。請只在測試伺服器上關閉此檢查。如果您的伺服器使用自有的憑證授權單位，請改為選擇它的 CA 檔案。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="137"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="107"/>
         <source>Turn checks off</source>
         <translation>關閉檢查</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="139"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="109"/>
         <source>Keep checks on</source>
         <translation>保持檢查</translation>
     </message>
@@ -3829,7 +3724,7 @@
         <translation>已可收款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="227"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="226"/>
         <source>The system keyring cannot be used: keys cannot be stored or read.</source>
         <translation>無法使用系統鑰匙圈：無法儲存或讀取金鑰。</translation>
     </message>
