@@ -44,6 +44,17 @@ def test_pinyin_gives_syllables_pairs_and_initials() -> None:
     assert {"gq", "xr", "qz", "gqx", "xrq"} <= TOKENS
 
 
+def test_traditional_names_get_the_pinyin_of_their_words() -> None:
+    # pypinyin knows its phrases in Simplified: read alone, 樂 is "le".
+    assert syllables_of("音樂") == ("yin", "yue")
+    assert syllables_of("長大") == ("zhang", "da")
+    assert syllables_of("長度") == ("chang", "du")
+    assert syllables_of("銀行") == ("yin", "hang")
+    tokens = set(product_document(name_zh="古典音樂 CD", name_en="Classical Music CD").tokens.split())
+    assert {"yinyue", "yue"} <= tokens
+    assert "yinle" not in tokens
+
+
 def test_lead_marks_the_start_of_each_name() -> None:
     assert {t for t in TOKENS if t.startswith("_")} == {"_光", "_光泉", "_kuang"}
 

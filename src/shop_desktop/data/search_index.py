@@ -33,7 +33,7 @@ KEYS_TABLE = "product_search_keys"
 
 #: Bump when :mod:`search_text` changes the tokens it makes: the index is then
 #: rebuilt, since deleting an entry needs exactly the tokens it was built with.
-TOKENIZER_VERSION = 2
+TOKENIZER_VERSION = 3
 
 CREATE_FTS = f"""
 CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(

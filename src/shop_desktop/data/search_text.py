@@ -9,7 +9,9 @@ and let FTS5's ``unicode61`` tokenizer split them on spaces:
 * Chinese text also gives pinyin: each syllable and each pair of
   neighbouring syllables joined (``niu nai fen niunai naifen``), and the
   runs of two and three initials (``nn nf nnf``), so ``niunai``, ``niuna``
-  and ``nn`` all find 牛奶.
+  and ``nn`` all find 牛奶. Traditional characters are turned into
+  Simplified (OpenCC) first: pypinyin's phrase readings are keyed by
+  Simplified words, so only then is 音樂 ``yinyue`` and not ``yinle``.
 * Latin text gives lower-case words, matched by prefix.
 * The start of each name is also given with a ``_`` mark (``_牛奶``,
   ``_milk``), so "names starting with" is a single lookup.
@@ -27,9 +29,8 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-
-from pypinyin import lazy_pinyin
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 #: Every toneless Mandarin syllable, with ü written u (lv → lu), as pypinyin spells them.
 SYLLABLES = frozenset(
@@ -84,12 +85,27 @@ def pieces(text: str) -> list[tuple[str, bool]]:
     ]
 
 
+@cache
+def _pinyin_of() -> Callable[[str], list[str]]:
+    """pypinyin behind OpenCC's Traditional-to-Simplified, loaded on first use.
+
+    Only indexing needs them (queries are segmented by :func:`segment_pinyin`),
+    and pypinyin's phrase tables take a quarter of a second to import: the
+    till's first screen must not wait for them.
+    """
+    import opencc
+    from pypinyin import lazy_pinyin
+
+    to_simplified = opencc.OpenCC("t2s").convert
+    return lambda run: lazy_pinyin(to_simplified(run))
+
+
 @lru_cache(maxsize=262144)
 def syllables_of(run: str) -> tuple[str, ...]:
     """Toneless pinyin of a run of ideographs, ü as u; cached, names repeat words."""
     return tuple(
         syllable.replace("v", "u")
-        for syllable in lazy_pinyin(run)
+        for syllable in _pinyin_of()(run)
         if syllable.isascii() and syllable.isalpha()
     )
 
