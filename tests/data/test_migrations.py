@@ -10,9 +10,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from shop_desktop.data.db import (
+    alembic_config,
     create_sqlite_engine,
     current_revision,
-    alembic_config,
     downgrade,
     head_revision,
     known_revisions,

@@ -51,7 +51,9 @@ def test_traditional_names_get_the_pinyin_of_their_words() -> None:
     assert syllables_of("長大") == ("zhang", "da")
     assert syllables_of("長度") == ("chang", "du")
     assert syllables_of("銀行") == ("yin", "hang")
-    tokens = set(product_document(name_zh="古典音樂 CD", name_en="Classical Music CD").tokens.split())
+    tokens = set(
+        product_document(name_zh="古典音樂 CD", name_en="Classical Music CD").tokens.split()
+    )
     assert {"yinyue", "yue"} <= tokens
     assert "yinle" not in tokens
 

@@ -376,7 +376,7 @@ def test_start_up_imports_nothing_the_first_screen_does_not_need() -> None:
         "from shop_desktop.data.db import open_database\n"
         "print(json.dumps(sorted(sys.modules)))\n"
     )
-    out = subprocess.run(  # noqa: S603 - our own interpreter
+    out = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
