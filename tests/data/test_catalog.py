@@ -343,6 +343,44 @@ def test_category_tree_and_completion(shop: Shop) -> None:
         assert "牛奶糖 經典" in catalog.complete_names(s, "niunai", english=False)
 
 
+def vocabulary(shop: Shop) -> set[str]:
+    conn = sqlite3.connect(shop.db.path)
+    try:
+        return {str(r[0]) for r in conn.execute("SELECT word FROM product_search_words")}
+    finally:
+        conn.close()
+
+
+def test_prefixes_are_searched_as_the_words_they_stand_for(shop: Shop) -> None:
+    # The ORM's hooks keep the vocabulary as they keep the index.
+    assert {"milk", "oolong", "_milk", "niunai", "kuang"} <= vocabulary(shop)
+    with shop.db.session() as s:
+        product = s.get(Product, shop.ids["TEA2"])
+        assert product is not None
+        product.name_en = "Oolongcha Tea 600ml"
+    assert "oolongcha" in vocabulary(shop)
+    assert search(shop, "oolongc") == ["TEA2"]
+    assert sorted(search(shop, "mil")) == ["MILK1", "MILK2", "MILK3"]
+    assert search(shop, "milkshake") == []  # no word starts with it
+    # A rebuild reads the same vocabulary back from the index.
+    before = vocabulary(shop)
+    rebuild(shop)
+    assert vocabulary(shop) == before - {"oolong", "_oolong"}
+    assert search(shop, "oolongc") == ["TEA2"]
+
+
+def test_a_catalog_without_vocabulary_is_still_searched_and_gets_rebuilt(shop: Shop) -> None:
+    conn = sqlite3.connect(shop.db.path, isolation_level=None)
+    try:
+        conn.execute("DROP TABLE product_search_words")  # as an older version kept it
+        assert search_index.needs_rebuild(conn)
+    finally:
+        conn.close()
+    assert sorted(search(shop, "mil")) == ["MILK1", "MILK2", "MILK3"]
+    assert search_index.ensure_index(shop.db.path) == len(PRODUCTS)
+    assert "milk" in vocabulary(shop)
+
+
 def test_parallel_rebuild_gives_the_same_index(shop: Shop) -> None:
     # The second process is used for big catalogs only; force it here.
     conn = sqlite3.connect(shop.db.path, isolation_level=None)

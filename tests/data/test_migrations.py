@@ -6,13 +6,16 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from shop_desktop.data.db import (
+    alembic_config,
     create_sqlite_engine,
     current_revision,
     downgrade,
     head_revision,
+    known_revisions,
     upgrade,
 )
 from shop_desktop.data.models import Base
@@ -155,3 +158,10 @@ def test_orders_revision_keeps_products_and_their_barcodes_both_ways(tmp_path: P
     assert "location" not in {c["name"] for c in inspect(engine).get_columns("products")}
     assert "order_events" not in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_revisions_read_from_the_files_are_alembics() -> None:
+    # Opening a database reads them without importing Alembic; they must agree.
+    script = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == script.get_current_head()
+    assert known_revisions() == {rev.revision for rev in script.walk_revisions()}

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from shop_desktop.data.search_index import CREATE_FTS
 from shop_desktop.data.search_text import (
+    MAX_PREFIX_WORDS,
     MAX_QUERY_TERMS,
     build_query,
     product_document,
@@ -42,6 +43,19 @@ def test_pinyin_gives_syllables_pairs_and_initials() -> None:
     assert syllables_of("綠茶") == ("lu", "cha")  # ü written u, as cashiers type it
     assert {"xian", "ru", "xianru", "guangquan"} <= TOKENS
     assert {"gq", "xr", "qz", "gqx", "xrq"} <= TOKENS
+
+
+def test_traditional_names_get_the_pinyin_of_their_words() -> None:
+    # pypinyin knows its phrases in Simplified: read alone, 樂 is "le".
+    assert syllables_of("音樂") == ("yin", "yue")
+    assert syllables_of("長大") == ("zhang", "da")
+    assert syllables_of("長度") == ("chang", "du")
+    assert syllables_of("銀行") == ("yin", "hang")
+    tokens = set(
+        product_document(name_zh="古典音樂 CD", name_en="Classical Music CD").tokens.split()
+    )
+    assert {"yinyue", "yue"} <= tokens
+    assert "yinle" not in tokens
 
 
 def test_lead_marks_the_start_of_each_name() -> None:
@@ -92,6 +106,33 @@ def test_query_offers_pinyin_and_initials_for_letters() -> None:
     query = build_query("gqxr")
     assert query is not None
     assert '("gqx" AND "qxr")' in query.anywhere
+
+
+def test_long_prefixes_are_written_as_the_words_they_stand_for() -> None:
+    vocabulary = ["chocolate", "chong", "chou", "milk", "milkfish", "niunai", "_chocolate"]
+
+    def words_starting_with(prefix: str) -> list[str]:
+        return [w for w in vocabulary if w.startswith(prefix)]
+
+    query = build_query("cho", words_starting_with)
+    assert query is not None
+    assert query.anywhere == '("chocolate" OR "chong" OR "chou")'
+    assert query.lead == '"_chocolate"'
+    query = build_query("niuna", words_starting_with)
+    assert query is not None
+    assert query.anywhere == '"niunai"'
+    # Two characters are FTS5's own prefix index; an unknown prefix matches nothing.
+    query = build_query("mi xyz", words_starting_with)
+    assert query is not None
+    assert query.anywhere == '"mi"* AND "xyz"'
+    # Too many words, or no vocabulary: FTS5 expands the prefix itself.
+    many = [f"cho{n:03d}" for n in range(MAX_PREFIX_WORDS + 1)]
+    query = build_query("cho", lambda prefix: many)
+    assert query is not None
+    assert query.anywhere == '"cho"*'
+    query = build_query("cho", lambda prefix: None)
+    assert query is not None
+    assert query.anywhere == '"cho"*'
 
 
 def test_single_letters_are_not_searched() -> None:

@@ -7,8 +7,11 @@ leaving the file byte-for-byte as it was.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -345,3 +348,42 @@ def test_a_bulk_loaded_catalog_gets_its_search_index_before_login(
     finally:
         conn.close()
     assert keys == products > 0
+
+
+#: Loaded on first use, never for the first screen: wallet SDKs and their
+#: crypto, PDF rendering, the server, migrations, pinyin tables.
+NOT_AT_START_UP = (
+    "alipay",
+    "wechatpayv3",
+    "cryptography",
+    "reportlab",
+    "PIL",
+    "shop_server",
+    "fastapi",
+    "uvicorn",
+    "alembic",
+    "mako",
+    "pypinyin",
+    "opencc",
+)
+
+
+def test_start_up_imports_nothing_the_first_screen_does_not_need() -> None:
+    code = (
+        "import json, sys\n"
+        "import shop_desktop.app, shop_desktop.ui.application, shop_desktop.ui.main_window\n"
+        "import shop_desktop.ui.startup_probe\n"
+        "from shop_desktop.data.db import open_database\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=120,
+    )
+    loaded = {name.split(".")[0] for name in json.loads(out.stdout.splitlines()[-1])}
+    assert "shop_desktop" in loaded
+    assert loaded.isdisjoint(NOT_AT_START_UP), sorted(loaded & set(NOT_AT_START_UP))

@@ -23,7 +23,8 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-from shop_desktop.data.search_text import build_query
+from shop_desktop.data import search_index
+from shop_desktop.data.search_text import MAX_PREFIX_WORDS, WordsStartingWith, build_query
 from shop_desktop.domain.barcodes import (
     EmbeddedCode,
     EmbeddedLayout,
@@ -207,7 +208,7 @@ def search(
     pages (``after_key`` from the previous page) continue the last group.
     """
     filter_ = filter_ or CatalogFilter()
-    query = build_query(typed)
+    query = build_query(typed, _vocabulary(session))
     if query is None:
         return SearchPage((), (), None)
     seen: dict[uuid.UUID, MatchKind] = {}
@@ -232,6 +233,20 @@ def search(
     return SearchPage(
         tuple(pid for pid, _ in ordered), tuple(kind for _, kind in ordered), next_key
     )
+
+
+def _vocabulary(session: Session) -> WordsStartingWith:
+    """The index's words by prefix, each prefix read once per search."""
+    found: dict[str, list[str] | None] = {}
+
+    def words_starting_with(prefix: str) -> list[str] | None:
+        if prefix not in found:
+            found[prefix] = search_index.words_starting_with(
+                session.connection(), prefix, MAX_PREFIX_WORDS
+            )
+        return found[prefix]
+
+    return words_starting_with
 
 
 _CODE = re.compile(r"[0-9a-z]*[0-9][0-9a-z]*")

@@ -8,9 +8,15 @@ of a search touches only the first matches, however many there are.
 Products added later get the next key (least popular) until the next
 rebuild.
 
-SQL triggers copy every insert, update and delete of a key row into the
-FTS5 table; the ORM keeps the key rows current from ``after_flush`` (see
-:func:`install`), in the same transaction as the catalog change.
+The ORM keeps the key rows and the FTS5 table current from its flush
+events (see :func:`install`), in the same transaction as the catalog change.
+
+``product_search_words`` is the index's vocabulary, so a typed prefix can be
+searched as the few whole words it stands for (see
+:func:`search_text.build_query`): FTS5 reads those lazily, best seller first,
+where its own prefix search reads every matching entry before the first row.
+Words are added as products are indexed and never taken out: a word no
+product has any more costs one look-up that finds nothing.
 """
 
 from __future__ import annotations
@@ -30,10 +36,11 @@ from shop_desktop.data.search_text import SearchDocument, product_document
 
 FTS_TABLE = "product_search"
 KEYS_TABLE = "product_search_keys"
+WORDS_TABLE = "product_search_words"
 
 #: Bump when :mod:`search_text` changes the tokens it makes: the index is then
 #: rebuilt, since deleting an entry needs exactly the tokens it was built with.
-TOKENIZER_VERSION = 2
+TOKENIZER_VERSION = 3
 
 CREATE_FTS = f"""
 CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
@@ -45,6 +52,9 @@ CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
 )
 """
 
+#: Made with the index (not by a migration): it is part of what a rebuild makes.
+CREATE_WORDS = f"CREATE TABLE IF NOT EXISTS {WORDS_TABLE} (word TEXT PRIMARY KEY) WITHOUT ROWID"
+
 #: Tables SQLite makes for the FTS5 index; Alembic must not mistake them for ours.
 FTS_SHADOW_TABLES = frozenset(
     {FTS_TABLE} | {f"{FTS_TABLE}_{suffix}" for suffix in ("data", "idx", "config", "docsize")}
@@ -52,8 +62,23 @@ FTS_SHADOW_TABLES = frozenset(
 
 
 def include_in_schema_comparison(name: str | None, type_: str, *_: object) -> bool:
-    """Alembic ``include_name`` hook: the FTS5 tables are managed by hand."""
-    return not (type_ == "table" and name in FTS_SHADOW_TABLES)
+    """Alembic ``include_name`` hook: the FTS5 tables and the vocabulary are managed by hand."""
+    return not (type_ == "table" and (name in FTS_SHADOW_TABLES or name == WORDS_TABLE))
+
+
+_HAS_WORDS = text(f"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{WORDS_TABLE}'")
+# UTF-8 sorts by code point, so every word starting with :lo sorts below :lo + U+10FFFF.
+_WORDS_FROM = text(
+    f"SELECT word FROM {WORDS_TABLE} WHERE word >= :lo AND word < :hi ORDER BY word LIMIT :n"
+)
+
+
+def words_starting_with(conn: Connection, prefix: str, limit: int) -> list[str] | None:
+    """Up to ``limit`` + 1 indexed words starting with ``prefix``; None without a vocabulary."""
+    if conn.execute(_HAS_WORDS).first() is None:
+        return None
+    rows = conn.execute(_WORDS_FROM, {"lo": prefix, "hi": prefix + "\U0010ffff", "n": limit + 1})
+    return [str(r[0]) for r in rows]
 
 
 # --- building documents -----------------------------------------------------
@@ -156,6 +181,13 @@ def index_products(conn: Connection, product_ids: Iterable[uuid.UUID]) -> None:
                 bindparam("ids", expanding=True)
             ),
             {"ids": gone},
+        )
+    conn.execute(text(CREATE_WORDS))
+    words = {word for doc in documents.values() for word in doc.tokens.split()}
+    if words:
+        conn.execute(
+            text(f"INSERT OR IGNORE INTO {WORDS_TABLE} (word) VALUES (:w)"),
+            [{"w": w} for w in sorted(words)],
         )
     last = conn.execute(text(f"SELECT coalesce(max(search_key), 0) FROM {KEYS_TABLE}")).scalar()
     next_key = int(last or 0)
@@ -298,6 +330,7 @@ def rebuild(
     if progress is not None:
         progress.set_progress(0.9, "compacting the search index")
     conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+    _rebuild_words(conn)
     conn.execute(
         "INSERT OR REPLACE INTO local_state (key, value) VALUES ('search_index', ?)",
         (json.dumps({"tokenizer": TOKENIZER_VERSION, "products": done}),),
@@ -305,6 +338,19 @@ def rebuild(
     if progress is not None:
         progress.set_progress(1.0, "search index ready")
     return done
+
+
+def _rebuild_words(conn: sqlite3.Connection) -> None:
+    """The vocabulary, read back from the finished index in one pass."""
+    conn.execute(CREATE_WORDS)
+    conn.execute(f"DELETE FROM {WORDS_TABLE}")
+    conn.execute(
+        f"CREATE VIRTUAL TABLE temp.search_vocabulary USING fts5vocab(main, {FTS_TABLE}, row)"
+    )
+    try:
+        conn.execute(f"INSERT INTO {WORDS_TABLE} (word) SELECT term FROM temp.search_vocabulary")
+    finally:
+        conn.execute("DROP TABLE temp.search_vocabulary")
 
 
 def index_state(conn: sqlite3.Connection) -> dict[str, Any] | None:
@@ -320,12 +366,18 @@ def needs_rebuild(conn: sqlite3.Connection) -> bool:
     """True when the index is missing or was made by another tokenizer version.
 
     A catalog that was never rebuilt but has been kept by the ORM hooks
-    since it was empty is complete; one bulk-loaded (demo, bootstrap) is not.
+    since it was empty is complete; one bulk-loaded (demo, bootstrap) is not,
+    nor one kept by a version that made no vocabulary.
     """
     state = index_state(conn)
     if state is not None:
         return state.get("tokenizer") != TOKENIZER_VERSION
     products = conn.execute("SELECT count(*) FROM products").fetchone()[0]
+    has_words = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (WORDS_TABLE,)
+    ).fetchone()
+    if products and has_words is None:
+        return True  # kept by an older version, which made no vocabulary
     keys = conn.execute(f"SELECT count(*) FROM {KEYS_TABLE}").fetchone()[0]
     return bool(products != keys)
 

@@ -9,7 +9,9 @@ and let FTS5's ``unicode61`` tokenizer split them on spaces:
 * Chinese text also gives pinyin: each syllable and each pair of
   neighbouring syllables joined (``niu nai fen niunai naifen``), and the
   runs of two and three initials (``nn nf nnf``), so ``niunai``, ``niuna``
-  and ``nn`` all find 牛奶.
+  and ``nn`` all find 牛奶. Traditional characters are turned into
+  Simplified (OpenCC) first: pypinyin's phrase readings are keyed by
+  Simplified words, so only then is 音樂 ``yinyue`` and not ``yinle``.
 * Latin text gives lower-case words, matched by prefix.
 * The start of each name is also given with a ``_`` mark (``_牛奶``,
   ``_milk``), so "names starting with" is a single lookup.
@@ -26,10 +28,9 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-
-from pypinyin import lazy_pinyin
+from functools import cache, lru_cache
 
 #: Every toneless Mandarin syllable, with ü written u (lv → lu), as pypinyin spells them.
 SYLLABLES = frozenset(
@@ -84,12 +85,27 @@ def pieces(text: str) -> list[tuple[str, bool]]:
     ]
 
 
+@cache
+def _pinyin_of() -> Callable[[str], list[str]]:
+    """pypinyin behind OpenCC's Traditional-to-Simplified, loaded on first use.
+
+    Only indexing needs them (queries are segmented by :func:`segment_pinyin`),
+    and pypinyin's phrase tables take a quarter of a second to import: the
+    till's first screen must not wait for them.
+    """
+    import opencc
+    from pypinyin import lazy_pinyin
+
+    to_simplified = opencc.OpenCC("t2s").convert
+    return lambda run: lazy_pinyin(to_simplified(run))
+
+
 @lru_cache(maxsize=262144)
 def syllables_of(run: str) -> tuple[str, ...]:
     """Toneless pinyin of a run of ideographs, ü as u; cached, names repeat words."""
     return tuple(
         syllable.replace("v", "u")
-        for syllable in lazy_pinyin(run)
+        for syllable in _pinyin_of()(run)
         if syllable.isascii() and syllable.isalpha()
     )
 
@@ -223,32 +239,77 @@ def _quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def _all_of(tokens: list[str], last_is_prefix: bool = False) -> str:
-    parts = [_quote(t) for t in dict.fromkeys(tokens)]
-    if last_is_prefix:
-        parts[-1] += "*"
+#: FTS5 keeps an index of two-character prefixes (``prefix='2'`` in the table).
+INDEXED_PREFIX_CHARS = 2
+#: A longer typed prefix is written out as the words it stands for, up to this
+#: many: ``jia`` (148 words in the million-product demo) reads its first page in
+#: about 1 ms so, and in 450 ms as FTS5's own prefix search.
+MAX_PREFIX_WORDS = 256
+
+#: The index's words that start with a prefix, or None when unknown (then
+#: FTS5 expands the prefix itself).
+WordsStartingWith = Callable[[str], Sequence[str] | None]
+
+# Renders a prefix token as an FTS5 expression.
+_Prefix = Callable[[str], str]
+
+
+def _native_prefix(token: str) -> str:
+    return _quote(token) + "*"
+
+
+def _prefix_from_words(words_starting_with: WordsStartingWith) -> _Prefix:
+    """Write ``cho*`` as ``(chocolate OR chou OR chong …)`` when the words are few.
+
+    FTS5 answers a prefix it has no prefix index for by merging the whole
+    posting lists of every word that starts with it before it returns the
+    first row: 111,000 rows for ``cho`` in a million products, however small
+    the page. An OR of whole words is read lazily in rowid (popularity)
+    order, so the first page stops after the first matches.
+    """
+
+    def prefix(token: str) -> str:
+        if len(token) <= INDEXED_PREFIX_CHARS:
+            return _native_prefix(token)
+        words = words_starting_with(token)
+        if words is None or len(words) > MAX_PREFIX_WORDS:
+            return _native_prefix(token)
+        if not words:
+            return _quote(token)  # no word starts with it: matches nothing, at once
+        quoted = [_quote(w) for w in words]
+        return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
+
+    return prefix
+
+
+def _all_of(tokens: list[str], prefix: _Prefix | None = None) -> str:
+    """All of the tokens; with ``prefix``, the last one is a prefix rendered by it."""
+    unique = list(dict.fromkeys(tokens))
+    parts = [_quote(t) for t in unique]
+    if prefix is not None:
+        parts[-1] = prefix(unique[-1])
     return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
 
 
-def _pinyin_expression(letters: str) -> str | None:
+def _pinyin_expression(letters: str, prefix: _Prefix) -> str | None:
     syllables = segment_pinyin(letters)
     if not syllables:
         return None
     if len(syllables) == 1:
-        return _quote(syllables[0]) + "*"
+        return prefix(syllables[0])
     pairs = [a + b for a, b in itertools.pairwise(syllables)]
-    return _all_of(pairs, last_is_prefix=True)
+    return _all_of(pairs, prefix)
 
 
-def _term_expression(piece: str, chinese: bool) -> str:
+def _term_expression(piece: str, chinese: bool, prefix: _Prefix) -> str:
     if chinese:
         return _all_of([piece] if len(piece) == 1 else _grams(piece, 2))
     # The prefix already finds words, pinyin syllables and initials that
     # start with the letters; pinyin typed as a run of syllables and four
     # initials need their own shapes.
-    choices = [_quote(piece) + "*"]
+    choices = [prefix(piece)]
     if piece.isalpha():
-        pinyin = _pinyin_expression(piece)
+        pinyin = _pinyin_expression(piece, prefix)
         if pinyin:
             choices.append(pinyin)
         if len(piece) == 4:
@@ -271,19 +332,26 @@ class SearchQuery:
     anywhere: str
 
 
-def build_query(typed: str) -> SearchQuery | None:
+def build_query(
+    typed: str, words_starting_with: WordsStartingWith | None = None
+) -> SearchQuery | None:
     """Safe FTS5 expressions for whatever was typed, or None if nothing searchable.
 
     A single Latin letter or digit is not searched: it would match most of
-    the catalog and tell the cashier nothing.
+    the catalog and tell the cashier nothing. ``words_starting_with`` (the
+    index's vocabulary) lets prefixes longer than FTS5's prefix index be
+    written as the words they stand for, which is much faster to read.
     """
+    prefix = (
+        _native_prefix if words_starting_with is None else _prefix_from_words(words_starting_with)
+    )
     text = normalize(typed[: MAX_QUERY_CHARS * 4]).strip()[:MAX_QUERY_CHARS]
     found = [(p, c) for p, c in pieces(text) if c or len(p) > 1][:MAX_QUERY_TERMS]
     if not found:
         return None
-    anywhere = " AND ".join(_term_expression(p, c) for p, c in found)
+    anywhere = " AND ".join(_term_expression(p, c, prefix) for p, c in found)
     first, chinese = found[0]
-    lead = _quote(LEAD + first[:2]) if chinese else _quote(LEAD + first) + "*"
+    lead = _quote(LEAD + first[:2]) if chinese else prefix(LEAD + first)
     if len(found) > 1 or (chinese and len(first) > 2):
         lead = f"{lead} AND {anywhere}"
     return SearchQuery(text=text, lead=lead, anywhere=anywhere)

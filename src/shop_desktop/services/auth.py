@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,9 +21,16 @@ from shop_desktop.data.types import utcnow
 from shop_desktop.services.passwords import hash_password, needs_rehash, verify_password
 from shop_desktop.services.tasks import TaskState
 
-# Verifying against a real hash when the user does not exist keeps the
-# answer time the same, so a wrong name cannot be told from a wrong password.
-_DUMMY_HASH = hash_password("not a real password")
+
+@cache
+def _dummy_hash() -> str:
+    """A real hash to verify against when the user does not exist.
+
+    It keeps the answer time the same, so a wrong name cannot be told from a
+    wrong password. Made on first use, not at import: hashing takes a
+    quarter of a second that the till's start-up must not wait for.
+    """
+    return hash_password("not a real password")
 
 
 class LoginFailed(Exception):
@@ -96,7 +104,7 @@ def log_in(session: Session, username: str, password: str) -> StaffSession:
     where = this_workstation(session)
     user = session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         _audit(session, None, where, "login_failed", {"username": username.strip()[:64]})
         raise LoginFailed("credentials")
     if not verify_password(user.password_hash, password):
@@ -219,7 +227,7 @@ def approve_override(
     where = this_workstation(session)
     user = session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         raise ApprovalRefused("credentials")
     if not verify_password(user.password_hash, password):
         _audit(session, user.id, where, "approval_failed", {"what": what[:120]})
