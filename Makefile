@@ -10,7 +10,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest translations bench clean-venv
+.PHONY: run test check lint typecheck pytest translations bench clean-venv
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) installer/check_python.py
@@ -35,6 +35,13 @@ pytest: $(STAMP)
 	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# The quick loop while working: lint, then every test not marked slow (no servers,
+# crash runs, benchmarks or property searches; see tests/conftest.py). `make test` runs all.
+check: $(STAMP)
+	$(BIN)/ruff check .
+	@$(BIN)/python installer/check_system.py
+	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(BIN)/python -m pytest -n auto --dist loadfile -m "not slow" -q
 
 # Regenerate the zh_TW catalogue from the sources and compile it (developers only).
 translations: $(STAMP)

@@ -26,6 +26,29 @@ from shop_desktop.data.db import Database, create_sqlite_engine, open_database, 
 #: The fixed end of demo history in tests, so results never depend on today.
 DEMO_END = date(2026, 11, 20)
 
+_TESTS = Path(__file__).resolve().parent
+#: Folders and files whose tests start servers, kill processes or run a benchmark:
+#: ``make check`` (``-m "not slow"``) leaves them to ``make test``.
+_SLOW_FOLDERS = ("server", "sync")
+_SLOW_FILES = frozenset(
+    {
+        "test_first_enrolment.py",
+        "test_sync_ui.py",
+        "test_sync_log_wording.py",
+        "test_wallet_crash.py",
+        "test_admin_cli.py",
+        "test_pricing_properties.py",
+        "test_bench_stats.py",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        relative = item.path.relative_to(_TESTS).parts
+        if relative[0] in _SLOW_FOLDERS or item.path.name in _SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
+
 
 def _copy_db(template: Path, target: Path) -> Path:
     shutil.copyfile(template, target)

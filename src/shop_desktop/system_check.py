@@ -14,7 +14,8 @@ import os
 import sys
 from pathlib import Path
 
-#: Debian/Ubuntu packages that PySide6's wheels load at run time, plus CJK fonts.
+#: Debian/Ubuntu packages that PySide6's wheels load at run time. (No font: the app
+#: ships a Chinese one in resources/fonts for its documents and as Qt's fallback.)
 DEBIAN_PACKAGES = (
     "libgl1",
     "libegl1",
@@ -28,7 +29,6 @@ DEBIAN_PACKAGES = (
     "libxcb-shape0",
     "libxcb-render-util0",
     "libxcb-image0",
-    "fonts-noto-cjk",
 )
 
 APT_LINE = "sudo apt-get install " + " ".join(DEBIAN_PACKAGES)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass
-from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,16 +20,15 @@ from shop_desktop.data.types import utcnow
 from shop_desktop.services.passwords import hash_password, needs_rehash, verify_password
 from shop_desktop.services.tasks import TaskState
 
+#: A real argon2id hash (of a password nobody has, with the hasher's parameters) to
+#: verify against when the user does not exist, so a wrong name takes as long as a
+#: wrong password, from the first attempt on. Written out rather than made at start-up:
+#: hashing takes a quarter of a second the till must not wait for.
+_DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$RtkI0rJQvc91kRDnFCjQpg$eEWMQHgcAmDOHfuP1aNWVNY33fAaIyz3TLHYJQEiLas"  # noqa: E501
 
-@cache
+
 def _dummy_hash() -> str:
-    """A real hash to verify against when the user does not exist.
-
-    It keeps the answer time the same, so a wrong name cannot be told from a
-    wrong password. Made on first use, not at import: hashing takes a
-    quarter of a second that the till's start-up must not wait for.
-    """
-    return hash_password("not a real password")
+    return _DUMMY_HASH
 
 
 class LoginFailed(Exception):

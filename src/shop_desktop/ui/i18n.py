@@ -34,6 +34,8 @@ _TRADITIONAL_CHINESE_FONTS = (
     "Microsoft JhengHei UI",
     "Microsoft JhengHei",
     "PingFang TC",
+    # Shipped in resources/fonts; Qt gets it where the system has no Chinese face.
+    "WenQuanYi Micro Hei",
 )
 
 #: Cashiers read the screen at arm's length: a step above the desktop default.
@@ -79,6 +81,9 @@ def switch_language(code: str) -> None:
 
 def set_up_fonts(app: QApplication) -> None:
     """A slightly larger base font in a face with Traditional Chinese glyphs."""
+    from shop_desktop.ui.fonts import ensure_chinese_font
+
+    ensure_chinese_font()
     font = QFont(app.font())
     families = set(QFontDatabase.families())
     for family in _TRADITIONAL_CHINESE_FONTS:
