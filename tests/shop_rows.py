@@ -11,9 +11,20 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from shop_desktop.data.db import Database
+
+
+def half_up(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` rounded half up, worked out with ``Decimal``.
+
+    The tests' own arithmetic: it does not share the integer formula the code
+    under test uses (``shop_shared.rounding``), so the two check each other.
+    """
+    exact = Decimal(numerator) / Decimal(denominator)
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)

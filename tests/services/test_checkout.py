@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
-from tests.shop_rows import one, sql
+from tests.shop_rows import half_up, one, sql
 
 from shop_desktop.data.db import Database, open_database
 from shop_desktop.data.models import (
@@ -56,10 +56,6 @@ TABLES = (
     "orders", "order_lines", "payments", "stock_movements", "outbox", "coupon_redemptions",
     "store_credit_entries", "audit_log", "parked_carts", "promotions", "coupons",
 )  # fmt: skip
-
-
-def half_up(numerator: int, denominator: int) -> int:
-    return (2 * numerator + denominator) // (2 * denominator)
 
 
 @dataclass(frozen=True)

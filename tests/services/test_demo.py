@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from tests.shop_rows import half_up
 
 from shop_desktop.data.db import head_revision, open_database
 from shop_desktop.data.models import (
@@ -79,10 +80,6 @@ def rows(conn: sqlite3.Connection, sql: str, *args: object) -> list[tuple[Any, .
 
 def scalar(conn: sqlite3.Connection, sql: str, *args: object) -> Any:
     return conn.execute(sql, args).fetchone()[0]
-
-
-def half_up(numerator: int, denominator: int) -> int:
-    return (2 * numerator + denominator) // (2 * denominator)
 
 
 def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:

@@ -25,6 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 from tests.pdf_reading import pdf_fonts, pdf_page_count, pdf_page_size, pdf_text
+from tests.shop_rows import half_up
 
 from shop_desktop.bench.documents import render_samples, sample_sale
 from shop_desktop.data.db import Database
@@ -111,10 +112,6 @@ def amount_after(label: str, text: str) -> str:
 
 
 # --- documents built by hand ------------------------------------------------------------
-
-
-def half_up(numerator: int, denominator: int) -> int:
-    return (2 * numerator + denominator) // (2 * denominator)
 
 
 def line(

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from tests.shop_rows import Item, one, sql
+from tests.shop_rows import Item, half_up, one, sql
 
 from shop_desktop.data.db import Database
 from shop_desktop.data.models import OrderKind, OrderStatus, PaymentMethod
@@ -95,7 +95,7 @@ def shop(demo_db: Database) -> Shop:
 
 def line(item: Item, qty_milli: int) -> DraftLine:
     gross = (2 * qty_milli * item.price + 1000) // 2000
-    tax = (2 * gross * item.rate + 10_000 + item.rate) // (2 * (10_000 + item.rate))
+    tax = half_up(gross * item.rate, 10_000 + item.rate)
     return DraftLine(
         product_id=item.id,
         sku=item.sku,

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import update
-from tests.shop_rows import Item, demo_items, one, sql
+from tests.shop_rows import Item, demo_items, half_up, one, sql
 
 from shop_desktop.data.catalog import product_rows
 from shop_desktop.data.db import Database
@@ -109,10 +109,6 @@ def on_hand(shop: Shop, item: Item) -> int:
 def turn(shop: Shop, allowed: bool) -> None:
     with shop.db.session() as session:
         set_allow_negative_stock(session, allowed, shop.manager)
-
-
-def half_up(numerator: int, denominator: int) -> int:
-    return (2 * numerator + denominator) // (2 * denominator)
 
 
 def line(item: Item, qty_milli: int) -> DraftLine:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from tests.shop_rows import half_up
 
 from shop_desktop.data.db import Database
 from shop_desktop.data.models import Coupon, OrderKind, PaymentMethod, Promotion
@@ -35,10 +36,6 @@ def rows(db: Database, query: str, *args: object) -> list[tuple[Any, ...]]:
         return conn.execute(query, args).fetchall()
     finally:
         conn.close()
-
-
-def half_up(numerator: int, denominator: int) -> int:
-    return (2 * numerator + denominator) // (2 * denominator)
 
 
 def sale(db: Database, qty: int, *, member: bool, coupons: tuple[str, ...] = ()) -> SaleDraft:

@@ -17,7 +17,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from tests.pdf_reading import pdf_text
-from tests.shop_rows import one, sql
+from tests.shop_rows import half_up, one, sql
 
 from shop_desktop.data.db import Database
 from shop_desktop.data.models import OrderKind, OrderStatus, PaymentMethod
@@ -62,7 +62,7 @@ def draft_of(db: Database, staff_id: uuid.UUID, kind: OrderKind, *, paid: bool) 
     lines = []
     for pid, sku, zh, en, price, rate in rows:
         gross = price * 2
-        tax = (2 * gross * rate + 10_000 + rate) // (2 * (10_000 + rate))
+        tax = half_up(gross * rate, 10_000 + rate)
         lines.append(
             DraftLine(
                 product_id=uuid.UUID(pid),
