@@ -42,6 +42,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 KILLS = 50
 ORDERS = 240
 CHILD = Path(__file__).with_name("void_crash_child.py")
+ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
 #: Where workers are killed: the kind of stopping point, how often it is drawn, and
 #: the highest k drawn for it. A void sends a few dozen statements and one COMMIT,
@@ -143,6 +144,8 @@ def drive(path: Path, seed: int) -> Crashes:  # noqa: PLR0912 - one branch per l
     rng = random.Random(seed)
     child = subprocess.Popen(
         [sys.executable, str(CHILD), str(path)],
+        # The child imports the zygote loop from tests/phase_kill.py.
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])},
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

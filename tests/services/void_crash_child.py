@@ -23,25 +23,20 @@ killed in the middle of writing never swallows it.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-import traceback
 import uuid
 from pathlib import Path
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import sessionmaker
+from tests.phase_kill import say, serve_forks
 
 from shop_desktop.data.db import create_sqlite_engine
 from shop_desktop.data.models import Order, OrderStatus, StaffUser
 from shop_desktop.services.orders import void_invoice
 
 REASON = "crash test void"
-
-
-def say(*words: object) -> None:
-    print(*words, flush=True)
 
 
 class StoppingPoints:
@@ -101,33 +96,11 @@ def work(db_path: Path, kind: str, stop_at: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or not hasattr(os, "fork"):
+    if len(argv) != 1:
         print("usage: void_crash_child.py DB (POSIX only)", file=sys.stderr)
         return 2
     db_path = Path(argv[0])
-    say("ZYGOTE", os.getpid())
-    while command := sys.stdin.readline():
-        words = command.split()
-        if len(words) != 3 or words[0] != "RUN":
-            break
-        kind, stop_at = words[1], int(words[2])
-        pid = os.fork()
-        if pid == 0:
-            status = 1
-            try:
-                work(db_path, kind, stop_at)
-                status = 0
-            except BaseException as exc:
-                with contextlib.suppress(BaseException):
-                    say("ERROR", repr(exc).replace("\n", " "))
-                    traceback.print_exc()
-                    sys.stderr.flush()
-            finally:
-                os._exit(status)
-        say("FORKED", pid)
-        _, wait_status = os.waitpid(pid, 0)
-        say(f"\nREAPED {pid} {wait_status}")
-    return 0
+    return serve_forks(lambda words: work(db_path, words[0], int(words[1])))
 
 
 if __name__ == "__main__":
