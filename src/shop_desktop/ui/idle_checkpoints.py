@@ -73,17 +73,16 @@ class IdleCheckpoints(QObject):
         def fold(_job: Job) -> WalCheckpoint:
             return database.checkpoint()
 
-        def skipped(exc: BaseException) -> None:
-            self._finished()
-            if isinstance(exc, StorageError):
-                # The next sale meets the same disk and says so; housekeeping stays quiet.
-                log.warning("WAL checkpoint skipped: %s", exc)
-                return
-            from shop_desktop.ui import errors
+        def skipped(exc: StorageError) -> None:
+            # The next sale meets the same disk and says so; housekeeping stays quiet.
+            log.warning("WAL checkpoint skipped: %s", exc)
 
-            errors.report_exception(exc, self._owner)
-
-        BackgroundOp(self._owner, op=fold, success=self._done).failure(skipped).run()
+        (
+            BackgroundOp(self._owner, op=fold, success=self._done)
+            .failure(skipped, StorageError)
+            .after_failure(self._finished)
+            .run()
+        )
 
     def _done(self, result: WalCheckpoint) -> None:
         log.debug("WAL checkpoint: %s", result)

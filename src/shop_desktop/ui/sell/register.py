@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from shop_desktop.data.catalog import ScanResult
-from shop_desktop.data.db import StorageError
 from shop_desktop.domain.cart import (
     MILLI,
     Cart,
@@ -993,19 +992,14 @@ class Register(QWidget):
                 self._wallet_retry.start()
             self.wallet_charges_checked.emit(report)
 
-        def failed(exc: BaseException) -> None:
+        def try_again_later() -> None:
+            # The helper has shown the storage error (or reported the bug).
             self.settling_wallets = False
             self._wallet_retry.start()
-            from shop_desktop.ui import errors
-
-            if isinstance(exc, StorageError):
-                errors.show_storage_error(self, exc)
-                return
-            errors.report_exception(exc, self)
 
         op: BackgroundOp[RecoveryReport] = BackgroundOp(
             self, op=settle, success=settled, database=database
-        ).failure(failed)
+        ).after_failure(try_again_later)
         return op.run()
 
     def leaving(self) -> None:
