@@ -22,6 +22,7 @@ from shop_desktop.services.auth import StaffSession, log_in
 from shop_desktop.ui import i18n
 from shop_desktop.ui.application import ShopDesktop
 from shop_desktop.ui.context import ShopContext
+from shop_desktop.ui.fonts import ensure_chinese_font
 from shop_desktop.ui.preferences import Preferences
 from shop_desktop.ui.tasks import BackgroundOp
 
@@ -40,6 +41,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if _HERE in item.path.parents:
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_LIMITS))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _chinese_font(qapp: QApplication) -> None:
+    """Chinese text measures and draws as it does in the app, with or without a system CJK font."""
+    ensure_chinese_font()
 
 
 @pytest.fixture(autouse=True)
