@@ -12,7 +12,9 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
@@ -65,6 +67,26 @@ class _Form(QDialog):
     def show_problem(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.setVisible(True)
+
+    def first_field(self) -> QWidget | None:
+        """The first field of the form a cashier types into (the OK button was made first,
+        so Qt's own focus chain would start there)."""
+        for row in range(self.form.rowCount()):
+            for role in (QFormLayout.ItemRole.FieldRole, QFormLayout.ItemRole.SpanningRole):
+                item = self.form.itemAt(row, role)
+                widget = item.widget() if item is not None else None
+                if isinstance(widget, QLineEdit | QAbstractSpinBox) and widget.isEnabled():
+                    return widget
+        return None
+
+    @override
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        field = self.first_field()
+        if field is not None:
+            # Typing replaces the value shown: Ctrl+U, 3, Enter makes three.
+            field.setFocus(Qt.FocusReason.OtherFocusReason)
+            field.selectAll()
 
 
 class QuantityDialog(_Form):
