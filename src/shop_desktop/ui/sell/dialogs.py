@@ -68,7 +68,7 @@ class _Form(QDialog):
         self.problem.setText(text)
         self.problem.setVisible(True)
 
-    def first_field(self) -> QWidget | None:
+    def first_field(self) -> QLineEdit | QAbstractSpinBox | None:
         """The first field of the form a cashier types into (the OK button was made first,
         so Qt's own focus chain would start there)."""
         for row in range(self.form.rowCount()):
