@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from typing_extensions import override
 
@@ -36,6 +37,9 @@ class PaymentDialog(QDialog):
         self.back_button.setAutoDefault(False)
         self.back_button.clicked.connect(self.reject)
         self.complete_button = QPushButton()
+        # Never the default button: Enter takes the typed tender, and only F9 (or a
+        # click) completes, so the change is on screen before the sale is done.
+        self.complete_button.setAutoDefault(False)
         self.complete_button.clicked.connect(self.complete)
         self.buttons.addWidget(self.back_button)
         self.buttons.addStretch(1)
@@ -46,6 +50,15 @@ class PaymentDialog(QDialog):
     def complete(self) -> None:
         """Write what was paid for (F9, the finish button)."""
         raise NotImplementedError
+
+    @override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # QDialog turns an Enter no field took into a click on a default button;
+        # here Enter belongs to the tender fields alone.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     @override
     def reject(self) -> None:

@@ -359,10 +359,8 @@ class TenderPanel(QWidget):
                 self.quick_buttons.append(button)
         done = taken.is_paid and self.busy is None
         if self._finish is not None:
+            # Enabled, never the default: Enter takes a tender, F9 finishes.
             self._finish.setEnabled(done)
-            self._finish.setDefault(done)
-            if done:
-                self._finish.setFocus()
         for edit in (self.card_amount, self.wallet_amount, self.credit_amount):
             edit.setPlaceholderText(self.fmt(max(remaining, 0)))
 
