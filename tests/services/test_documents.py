@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlalchemy import select
 from tests.pdf_reading import pdf_fonts, pdf_page_count, pdf_page_size, pdf_text
@@ -502,6 +502,8 @@ def test_a_font_shipped_with_the_app_wins(tmp_path: Path) -> None:
     ),
     st.integers(min_value=30, max_value=300),
 )
+# A word wider than the column that starts a new line is broken too (hypothesis found it).
+@example("光" + "0" * 20, 30)
 def test_wrapped_lines_fit_and_lose_nothing(text: str, width: int) -> None:
     from shop_desktop.services.documents.render import _Style, _Type, _width
 

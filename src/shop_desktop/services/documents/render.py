@@ -157,24 +157,25 @@ class _Type:
         line, used = "", 0.0
         for piece in _pieces(text):
             w = _width(piece, font, size)
-            if not line or used + w <= width or piece in _NO_LINE_START or piece == " ":
-                if not line and piece == " ":
-                    continue
-                if not line and w > width:
-                    # A word longer than the column (a long SKU): break it anywhere.
-                    for ch in piece:
-                        cw = _width(ch, font, size)
-                        if line and used + cw > width:
-                            lines.append(line)
-                            line, used = "", 0.0
-                        line += ch
-                        used += cw
-                    continue
-                line += piece
-                used += w
-            else:
+            fits = used + w <= width or piece in _NO_LINE_START or piece == " "
+            if line and not fits:
                 lines.append(line.rstrip())
-                line, used = piece, w
+                line, used = "", 0.0
+            if not line and piece == " ":
+                continue
+            if not line and w > width:
+                # A word longer than the column (a long SKU), at the start of a line
+                # or moved to a new one: break it anywhere.
+                for ch in piece:
+                    cw = _width(ch, font, size)
+                    if line and used + cw > width:
+                        lines.append(line)
+                        line, used = "", 0.0
+                    line += ch
+                    used += cw
+                continue
+            line += piece
+            used += w
         lines.append(line.rstrip())
         return lines
 
