@@ -8,6 +8,7 @@ its own copy, so tests are fast and never share state.
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import sys
 from collections.abc import Iterator
@@ -18,10 +19,23 @@ from typing import TYPE_CHECKING
 
 import keyring
 import pytest
+from hypothesis import HealthCheck, settings
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
 from shop_desktop.data.db import Database, create_sqlite_engine, open_database, upgrade
+
+# Property tests never depend on the machine's speed (no per-example deadline, no
+# "too slow" health check). In CI the examples are derived from each test, not drawn
+# at random, so a run is the same every time; on a developer's machine they are
+# drawn afresh, to keep finding new cases.
+settings.register_profile(
+    "shop",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("ci", parent=settings.get_profile("shop"), derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") else "shop")
 
 #: The fixed end of demo history in tests, so results never depend on today.
 DEMO_END = date(2026, 11, 20)
