@@ -17,23 +17,23 @@
 <context>
     <name>ApprovalDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="224"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="246"/>
         <source>Manager approval</source>
         <translation>主管核准</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="230"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="252"/>
         <source>{what} is beyond your limit. A supervisor or manager must approve it.</source>
         <extracomment>The audit log&apos;s words, in one language whoever is at the till.</extracomment>
         <translation>{what}，已超出您的權限，須由主任或經理核准。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="239"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="261"/>
         <source>Manager</source>
         <translation>主管帳號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="240"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="262"/>
         <source>Password</source>
         <translation>密碼</translation>
     </message>
@@ -109,13 +109,13 @@
 <context>
     <name>CartPanel</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="253"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="252"/>
         <source>Member: {name} ({code}, {level})</source>
         <extracomment>Open carts are saved this long after the last change (a scan burst is one save). How long reopening the carts waits for the saves of the session just ended. How often wallet charges the gateway could not answer for are asked about again. The cart&apos;s delivery zone has no fee: it cannot be paid for until that is fixed.</extracomment>
         <translation>會員：{name}（{code}，{level}）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="258"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="257"/>
         <source>Coupons: {codes}</source>
         <translation>優惠券：{codes}</translation>
     </message>
@@ -605,67 +605,87 @@
         <translation>{name}（僅剩 {left}，購物車內 {wanted}）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="256"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="257"/>
+        <source>regular</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="258"/>
+        <source>silver</source>
+        <translation>銀卡</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="259"/>
+        <source>gold</source>
+        <translation>金卡</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="260"/>
+        <source>VIP</source>
+        <translation>VIP</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="267"/>
         <source>Alipay</source>
         <translation>支付寶</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="258"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="269"/>
         <source>WeChat Pay</source>
         <translation>微信支付</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="266"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="277"/>
         <source>{wallet} declined the payment.</source>
         <translation>{wallet} 拒絕了這筆付款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="271"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="282"/>
         <source>The provider said: {detail}</source>
         <translation>支付業者回覆：{detail}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="275"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="286"/>
         <source>The customer did not confirm the payment in time.</source>
         <translation>顧客未在時限內確認付款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="279"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="290"/>
         <source>The payment was cancelled.</source>
         <translation>付款已取消。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="281"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="292"/>
         <source>{wallet} payment received.</source>
         <translation>已收到 {wallet} 付款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="285"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="296"/>
         <source>Nothing was charged.</source>
         <translation>未收取任何款項。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="287"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="298"/>
         <source>Ask the customer to check their app before trying again.</source>
         <translation>請顧客先確認 App 中的付款狀態，再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="295"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="306"/>
         <source>No connection to the payment provider: Alipay and WeChat Pay cannot be used now. Take cash or card instead.</source>
         <translation>無法連線至支付業者，目前無法使用支付寶與微信支付。請改收現金或刷卡。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="300"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="311"/>
         <source>The payment provider answered with something we cannot trust. Nothing was recorded; ask the customer to check their app before trying again.</source>
         <translation>支付業者回傳的資料無法確認。系統未記錄任何款項；請顧客先確認 App 中的付款狀態，再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="305"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="316"/>
         <source>This mobile wallet is not set up on this workstation. Ask a manager to enter its merchant details in Settings.</source>
         <translation>這台收銀台尚未設定此行動支付。請經理在「設定」中輸入特約商店資料。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="310"/>
+        <location filename="../../src/shop_desktop/ui/sell/wording.py" line="321"/>
         <source>The payment could not be confirmed or cancelled. Ask the customer to show the payment in their app, and call a manager.</source>
         <translation>無法確認或取消這筆付款。請顧客出示 App 中的付款紀錄，並聯絡主管。</translation>
     </message>
@@ -673,22 +693,22 @@
 <context>
     <name>CouponDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="344"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="366"/>
         <source>Coupon</source>
         <translation>優惠券</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="346"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="368"/>
         <source>Type or scan the coupon code</source>
         <translation>輸入或掃描優惠券代碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="348"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="370"/>
         <source>Code</source>
         <translation>代碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="353"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="375"/>
         <source>Type or scan the coupon code.</source>
         <translation>請輸入或掃描優惠券代碼。</translation>
     </message>
@@ -696,32 +716,32 @@
 <context>
     <name>DiscountDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="126"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="148"/>
         <source>Line discount</source>
         <translation>單品折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="128"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="150"/>
         <source>Percent off</source>
         <translation>百分比折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="129"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="151"/>
         <source>Amount off</source>
         <translation>折抵金額</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="135"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="157"/>
         <source>Discount</source>
         <translation>折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="157"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="179"/>
         <source>Type a percentage from 0 to 100.</source>
         <translation>請輸入 0 到 100 之間的百分比。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="163"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="185"/>
         <source>Type an amount, for example 50.</source>
         <translation>請輸入金額，例如 50。</translation>
     </message>
@@ -1069,17 +1089,17 @@
 <context>
     <name>MemberDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="304"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="326"/>
         <source>Member</source>
         <translation>會員</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="304"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="326"/>
         <source>Card, phone or name</source>
         <translation>會員卡號、電話或姓名</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="322"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="344"/>
         <source>No member matches.</source>
         <translation>找不到符合的會員。</translation>
     </message>
@@ -1101,12 +1121,12 @@
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="104"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="126"/>
         <source>Line note</source>
         <translation>品項備註</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="107"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="129"/>
         <source>Note</source>
         <translation>備註</translation>
     </message>
@@ -1825,27 +1845,27 @@
 <context>
     <name>PriceDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="179"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="201"/>
         <source>Change price</source>
         <translation>變更價格</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="182"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="204"/>
         <source>Catalog price</source>
         <translation>定價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="187"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="209"/>
         <source>Empty: catalog price</source>
         <translation>留空：使用定價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="188"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="210"/>
         <source>New price</source>
         <translation>新價格</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="199"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="221"/>
         <source>Type a price, for example 120.</source>
         <translation>請輸入價格，例如 120。</translation>
     </message>
@@ -2098,13 +2118,13 @@
 <context>
     <name>QuantityDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="72"/>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="81"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="94"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="103"/>
         <source>Quantity</source>
         <translation>數量</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="79"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="101"/>
         <source>Weight ({unit})</source>
         <translation>重量（{unit}）</translation>
     </message>
@@ -2112,22 +2132,22 @@
 <context>
     <name>RecallDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="374"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="396"/>
         <source>Recall a parked cart</source>
         <translation>取單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="374"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="396"/>
         <source>Filter</source>
         <translation>篩選</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="388"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="410"/>
         <source>No carts are parked at this branch.</source>
         <translation>本門市目前沒有掛單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="396"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="418"/>
         <source>{when}  {label}  {lines} item(s)  {total}  ({staff}, {station})</source>
         <translation>{when}  {label}  {lines} 項  {total}  （{staff}，{station}）</translation>
     </message>
@@ -2135,179 +2155,179 @@
 <context>
     <name>Register</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="364"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="363"/>
         <source>Quantity</source>
         <extracomment>A problem the cashier must see (shown loud by the Sell place). Good news worth a glance: change to give, a cart parked. After any change of any cart (tests wait on it). A sale was committed. The open carts were written to disk (tests wait on it). The carts left open at the last log-out or crash are back in their tabs. Wallet charges left by an earlier run were looked at: the RecoveryReport. Receipts print by themselves after each paid sale; a printer problem is shown and never touches the sale (it can be reprinted from Orders). Saving starts once the carts of the last session are back, never before. True while wallet charges of an earlier run are being settled: no payment meanwhile.</extracomment>
         <translation>數量</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="365"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="364"/>
         <source>Discount</source>
         <translation>折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="366"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="365"/>
         <source>Price</source>
         <translation>改價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="367"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="366"/>
         <source>Note</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="368"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="367"/>
         <source>Remove</source>
         <translation>刪除</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="369"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="368"/>
         <source>Undo</source>
         <translation>復原</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="370"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="369"/>
         <source>Member</source>
         <translation>會員</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="371"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="370"/>
         <source>Coupon</source>
         <translation>優惠券</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="372"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="371"/>
         <source>New cart</source>
         <translation>新購物車</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="373"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="372"/>
         <source>Park</source>
         <translation>掛單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="374"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="373"/>
         <source>Recall</source>
         <translation>取單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="375"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="374"/>
         <source>Pay</source>
         <translation>結帳</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="430"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="429"/>
         <source>Park this cart (F10) or take payment before closing it.</source>
         <translation>關閉前請先掛單 (F10) 或完成結帳。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="443"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="442"/>
         <source>Cart {label}</source>
         <translation>購物車 {label}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="478"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="477"/>
         <source>Taken now (no delivery)</source>
         <translation>現場帶走（不宅配）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="484"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="483"/>
         <source>Delivery</source>
         <translation>宅配</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="485"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="484"/>
         <source>Zone</source>
         <translation>地區</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="516"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="515"/>
         <source>There is no delivery to zone {zone}. Choose another zone or rule.</source>
         <translation>地區 {zone} 不提供宅配。請改選其他地區或宅配方式。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="564"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="563"/>
         <source>This product is no longer sold.</source>
         <translation>這項商品已停售。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="603"/>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="833"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="602"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="832"/>
         <source>The cart is empty.</source>
         <translation>購物車是空的。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="644"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="643"/>
         <source>Not approved: the cart is unchanged.</source>
         <translation>未獲核准，購物車沒有變更。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="660"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="659"/>
         <source>A {depth}% discount on {name}</source>
         <translation>{name} 折扣 {depth}%</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="683"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="682"/>
         <source>Selling {name} at {price}</source>
         <translation>{name} 改價為 {price}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="711"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="710"/>
         <source>This coupon is already in the cart.</source>
         <translation>這張優惠券已在購物車中。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="725"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="724"/>
         <source>Coupon {code} cannot be read. Ask a manager.</source>
         <translation>無法讀取優惠券 {code}，請洽主管。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="747"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="746"/>
         <source>The cart is empty: there is nothing to park.</source>
         <translation>購物車是空的，沒有可以掛單的商品。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="779"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="778"/>
         <source>Cart parked: recall it with F11 at any till of this branch.</source>
         <translation>已掛單：可在本門市任一收銀台按 F11 取單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="814"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="813"/>
         <source>That cart was already recalled at another till.</source>
         <translation>這筆掛單已在其他收銀台取單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="836"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="835"/>
         <source>Promotions are still loading; try again in a moment.</source>
         <translation>促銷活動仍在載入中，請稍後再試。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="841"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="840"/>
         <source>A wallet payment interrupted when the till last stopped is being checked; try again in a moment.</source>
         <translation>正在確認上次關機時中斷的行動支付，請稍候再試。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="875"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="874"/>
         <source>Order {number} taken; it is paid later (Orders, F3).</source>
         <translation>訂單 {number} 已成立，稍後付款（訂單，F3）。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="881"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="880"/>
         <source>Sale {number} done. Change: {change}</source>
         <translation>交易 {number} 完成。找零：{change}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="886"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="885"/>
         <source>Sale {number} done.</source>
         <translation>交易 {number} 完成。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="976"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="975"/>
         <source>Wallet payments taken when the till last stopped, without a sale, were given back to the customers: {trades}.</source>
         <translation>上次關機時已收款但未成交的行動支付已退還給顧客：{trades}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="988"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="987"/>
         <source>Wallet payments interrupted when the till last stopped could not be checked with the wallet provider yet: {trades}. The till keeps trying; if this stays, a manager should check them with the provider.</source>
         <translation>上次關機時中斷的行動支付尚無法向支付業者確認：{trades}。收銀機會持續重試；若一直如此，請店長向支付業者查詢。</translation>
     </message>
@@ -3496,7 +3516,7 @@
     </message>
     <message>
         <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="298"/>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="386"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="384"/>
         <source>{missing} is still to be paid.</source>
         <translation>尚需付款 {missing}。</translation>
     </message>
@@ -3526,48 +3546,48 @@
         <translation>實收 {received}，找零 {change}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="470"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="468"/>
         <source>Cancel payment</source>
         <translation>取消付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="472"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="470"/>
         <source>Mobile wallet payments were taken. Give them back to the customer and stop taking payment?</source>
         <translation>已收取行動支付款項。要將款項退還給顧客並停止收款嗎？</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="593"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="591"/>
         <source>That is not an Alipay or WeChat Pay payment code. Scan it again.</source>
         <translation>這不是支付寶或微信支付的付款碼，請重新掃描。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="634"/>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="641"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="632"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="639"/>
         <source>Sending the payment to {wallet}…</source>
         <translation>正在將付款送至 {wallet}…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="643"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="641"/>
         <source>Waiting for the customer to confirm in {wallet}…</source>
         <translation>等待顧客在 {wallet} 確認付款…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="645"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="643"/>
         <source>Checking the payment with {wallet}…</source>
         <translation>正在向 {wallet} 查詢付款結果…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="646"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="644"/>
         <source>Cancelling the payment at {wallet}…</source>
         <translation>正在向 {wallet} 取消付款…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="688"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="686"/>
         <source>A wallet payment could not be cancelled. It stays on this payment; call a manager to refund it.</source>
         <translation>有一筆行動支付款項無法取消，仍保留在這筆付款中；請聯絡主管辦理退款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="702"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="700"/>
         <source>Cancelling the wallet payment…</source>
         <translation>正在取消行動支付款項…</translation>
     </message>

@@ -99,6 +99,10 @@ def log_in(session: Session, username: str, password: str) -> StaffSession:
     Raises :class:`LoginFailed` without saying whether the name or the
     password was wrong.
     """
+    # A writer from the start, as in approve_override: the audit entry follows the hash check.
+    from shop_desktop.services.outbox import take_write_lock  # outbox imports this module
+
+    take_write_lock(session.connection())
     where = this_workstation(session)
     user = session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
     if user is None:
@@ -222,6 +226,11 @@ def approve_override(
     The approval (or the refusal) is written to the audit log with ``what``
     it was for; the caller's transaction commits it.
     """
+    # A writer from the start: the audit entry is written after a quarter-second hash
+    # check, and a read snapshot could not be upgraded if a sale committed meanwhile.
+    from shop_desktop.services.outbox import take_write_lock  # outbox imports this module
+
+    take_write_lock(session.connection())
     where = this_workstation(session)
     user = session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
     if user is None:

@@ -37,7 +37,7 @@ from shop_desktop.services.sale import find_members
 from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.sell.cart_model import quantity_text
-from shop_desktop.ui.sell.wording import approval_refused, cart_problem
+from shop_desktop.ui.sell.wording import approval_refused, cart_problem, member_level
 from shop_desktop.ui.tasks import BackgroundOp, Job, JobSession
 
 
@@ -339,7 +339,7 @@ class MemberDialog(PickDialog):
         BackgroundOp(self, op=look, success=self._found, database=self.context.database).run()
 
     def _found(self, members: list[CartMember]) -> None:
-        self.fill([(f"{m.code}  {m.name}  ({m.level})", m) for m in members])
+        self.fill([(f"{m.code}  {m.name}  ({member_level(m.level)})", m) for m in members])
         if not members:
             self.show_problem(self.tr("No member matches."))
         else:

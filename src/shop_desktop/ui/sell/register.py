@@ -97,7 +97,7 @@ from shop_desktop.ui.sell.dialogs import (
     RecallDialog,
 )
 from shop_desktop.ui.sell.totals import TotalsPanel
-from shop_desktop.ui.sell.wording import cart_problem, coupon_problem, wallet_name
+from shop_desktop.ui.sell.wording import cart_problem, coupon_problem, member_level, wallet_name
 from shop_desktop.ui.tasks import BackgroundOp, Job
 
 #: Open carts are saved this long after the last change (a scan burst is one save).
@@ -250,7 +250,7 @@ class CartPanel(QWidget):
         if member is not None:
             parts.append(
                 self.tr("Member: {name} ({code}, {level})").format(
-                    name=member.name, code=member.code, level=member.level
+                    name=member.name, code=member.code, level=member_level(member.level)
                 )
             )
         if coupons:

@@ -251,6 +251,17 @@ def _list(parts: Iterable[str]) -> str:
     return ("、" if current_language() == ZH_TW else "; ").join(parts)
 
 
+def member_level(level: str) -> str:
+    """A member level (stored as ``regular``, ``silver``, ``gold``, ``vip``) in words."""
+    words = {
+        "regular": QCoreApplication.translate("Counter", "regular"),
+        "silver": QCoreApplication.translate("Counter", "silver"),
+        "gold": QCoreApplication.translate("Counter", "gold"),
+        "vip": QCoreApplication.translate("Counter", "VIP"),
+    }
+    return words.get(level, level)
+
+
 def wallet_name(kind_value: str) -> str:
     return (
         QCoreApplication.translate("Counter", "Alipay")
