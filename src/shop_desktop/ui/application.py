@@ -193,20 +193,30 @@ class ShopDesktop(QObject):
         self._prepare_search(database)
 
     def _prepare_search(self, database: Database) -> None:
-        """Build the product search index when a bulk load left it missing or outdated."""
+        """Build the product search index in the background when it is missing or outdated.
 
-        def rebuild_if_needed(job: Job) -> int | None:
-            return search_index.ensure_index(database.path, job.state)
+        The catalog is complete (a bootstrap writes its cursor last), so the
+        cashier logs in and sells at once: scans and codes need no index, and
+        search finds what is indexed so far. The build takes the write lock
+        only in short steps, so a sale never waits for it.
+        """
+
+        def build_if_needed(job: Job) -> int | None:
+            return search_index.build_in_steps_if_needed(database.path, job.state)
+
+        def built(count: int | None) -> None:
+            if count is not None:
+                log.info("search index built: %d products", count)
+
+        def superseded(_exc: search_index.BuildSuperseded) -> None:
+            log.info("search index: a later build took over")
 
         (
-            BackgroundOp(None, op=rebuild_if_needed, success=lambda _built: self.show_login())
-            .failure(self._start_failed)
-            # Without the index search finds less, but selling must not wait:
-            # a cancelled build is tried again at the next start.
-            .if_cancelled(self.show_login)
-            .with_progress(self.tr("Preparing product search…"), cancellable=True)
+            BackgroundOp(None, op=build_if_needed, success=built)
+            .failure(superseded, search_index.BuildSuperseded)
             .run()
         )
+        self.show_login()
 
     def _start_failed(self, exc: BaseException) -> None:
         if isinstance(exc, StorageError):
