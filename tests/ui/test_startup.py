@@ -323,7 +323,7 @@ def test_the_demo_can_be_cancelled(
     assert not (tmp_path / "data" / "shop.db").exists()
 
 
-def test_a_bulk_loaded_catalog_gets_its_search_index_before_login(
+def test_a_bulk_loaded_catalog_gets_its_search_index_while_the_login_is_shown(
     qtbot: QtBot, start_shop: StartShop, demo_db_path: Path, critical: CriticalBoxes
 ) -> None:
     import sqlite3
@@ -337,8 +337,14 @@ def test_a_bulk_loaded_catalog_gets_its_search_index_before_login(
         conn.close()
 
     desktop = start_shop(db=demo_db_path)
+    # The login is shown on the GUI thread right after the build is started,
+    # so the build cannot have reported back yet: the cashier does not wait.
+    building_at_login: list[int] = []
+    desktop.login_shown.connect(lambda _dialog: building_at_login.append(len(BackgroundOp.running())))
     wait_for_login(qtbot, desktop)
+    qtbot.waitUntil(lambda: not BackgroundOp.running(), timeout=WAIT_MS)
 
+    assert building_at_login and building_at_login[0] >= 1
     assert critical.shown == []
     conn = sqlite3.connect(demo_db_path)
     try:
