@@ -19,10 +19,12 @@ from tests.sync.tills import EnrolWorkstation, SyncServer, Workstation, sell, sq
 from shop_desktop.data import catalog, search_index
 from shop_desktop.data.db import open_database
 from shop_desktop.data.models import Product
+from shop_desktop.services.sync.bootstrap import bootstrap
 from shop_desktop.services.sync.credentials import KeyringTokenStore
 from shop_desktop.services.sync.engine import SyncEngine
 from shop_desktop.services.sync.enrol import enrol
 from shop_desktop.services.sync.state import SyncSettings
+from shop_desktop.services.sync.transport import Transport
 
 
 def _needs_rebuild(path: Path) -> bool:
@@ -103,9 +105,7 @@ def test_a_sale_and_a_catalog_change_between_steps_go_through_and_the_index_stay
                 product.name_en = name
 
     steps = _Steps(sell_and_rename)
-    indexed = search_index.build_in_steps(
-        ws.path, steps, step=3, parallel_from=products + 1
-    )
+    indexed = search_index.build_in_steps(ws.path, steps, step=3, parallel_from=products + 1)
 
     assert steps.steps > 1
     assert len(sold) == 1
@@ -148,9 +148,7 @@ def test_an_engine_pass_that_loads_the_catalog_then_builds_the_index(
     path = tmp_path / "late-load.db"
     settings = SyncSettings(server_url=sync_server.server.url)
     tokens = KeyringTokenStore()
-    code = serverproc.enrolment_code(
-        sync_server.server, sync_server.branches.workstation_ids[0][0]
-    )
+    code = serverproc.enrolment_code(sync_server.server, sync_server.branches.workstation_ids[0][0])
     enrol(path, settings, code, tokens, load_catalog=False)
     db = open_database(path)
     try:
@@ -165,3 +163,19 @@ def test_an_engine_pass_that_loads_the_catalog_then_builds_the_index(
         assert keys == products
     finally:
         db.dispose()
+
+
+def test_a_load_again_after_a_410_leaves_the_index_outdated_until_it_is_built(
+    sync_server: SyncServer, enrolled_workstation: EnrolWorkstation
+) -> None:
+    ws = enrolled_workstation(sync_server, sync_server.branches.workstation_ids[0][0])
+    search_index.build_in_steps_if_needed(ws.path)
+    assert not _needs_rebuild(ws.path)
+    transport = Transport(sync_server.server.url, token=ws.tokens.get(ws.enrolment.device_id))
+
+    bootstrap(ws.path, transport, reset=True)
+
+    # Rows were replaced under the index: a start-up after a crash here must build it.
+    assert _needs_rebuild(ws.path)
+    assert search_index.build_in_steps_if_needed(ws.path) is not None
+    assert not _needs_rebuild(ws.path)

@@ -340,11 +340,14 @@ def test_a_bulk_loaded_catalog_gets_its_search_index_while_the_login_is_shown(
     # The login is shown on the GUI thread right after the build is started,
     # so the build cannot have reported back yet: the cashier does not wait.
     building_at_login: list[int] = []
-    desktop.login_shown.connect(lambda _dialog: building_at_login.append(len(BackgroundOp.running())))
+    desktop.login_shown.connect(
+        lambda _dialog: building_at_login.append(len(BackgroundOp.running()))
+    )
     wait_for_login(qtbot, desktop)
     qtbot.waitUntil(lambda: not BackgroundOp.running(), timeout=WAIT_MS)
 
-    assert building_at_login and building_at_login[0] >= 1
+    assert len(building_at_login) == 1
+    assert building_at_login[0] >= 1
     assert critical.shown == []
     conn = sqlite3.connect(demo_db_path)
     try:

@@ -37,6 +37,8 @@ from shop_desktop.data.search_text import SearchDocument, product_document
 FTS_TABLE = "product_search"
 KEYS_TABLE = "product_search_keys"
 WORDS_TABLE = "product_search_words"
+#: ``local_state`` key of what the last build recorded (see :func:`index_state`).
+STATE_KEY = "search_index"
 
 #: Bump when :mod:`search_text` changes the tokens it makes: the index is then
 #: rebuilt, since deleting an entry needs exactly the tokens it was built with.

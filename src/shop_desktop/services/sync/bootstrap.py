@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from shop_desktop.data import search_index
 from shop_desktop.data.db import BUSY_TIMEOUT_MS
 from shop_desktop.services.sync.apply import (
     ENTITY_MODELS,
@@ -262,6 +263,9 @@ def _finish(conn: sqlite3.Connection, cursor: int, facts: _LoadFacts) -> None:
             "UPDATE stock_movements SET synced = 1 WHERE synced = 0 AND ack_seq <= ?", (cursor,)
         )
         _write_local(conn, CURSOR_KEY, {"cursor": cursor})
+        # Rows changed under the index: until it is built again, it is outdated
+        # (so a start-up after a crash builds it, whatever the counts say).
+        _write_local(conn, search_index.STATE_KEY, {"outdated": True})
         conn.execute(
             "INSERT INTO sync_log (at, kind, level, message, details)"
             " VALUES (?, 'bootstrap', 'info', ?, ?)",
