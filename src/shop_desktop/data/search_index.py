@@ -37,6 +37,8 @@ from shop_desktop.data.search_text import SearchDocument, product_document
 FTS_TABLE = "product_search"
 KEYS_TABLE = "product_search_keys"
 WORDS_TABLE = "product_search_words"
+#: ``local_state`` key of what the last build recorded (see :func:`index_state`).
+STATE_KEY = "search_index"
 
 #: Bump when :mod:`search_text` changes the tokens it makes: the index is then
 #: rebuilt, since deleting an entry needs exactly the tokens it was built with.
@@ -182,15 +184,19 @@ def index_products(conn: Connection, product_ids: Iterable[uuid.UUID]) -> None:
             ),
             {"ids": gone},
         )
-    conn.execute(text(CREATE_WORDS))
-    words = {word for doc in documents.values() for word in doc.tokens.split()}
-    if words:
-        conn.execute(
-            text(f"INSERT OR IGNORE INTO {WORDS_TABLE} (word) VALUES (:w)"),
-            [{"w": w} for w in sorted(words)],
-        )
+    reserved = _keys_reserved_by_build(conn)
+    if reserved is None:
+        conn.execute(text(CREATE_WORDS))
+        words = {word for doc in documents.values() for word in doc.tokens.split()}
+        if words:
+            conn.execute(
+                text(f"INSERT OR IGNORE INTO {WORDS_TABLE} (word) VALUES (:w)"),
+                [{"w": w} for w in sorted(words)],
+            )
+    # else a build in steps is under way: it reads the vocabulary back when
+    # it ends, and until then search takes the slower path without one.
     last = conn.execute(text(f"SELECT coalesce(max(search_key), 0) FROM {KEYS_TABLE}")).scalar()
-    next_key = int(last or 0)
+    next_key = max(int(last or 0), reserved or 0)
     for hex_id, doc in documents.items():
         key = keys.get(hex_id)
         if key is None:
@@ -204,6 +210,20 @@ def index_products(conn: Connection, product_ids: Iterable[uuid.UUID]) -> None:
             text(f"INSERT INTO {FTS_TABLE}(rowid, tokens) VALUES (:k, :t)"),
             {"k": key, "t": doc.tokens},
         )
+
+
+_INDEX_STATE = text("SELECT value FROM local_state WHERE key = 'search_index'")
+
+
+def _keys_reserved_by_build(conn: Connection) -> int | None:
+    """The keys a build in steps hands out itself (1..N), or None when none is under way."""
+    raw = conn.execute(_INDEX_STATE).scalar()
+    if raw is None:
+        return None
+    state = json.loads(raw) if isinstance(raw, str) else raw
+    if not isinstance(state, dict) or not state.get("building"):
+        return None
+    return int(state.get("reserved", 0))
 
 
 def _products_touched(session: Session, *, after_flush: bool) -> set[uuid.UUID]:
@@ -411,3 +431,237 @@ def ensure_index(
         return count
     finally:
         conn.close()
+
+
+# --- building while the till sells --------------------------------------------
+#
+# ``rebuild`` holds the write lock for the whole build (a minute or more for a
+# million products): fine before the first log-in, not while a cashier sells.
+# A freshly bootstrapped till sells at once and builds its index in steps:
+# each step is one short write transaction, so a sale waits for at most one
+# step, never for the build. Keys 1..N are reserved for the build (in
+# popularity order, as ``rebuild`` gives them); a product the sync or the ORM
+# indexes meanwhile gets a key above N and is skipped by the build. Until the
+# build ends, search finds what is indexed so far (best sellers first) by the
+# slower path without a vocabulary, and ``needs_rebuild`` says the index is
+# not ready, so a build cut short starts again at the next start-up.
+
+#: Products per write transaction of :func:`build_in_steps`.
+PRODUCTS_PER_STEP = 10_000
+#: FTS5 pages written per merge step at the end (a few MB, a fraction of a second).
+MERGE_PAGES_PER_STEP = 2_000
+
+
+class BuildSuperseded(Exception):
+    """Another build of the index started after this one; this one stopped."""
+
+
+def _write_state(conn: sqlite3.Connection, state: dict[str, Any]) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO local_state (key, value) VALUES ('search_index', ?)",
+        (json.dumps(state),),
+    )
+
+
+def _step(conn: sqlite3.Connection, build_id: str, work: Any) -> Any:
+    """``work(conn)`` in one write transaction, if this build is still the current one."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        state = index_state(conn) or {}
+        if state.get("build_id") != build_id:
+            raise BuildSuperseded
+        result = work(conn)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return result
+
+
+_ORDERED_DOCUMENTS = """
+    SELECT o.n, p.id, p.name_zh, p.name_en, p.specs,
+           coalesce(b.name_zh, ''), coalesce(b.name_en, '')
+    FROM temp.build_order o
+    JOIN products p ON p.rowid = o.product_rowid
+    LEFT JOIN brands b ON b.id = p.brand_id
+    WHERE o.n > ? AND o.n <= ?
+    ORDER BY o.n
+"""
+
+
+def build_in_steps(
+    path: Path,
+    progress: Progress | None = None,
+    *,
+    step: int = PRODUCTS_PER_STEP,
+    parallel_from: int = PARALLEL_FROM,
+) -> int:
+    """Build the whole index of the database at ``path`` in short write transactions.
+
+    Same index as :func:`rebuild` (keys in popularity order, one merged
+    segment, the vocabulary), but the till may sell and sync meanwhile.
+    Returns how many products the build indexed. Raises :class:`BuildSuperseded`
+    when a later build took over, and the progress' cancellation.
+    """
+    import uuid as uuid_module
+
+    from shop_desktop.data.db import BUSY_TIMEOUT_MS  # db imports this module
+
+    build_id = uuid_module.uuid4().hex
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA cache_size = -200000")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        # The index can always be built again: skip the fsync per commit.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute(
+            "CREATE TEMP TABLE build_order (n INTEGER PRIMARY KEY, product_rowid INTEGER NOT NULL)"
+        )
+        total = _start_build(conn, build_id)
+        done = _index_in_steps(conn, build_id, total, step, parallel_from, progress)
+        if progress is not None:
+            progress.set_progress(0.9, "compacting the search index")
+        _merge_in_steps(conn, build_id, progress)
+
+        def finish(c: sqlite3.Connection) -> None:
+            _rebuild_words(c)
+            _write_state(c, {"tokenizer": TOKENIZER_VERSION, "products": done})
+
+        _step(conn, build_id, finish)
+        if progress is not None:
+            progress.set_progress(1.0, "search index ready")
+        return done
+    finally:
+        conn.close()
+
+
+def _start_build(conn: sqlite3.Connection, build_id: str) -> int:
+    """Empty the index and fix the order of the build, in one short transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
+        conn.execute(f"DELETE FROM {KEYS_TABLE}")
+        # Without a vocabulary, search reads FTS5's own prefixes: right for a
+        # partial index, where a vocabulary would be partial too.
+        conn.execute(f"DROP TABLE IF EXISTS {WORDS_TABLE}")
+        conn.execute(
+            "INSERT INTO temp.build_order (product_rowid)"
+            " SELECT rowid FROM products ORDER BY popularity DESC, rowid"
+        )
+        total = int(conn.execute("SELECT count(*) FROM temp.build_order").fetchone()[0])
+        _write_state(conn, {"building": True, "reserved": total, "build_id": build_id})
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return total
+
+
+def _read_step(conn: sqlite3.Connection, first: int, last: int) -> list[tuple[object, ...]]:
+    return [tuple(r) for r in conn.execute(_ORDERED_DOCUMENTS, (first, last))]
+
+
+def _index_in_steps(  # noqa: PLR0917 - one private call site
+    conn: sqlite3.Connection,
+    build_id: str,
+    total: int,
+    step: int,
+    parallel_from: int,
+    progress: Progress | None,
+) -> int:
+    """Index products 1..total of the build order, ``step`` per write transaction.
+
+    Tokens are made from rows read outside the write transaction (in a
+    second process for big catalogs); inside it the rows are read again, and
+    a product changed in between is tokenised again from what is there now.
+    """
+    done = 0
+
+    def store(first: int, rows: list[tuple[object, ...]], tokens: list[str]) -> None:
+        nonlocal done
+        made = {row[0]: (row, token) for row, token in zip(rows, tokens, strict=True)}
+
+        def write(c: sqlite3.Connection) -> int:
+            keyed_meanwhile = {
+                str(r[0])
+                for r in c.execute(
+                    f"SELECT product_id FROM {KEYS_TABLE} WHERE search_key > ?", (total,)
+                )
+            }
+            keys: list[tuple[int, object]] = []
+            entries: list[tuple[int, str]] = []
+            for row in _read_step(c, first, first + step):
+                n, product_id = int(str(row[0])), row[1]
+                if str(product_id) in keyed_meanwhile:
+                    continue
+                before = made.get(row[0])
+                token = before[1] if before is not None and before[0] == row else None
+                if token is None:
+                    token = document_from_row(row[1:]).tokens
+                keys.append((n, product_id))
+                entries.append((n, token))
+            c.executemany(f"INSERT INTO {KEYS_TABLE} (search_key, product_id) VALUES (?, ?)", keys)
+            c.executemany(f"INSERT INTO {FTS_TABLE}(rowid, tokens) VALUES (?, ?)", entries)
+            return len(entries)
+
+        done += _step(conn, build_id, write)
+        if progress is not None:
+            fraction = 0.9 * min(first + step, total) / max(total, 1)
+            progress.set_progress(fraction, f"search index {min(first + step, total)}/{total}")
+            progress.check_cancelled()
+
+    firsts = range(0, total, step)
+    if total < parallel_from:
+        for first in firsts:
+            rows = _read_step(conn, first, first + step)
+            store(first, rows, _tokens_for_rows([r[1:] for r in rows]))
+        return done
+    import multiprocessing
+    from collections import deque
+
+    # spawn, not fork: the caller may be a Qt application with threads.
+    with multiprocessing.get_context("spawn").Pool(processes=1) as pool:
+        window: deque[tuple[int, list[tuple[object, ...]], Any]] = deque()
+        for first in firsts:
+            rows = _read_step(conn, first, first + step)
+            window.append(
+                (first, rows, pool.apply_async(_tokens_for_rows, ([r[1:] for r in rows],)))
+            )
+            if len(window) > 2:
+                ready_first, ready_rows, result = window.popleft()
+                store(ready_first, ready_rows, result.get())
+        while window:
+            ready_first, ready_rows, result = window.popleft()
+            store(ready_first, ready_rows, result.get())
+    return done
+
+
+def _merge_in_steps(conn: sqlite3.Connection, build_id: str, progress: Progress | None) -> None:
+    """Merge FTS5's segments into one, a few MB per write transaction.
+
+    A negative page count first puts every segment on one level, so the
+    steps end with one segment, as 'optimize' leaves it.
+    """
+
+    def merge(c: sqlite3.Connection) -> int:
+        before = c.total_changes
+        c.execute(
+            f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('merge', ?)",
+            (-MERGE_PAGES_PER_STEP,),
+        )
+        return c.total_changes - before
+
+    while _step(conn, build_id, merge) >= 2:  # FTS5: fewer than 2 changes means no work left
+        if progress is not None:
+            progress.check_cancelled()
+
+
+def build_in_steps_if_needed(path: Path, progress: Progress | None = None) -> int | None:
+    """:func:`build_in_steps` when the index is missing, outdated or cut short; else None."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        needed = needs_rebuild(conn)
+    finally:
+        conn.close()
+    return build_in_steps(path, progress) if needed else None

@@ -92,6 +92,8 @@ class ShopDesktop(QObject):
         #: a different one later means a first enrolment made the shop's own.
         self._settled_preference: Path | None = None
         self._shut_down = False
+        #: The database file whose search index is being built since a log-in.
+        self._search_build: Path | None = None
 
     # --- 1. the workstation's own folder ----------------------------------
 
@@ -190,23 +192,38 @@ class ShopDesktop(QObject):
             self._backup_notice = self.tr(
                 "Before updating the database, a copy was saved as {path}."
             ).format(path=database.backup_path)
-        self._prepare_search(database)
+        self.show_login()
 
     def _prepare_search(self, database: Database) -> None:
-        """Build the product search index when a bulk load left it missing or outdated."""
+        """Build the product search index in the background when it is missing or outdated.
 
-        def rebuild_if_needed(job: Job) -> int | None:
-            return search_index.ensure_index(database.path, job.state)
+        The catalog is complete (a bootstrap writes its cursor last), so the
+        cashier sells at once: scans and codes need no index, and search finds
+        what is indexed so far. The build takes the write lock only in short
+        steps, so a sale never waits for it. Started after the log-in, whose
+        read-then-write transaction a commit in between would refuse (WAL).
+        """
+        if self._search_build == database.path:
+            return  # still building since an earlier log-in
 
-        (
-            BackgroundOp(None, op=rebuild_if_needed, success=lambda _built: self.show_login())
-            .failure(self._start_failed)
-            # Without the index search finds less, but selling must not wait:
-            # a cancelled build is tried again at the next start.
-            .if_cancelled(self.show_login)
-            .with_progress(self.tr("Preparing product search…"), cancellable=True)
-            .run()
-        )
+        def build_if_needed(job: Job) -> int | None:
+            return search_index.build_in_steps_if_needed(database.path, job.state)
+
+        def built(count: int | None) -> None:
+            if count is not None:
+                log.info("search index built: %d products", count)
+
+        def superseded(_exc: search_index.BuildSuperseded) -> None:
+            log.info("search index: a later build took over")
+
+        def done() -> None:
+            if self._search_build == database.path:
+                self._search_build = None
+
+        self._search_build = database.path
+        building = BackgroundOp(None, op=build_if_needed, success=built)
+        building.failure(superseded, search_index.BuildSuperseded).run()
+        building.finished.connect(done)
 
     def _start_failed(self, exc: BaseException) -> None:
         if isinstance(exc, StorageError):
@@ -268,6 +285,7 @@ class ShopDesktop(QObject):
             window.tell_backup_made(str(self.database.backup_path))
             self._backup_notice = ""
         self.main_window_shown.emit(window)
+        self._prepare_search(self.database)
         self._learn_from_history()
 
     def _learn_from_history(self) -> None:

@@ -19,6 +19,7 @@ plus ``last_error``, an English sentence for the sync log and the log file.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import sqlite3
 import threading
@@ -32,6 +33,7 @@ import requests
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
+from shop_desktop.data import search_index
 from shop_desktop.data.db import Database, DatabaseLocked, DiskFull, classify_sqlite_error
 from shop_desktop.data.models import DeviceIdentity, OutboxEntry, OutboxStatus, SyncLogEntry
 from shop_desktop.data.types import new_id, utcnow
@@ -426,6 +428,8 @@ class SyncEngine:
         self.rng = rng or random.Random()
         self._pass = threading.Lock()
         self._running = False
+        #: This pass loaded the catalog (first load, or again after a 410): build the index.
+        self._catalog_loaded = False
 
     # -- status --------------------------------------------------------------------------
 
@@ -525,8 +529,10 @@ class SyncEngine:
             pushed = push_all(self.db, transport, device_id, now=self.now, cancelled=cancelled)
             counts.update(pushed=pushed.applied, duplicates=pushed.duplicates,
                           rejected=pushed.rejected)  # fmt: skip
-            self._ensure_bootstrapped(transport, cancelled)
+            self._catalog_loaded = self._ensure_bootstrapped(transport, cancelled)
             upgrade = self._pull(transport, enrolment, cancelled, counts)
+            if self._catalog_loaded:
+                _build_search_index(self.db, cancelled)
         except (OperationalError, sqlite3.OperationalError) as exc:
             storage = _storage_problem(self.db, exc)
             if storage is None:
@@ -572,11 +578,14 @@ class SyncEngine:
         middle = sent + (received - sent) / 2
         return (hello.server_time - middle).total_seconds()
 
-    def _ensure_bootstrapped(self, transport: Transport, cancelled: Callable[[], bool]) -> None:
+    def _ensure_bootstrapped(self, transport: Transport, cancelled: Callable[[], bool]) -> bool:
+        """Load the catalog if it never was; True when it was loaded now."""
         with self.db.engine.connect() as conn:
             cursor = read_value(conn, CURSOR_KEY)
-        if cursor is None:
-            bootstrap(self.db.path, transport, cancelled=cancelled)
+        if cursor is not None:
+            return False
+        bootstrap(self.db.path, transport, cancelled=cancelled)
+        return True
 
     def _pull(
         self,
@@ -601,6 +610,7 @@ class SyncEngine:
                     "pull", CursorTooOld.sentence, event=LogEvent.CURSOR_RESET, level="warning"
                 )
                 bootstrap(self.db.path, transport, cancelled=cancelled, reset=True)
+                self._catalog_loaded = True
                 continue
             counts["pulled"] += result.changes
             if result.changes:
@@ -689,6 +699,31 @@ class SyncEngine:
             status=self.status(),
             retry_after_seconds=retry_after,
         )
+
+
+class _CancelOnly:
+    """The index build's progress, for a pass that reports none but can be cancelled."""
+
+    def __init__(self, cancelled: Callable[[], bool]) -> None:
+        self.cancelled = cancelled
+
+    def set_progress(self, fraction: float, status: str = "") -> None:
+        pass
+
+    def check_cancelled(self) -> None:
+        if self.cancelled():
+            raise Cancelled
+
+
+def _build_search_index(db: Database, cancelled: Callable[[], bool]) -> None:
+    """After a catalog load in this pass: the till already sells; now make search fast.
+
+    In short write transactions (sales and later passes go on meanwhile); a
+    build cut short is made again by the next start-up.
+    """
+    # Superseded: the start-up path started building it after this pass did.
+    with contextlib.suppress(search_index.BuildSuperseded):
+        search_index.build_in_steps(db.path, _CancelOnly(cancelled))
 
 
 def clear_engine_state(db: Database) -> None:

@@ -106,7 +106,7 @@ def next_batch(
     size = 0
     for *fields, payload_bytes in rows:
         wire = _Op(*fields).wire()
-        cost = int(payload_bytes or 0) + len(_envelope(wire)) + 1
+        cost = int(payload_bytes or 0) + _envelope_size(wire) + 1
         if batch and size + cost > max_bytes - 1024:
             break
         batch.append(wire)
@@ -114,9 +114,32 @@ def next_batch(
     return batch
 
 
-def _envelope(wire: dict[str, Any]) -> bytes:
-    """An op's JSON without its payload (whose size the database already knows)."""
-    return json.dumps({**wire, "payload": None}).encode()
+#: An op's JSON without its payload and its own values: what ``json.dumps`` adds around them.
+_ENVELOPE_FRAME = len(
+    json.dumps(
+        {"op_id": "", "device_seq": "", "op_type": "", "payload_version": "", "created_at": "",
+         "payload": None}
+    )
+) - 4  # device_seq and payload_version are numbers: no quotes  # fmt: skip
+_PLAIN_TEXT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:+ ")
+
+
+def _envelope_size(wire: dict[str, Any]) -> int:
+    """The length of an op's JSON without its payload (whose size the database knows).
+
+    Counted, not encoded: ``json.dumps`` of 200 small envelopes per batch was a
+    fifth of the client's time in a backlog push. Text that JSON would escape
+    (never in op ids, op types or ISO times, but the rule must hold) is encoded.
+    """
+    texts = (wire["op_id"], wire["op_type"], wire["created_at"])
+    if not all(_PLAIN_TEXT.issuperset(t) for t in texts):
+        return len(json.dumps({**wire, "payload": None}).encode())
+    return (
+        _ENVELOPE_FRAME
+        + sum(len(t) for t in texts)
+        + len(str(wire["device_seq"]))
+        + len(str(wire["payload_version"]))
+    )
 
 
 def push_all(
