@@ -2751,36 +2751,31 @@
 <context>
     <name>ShopDesktop</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="126"/>
-        <location filename="../../src/shop_desktop/ui/application.py" line="222"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="128"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="239"/>
         <source>Shop Desktop cannot start</source>
-        <extracomment>The :class:`LoginDialog` now on screen. The :class:`MainWindow` now on screen. The database file the settings named when this run chose its file; a different one later means a first enrolment made the shop&apos;s own.</extracomment>
+        <extracomment>The :class:`LoginDialog` now on screen. The :class:`MainWindow` now on screen. The database file the settings named when this run chose its file; a different one later means a first enrolment made the shop&apos;s own. The database file whose search index is being built since a log-in.</extracomment>
         <translation>Shop Desktop 無法啟動</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="128"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="130"/>
         <source>The data folder {path} cannot be created ({reason}). Check that the disk is writable, or choose another folder with --data-dir.</source>
         <translation>無法建立資料夾 {path}（{reason}）。請確認磁碟可以寫入，或以 --data-dir 指定其他資料夾。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="165"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="167"/>
         <source>Building a demo shop to try things out…</source>
         <translation>正在建立示範商店，讓您可以先試用…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="179"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="181"/>
         <source>Opening the shop&apos;s database…</source>
         <translation>正在開啟商店資料庫…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="191"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="193"/>
         <source>Before updating the database, a copy was saved as {path}.</source>
         <translation>更新資料庫之前，已將副本儲存為 {path}。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="207"/>
-        <source>Preparing product search…</source>
-        <translation>正在準備商品搜尋…</translation>
     </message>
 </context>
 <context>
