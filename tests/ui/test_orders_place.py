@@ -512,7 +512,9 @@ def printed(record: Path) -> list[tuple[list[str], str]]:
     if not record.exists():
         return []
     out = []
-    for line in record.read_text(encoding="utf-8").splitlines():
+    written = record.read_text(encoding="utf-8")
+    # A call still being written (a PDF is a long line) is not one yet.
+    for line in written[: written.rfind("\n") + 1].splitlines():
         call = json.loads(line)
         pdf = call["data"].encode("latin-1")
         text = pdf_text(pdf)

@@ -189,6 +189,7 @@ class FulfilmentView(QWidget):
         self.queue: list[OrderSummary] = []
         self.destinations: dict[uuid.UUID, Destination] = {}
         self.loading: BackgroundOp[_Queue] | None = None
+        self._generation = 0
         self.busy: BackgroundOp[Any] | None = None
         self.table = QTableWidget(0, TAKEN + 1)
         self.table.setObjectName("fulfilmentQueue")
@@ -250,13 +251,21 @@ class FulfilmentView(QWidget):
 
     def refresh(self) -> None:
         branch = self.context.staff.branch_id
+        # Only the newest load is shown: an older one still on its way (started when
+        # the place opened, say) must not replace it with a queue from before.
+        self._generation += 1
+        generation = self._generation
 
         def load(job: Job) -> _Queue:
             queue = fulfilment_queue(job.session, branch)
             return queue, destinations(job.session, [order.id for order in queue])
 
+        def loaded(result: _Queue) -> None:
+            if generation == self._generation:
+                self._loaded(result)
+
         self.loading = BackgroundOp(
-            self, op=load, success=self._loaded, database=self.context.database
+            self, op=load, success=loaded, database=self.context.database
         ).run()
 
     def _loaded(self, loaded: _Queue) -> None:
