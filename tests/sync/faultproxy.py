@@ -69,6 +69,11 @@ class _Plan:
     seen: list[tuple[str, str, str]] = field(default_factory=list)
     in_flight: int = 0
     max_in_flight: int = 0
+    #: Notified whenever a push finishes, for waits on ``in_flight``.
+    idle: threading.Condition = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.idle = threading.Condition(self.lock)
 
     def take(self, method: str, path: str) -> Fault | None:
         with self.lock:
@@ -89,6 +94,7 @@ class _Plan:
         if path.startswith("/api/v1/push"):
             with self.lock:
                 self.in_flight -= 1
+                self.idle.notify_all()
 
 
 class FaultProxy:
@@ -198,6 +204,11 @@ class FaultProxy:
         """Pushes the proxy is handling now (a held "slow" answer counts until it is sent)."""
         with self._plan.lock:
             return self._plan.in_flight
+
+    def wait_until_no_push(self, timeout: float) -> bool:
+        """Block until no push is in flight (a held answer sent); False after ``timeout``."""
+        with self._plan.idle:
+            return self._plan.idle.wait_for(lambda: self._plan.in_flight == 0, timeout)
 
     @property
     def max_pushes_in_flight(self) -> int:
