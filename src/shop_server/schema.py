@@ -267,6 +267,10 @@ staff_users = Table(
     Column("role", String(16), nullable=False),
     _ref("branch_id", nullable=True),
     Column("max_discount_bp", Integer, nullable=False, default=0),
+    #: The person's own limits (``shop_shared.permissions.Limits``); NULL: the role's.
+    Column("max_price_override_bp", BigInteger),
+    Column("max_refund_minor", BigInteger),
+    Column("max_cash_out_minor", BigInteger),
     Column("locale", String(8), nullable=False, default="zh_TW"),
     Column("active", Boolean, nullable=False, default=True),
 )

@@ -160,6 +160,10 @@ class StaffUser(Timestamps, Base):
     branch_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("branches.id"), index=True)
     #: Largest discount the user may give without a manager, in basis points.
     max_discount_bp: Mapped[int] = mapped_column(Integer, default=0)
+    #: The person's own limits (``shop_shared.permissions.Limits``); ``None``: the role's.
+    max_price_override_bp: Mapped[int | None] = mapped_column(Integer)
+    max_refund_minor: Mapped[int | None] = mapped_column(Integer)
+    max_cash_out_minor: Mapped[int | None] = mapped_column(Integer)
     locale: Mapped[str] = mapped_column(String(8), default="zh_TW")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column()

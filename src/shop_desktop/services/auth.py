@@ -17,7 +17,10 @@ from shop_desktop.data.models import (
     Workstation,
 )
 from shop_desktop.data.types import utcnow
+from shop_desktop.domain import permissions
+from shop_desktop.services.audit import AuditFacts, record_audit
 from shop_desktop.services.passwords import hash_password, needs_rehash, verify_password
+from shop_desktop.services.rights import limits_of, rights_of_user
 from shop_desktop.services.tasks import TaskState
 
 #: A real argon2id hash (of a password nobody has, with the hasher's parameters) to
@@ -59,6 +62,9 @@ class WorkstationInfo:
     currency_code: str
 
 
+_NO_OWN_LIMITS = permissions.Limits()
+
+
 @dataclass(frozen=True, kw_only=True)
 class StaffSession(WorkstationInfo):
     """Who is logged in, and where: what the status bar and every use case need."""
@@ -69,6 +75,8 @@ class StaffSession(WorkstationInfo):
     role: Role
     max_discount_bp: int
     locale: str
+    #: The person's own limits (the matrix falls back on the role's where ``None``).
+    limits: permissions.Limits = _NO_OWN_LIMITS
 
 
 def this_workstation(session: Session) -> WorkstationInfo:
@@ -128,6 +136,7 @@ def log_in(session: Session, username: str, password: str) -> StaffSession:
         role=user.role,
         max_discount_bp=user.max_discount_bp,
         locale=user.locale,
+        limits=limits_of(user),
     )
 
 
@@ -208,23 +217,43 @@ class ApprovalRefused(Exception):
 
 @dataclass(frozen=True)
 class Approval:
-    """A manager's yes to something beyond the cashier's limit."""
+    """A supervisor's or manager's yes to something beyond the person's rights."""
 
     staff_id: uuid.UUID
     display_name: str
 
 
-#: Who may approve discounts and price overrides beyond a cashier's limit.
-APPROVER_ROLES = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+#: Who may approve at all (each only what they may do themselves, within their limits).
+APPROVER_ROLES = frozenset(role for role in Role if role.value in permissions.APPROVER_ROLES)
 
 
-def approve_override(
-    session: Session, username: str, password: str, *, depth_bp: int, what: str
-) -> Approval:
-    """Check a manager's password at the till for a discount ``depth_bp`` deep.
+@dataclass(frozen=True)
+class ApprovalRequest:
+    """What is to be approved: ``permission`` (for ``amount``: minor units for refunds
+    and cash out, basis points of depth for discounts and price overrides) asked by
+    ``actor_id``; ``what`` is the audit log's words for it."""
 
-    The approval (or the refusal) is written to the audit log with ``what``
-    it was for; the caller's transaction commits it.
+    permission: permissions.Permission
+    what: str
+    amount: int | None = None
+    actor_id: uuid.UUID | None = None
+
+
+def _secret_matches(user: StaffUser, secret: str) -> bool:
+    """Whether ``secret`` is ``user``'s password.
+
+    The one place an approver's secret is checked: a PIN (issue 13, sign-in) is
+    accepted here too once staff have one.
+    """
+    return verify_password(user.password_hash, secret)
+
+
+def approve(session: Session, username: str, secret: str, request: ApprovalRequest) -> Approval:
+    """Check an approver's password at the till for ``request``.
+
+    The approval (or a wrong password) is written to the audit log with both people:
+    the person who asked (``staff_id``) and the approver (``approver_id``); the
+    caller's transaction commits it. Raises :class:`ApprovalRefused`.
     """
     # A writer from the start: the audit entry is written after a quarter-second hash
     # check, and a read snapshot could not be upgraded if a sale committed meanwhile.
@@ -234,16 +263,50 @@ def approve_override(
     where = this_workstation(session)
     user = session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
     if user is None:
-        verify_password(_dummy_hash(), password)
+        verify_password(_dummy_hash(), secret)
         raise ApprovalRefused("credentials")
-    if not verify_password(user.password_hash, password):
-        _audit(session, user.id, where, "approval_failed", {"what": what[:120]})
+    details = {"what": request.what[:120], "permission": request.permission.value}
+    if request.amount is not None:
+        details["amount"] = str(request.amount)
+    if not _secret_matches(user, secret):
+        record_audit(
+            session.connection(),
+            AuditFacts(
+                action="approval_failed",
+                staff_id=request.actor_id,
+                workstation_id=where.workstation_id,
+                entity="staff_user",
+                entity_id=str(user.id),
+                details=details,
+                approver_id=user.id,
+            ),
+        )
         raise ApprovalRefused("credentials")
+    rights = rights_of_user(user)
     if not user.active:
         raise ApprovalRefused("inactive")
-    if user.role not in APPROVER_ROLES:
+    if user.role not in APPROVER_ROLES or not permissions.allowed(rights, request.permission):
         raise ApprovalRefused("role")
-    if user.role is not Role.ADMIN and user.max_discount_bp < depth_bp:
+    if not permissions.can_approve(rights, request.permission, amount=request.amount):
         raise ApprovalRefused("limit")
-    _audit(session, user.id, where, "approval", {"what": what[:120], "depth_bp": str(depth_bp)})
+    record_audit(
+        session.connection(),
+        AuditFacts(
+            action="approval",
+            staff_id=request.actor_id if request.actor_id is not None else user.id,
+            workstation_id=where.workstation_id,
+            entity="staff_user",
+            entity_id=str(user.id),
+            details=details,
+            approver_id=user.id,
+        ),
+    )
     return Approval(user.id, user.display_name)
+
+
+def approve_override(
+    session: Session, username: str, password: str, *, depth_bp: int, what: str
+) -> Approval:
+    """:func:`approve` for a discount ``depth_bp`` deep (kept for older callers)."""
+    request = ApprovalRequest(permissions.Permission.DISCOUNT, what, amount=depth_bp)
+    return approve(session, username, password, request)

@@ -72,8 +72,8 @@ from shop_desktop.domain.orders import (
     check_transition,
     initial_status,
 )
+from shop_desktop.domain.permissions import Permission, PermissionDenied
 from shop_desktop.domain.points import POINTS_EARNED, POINTS_REVERSED
-from shop_desktop.services.auth import APPROVER_ROLES
 from shop_desktop.services.checkout import (
     CommittedSale,
     DraftPayment,
@@ -84,6 +84,7 @@ from shop_desktop.services.checkout import (
     commit_order,
 )
 from shop_desktop.services.outbox import lock_device_counters, queue_for_server
+from shop_desktop.services.rights import require_staff
 from shop_shared.ops import ORDER_CANCELLED, ORDER_PAID, ORDER_STATUS_CHANGED, ORDER_TAKEN
 
 __all__ = [
@@ -546,16 +547,27 @@ def ship_orders(
     return [order.id for order in orders]
 
 
-def _is_approver(session: Session, staff_id: uuid.UUID | None) -> bool:
-    """Whether ``staff_id`` may approve a void: an active supervisor, manager or admin.
+def _may_void(
+    session: Session, order: Order, staff_id: uuid.UUID, approved_by: uuid.UUID | None
+) -> bool:
+    """Whether ``staff_id`` may void ``order`` and refund its total, alone or approved.
 
-    The UI has already checked the approver's password (``auth.approve_override``,
-    written to the audit log); this keeps a stale or forged id from voiding.
+    The UI has already checked the approver's password (``auth.approve``, written to
+    the audit log); this reads both people's rights from the staff table, so a stale
+    or forged id cannot void (``services.rights``).
     """
-    if staff_id is None:
+    try:
+        require_staff(session, staff_id, Permission.VOID, approved_by=approved_by)
+        require_staff(
+            session,
+            staff_id,
+            Permission.REFUND,
+            approved_by=approved_by,
+            amount_minor=order.total_minor,
+        )
+    except PermissionDenied:
         return False
-    approver = session.get(StaffUser, staff_id)
-    return approver is not None and approver.active and approver.role in APPROVER_ROLES
+    return True
 
 
 @dataclass(frozen=True)
@@ -652,7 +664,7 @@ def _cancel(
     before = order.status
     paid = _is_paid(order)
     facts = TransitionDetails(
-        paid=paid, reason=reason, approved=paid and _is_approver(session, approved_by)
+        paid=paid, reason=reason, approved=paid and _may_void(session, order, staff_id, approved_by)
     )
     try:
         check_transition(order.kind, before, OrderStatus.CANCELLED, details=facts)
