@@ -494,6 +494,29 @@ def add_member(server: RunningServer) -> str:
     return member_id
 
 
+#: A well-formed argon2id hash of a password no test types (staff rows need one).
+STAFF_HASH = "$argon2id$v=19$m=65536,t=3,p=4$RtkI0rJQvc91kRDnFCjQpg$eEWMQHgcAmDOHfuP1aNWVNY33fAaIyz3TLHYJQEiLas"  # noqa: E501
+
+
+def add_staff(
+    server: RunningServer,
+    role: str,
+    *,
+    branch_id: str | None = None,
+    active: bool = True,
+    **limits: int | None,
+) -> str:
+    """A new staff member with ``role`` (and own ``limits``, e.g. ``max_refund_minor``); the id."""
+    staff_id = str(uuid.uuid4())
+    row = {
+        "id": staff_id, "username": f"{role}-{staff_id[:8]}", "display_name": role,
+        "password_hash": STAFF_HASH, "role": role, "branch_id": branch_id,
+        "max_discount_bp": 0, "locale": "zh_TW", "active": active, **limits,
+    }  # fmt: skip
+    admin_post(server, "/api/v1/admin/catalog", {"entity": "staff_user", "rows": [row]})
+    return staff_id
+
+
 def add_coupon(server: RunningServer, *, single_use: bool = True) -> tuple[str, str]:
     """A new coupon (single-use unless told); ``(coupon_id, code)``."""
     coupon_id = str(uuid.uuid4())

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Table, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 
-from shop_server import changes
+from shop_server import changes, rights
 from shop_server import schema as s
 from shop_server.changes import Change
 from shop_server.errors import device_cloned, unauthorized
@@ -42,7 +42,9 @@ from shop_shared.ops import (
     ORDER_TAKEN,
     PAYLOAD_VERSIONS,
     PRODUCT_EDIT,
+    STAFF_EDIT,
 )
+from shop_shared.permissions import ROLES
 from shop_shared.points import POINTS_EARNED, points_earned
 
 MAX_OPS = 200
@@ -245,6 +247,29 @@ class MemberChanges(_Changes):
     birthday: str | None = Field(None, max_length=10)
     home_branch_id: Id | None = None
     marketing_opt_in: bool = False
+    active: bool = True
+
+
+class StaffEditIn(_Loose):
+    staff_id: Id
+    #: The administrator who made the edit (checked against the server's staff list).
+    edited_by: Id
+    changes: dict[str, Any]
+
+
+class StaffChanges(_Changes):
+    """What an administrator may set on a staff member; a password only as its hash."""
+
+    username: str = Field("", min_length=1, max_length=64)
+    display_name: str = Field("", min_length=1, max_length=120)
+    password_hash: str = Field("", pattern=r"^\$argon2id\$", max_length=255)
+    role: Literal[ROLES] = "cashier"  # type: ignore[valid-type]
+    branch_id: Id | None = None
+    max_discount_bp: int = Field(0, ge=0, le=10_000)
+    max_price_override_bp: int | None = Field(None, ge=0, le=10_000)
+    max_refund_minor: int | None = Field(None, ge=0, le=2**53)
+    max_cash_out_minor: int | None = Field(None, ge=0, le=2**53)
+    locale: str = Field("zh_TW", max_length=8)
     active: bool = True
 
 
@@ -845,6 +870,29 @@ def apply_member_update(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
     return {"member_id": edit.member_id}
 
 
+_NEW_STAFF_NEEDS = frozenset({"username", "display_name", "password_hash", "role"})
+
+
+def apply_staff_edit(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
+    """An administrator's edit of a staff member (``rights`` checked who made it)."""
+    edit = _parse(StaffEditIn, op.payload)
+    new_values = _parse(StaffChanges, edit.changes).model_dump(exclude_unset=True)
+    conn = batch.conn
+    u = s.staff_users
+    exists = conn.execute(select(u.c.id).where(u.c.id == edit.staff_id)).first()
+    if exists is None:
+        missing = sorted(_NEW_STAFF_NEEDS - set(new_values))
+        if missing:
+            raise OpRejected(
+                "invalid", f"A new staff member needs {', '.join(missing)}; the op has none."
+            )
+        conn.execute(u.insert().values(id=edit.staff_id, **new_values))
+    elif new_values:
+        conn.execute(update(u).where(u.c.id == edit.staff_id).values(**new_values))
+    fx.log.extend(changes.row_changes(conn, "staff_user", [edit.staff_id]))
+    return {"staff_id": edit.staff_id}
+
+
 #: One per op of the protocol (``shop_shared.ops``), and nothing else.
 HANDLERS: dict[str, Callable[[Batch, Effects, OpIn], dict[str, Any]]] = {
     ORDER_COMPLETED: apply_order,
@@ -856,6 +904,7 @@ HANDLERS: dict[str, Callable[[Batch, Effects, OpIn], dict[str, Any]]] = {
     CART_RECALLED: apply_cart_recalled,
     PRODUCT_EDIT: apply_product_edit,
     MEMBER_UPDATE: apply_member_update,
+    STAFF_EDIT: apply_staff_edit,
 }
 
 
@@ -898,6 +947,9 @@ def _apply_one(batch: Batch, op: OpIn) -> dict[str, Any]:
             "unsupported_version",
             f"This server understands {op.op_type} up to version {current}; update the server.",
         )
+    refused = _not_permitted(batch, op)
+    if refused is not None:
+        return refused
     fx = Effects()
     if batch.deferred:
         if op.op_type not in ORDER_OPS:
@@ -932,6 +984,24 @@ def _apply_one(batch: Batch, op: OpIn) -> dict[str, Any]:
     savepoint.commit()
     batch.effects.merge(fx)
     return _answer(op, "applied", result=result)
+
+
+def _not_permitted(batch: Batch, op: OpIn) -> dict[str, Any] | None:
+    """The refusal of an op whose staff may not do what it records (flagged), or None."""
+    try:
+        rights.check_op(batch.conn, batch.device.branch_id, op.op_type, op.payload)
+    except rights.NotPermitted as exc:
+        batch.effects.flags.append(
+            {
+                "kind": rights.NOT_PERMITTED,
+                "entity": "op",
+                "entity_id": op.op_id,
+                "message": exc.message,
+                "data": exc.data | {"op_type": op.op_type},
+            }
+        )
+        return _answer(op, "rejected", rights.NOT_PERMITTED, exc.message)
+    return None
 
 
 def _apply_all(

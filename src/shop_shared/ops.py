@@ -26,6 +26,7 @@ __all__ = [
     "ORDER_TAKEN",
     "PAYLOAD_VERSIONS",
     "PRODUCT_EDIT",
+    "STAFF_EDIT",
     "UnknownOp",
     "payload_version",
 ]
@@ -45,6 +46,8 @@ CART_RECALLED: Final = "cart.recalled"
 PRODUCT_EDIT: Final = "catalog.product_edit"
 #: Member profile fields changed at the counter.
 MEMBER_UPDATE: Final = "member.update"
+#: An administrator's edit of a staff member (added, disabled, password, role, limits).
+STAFF_EDIT: Final = "staff.edit"
 
 #: The current payload version of every op the server accepts. Order payloads
 #: are at 2: they carry the member's ``points`` (v1 left them to the server).
@@ -59,6 +62,7 @@ PAYLOAD_VERSIONS: Mapping[str, int] = MappingProxyType(
         CART_RECALLED: 1,
         PRODUCT_EDIT: 1,
         MEMBER_UPDATE: 1,
+        STAFF_EDIT: 1,
     }
 )
 

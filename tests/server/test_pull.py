@@ -181,13 +181,14 @@ def test_product_edit_applies_once_then_a_stale_edit_is_refused(server: Server) 
     other = sp.enrol(server, branches.workstation_ids[0][1])
     start = _head(server, other)
     product = sp.add_products(server, 1)[0]
+    editor = sp.add_staff(server, "manager")
 
     def edit(seq: int, price: int) -> dict[str, Any]:
         return {
             "op_id": str(uuid.uuid4()), "device_seq": seq, "op_type": "catalog.product_edit",
             "payload_version": 1, "created_at": "2026-11-27T10:00:00+08:00",
             "payload": {"product_id": product, "base_version": 0,
-                        "changes": {"price_minor": price}},
+                        "changes": {"price_minor": price}, "staff_id": editor},
         }  # fmt: skip
 
     first = _push_ok(server, manager, [edit(1, 150)])[0]

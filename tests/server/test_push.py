@@ -155,7 +155,7 @@ def test_a_repeat_of_a_rejected_op_is_rejected_again_never_a_duplicate(server: S
         "op_id": str(uuid.uuid4()), "device_seq": 3, "op_type": "catalog.product_edit",
         "payload_version": 1, "created_at": "2026-11-27T10:00:00+08:00",
         "payload": {"product_id": products[0], "base_version": 0,
-                    "changes": {"price_minor": 175}},
+                    "changes": {"price_minor": 175}, "staff_id": sp.add_staff(server, "manager")},
     }  # fmt: skip
     newer = edit | {"op_id": str(uuid.uuid4()), "device_seq": 1}
     assert _results(sp.push(server, other, [newer]))[0]["status"] == "applied"
@@ -626,6 +626,7 @@ def test_a_cancellation_returns_stock_reverses_points_and_keeps_its_credit_note(
     branches, products = _shop(server)
     device = sp.enrol(server, branches.workstation_ids[0][0])
     member = sp.add_member(server)
+    manager = sp.add_staff(server, "manager")
     sale = _order(device, 1, products[:1], member_id=member, price_minor=500)
     order_id = sale["payload"]["id"]
     cancel: dict[str, Any] = {
@@ -635,7 +636,7 @@ def test_a_cancellation_returns_stock_reverses_points_and_keeps_its_credit_note(
             "order_id": order_id, "number": sale["payload"]["number"], "status": "cancelled",
             "invoice_no": sale["payload"]["invoice_no"],
             "event": {"id": str(uuid.uuid4()), "from_status": "completed",
-                      "to_status": "cancelled", "staff_id": str(uuid.uuid4()),
+                      "to_status": "cancelled", "staff_id": manager,
                       "at": "2026-11-27T12:00:00+08:00", "action": "cancelled",
                       "reason": "wrong item", "details": {}},
             "delivery": None,
@@ -674,11 +675,14 @@ def test_edits_with_wrongly_typed_or_unknown_fields_are_rejected(server: Server)
             "payload_version": 1, "created_at": "2026-11-27T12:00:00+08:00", "payload": payload,
         }  # fmt: skip
 
+    manager = sp.add_staff(server, "manager")
     ops = [
         op(1, "catalog.product_edit",
-           {"product_id": products[0], "base_version": 0, "changes": {"price_minor": "lots"}}),
+           {"product_id": products[0], "base_version": 0, "changes": {"price_minor": "lots"},
+            "staff_id": manager}),
         op(2, "catalog.product_edit",
-           {"product_id": products[0], "base_version": 0, "changes": {"version": 9}}),
+           {"product_id": products[0], "base_version": 0, "changes": {"version": 9},
+            "staff_id": manager}),
         op(3, "member.update",
            {"member_id": str(uuid.uuid4()), "changes": {"points": 1_000_000}}),
         op(4, "member.update",

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from shop_desktop.data.models import AuditEntry, Product, Role
 from shop_desktop.data.types import utcnow
+from shop_desktop.domain.permissions import Permission, PermissionDenied
 from shop_desktop.services.outbox import lock_device_counters, queue_for_server
+from shop_desktop.services.rights import require_staff
 from shop_shared.ops import PRODUCT_EDIT
 
 __all__ = ["EDITABLE_FIELDS", "CatalogEditRefused", "edit_product"]
@@ -61,6 +63,19 @@ def _from_wire(field: str, value: Any) -> Any:
     return value
 
 
+def _may_edit(session: Session, staff_id: uuid.UUID, changes: dict[str, Any]) -> bool:
+    """The matrix on this till's staff table: catalog edits, and prices when they change."""
+    needed = [Permission.EDIT_CATALOG]
+    if {"price_minor", "member_price_minor"} & set(changes):
+        needed.append(Permission.EDIT_PRICES)
+    try:
+        for permission in needed:
+            require_staff(session, staff_id, permission)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def edit_product(
     session: Session, product_id: uuid.UUID, changes: dict[str, Any], staff: tuple[uuid.UUID, Role]
 ) -> int:
@@ -70,7 +85,7 @@ def edit_product(
     the model holds them (ids may be given as UUIDs or text).
     """
     staff_id, role = staff
-    if role not in _MAY_EDIT:
+    if role not in _MAY_EDIT or not _may_edit(session, staff_id, changes):
         raise CatalogEditRefused(CatalogEditRefused.NOT_ALLOWED)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
@@ -91,6 +106,8 @@ def edit_product(
         "product_id": str(product_id),
         "base_version": base_version,
         "changes": {f: wire_value(v) for f, v in changed.items()},
+        # Who edited: the server checks their rights against its own staff list.
+        "staff_id": str(staff_id),
     }
     seq = queue_for_server(session, identity, PRODUCT_EDIT, payload, now=now)
     # The server bumps the version by one when it applies this edit: a following
