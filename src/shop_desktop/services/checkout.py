@@ -61,6 +61,7 @@ from shop_desktop.data.models import (
 from shop_desktop.data.types import new_id, utcnow
 from shop_desktop.domain.money import MILLI, line_gross_minor, tax_in_gross_bp, tax_on_net_bp
 from shop_desktop.domain.money import currency as currency_by_code
+from shop_desktop.domain.permissions import Permission
 from shop_desktop.domain.points import POINTS_EARNED, points_earned
 from shop_desktop.domain.tender import (
     Tender,
@@ -78,6 +79,7 @@ from shop_desktop.services.coupons import (
     normalize_code,
 )
 from shop_desktop.services.outbox import DeviceCounters, bump_counters, lock_counters, write_op
+from shop_desktop.services.rights import require_staff
 from shop_desktop.services.stock import allow_negative_stock, shortfalls
 from shop_desktop.services.store_credit import store_credit_balance
 from shop_shared.ops import ORDER_COMPLETED
@@ -151,6 +153,9 @@ class SaleDraft:
     note: str = ""
     #: The supervisor or manager who approved an override on this sale.
     approved_by: uuid.UUID | None = None
+    #: The deepest staff discount on any line (basis points of its catalog value):
+    #: beyond the cashier's limit, ``approved_by`` must be allowed it (``services.rights``).
+    manual_discount_bp: int = 0
 
 
 @dataclass(frozen=True)
@@ -326,6 +331,14 @@ def _commit(
 
     _check_quantities(conn, draft)
     _check_figures(draft)
+    if draft.manual_discount_bp:
+        require_staff(
+            session,
+            draft.staff_id,
+            Permission.DISCOUNT,
+            approved_by=draft.approved_by,
+            depth_bp=draft.manual_discount_bp,
+        )
     changes = _tender(draft, paid_now=paid_now)
     coupons = _check_coupons(session, draft, now)
     check_store_credit(session, draft.payments, draft.member_id)

@@ -21,7 +21,13 @@ from sqlalchemy.orm import Session
 
 from shop_desktop.data.catalog import ScanResult
 from shop_desktop.data.models import Member, OrderKind, Product, TaxClass
-from shop_desktop.domain.cart import MILLI, Cart, CartMember, CartProduct
+from shop_desktop.domain.cart import (
+    MILLI,
+    Cart,
+    CartMember,
+    CartProduct,
+    manual_discount_depth_bp,
+)
 from shop_desktop.domain.money import Currency, currency, half_up
 from shop_desktop.domain.pricing import (
     Bill,
@@ -237,6 +243,16 @@ def sale_draft(
     by_line = {line.line_id: line for line in bill.lines}
     lines: list[DraftLine] = []
     approvers = {item.approved_by for item in cart if item.approved_by is not None}
+    depths = [
+        (
+            manual_discount_depth_bp(
+                item, discount_bp=item.manual_discount_bp, discount_minor=item.manual_discount_minor
+            ),
+            item.approved_by,
+        )
+        for item in cart
+    ]
+    deepest = max(depths, key=lambda pair: pair[0], default=(0, None))
     for item in cart:
         billed = by_line[item.line_id]
         promotions: list[dict[str, Any]] = [
@@ -283,6 +299,8 @@ def sale_draft(
         pricing=bill.to_json(),
         buyer_tax_id=buyer_tax_id,
         note=note,
-        # One approver per sale is recorded on the order; each line's is in the audit log.
-        approved_by=min(approvers) if approvers else None,
+        # One approver per sale is recorded on the order (the one of its deepest staff
+        # discount, which the commit checks); each line's is in the audit log.
+        approved_by=deepest[1] if deepest[1] is not None else min(approvers, default=None),
+        manual_discount_bp=deepest[0],
     )

@@ -44,7 +44,7 @@ from shop_desktop.data.models import (
 )
 from shop_desktop.data.models import Branch as BranchModel
 from shop_desktop.data.types import UTCDateTime
-from shop_shared.ops import MEMBER_UPDATE, ORDER_OPS, PRODUCT_EDIT
+from shop_shared.ops import MEMBER_UPDATE, ORDER_OPS, PRODUCT_EDIT, STAFF_EDIT
 
 __all__ = [
     "ENTITY_MODELS",
@@ -56,6 +56,7 @@ __all__ = [
     "apply_changes_of_entity",
     "pending_member_ids",
     "pending_product_ids",
+    "pending_staff_ids",
     "refresh_points",
     "restore_invoice_prefix",
 ]
@@ -360,6 +361,11 @@ def pending_product_ids(sql: Sql) -> set[str]:
 def pending_member_ids(sql: Sql) -> set[str]:
     """Members with a profile change not yet sent: pulled rows must not undo it."""
     return _pending_ids(sql, MEMBER_UPDATE, "member_id")
+
+
+def pending_staff_ids(sql: Sql) -> set[str]:
+    """Staff with an administrator's edit not yet sent: pulled rows must not undo it."""
+    return _pending_ids(sql, STAFF_EDIT, "staff_id")
 
 
 # --- applying -------------------------------------------------------------------------

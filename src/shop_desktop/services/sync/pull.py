@@ -27,6 +27,7 @@ from shop_desktop.services.sync.apply import (
     apply_changes_of_entity,
     pending_member_ids,
     pending_product_ids,
+    pending_staff_ids,
     restore_invoice_prefix,
 )
 from shop_desktop.services.sync.protocol import Change, PullPage, ServerAnswerInvalid, parse_pull
@@ -141,6 +142,8 @@ def apply_page(
             skip = skip_products if entity == "product" else (
                 skip_members if entity == "member" else frozenset()
             )  # fmt: skip
+            if entity == "staff_user":
+                skip = pending_staff_ids(sql)
             if op == "delete":
                 apply_changes_of_entity(
                     sql, entity, ("id",), [], deleted=[c.id for c in run], skip=skip

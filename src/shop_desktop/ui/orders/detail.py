@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from shop_desktop.data.models import OrderStatus
 from shop_desktop.domain.money import Money, currency
 from shop_desktop.domain.orders import allowed_transitions
+from shop_desktop.domain.permissions import Permission, PermissionDenied
 from shop_desktop.services.documents import (
     DocumentKind,
     render_credit_note,
@@ -47,6 +48,7 @@ from shop_desktop.services.orders import (
     order_detail,
     void_invoice,
 )
+from shop_desktop.services.rights import PrivilegedAct, record_privileged
 from shop_desktop.ui.context import ORDERS, ShopContext
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.orders.models import local_time
@@ -62,7 +64,7 @@ from shop_desktop.ui.orders.wording import (
     status_name,
     step_action,
 )
-from shop_desktop.ui.sell.dialogs import ApprovalDialog
+from shop_desktop.ui.rights import approval_for, permission_denied
 from shop_desktop.ui.tasks import BackgroundOp, Job
 
 #: Steps that get a plain button; the others have their own (Pay, Cancel).
@@ -585,17 +587,19 @@ class OrderDetailView(QWidget):
             if reason is not None:
                 self._refuse_text(self.tr("Say why the invoice is voided."))
             return
-        approval = ApprovalDialog.ask(
+        # Voiding refunds the whole total: the refund limit decides who may do it alone.
+        go = approval_for(
             self,
             self.context,
-            0,
-            self.tr("Voiding invoice {invoice}").format(invoice=order.invoice_no),
-            f"void invoice {order.invoice_no}",
+            Permission.REFUND,
+            what=self.tr("Voiding invoice {invoice}").format(invoice=order.invoice_no),
+            record=f"void invoice {order.invoice_no}",
+            amount=order.total_minor,
         )
-        if approval is None:
-            self._refuse_text(self.tr("Not approved: the invoice is unchanged."))
+        if not go.ok:
+            self._refuse_text(go.refusal or self.tr("Not approved: the invoice is unchanged."))
             return
-        order_id, staff_id, approver = order.id, self.context.staff.staff_id, approval.staff_id
+        order_id, staff_id, approver = order.id, self.context.staff.staff_id, go.approved_by
 
         def void(job: Job) -> VoidedInvoice:
             return void_invoice(
@@ -697,9 +701,42 @@ class OrderDetailView(QWidget):
         printer.print_document(make, title=title, ask=True)
 
     def reprint_receipt(self) -> None:
-        printer = self._printer()
-        if printer is not None and self.order is not None:
-            printer.print_receipt(self.order.id, copy=True)
+        """A copy of the receipt: a right of its own (a copy can be misused), audited."""
+        printer, order = self._printer(), self.order
+        if printer is None or order is None:
+            return
+        go = approval_for(
+            self,
+            self.context,
+            Permission.REPRINT,
+            what=self.tr("Reprinting the receipt of order {number}").format(number=order.number),
+            record=f"reprint receipt {order.number}",
+        )
+        if not go.ok:
+            self._refuse_text(go.refusal or self.tr("Not approved: nothing was printed."))
+            return
+        staff = self.context.staff
+        act = PrivilegedAct(
+            Permission.REPRINT,
+            staff.staff_id,
+            staff.workstation_id,
+            approved_by=go.approved_by,
+            entity="order",
+            entity_id=str(order.id),
+        )
+
+        def record(job: Job) -> None:
+            record_privileged(job.session, act)
+
+        def refused(exc: PermissionDenied) -> None:
+            self._refuse_text(permission_denied(exc))
+
+        BackgroundOp(
+            self,
+            op=record,
+            success=lambda _done: printer.print_receipt(order.id, copy=True),
+            database=self.context.database,
+        ).failure(refused, PermissionDenied).run()
 
 
 def confirm(parent: QWidget, title: str, text: str) -> bool:

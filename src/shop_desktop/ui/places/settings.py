@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from shop_desktop.data.models import Role
+from shop_desktop.domain.permissions import Permission, allowed
 from shop_desktop.services.stock import (
     StockSettingRefused,
     allow_negative_stock,
@@ -28,6 +29,7 @@ from shop_desktop.ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, sw
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.places.base import Place
 from shop_desktop.ui.places.server_settings import ServerSettings
+from shop_desktop.ui.places.staff_settings import StaffSettings
 from shop_desktop.ui.places.wallet_settings import WalletSettings
 from shop_desktop.ui.tasks import BackgroundOp, Job
 
@@ -185,6 +187,10 @@ class SettingsPlace(Place):
         self.stock = StockSettings(context)
         self.wallets = WalletSettings(context)
         self.server = ServerSettings(context)
+        #: Settings → Staff, for administrators only (the service and the server check again).
+        self.staff: StaffSettings | None = (
+            StaffSettings(context) if allowed(context.staff, Permission.EDIT_STAFF) else None
+        )
         # Settings grow longer than a small screen: they scroll, the window does not.
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -199,6 +205,8 @@ class SettingsPlace(Place):
         column.addWidget(self.stock)
         column.addWidget(self.wallets)
         column.addWidget(self.server)
+        if self.staff is not None:
+            column.addWidget(self.staff)
         column.addWidget(self._about)
         column.addStretch(1)
 
@@ -220,6 +228,8 @@ class SettingsPlace(Place):
         self.stock.retranslate()
         self.wallets.retranslate()
         self.server.retranslate()
+        if self.staff is not None:
+            self.staff.retranslate()
         names = {
             "database": self.tr("Database file"),
             "data_dir": self.tr("Data folder"),

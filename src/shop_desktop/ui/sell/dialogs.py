@@ -31,7 +31,7 @@ from typing_extensions import override
 
 from shop_desktop.domain.cart import WHOLE_BP, CartError, CartItem, CartMember, parse_quantity
 from shop_desktop.domain.money import Currency, InvalidAmount, Money
-from shop_desktop.services.auth import Approval, ApprovalRefused, approve_override
+from shop_desktop.services.auth import Approval, ApprovalRefused, ApprovalRequest, approve
 from shop_desktop.services.parked_carts import ParkedCart
 from shop_desktop.services.sale import find_members
 from shop_desktop.ui.context import ShopContext
@@ -233,30 +233,36 @@ class PriceDialog(_Form):
 
 
 class ApprovalDialog(_Form):
-    """A supervisor or manager types their password at the till to approve."""
+    """A supervisor or manager types their password at the till to approve an action
+    beyond the person's rights: one dialog for every such action (a discount or price
+    beyond the limit, a void, a refund, a reprint, the drawer, cash out).
+
+    The approver is checked against the permission matrix for ``request``: they must
+    be allowed to do it themselves, within their own limit.
+    """
 
     def __init__(
         self,
         parent: QWidget | None,
         context: ShopContext,
-        depth_bp: int,
+        request: ApprovalRequest,
         what: str,
-        record: str,
     ) -> None:
         super().__init__(parent, self.tr("Manager approval"))
         self.context = context
-        self.depth_bp = depth_bp
-        #: The audit log's words, in one language whoever is at the till.
-        self.record = record
-        explain = QLabel(
-            self.tr("{what} is beyond your limit. A supervisor or manager must approve it.").format(
-                what=what
-            )
+        #: What is approved, with the audit log's words in one language whoever is at the till.
+        self.request = request
+        self.explain = QLabel(
+            self.tr("{what} needs a supervisor's or manager's approval.").format(what=what)
         )
-        explain.setWordWrap(True)
-        self.form.addRow(explain)
+        self.explain.setWordWrap(True)
+        self.form.addRow(self.explain)
         self.username = QLineEdit()
+        self.username.setObjectName("approverName")
+        # The approver's secret: a password today; a PIN is checked by the same
+        # service (``auth.approve``) once staff have one, with no change here.
         self.password = QLineEdit()
+        self.password.setObjectName("approverSecret")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.form.addRow(self.tr("Manager"), self.username)
         self.form.addRow(self.tr("Password"), self.password)
@@ -264,11 +270,14 @@ class ApprovalDialog(_Form):
 
     @override
     def accept(self) -> None:
-        username, password = self.username.text(), self.password.text()
-        depth, what = self.depth_bp, self.record
+        username, secret, request = self.username.text(), self.password.text(), self.request
+        if not username.strip() or not secret:
+            self.show_problem(self.tr("Type the manager's user name and password."))
+            (self.password if username.strip() else self.username).setFocus()
+            return
 
         def check(job: Job) -> Approval:
-            return approve_override(job.session, username, password, depth_bp=depth, what=what)
+            return approve(job.session, username, secret, request)
 
         def refused(exc: ApprovalRefused) -> None:
             self.show_problem(approval_refused(exc))
@@ -288,9 +297,15 @@ class ApprovalDialog(_Form):
 
     @classmethod
     def ask(
-        cls, parent: QWidget | None, context: ShopContext, depth_bp: int, what: str, record: str
+        cls,
+        parent: QWidget | None,
+        context: ShopContext,
+        request: ApprovalRequest,
+        what: str,
     ) -> Approval | None:
-        dialog = cls(parent, context, depth_bp, what, record)
+        """The approval, or ``None`` if cancelled. ``what`` is shown (translated);
+        ``request.what`` goes to the audit log."""
+        dialog = cls(parent, context, request, what)
         return dialog.approval if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 

@@ -52,6 +52,7 @@ from shop_desktop.domain.cart import (
     override_discount_bp,
 )
 from shop_desktop.domain.money import Currency, Money, currency
+from shop_desktop.domain.permissions import Permission
 from shop_desktop.domain.pricing import Bill, Coupon, DeliveryKind, DeliveryUnavailable
 from shop_desktop.services.checkout import CommittedSale
 from shop_desktop.services.coupons import CouponNotUsable
@@ -84,10 +85,10 @@ from shop_desktop.ui.context import CATALOG, ORDERS, ShopContext
 from shop_desktop.ui.idle_checkpoints import IdleCheckpoints
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.printing import DocumentPrinter
+from shop_desktop.ui.rights import approval_for
 from shop_desktop.ui.sell.cart_model import CartModel
 from shop_desktop.ui.sell.checkout import CheckoutDialog
 from shop_desktop.ui.sell.dialogs import (
-    ApprovalDialog,
     CouponDialog,
     DiscountDialog,
     MemberDialog,
@@ -634,15 +635,16 @@ class Register(QWidget):
     def undo(self) -> None:
         self._change(self.cart.undo)
 
-    def _approve(self, depth_bp: int, what: str, record: str) -> tuple[bool, uuid.UUID | None]:
-        """Within the cashier's limit: yes. Beyond it: a manager's password, or no."""
-        if depth_bp <= self.context.staff.max_discount_bp:
-            return True, None
-        approval = ApprovalDialog.ask(self, self.context, depth_bp, what, record)
-        if approval is None:
-            self.problem.emit(self.tr("Not approved: the cart is unchanged."))
-            return False, None
-        return True, approval.staff_id
+    def _approve(
+        self, permission: Permission, depth_bp: int, what: str, record: str
+    ) -> tuple[bool, uuid.UUID | None]:
+        """Within the cashier's rights: yes. Beyond them: a manager's approval, or no."""
+        if permission is Permission.DISCOUNT and depth_bp == 0:
+            return True, None  # no discount at all (taken back)
+        go = approval_for(self, self.context, permission, what=what, record=record, amount=depth_bp)
+        if not go.ok:
+            self.problem.emit(go.refusal or self.tr("Not approved: the cart is unchanged."))
+        return go.ok, go.approved_by
 
     def discount_line(self) -> None:
         item = self._current_item()
@@ -655,6 +657,7 @@ class Register(QWidget):
         depth = manual_discount_depth_bp(item, discount_bp=percent_bp, discount_minor=amount_minor)
         name = in_current_language(item.product.name_zh, item.product.name_en)
         ok, approver = self._approve(
+            Permission.DISCOUNT,
             depth,
             self.tr("A {depth}% discount on {name}").format(depth=f"{depth / 100:g}", name=name),
             f"line discount {depth / 100:g}% on {item.product.sku}",
@@ -686,7 +689,11 @@ class Register(QWidget):
         record = (
             f"price of {item.product.sku} set to {new_price} (catalog {item.product.price_minor})"
         )
-        ok, approver = self._approve(depth, what, record)
+        ok, approver = (
+            (True, None)
+            if new_price is None  # back to the catalog price
+            else self._approve(Permission.PRICE_OVERRIDE, depth, what, record)
+        )
         if ok:
             self._change(lambda: self.cart.set_price(item.line_id, new_price, approved_by=approver))
 
