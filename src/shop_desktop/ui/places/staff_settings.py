@@ -119,6 +119,7 @@ class StaffDialog(QDialog):
         self.money = currency(context.staff.currency_code)
         self.setWindowTitle(self.tr("Add staff") if person is None else self.tr("Edit staff"))
         self.setModal(True)
+        self.setMinimumWidth(460)
         self._make_fields(branches, person)
         outer = QVBoxLayout(self)
         form = QFormLayout()
@@ -157,19 +158,20 @@ class StaffDialog(QDialog):
         self.role = QComboBox()
         self.role.setObjectName("staffRole")
         for role in Role:
-            self.role.addItem(role_name(role), role)
+            self.role.addItem(role_name(role), role.value)
         self.role.setCurrentIndex(
-            self.role.findData(Role.CASHIER if person is None else person.role)
+            self.role.findData((Role.CASHIER if person is None else person.role).value)
         )
         self.branch = QComboBox()
         self.branch.setObjectName("staffBranch")
-        self.branch.addItem(self.tr("Every branch"), None)
+        self.branch.addItem(self.tr("Every branch"), "")
         for b in branches:
             self.branch.addItem(
-                f"{in_current_language(b.name_zh, b.name_en)} ({b.code})", b.branch_id
+                f"{in_current_language(b.name_zh, b.name_en)} ({b.code})", b.branch_id.hex
             )
         if person is not None:
-            self.branch.setCurrentIndex(max(0, self.branch.findData(person.branch_id)))
+            wanted = "" if person.branch_id is None else person.branch_id.hex
+            self.branch.setCurrentIndex(max(0, self.branch.findData(wanted)))
         limits = Limits() if person is None else person.limits
         self.discount = QLineEdit(_bp_text(limits.discount_bp))
         self.discount.setObjectName("staffDiscount")
@@ -214,15 +216,14 @@ class StaffDialog(QDialog):
         except ValueError:
             self.show_problem(self.tr("A limit is an amount, e.g. 5000, or empty."))
             return None
-        role = self.role.currentData()
-        branch = self.branch.currentData()
-        assert isinstance(role, Role)
+        role = Role(str(self.role.currentData()))
+        branch = str(self.branch.currentData() or "")
         return StaffEdit(
             staff_id=None if self.person is None else self.person.staff_id,
             username=self.username.text(),
             display_name=self.display_name.text(),
             role=role,
-            branch_id=branch if isinstance(branch, uuid.UUID) else None,
+            branch_id=uuid.UUID(branch) if branch else None,
             limits=Limits(discount, override_bp, refund, cash_out),
             active=self.active.isChecked(),
             password=self.password.text(),
@@ -290,7 +291,7 @@ class StaffSettings(QGroupBox):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumHeight(220)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         layout.addWidget(self.table)
