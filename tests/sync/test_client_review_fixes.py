@@ -89,7 +89,13 @@ def new_products(server: SyncServer, ws: Workstation, count: int) -> None:
 
 
 def manager_of(db: Database) -> tuple[uuid.UUID, Role]:
-    [(manager,)] = rows(db, "SELECT id FROM staff_users WHERE role = 'manager' LIMIT 1")
+    # One who works at this till's branch: the server checks where an editor may work.
+    [(manager,)] = rows(
+        db,
+        "SELECT id FROM staff_users WHERE role = 'manager' AND (branch_id IS NULL OR branch_id ="
+        " (SELECT w.branch_id FROM device_identity d JOIN workstations w"
+        " ON w.id = d.workstation_id)) LIMIT 1",
+    )
     return uuid.UUID(manager), Role.MANAGER
 
 
