@@ -26,49 +26,51 @@ from shop_desktop.services.auth import ApprovalRequest
 from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.sell.dialogs import ApprovalDialog
 
-_CONTEXT = "Rights"
-
 
 def permission_name(permission: Permission) -> str:
     """A permission in the shop's words (the Staff page and refusals use it)."""
-    t = QCoreApplication.translate
     names = {
-        Permission.REFUND: t(_CONTEXT, "Refund"),
-        Permission.VOID: t(_CONTEXT, "Void an invoice"),
-        Permission.DISCOUNT: t(_CONTEXT, "Discount"),
-        Permission.PRICE_OVERRIDE: t(_CONTEXT, "Change a price"),
-        Permission.REPRINT: t(_CONTEXT, "Reprint a receipt"),
-        Permission.OPEN_DRAWER: t(_CONTEXT, "Open the drawer without a sale"),
-        Permission.CASH_IN: t(_CONTEXT, "Cash in"),
-        Permission.CASH_OUT: t(_CONTEXT, "Cash out"),
-        Permission.SHIFT_OPEN: t(_CONTEXT, "Open a shift"),
-        Permission.SHIFT_CLOSE: t(_CONTEXT, "Close a shift"),
-        Permission.SHIFT_REVEAL: t(_CONTEXT, "See the expected cash"),
-        Permission.VIEW_REPORTS: t(_CONTEXT, "View reports"),
-        Permission.EDIT_CATALOG: t(_CONTEXT, "Edit the catalog"),
-        Permission.EDIT_PRICES: t(_CONTEXT, "Edit prices"),
-        Permission.EDIT_STOCK: t(_CONTEXT, "Edit stock"),
-        Permission.EDIT_MEMBERS: t(_CONTEXT, "Edit members"),
-        Permission.EDIT_STAFF: t(_CONTEXT, "Edit staff"),
-        Permission.EDIT_SETTINGS: t(_CONTEXT, "Change settings"),
-        Permission.VIEW_FLAGS: t(_CONTEXT, "See what sync flagged"),
+        Permission.REFUND: QCoreApplication.translate("Rights", "Refund"),
+        Permission.VOID: QCoreApplication.translate("Rights", "Void an invoice"),
+        Permission.DISCOUNT: QCoreApplication.translate("Rights", "Discount"),
+        Permission.PRICE_OVERRIDE: QCoreApplication.translate("Rights", "Change a price"),
+        Permission.REPRINT: QCoreApplication.translate("Rights", "Reprint a receipt"),
+        Permission.OPEN_DRAWER: QCoreApplication.translate(
+            "Rights", "Open the drawer without a sale"
+        ),
+        Permission.CASH_IN: QCoreApplication.translate("Rights", "Cash in"),
+        Permission.CASH_OUT: QCoreApplication.translate("Rights", "Cash out"),
+        Permission.SHIFT_OPEN: QCoreApplication.translate("Rights", "Open a shift"),
+        Permission.SHIFT_CLOSE: QCoreApplication.translate("Rights", "Close a shift"),
+        Permission.SHIFT_REVEAL: QCoreApplication.translate("Rights", "See the expected cash"),
+        Permission.VIEW_REPORTS: QCoreApplication.translate("Rights", "View reports"),
+        Permission.EDIT_CATALOG: QCoreApplication.translate("Rights", "Edit the catalog"),
+        Permission.EDIT_PRICES: QCoreApplication.translate("Rights", "Edit prices"),
+        Permission.EDIT_STOCK: QCoreApplication.translate("Rights", "Edit stock"),
+        Permission.EDIT_MEMBERS: QCoreApplication.translate("Rights", "Edit members"),
+        Permission.EDIT_STAFF: QCoreApplication.translate("Rights", "Edit staff"),
+        Permission.EDIT_SETTINGS: QCoreApplication.translate("Rights", "Change settings"),
+        Permission.VIEW_FLAGS: QCoreApplication.translate("Rights", "See what sync flagged"),
     }
     return names[permission]
 
 
 def permission_denied(exc: PermissionDenied) -> str:
     """The sentence for a refusal by the matrix, fit for the person at the till."""
-    t = QCoreApplication.translate
     what = permission_name(exc.permission)
     if exc.reason == "inactive":
-        return t(_CONTEXT, "This account is disabled.")
+        return QCoreApplication.translate("Rights", "This account is disabled.")
     if exc.reason == "approver":
-        return t(_CONTEXT, "The approver may not approve this ({what}).").format(what=what)
-    if exc.approvable:
-        return t(
-            _CONTEXT, "{what} is beyond your rights: a supervisor or manager must approve it."
+        return QCoreApplication.translate(
+            "Rights", "The approver may not approve this ({what})."
         ).format(what=what)
-    return t(_CONTEXT, "Your role may not do this ({what}).").format(what=what)
+    if exc.approvable:
+        return QCoreApplication.translate(
+            "Rights", "{what} is beyond your rights: a supervisor or manager must approve it."
+        ).format(what=what)
+    return QCoreApplication.translate("Rights", "Your role may not do this ({what}).").format(
+        what=what
+    )
 
 
 @dataclass(frozen=True)

@@ -56,16 +56,12 @@ from shop_desktop.ui.rights import permission_denied
 from shop_desktop.ui.tasks import BackgroundOp, Job
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("StaffSettings", text)
-
-
 def role_name(role: Role) -> str:
     names = {
-        Role.CASHIER: _t("Cashier"),
-        Role.SUPERVISOR: _t("Supervisor"),
-        Role.MANAGER: _t("Manager"),
-        Role.ADMIN: _t("Administrator"),
+        Role.CASHIER: QCoreApplication.translate("StaffSettings", "Cashier"),
+        Role.SUPERVISOR: QCoreApplication.translate("StaffSettings", "Supervisor"),
+        Role.MANAGER: QCoreApplication.translate("StaffSettings", "Manager"),
+        Role.ADMIN: QCoreApplication.translate("StaffSettings", "Administrator"),
     }
     return names[role]
 
@@ -256,17 +252,28 @@ class StaffDialog(QDialog):
 
 
 def staff_edit_refused(exc: StaffEditRefused) -> str:
-    t = _t
     texts = {
-        StaffEditRefused.USERNAME: t("Type a user name (up to 64 characters)."),
-        StaffEditRefused.USERNAME_TAKEN: t("Someone already has this user name."),
-        StaffEditRefused.DISPLAY_NAME: t("Type the person's name."),
-        StaffEditRefused.PASSWORD: t("A password needs at least {n} characters.").format(
-            n=MIN_PASSWORD
+        StaffEditRefused.USERNAME: QCoreApplication.translate(
+            "StaffSettings", "Type a user name (up to 64 characters)."
         ),
-        StaffEditRefused.LIMIT: t("A limit cannot be below zero or above 100%."),
-        StaffEditRefused.NOT_FOUND: t("This person is no longer on the staff list."),
-        StaffEditRefused.SELF: t("You cannot disable yourself or give up being an administrator."),
+        StaffEditRefused.USERNAME_TAKEN: QCoreApplication.translate(
+            "StaffSettings", "Someone already has this user name."
+        ),
+        StaffEditRefused.DISPLAY_NAME: QCoreApplication.translate(
+            "StaffSettings", "Type the person's name."
+        ),
+        StaffEditRefused.PASSWORD: QCoreApplication.translate(
+            "StaffSettings", "A password needs at least {n} characters."
+        ).format(n=MIN_PASSWORD),
+        StaffEditRefused.LIMIT: QCoreApplication.translate(
+            "StaffSettings", "A limit cannot be below zero or above 100%."
+        ),
+        StaffEditRefused.NOT_FOUND: QCoreApplication.translate(
+            "StaffSettings", "This person is no longer on the staff list."
+        ),
+        StaffEditRefused.SELF: QCoreApplication.translate(
+            "StaffSettings", "You cannot disable yourself or give up being an administrator."
+        ),
     }
     return texts.get(exc.reason, texts[StaffEditRefused.USERNAME])
 
