@@ -86,6 +86,10 @@ def test_every_privileged_op_as_every_role_only_the_allowed_ones_apply(server: S
         expect(_op(next(seq), "catalog.product_edit", {
             "product_id": products[0], "base_version": 0, "changes": {"name_en": f"by {role}"},
             "staff_id": staff_id}), role, (Permission.EDIT_CATALOG, None))  # fmt: skip
+        expect(_op(next(seq), "catalog.product_edit", {
+            "product_id": products[0], "base_version": 0, "changes": {"price_minor": 120},
+            "staff_id": staff_id}), role,
+            (Permission.EDIT_CATALOG, None), (Permission.EDIT_PRICES, None))  # fmt: skip
         expect(_op(next(seq), "member.update", {
             "member_id": str(uuid.uuid4()), "changes": {"name": role}, "staff_id": staff_id,
         }), role, (Permission.EDIT_MEMBERS, None))  # fmt: skip
