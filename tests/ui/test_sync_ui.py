@@ -558,6 +558,7 @@ def test_every_reject_code_has_its_own_reason() -> None:
         "unknown_product",
         "conflict",
         "duplicate_invoice_no",
+        "not_permitted",
     ):
         assert refusal_reason(code) != general, code
     assert op_type_name("order.completed") == "Sale"

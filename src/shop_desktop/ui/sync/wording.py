@@ -162,6 +162,11 @@ def refusal_reason(code: str) -> str:
         "wrong_branch": QCoreApplication.translate(
             "Sync", "This operation belongs to another branch than this workstation's."
         ),
+        "not_permitted": QCoreApplication.translate(
+            "Sync",
+            "The server's staff list does not allow the person who did this (or who approved"
+            " it) to do it; the server did not apply it.",
+        ),
         "unknown_op": QCoreApplication.translate(
             "Sync", "The server does not know this kind of operation; it may need updating."
         ),
@@ -208,6 +213,7 @@ def op_type_name(op_type: str) -> str:
         "cart.recalled": QCoreApplication.translate("Sync", "Parked cart recalled"),
         "catalog.product_edit": QCoreApplication.translate("Sync", "Product edit"),
         "member.update": QCoreApplication.translate("Sync", "Member change"),
+        "staff.edit": QCoreApplication.translate("Sync", "Staff change"),
     }
     return names.get(op_type, op_type)
 
