@@ -4,6 +4,9 @@ Settings → Staff."""
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +26,7 @@ from shop_desktop.ui.places.orders import OrdersPlace
 from shop_desktop.ui.places.settings import SettingsPlace
 from shop_desktop.ui.places.staff_settings import StaffDialog
 from shop_desktop.ui.sell.dialogs import ApprovalDialog
+from shop_desktop.ui.sell.register import Register
 
 if TYPE_CHECKING:
     from tests.conftest import MemoryKeyring
@@ -219,3 +223,61 @@ def test_only_an_administrator_sees_the_staff_list(
     qtbot: QtBot, staff_context: StaffContext
 ) -> None:
     assert settings_place(qtbot, staff_context("manager")).staff is None
+
+
+class DrawerPrinter:
+    """A raw-port thermal printer on 127.0.0.1 that keeps every connection's bytes."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.target = f"tcp://127.0.0.1:{self.server.getsockname()[1]}"
+        self.received: list[bytes] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):  # closed at the end of the test
+            while True:
+                conn, _ = self.server.accept()
+                with conn:
+                    chunks = []
+                    while chunk := conn.recv(65536):
+                        chunks.append(chunk)
+                    self.received.append(b"".join(chunks))
+
+
+def test_the_drawer_opens_without_a_sale_only_with_a_managers_approval(
+    qtbot: QtBot, cashier: ShopContext, dialogs: type[Dialogs]
+) -> None:
+    printer = DrawerPrinter()
+    cashier.preferences.receipt_target = printer.target
+    register = Register(cashier)
+    qtbot.addWidget(register)
+    register.show()
+    qtbot.waitExposed(register)
+    db = cashier.database
+    problems: list[str] = []
+    register.problem.connect(problems.append)
+
+    dialogs.answer(ApprovalDialog, lambda dialog: QTest.keyClick(dialog, Qt.Key.Key_Escape))
+    register.open_drawer_without_sale()
+    assert "Not approved" in problems[-1]
+    assert one(db, "SELECT count(*) FROM audit_log WHERE action = 'open_drawer'") == 0
+
+    def the_supervisor_approves(dialog: ApprovalDialog) -> None:
+        type_into(focused(dialog), "supervisor")
+        QTest.keyClick(dialog.username, Qt.Key.Key_Tab)
+        type_into(focused(dialog), "supervisor")
+        QTest.keyClick(focused(dialog), Qt.Key.Key_Return)
+
+    dialogs.answer(ApprovalDialog, the_supervisor_approves)
+    with qtbot.waitSignal(register.printer.printed, timeout=WAIT_MS):
+        register.open_drawer_without_sale()
+    qtbot.waitUntil(lambda: bool(printer.received), timeout=WAIT_MS)
+    printer.server.close()
+    assert printer.received == [b"\x1bp\x00\x19\xfa"]  # the kick, and no receipt
+    staff, details = sql(
+        db, "SELECT staff_id, details FROM audit_log WHERE action = 'open_drawer'"
+    )[0]
+    supervisor = one(db, "SELECT id FROM staff_users WHERE username = 'supervisor'")
+    assert staff == cashier.staff.staff_id.hex
+    assert str(uuid.UUID(supervisor)) in details

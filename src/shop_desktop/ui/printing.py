@@ -32,13 +32,14 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from shop_desktop.services.documents import DocumentKind, render_receipt, sale_document
 from shop_desktop.services.documents.load import DocumentError, DocumentProblem
-from shop_desktop.services.escpos import receipt_escpos
+from shop_desktop.services.escpos import DRAWER_KICK, receipt_escpos
 from shop_desktop.services.printers import (
     PrinterError,
     PrinterProblem,
     print_pdf_file,
     send_raw,
 )
+from shop_desktop.services.rights import PrivilegedAct, record_privileged
 from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.tasks import BackgroundOp, Job
 
@@ -259,6 +260,27 @@ class DocumentPrinter(QObject):
             send,
             QCoreApplication.translate("Printing", "Sent to {printer}.").format(printer=target),
             self.printed,
+        )
+
+    def open_drawer(self, act: PrivilegedAct) -> BackgroundOp[object] | None:
+        """Kick the cash drawer of this till's thermal printer without a sale.
+
+        The act is checked against the permission matrix and audited in the same
+        transaction (``services.rights.record_privileged``); a kick that fails to
+        send rolls the audit entry back. ``None`` when no thermal printer is set up:
+        there is no drawer to open.
+        """
+        target = self._context.preferences.receipt_target
+        if not target:
+            return None
+
+        def send(job: Job) -> object:
+            record_privileged(job.session, act)
+            send_raw(target, DRAWER_KICK)
+            return None
+
+        return self._start(
+            send, QCoreApplication.translate("Printing", "The drawer is open."), self.printed
         )
 
     def save_pdf(self, make_pdf: MakePdf, *, suggested_name: str) -> BackgroundOp[object] | None:

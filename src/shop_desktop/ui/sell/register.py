@@ -65,6 +65,7 @@ from shop_desktop.services.parked_carts import (
     recall_parked_cart,
     revive_cart,
 )
+from shop_desktop.services.rights import PrivilegedAct
 from shop_desktop.services.sale import (
     PricingRules,
     ProductUnavailable,
@@ -645,6 +646,27 @@ class Register(QWidget):
         if not go.ok:
             self.problem.emit(go.refusal or self.tr("Not approved: the cart is unchanged."))
         return go.ok, go.approved_by
+
+    def open_drawer_without_sale(self) -> None:
+        """Open the cash drawer with no sale: a right of its own, approved and audited."""
+        go = approval_for(
+            self,
+            self.context,
+            Permission.OPEN_DRAWER,
+            what=self.tr("Opening the drawer without a sale"),
+            record="drawer opened without a sale",
+        )
+        if not go.ok:
+            self.problem.emit(go.refusal or self.tr("Not approved: the drawer stays shut."))
+            return
+        staff = self.context.staff
+        act = PrivilegedAct(
+            Permission.OPEN_DRAWER, staff.staff_id, staff.workstation_id, approved_by=go.approved_by
+        )
+        if self.printer.open_drawer(act) is None:
+            self.problem.emit(
+                self.tr("No thermal printer is set up here, so there is no cash drawer to open.")
+            )
 
     def discount_line(self) -> None:
         item = self._current_item()
