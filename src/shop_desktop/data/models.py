@@ -775,6 +775,36 @@ class OpenCart(Base):
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class StaffPin(Base):
+    """A staff member's quick-switch PIN at this till (argon2id, like the password).
+
+    Set by its owner after a password log-in; local to the till, never synced.
+    """
+
+    __tablename__ = "staff_pins"
+
+    staff_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_users.id"), primary_key=True)
+    pin_hash: Mapped[str] = mapped_column(String(255))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SignInGuard(Base):
+    """Failed sign-ins of one person at this till, and how long the account is locked.
+
+    Kept in the database (not in memory) so a lock-out holds offline and
+    across restarts; a successful sign-in clears ``failures``.
+    """
+
+    __tablename__ = "sign_in_guards"
+
+    staff_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_users.id"), primary_key=True)
+    #: Failures since the last success or lock-out.
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    #: Lock-outs since the last success: each one lasts twice as long as the one before.
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column()
+
+
 # --- mobile wallets ------------------------------------------------------------
 
 

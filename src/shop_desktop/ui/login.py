@@ -1,7 +1,10 @@
-"""The log-in dialog: who is working at this till.
+"""The log-in dialog: who is working at this till; also the lock screen.
 
-The password is checked on a worker (argon2 takes a noticeable moment), and a
-failure never says whether the name or the password was wrong.
+The password (or the person's PIN) is checked on a worker (argon2 takes a
+noticeable moment), and a failure never says whether the name or the secret
+was wrong. Locked over a session (:attr:`LoginDialog.locked_for`), the same
+dialog takes the password or PIN of the same person to go on, or another
+cashier's, who then takes over the till; it cannot be closed without one.
 """
 
 from __future__ import annotations
@@ -54,9 +57,12 @@ class LoginDialog(QDialog):
         *,
         preferences: Preferences | None = None,
         notice: str = "",
+        locked_for: StaffSession | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        #: The session the till is locked over, when this is the lock screen.
+        self.locked_for = locked_for
         self._database = database
         self._preferences = preferences
         self.staff: StaffSession | None = None
@@ -84,15 +90,7 @@ class LoginDialog(QDialog):
         self.demo_hint.setWordWrap(True)
         self.demo_hint.setVisible(False)
         self.demo_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message = QLabel()
-        self.message.setObjectName("loginMessage")
-        self.message.setWordWrap(True)
-        self.message.setVisible(False)
-        self.notice = QLabel(notice)
-        self.notice.setObjectName("loginNotice")
-        self.notice.setWordWrap(True)
-        self.notice.setVisible(bool(notice))
-        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._build_messages(notice)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 28, 32, 24)
@@ -110,8 +108,27 @@ class LoginDialog(QDialog):
 
         # Enter anywhere presses the default Log in button (see submit).
         self.username.setFocus()
+        if locked_for is not None:
+            self._lock_over(locked_for)
         self.retranslate()
         self._load_workstation()
+
+    def _build_messages(self, notice: str) -> None:
+        self.message = QLabel()
+        self.message.setObjectName("loginMessage")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        self.notice = QLabel(notice)
+        self.notice.setObjectName("loginNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(bool(notice))
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def _lock_over(self, staff: StaffSession) -> None:
+        self.setObjectName("lockScreen")
+        self.username.setText(staff.username)
+        self._quit_button.setVisible(False)
+        self.password.setFocus()
 
     def _build_credentials(self) -> QFormLayout:
         self.username = QLineEdit()
@@ -173,10 +190,21 @@ class LoginDialog(QDialog):
         self.setWindowTitle(self.tr("Log in — Shop Desktop"))
         self._heading.setText(self.tr("Log in"))
         self._username_label.setText(self.tr("&User name"))
-        self._password_label.setText(self.tr("&Password"))
+        self._password_label.setText(self.tr("&Password or PIN"))
         self._language_label.setText(self.tr("Language"))
         self.log_in_button.setText(self.tr("Log in"))
         self._quit_button.setText(self.tr("Quit"))
+        if self.locked_for is not None:
+            self.setWindowTitle(self.tr("Locked — Shop Desktop"))
+            self._heading.setText(self.tr("The till is locked"))
+            self.log_in_button.setText(self.tr("Unlock"))
+            self.notice.setText(
+                self.tr(
+                    "{name}'s carts stay as they are. {name}: enter your password or PIN to go"
+                    " on. Another cashier: enter your own name; {name}'s carts are then parked."
+                ).format(name=self.locked_for.display_name)
+            )
+            self.notice.setVisible(True)
         self._show_where()
 
     @override
@@ -254,6 +282,12 @@ class LoginDialog(QDialog):
         self.demo_checked.emit()
 
     @override
+    def reject(self) -> None:
+        # A locked till opens only to a password or PIN: Esc and the close button do nothing.
+        if self.locked_for is None:
+            super().reject()
+
+    @override
     def done(self, result: int) -> None:
         # Nobody will read the hint once the dialog is gone.
         if self._demo_check is not None:
@@ -293,8 +327,11 @@ class LoginDialog(QDialog):
         self._set_busy(True)
         self._show_message(self.tr("Checking…"))
 
+        locked = self.locked_for
+        action = "unlock" if locked is not None and locked.username == username else "login"
+
         def verify(job: Job) -> StaffSession | LoginFailed:
-            return log_in_or_refusal(job.session, username, password)
+            return log_in_or_refusal(job.session, username, password, action=action)
 
         self.verification = (
             BackgroundOp(self, op=verify, success=self._verified, database=self._database)
@@ -311,7 +348,7 @@ class LoginDialog(QDialog):
     def _verified(self, answer: StaffSession | LoginFailed) -> None:
         self._set_busy(False)
         if isinstance(answer, LoginFailed):
-            self._refuse(self._refusal_text(answer.reason))
+            self._refuse(self._refusal_text(answer))
             return
         self.staff = answer
         self._show_message("")
@@ -328,7 +365,14 @@ class LoginDialog(QDialog):
             self._workstation_unknown()
             self._refuse(self._workstation_problem)
 
-    def _refusal_text(self, reason: str) -> str:
+    def _refusal_text(self, refused: LoginFailed) -> str:
+        reason = refused.reason
+        if reason == "locked" and refused.locked_until is not None:
+            until = refused.locked_until.astimezone()
+            return self.tr(
+                "Too many wrong attempts: this account is locked until {time}. Try again then,"
+                " or ask a manager."
+            ).format(time=f"{until:%H:%M:%S}")
         if reason == "inactive":
             return self.tr("This account is disabled. Ask a manager to enable it.")
         if reason == "branch":

@@ -53,14 +53,19 @@ from shop_desktop.domain.cart import (
 )
 from shop_desktop.domain.money import Currency, Money, currency
 from shop_desktop.domain.pricing import Bill, Coupon, DeliveryKind, DeliveryUnavailable
+from shop_desktop.services.auth import record_sign_out
 from shop_desktop.services.checkout import CommittedSale
 from shop_desktop.services.coupons import CouponNotUsable
 from shop_desktop.services.open_carts import ReopenedCart, reopen_carts, save_open_carts
 from shop_desktop.services.parked_carts import (
+    CartToPark,
     ParkedCart,
     ParkedCartGone,
+    count_parked_by,
+    leaving_label,
     list_parked_carts,
     park_cart,
+    park_open_carts,
     recall_parked_cart,
     revive_cart,
 )
@@ -276,6 +281,8 @@ class Register(QWidget):
     open_carts_reopened = Signal()
     #: Wallet charges left by an earlier run were looked at: the RecoveryReport.
     wallet_charges_checked = Signal(object)
+    #: The carts left open at leaving were parked (and the sign-out audited).
+    carts_parked_on_leaving = Signal()
 
     def __init__(self, context: ShopContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -922,7 +929,7 @@ class Register(QWidget):
         )
         return op.run()
 
-    def reopen_open_carts(self) -> BackgroundOp[list[ReopenedCart]] | None:
+    def reopen_open_carts(self) -> BackgroundOp[tuple[list[ReopenedCart], int]] | None:
         """Open again the carts this cashier left open at this till."""
         if self._saves.pending and self._reopen_waited_ms < REOPEN_WAIT_MS:
             # The last session's saves are still being written (a log-out a moment ago).
@@ -932,12 +939,22 @@ class Register(QWidget):
         staff = self.context.staff
         at = local_now()
 
-        def load(job: Job) -> list[ReopenedCart]:
-            return reopen_carts(
+        def load(job: Job) -> tuple[list[ReopenedCart], int]:
+            found = reopen_carts(
                 job.session, workstation_id=staff.workstation_id, staff_id=staff.staff_id, at=at
             )
+            return found, count_parked_by(job.session, staff.branch_id, staff.staff_id)
 
-        def reopened(found: list[ReopenedCart]) -> None:
+        def reopened(loaded: tuple[list[ReopenedCart], int]) -> None:
+            found, parked = loaded
+            #: Carts this cashier parked (at a log-out, say) still waiting at the branch.
+            self.parked_waiting = parked
+            if parked:
+                self.notice.emit(
+                    self.tr(
+                        "Carts you parked are waiting: {count}. Recall them with F11."
+                    ).format(count=parked)
+                )
             for item in found:
                 self.new_cart(item.cart)
             refused = [coupon_problem(exc) for item in found for exc in item.refused]
@@ -950,7 +967,7 @@ class Register(QWidget):
             # Whatever was rung up while they loaded is saved with them.
             self._save_soon()
 
-        op: BackgroundOp[list[ReopenedCart]] = BackgroundOp(
+        op: BackgroundOp[tuple[list[ReopenedCart], int]] = BackgroundOp(
             self, op=load, success=reopened, database=self.context.database
         )
         # On failure the default report shows it; saving stays off so the
@@ -1002,9 +1019,59 @@ class Register(QWidget):
         ).after_failure(try_again_later)
         return op.run()
 
-    def leaving(self) -> None:
-        """The cashier logs out or the till quits: save the carts and fold the WAL now."""
+    def leaving(self, how: str = "logout") -> int:
+        """The cashier logs out (``how``), makes way for another or the till quits.
+
+        Every cart with lines is parked under the cashier's name and the time,
+        and the sign-out is audited, in one transaction on a worker; the WAL is
+        folded. Returns how many carts were parked (the caller says so).
+        """
         self._wallet_retry.stop()
-        self.save_open_carts()
+        parked = self.park_open_carts(how)
         self.checkpoints.checkpoint_now()
         self.checkpoints.stop()
+        return parked
+
+    def park_open_carts(self, how: str) -> int:
+        """Park the carts with lines and forget the open tabs, on a worker; how many."""
+        self._autosave.stop()
+        staff = self.context.staff
+        database = self.context.database
+        #: The name the carts parked at leaving get ("王小明 14:32").
+        self.leaving_label = leaving_label(staff.display_name, local_now())
+        label = self.leaving_label
+        carts = [
+            CartToPark(panel.cart.to_json(), 0 if panel.bill is None else panel.bill.total_minor)
+            for panel in self.panels()
+            if not panel.cart.is_empty
+        ]
+        # Before the last session's carts are back, the ones on disk are not this
+        # session's to forget: they stay for the next log-in.
+        every_open = self.carts_reopened
+        saves = self._saves
+        number = saves.ask()
+
+        def write(_job: Job) -> None:
+            with saves.in_order(number) as newest:
+                if not newest:
+                    return
+                with database.session() as session:
+                    if carts or every_open:
+                        park_open_carts(
+                            session,
+                            carts,
+                            branch_id=staff.branch_id,
+                            workstation_id=staff.workstation_id,
+                            staff_id=staff.staff_id,
+                            label=label,
+                            forget_every_open_cart=every_open,
+                        )
+                    record_sign_out(session, staff, how, parked=len(carts))
+
+        BackgroundOp(
+            self,
+            op=write,
+            success=lambda _none: self.carts_parked_on_leaving.emit(),
+            database=database,
+        ).announcing(self.context, ORDERS).run()
+        return len(carts)
