@@ -343,6 +343,10 @@ class Register(QWidget):
         context = self.context
         #: Saving starts once the carts of the last session are back, never before.
         self.carts_reopened = False
+        #: Carts this cashier parked (at a log-out, say) still waiting at the branch.
+        self.parked_waiting = 0
+        #: The name the carts parked at leaving got ("王小明 14:32"), once parked.
+        self.leaving_label = ""
         self._saves = _open_cart_saves(context.database.path)
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
@@ -947,7 +951,6 @@ class Register(QWidget):
 
         def reopened(loaded: tuple[list[ReopenedCart], int]) -> None:
             found, parked = loaded
-            #: Carts this cashier parked (at a log-out, say) still waiting at the branch.
             self.parked_waiting = parked
             if parked:
                 self.notice.emit(
@@ -1037,7 +1040,6 @@ class Register(QWidget):
         self._autosave.stop()
         staff = self.context.staff
         database = self.context.database
-        #: The name the carts parked at leaving get ("王小明 14:32").
         self.leaving_label = leaving_label(staff.display_name, local_now())
         label = self.leaving_label
         carts = [
@@ -1048,6 +1050,8 @@ class Register(QWidget):
         # Before the last session's carts are back, the ones on disk are not this
         # session's to forget: they stay for the next log-in.
         every_open = self.carts_reopened
+        # No autosave after this: it would write the parked carts back as open tabs.
+        self.carts_reopened = False
         saves = self._saves
         number = saves.ask()
 
