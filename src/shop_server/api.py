@@ -570,6 +570,16 @@ def _upsert_catalog(conn: Connection, entity: str, rows: list[dict[str, Any]]) -
         row["id"] = str(uuid.UUID(str(row["id"])))
     ids = [row["id"] for row in clean]
     existing = set(conn.execute(select(table.c.id).where(table.c.id.in_(ids))).scalars())
+    moves: dict[str, tuple[str | None, str | None]] = {}
+    if entity == "staff_user":
+        before = dict(
+            conn.execute(select(table.c.id, table.c.branch_id).where(table.c.id.in_(ids))).all()
+        )
+        moves = {
+            r["id"]: (before[r["id"]], r.get("branch_id"))
+            for r in clean
+            if r["id"] in before and "branch_id" in r
+        }
     for row in clean:
         if row["id"] in existing:
             values = {k: v for k, v in row.items() if k != "id"}
@@ -589,7 +599,8 @@ def _upsert_catalog(conn: Connection, entity: str, rows: list[dict[str, Any]]) -
         ]
         if codes:
             conn.execute(s.product_barcodes.insert(), codes)
-    return changes.append(conn, changes.row_changes(conn, entity, ids))
+    withdrawn = changes.staff_withdrawals(conn, moves) if moves else []
+    return changes.append(conn, withdrawn + changes.row_changes(conn, entity, ids))
 
 
 # --- devices ------------------------------------------------------------------------
@@ -869,6 +880,10 @@ def _bootstrap_page(
         query = select(table).where(table.c.id > after).order_by(table.c.id)
         if entity == "parked_cart":
             query = query.where(s.parked_carts.c.branch_id == device.branch_id)
+        if entity == "staff_user":
+            # Hashes only for the people who may work at this till's branch.
+            staff = s.staff_users.c
+            query = query.where(or_(staff.branch_id.is_(None), staff.branch_id == device.branch_id))
     rows = conn.execute(query.limit(limit)).mappings().all()
     data = [changes.entity_data(entity, r) for r in rows]
     names = list(data[0]) if data else list(columns)
@@ -912,6 +927,9 @@ def _pg_bootstrap_page(
         where, order, key = "id > :after", "id", "p.id"
         if entity == "parked_cart":
             where += " AND branch_id = :own"
+            params["own"] = device.branch_id
+        if entity == "staff_user":
+            where += " AND (branch_id IS NULL OR branch_id = :own)"
             params["own"] = device.branch_id
     sql = (
         f"WITH p AS (SELECT * FROM {table.name} WHERE {where} ORDER BY {order} LIMIT :limit) "

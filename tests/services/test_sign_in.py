@@ -70,6 +70,7 @@ def fail_until_locked(db: Database, user: str, at: datetime) -> LoginFailed:
         assert isinstance(refused, LoginFailed)
         reasons.append(refused.reason)
     assert reasons == ["credentials"] * (FAILURES_BEFORE_LOCKOUT - 1) + ["locked"]
+    assert isinstance(refused, LoginFailed)
     return refused
 
 
