@@ -17,6 +17,7 @@ from functools import partial
 from PySide6.QtCore import QEvent, QSize, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
+from shiboken6 import isValid
 from typing_extensions import override
 
 from shop_desktop.services.auth import StaffSession, record_lock
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         self.parked_label = ""
         #: The lock screen, while the till is locked.
         self.lock_screen: LoginDialog | None = None
+        self._focus_before_lock: QWidget | None = None
         self.setObjectName("mainWindow")
 
         self.navigation = QListWidget()
@@ -315,6 +318,8 @@ class MainWindow(QMainWindow):
         if self.lock_screen is not None or self._left:
             return self.lock_screen
         self.idle_watch.pause()
+        #: Where the keys went before the lock: they go there again after it.
+        self._focus_before_lock = QApplication.focusWidget()
         staff = self.context.staff
         BackgroundOp(
             self, op=lambda job: record_lock(job.session, staff), database=self.context.database
@@ -338,6 +343,11 @@ class MainWindow(QMainWindow):
             screen.deleteLater()
         if staff.staff_id == self.context.staff.staff_id:
             self.idle_watch.restart()
+            self.activateWindow()
+            before = self._focus_before_lock
+            self._focus_before_lock = None
+            if before is not None and isValid(before) and self.isAncestorOf(before):
+                before.setFocus()
             self.unlocked.emit()
             return
         # Another cashier: this one's carts are parked as at a log-out, then they take over.

@@ -55,6 +55,10 @@ class IdleWatch(QObject):
         if app is not None:
             app.installEventFilter(self)
 
+    @property
+    def seconds(self) -> int:
+        return self._timer.interval() // 1000
+
     def set_seconds(self, seconds: int) -> None:
         self._timer.setInterval(max(seconds, 0) * 1000)
         self.restart()
