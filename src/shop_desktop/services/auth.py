@@ -172,7 +172,7 @@ def log_in(
 
 
 def _matching_secret(session: Session, user: StaffUser, secret: str) -> str | None:
-    """"pin" or "password", whichever ``secret`` is, or None."""
+    """ "pin" or "password", whichever ``secret`` is, or None."""
     if PIN_PATTERN.fullmatch(secret):
         pin = session.get(StaffPin, user.id)
         if pin is not None and verify_password(pin.pin_hash, secret):

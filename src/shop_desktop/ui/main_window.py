@@ -376,8 +376,7 @@ class MainWindow(QMainWindow):
         if not self.parked_on_leaving:
             return ""
         return self.tr(
-            "Carts left open were parked as \"{label}\" ({count}). After logging in,"
-            " F11 finds them."
+            'Carts left open were parked as "{label}" ({count}). After logging in, F11 finds them.'
         ).format(label=self.parked_label, count=self.parked_on_leaving)
 
     @override

@@ -954,9 +954,9 @@ class Register(QWidget):
             self.parked_waiting = parked
             if parked:
                 self.notice.emit(
-                    self.tr(
-                        "Carts you parked are waiting: {count}. Recall them with F11."
-                    ).format(count=parked)
+                    self.tr("Carts you parked are waiting: {count}. Recall them with F11.").format(
+                        count=parked
+                    )
                 )
             for item in found:
                 self.new_cart(item.cart)
