@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -28,8 +29,12 @@ from shop_desktop.services.passwords import hash_password
 from shop_desktop.ui.application import ShopDesktop
 from shop_desktop.ui.login import LoginDialog
 from shop_desktop.ui.main_window import MainWindow
+from shop_desktop.ui.places.settings import SettingsPlace
 from shop_desktop.ui.preferences import Preferences
 from shop_desktop.ui.sign_in import PinDialog
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import StaffContext
 
 WAIT_MS = 60_000
 StartShop = Callable[..., ShopDesktop]
@@ -203,3 +208,34 @@ def test_five_wrong_passwords_lock_the_account_and_say_until_when(
         QTest.keyClick(dialog.password, Qt.Key.Key_Return)
     assert refused.args[0].startswith("Too many wrong attempts")
     assert desktop.main_window is None
+
+
+def test_a_manager_sets_the_idle_time_in_settings_and_it_applies_at_once(
+    qtbot: QtBot, staff_context: StaffContext
+) -> None:
+    for user, may in (("cashier", False), ("manager", True)):
+        context = staff_context(user)
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        settings = window.place(SettingsPlace.key)
+        assert isinstance(settings, SettingsPlace)
+        spin = settings.idle_lock.minutes
+        assert spin.isEnabled() is may
+        assert spin.value() == 5  # the default: five minutes
+        if not may:
+            assert settings.idle_lock.note.text() == "Only a manager can change this."
+            window.close()
+            continue
+        window.show_place(SettingsPlace.key)
+        spin.setFocus()
+        spin.selectAll()
+        QTest.keyClicks(spin, "12")
+        assert context.preferences.lock_after_seconds == 12 * 60
+        assert window.idle_watch.seconds == 12 * 60
+        QTest.keyClick(spin, Qt.Key.Key_PageDown)  # ten minutes less, then the least: never
+        QTest.keyClick(spin, Qt.Key.Key_PageDown)
+        assert spin.text() == "Never"
+        assert not window.idle_watch.running
+        window.close()

@@ -129,6 +129,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.idle_watch = IdleWatch(context.preferences.lock_after_seconds, self)
         self.idle_watch.idle.connect(self.lock)
+        settings = self.place(SettingsPlace.key)
+        assert isinstance(settings, SettingsPlace)
+        settings.idle_lock.changed.connect(self.idle_watch.set_seconds)
 
         self.retranslate()
         self._restore_geometry()

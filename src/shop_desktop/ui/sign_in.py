@@ -13,13 +13,16 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 from typing_extensions import override
 
+from shop_desktop.data.models import Role
 from shop_desktop.services.auth import PinRefused, pin_problem, set_pin
 from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.tasks import BackgroundOp, Job
@@ -198,3 +201,48 @@ class PinDialog(QDialog):
         self._buttons.setEnabled(True)
         self.pin_saved.emit()
         self.accept()
+
+
+#: Who may change how soon this till locks.
+LOCK_SETTING_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
+
+
+class IdleLockSetting(QGroupBox):
+    """Settings: after how many idle minutes this till locks (0: never); managers change it."""
+
+    #: The new idle time, in seconds.
+    changed = Signal(int)
+
+    def __init__(self, context: ShopContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.minutes = QSpinBox()
+        self.minutes.setObjectName("lockAfterMinutes")
+        self.minutes.setRange(0, 240)
+        self.minutes.setValue(round(context.preferences.lock_after_seconds / 60))
+        self.minutes.setEnabled(context.staff.role in LOCK_SETTING_ROLES)
+        self.minutes.valueChanged.connect(self._chosen)
+        self._label = QLabel()
+        self._label.setBuddy(self.minutes)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        form = QFormLayout(self)
+        form.setHorizontalSpacing(24)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.addRow(self._label, self.minutes)
+        form.addRow(self.note)
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("Locking"))
+        self._label.setText(self.tr("Lock the till after (idle &minutes)"))
+        self.minutes.setSpecialValueText(self.tr("Never"))
+        if self.minutes.isEnabled():
+            self.note.setText(
+                self.tr("The cart stays; a password or PIN opens the till again (Ctrl+L locks it).")
+            )
+        else:
+            self.note.setText(self.tr("Only a manager can change this."))
+
+    def _chosen(self, minutes: int) -> None:
+        self.context.preferences.lock_after_seconds = minutes * 60
+        self.changed.emit(minutes * 60)
