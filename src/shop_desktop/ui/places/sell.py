@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QHideEvent, QShowEvent
@@ -44,7 +45,16 @@ SYNC_CODES_TO_ACT = frozenset(
         PROGRAM_ERROR,
     }
 )
-SYNC_STATES_TO_ACT = frozenset({"revoked", "cloned", "upgrade_required"})
+#: What a lasting banner is about, so it goes by itself once that is solved.
+SYNC_CODE = "sync"
+REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class _Lasting:
+    message: str
+    actions: tuple[BannerAction, ...]
+    about: str
 
 
 class SellPlace(SummaryPlace):
@@ -69,10 +79,11 @@ class SellPlace(SummaryPlace):
         self._banner_timer.timeout.connect(self.hide_banner)
         #: A problem with something to do about it (a receipt not printed): it stays
         #: until the cashier acts or closes it, and comes back after a passing one.
-        self._lasting: tuple[str, tuple[BannerAction, ...]] | None = None
+        self._lasting: _Lasting | None = None
         #: The cart on screen when the notice came, and whether it had lines then.
         self._notice_cart: tuple[uuid.UUID, bool] | None = None
-        self._sync_problem = ""
+        #: The sync problem code last told, and the refused operations counted then.
+        self._sync_code = ""
         self._sync_refused = 0
         staff = context.staff
         self.browser = CatalogBrowser(
@@ -148,9 +159,14 @@ class SellPlace(SummaryPlace):
         self._show_problem(message, ())
         self._banner_timer.start()
 
-    def show_problem(self, message: str, actions: Sequence[BannerAction]) -> None:
-        """A problem the cashier can act on: it stays until acted on or closed."""
-        self._lasting = (message, tuple(actions))
+    def show_problem(
+        self, message: str, actions: Sequence[BannerAction], *, about: str = ""
+    ) -> None:
+        """A problem the cashier can act on: it stays until acted on or closed.
+
+        ``about`` names what it is about, so it can go by itself once that is solved.
+        """
+        self._lasting = _Lasting(message, tuple(actions), about)
         self._banner_timer.stop()
         self._show_problem(message, actions)
 
@@ -170,13 +186,11 @@ class SellPlace(SummaryPlace):
         """The cashier closed the banner (or acted on it)."""
         self._banner_timer.stop()
         self._lasting = None
-        self._sync_problem = ""
         self._rest()
 
     def _rest(self) -> None:
         if self._lasting is not None:
-            message, actions = self._lasting
-            self.banner.show_message(message, actions)
+            self.banner.show_message(self._lasting.message, self._lasting.actions)
             self.header_slot.setCurrentWidget(self.banner)
         else:
             self.header_slot.setCurrentWidget(self.header)
@@ -225,24 +239,31 @@ class SellPlace(SummaryPlace):
         controller.status_changed.connect(self.sync_status_changed)
 
     def sync_status_changed(self, status: SyncStatus) -> None:
-        code = status.error_code or (status.state if status.state in SYNC_STATES_TO_ACT else "")
-        refused = status.rejected_ops
-        more_refused = refused > self._sync_refused
+        """Tell a new sync problem once (a pass every minute must not beep every minute)."""
+        code = next((c for c in (status.error_code, status.state) if c in SYNC_CODES_TO_ACT), "")
+        refused, told = status.rejected_ops, self._sync_refused
         self._sync_refused = refused
-        if code not in SYNC_CODES_TO_ACT and not more_refused:
-            if self._sync_problem and self._lasting is not None:
-                # Solved (a manager enrolled again): the banner goes by itself.
-                self.dismiss_banner()
-            return
-        key = "refused" if more_refused else code
-        if key == self._sync_problem:
-            return  # already said; a pass every minute must not beep every minute
-        self._sync_problem = key
-        sentence = sync_problem(key)
+        if code != self._sync_code:
+            self._sync_code = code
+            if code:
+                self._tell_sync_problem(code)
+                return
+            self._solved(SYNC_CODE)
+        if refused > told and not code:
+            self._tell_sync_problem(REFUSED)
+        elif refused == 0:
+            self._solved(REFUSED)
+
+    def _solved(self, about: str) -> None:
+        """The problem the banner is about went away (a manager fixed it): so does the banner."""
+        if self._lasting is not None and self._lasting.about == about:
+            self.dismiss_banner()
+
+    def _tell_sync_problem(self, code: str) -> None:
+        sentence = sync_problem(code)
         actions: list[BannerAction] = []
-        may_read_log = self.context.staff.role in MANAGERS
-        if may_read_log:
-            tab = "rejected" if key == "refused" else "log"
+        if self.context.staff.role in MANAGERS:
+            tab = "rejected" if code == REFUSED else "log"
             actions.append(
                 BannerAction("sync_log", self.tr("Open sync &log"), lambda: self.open_sync_log(tab))
             )
@@ -250,8 +271,7 @@ class SellPlace(SummaryPlace):
             sentence = self.tr("{problem} Ask a manager to open the sync log.").format(
                 problem=sentence
             )
-        self.show_problem(sentence, actions)
-        self._sync_problem = key
+        self.show_problem(sentence, actions, about=REFUSED if code == REFUSED else SYNC_CODE)
 
     def open_sync_log(self, tab: str = "log") -> QWidget | None:
         from shop_desktop.ui.sync.log_dialog import SyncLogDialog
