@@ -200,7 +200,7 @@ def test_a_picture_on_disk_becomes_the_thumbnail(
     indexed_db: Database,
     tmp_path: Path,
 ) -> None:
-    from PySide6.QtGui import QColor, QImage
+    from PySide6.QtGui import QColor, QImage, QPixmap
 
     picture = tmp_path / "tea.png"
     image = QImage(200, 100, QImage.Format.Format_RGB32)
@@ -227,7 +227,7 @@ def test_a_picture_on_disk_becomes_the_thumbnail(
 
     def red_thumbnail() -> bool:
         shown = index.data(Qt.ItemDataRole.DecorationRole)
-        if shown is None:
+        if not isinstance(shown, QPixmap):
             return False
         pixel = shown.toImage().pixelColor(shown.width() // 2, shown.height() // 2)
         return pixel.red() > 200 and pixel.green() < 50 and shown.width() > shown.height()

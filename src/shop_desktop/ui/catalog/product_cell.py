@@ -50,16 +50,16 @@ class ProductCellDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        name = opt.text  # type: ignore[attr-defined]
+        name = opt.text
         # The style draws the background, selection and focus; the content is ours.
-        opt.text = ""  # type: ignore[attr-defined]
-        opt.icon = QIcon()  # type: ignore[attr-defined]
-        opt.features &= ~QStyleOptionViewItem.ViewItemFeature.HasDecoration  # type: ignore[attr-defined]
-        widget = opt.widget  # type: ignore[attr-defined]
+        opt.text = ""
+        opt.icon = QIcon()
+        opt.features &= ~QStyleOptionViewItem.ViewItemFeature.HasDecoration
+        widget = opt.widget
         style = widget.style() if widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
 
-        rect: QRect = option.rect.adjusted(_PAD, _PAD, -_PAD, -_PAD)  # type: ignore[attr-defined]
+        rect: QRect = option.rect.adjusted(_PAD, _PAD, -_PAD, -_PAD)
         side = rect.height()
         painter.save()
         picture = index.data(Qt.ItemDataRole.DecorationRole)
@@ -76,12 +76,12 @@ class ProductCellDelegate(QStyledItemDelegate):
                 fitted,
             )
         text_rect = rect.adjusted(side + 2 * _PAD, 0, 0, 0)
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
-        palette: QPalette = opt.palette  # type: ignore[attr-defined]
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        palette: QPalette = opt.palette
         first_colour = palette.color(
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         )
-        font: QFont = opt.font  # type: ignore[attr-defined]
+        font: QFont = opt.font
         metrics = QFontMetrics(font)
         painter.setFont(font)
         painter.setPen(first_colour)
@@ -112,7 +112,7 @@ class ProductCellDelegate(QStyledItemDelegate):
 
     @override
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
-        font: QFont = option.font  # type: ignore[attr-defined]
+        font: QFont = option.font
         height = product_row_height(font)
         # A modest width: the column stretches; the name is cut to whatever it gets.
         return QSize(QFontMetrics(font).averageCharWidth() * 16 + height, height)
