@@ -74,10 +74,14 @@ class Banner(QFrame):
         self.message.setText(text)
         for button in self.buttons.values():
             self._actions_row.removeWidget(button)
+            # Hidden at once: until it is deleted, its Alt+letter would clash with the new one's.
+            button.hide()
             button.deleteLater()
         self.buttons = {}
         for action in actions:
-            button = QPushButton(action.label)
+            # Made on the banner, so its Alt+letter belongs to this window from the start.
+            button = QPushButton(self)
+            button.setText(action.label)
             button.setObjectName(f"banner_{action.key}")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setAutoDefault(False)
