@@ -138,7 +138,7 @@ def test_six_lines_a_member_and_a_coupon_and_the_results_all_fit(
     assert not table.horizontalScrollBar().isVisible()
     # The member and the coupon are on screen too, on one line.
     assert place.register.panel().member_line.isVisible()
-    assert "WELCOME100" in register.panel().member_line.text()
+    assert "WELCOME100" in register.panel().member_line.full_text()
     assert where(register.panel().member_line).bottom() <= window.height()
 
     # The results: the price and the stock here of every row shown, no sideways scrolling.
@@ -285,7 +285,7 @@ def test_banners_never_move_the_cart_or_grow_the_window(
     place.register.problem.emit(long)
     QApplication.processEvents()
     assert place.banner.text() == long
-    assert place.banner.message.shown_text().endswith("…")
+    assert place.banner.message.text().endswith("…")
     assert place.banner.message.toolTip() == long
     assert geometry(window, place) == before
 

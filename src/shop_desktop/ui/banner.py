@@ -68,7 +68,7 @@ class Banner(QFrame):
 
     def text(self) -> str:
         """The whole message (the screen may show it cut)."""
-        return self.message.text()
+        return self.message.full_text()
 
     def show_message(self, text: str, actions: Sequence[BannerAction] = ()) -> None:
         self.message.setText(text)

@@ -46,12 +46,14 @@ def fit_lines(text: str, font: QFont, width: int, lines: int) -> str:
 
 
 class ElidedLabel(QLabel):
-    """Shows as much of its text as fits in ``lines`` lines; :meth:`text` is the whole text."""
+    """Shows as much of its text as fits in ``lines`` lines; :meth:`full_text` is all of it."""
 
     def __init__(self, text: str = "", *, lines: int = 1, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._full = ""
         self._lines = lines
+        # For tests that look for cut words: this one is cut on purpose, whole in its tooltip.
+        self.setProperty("elidedOnPurpose", True)
         self.setWordWrap(False)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
@@ -62,13 +64,9 @@ class ElidedLabel(QLabel):
         self._full = text
         self._fit()
 
-    @override
-    def text(self) -> str:
+    def full_text(self) -> str:
+        """The whole text; :meth:`text` is what is on screen (with "…" where it was cut)."""
         return self._full
-
-    def shown_text(self) -> str:
-        """What is on screen now (with "…" where it was cut)."""
-        return super().text()
 
     @override
     def clear(self) -> None:
