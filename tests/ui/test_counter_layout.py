@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from tests.ui.screenshots import fill_the_counter, index_the_catalog
@@ -289,12 +289,16 @@ def test_banners_never_move_the_cart_or_grow_the_window(
     assert place.banner.message.toolTip() == long
     assert geometry(window, place) == before
 
-    # Good news takes the same slot.
+    # Good news takes the same slot; a passing problem covers it, then it is back.
     place.register.notice.emit("Sale 0001 done. Change: NT$241")
     QApplication.processEvents()
     assert place.notice.isVisible()
     assert not place.banner.isVisible()
     assert geometry(window, place) == before
+    place.show_banner("No product has barcode 4710000000000.")
+    assert place.banner.isVisible()
+    place.hide_banner()
+    assert place.notice.isVisible()
 
     # Closed: the title line is back, still nothing moved.
     place.notice.close_button.click()
@@ -461,3 +465,22 @@ def test_a_cashier_is_told_to_ask_a_manager(qtbot: QtBot, till: OpenTill) -> Non
     assert place.banner.isVisible()
     assert "Ask a manager" in place.banner.text()
     assert place.banner.buttons == {}
+
+
+def test_the_sell_place_alone_has_its_title_and_facts_on_one_line(
+    qtbot: QtBot, staff_context: StaffContext
+) -> None:
+    place = SellPlace(staff_context("cashier"))
+    qtbot.addWidget(place)
+    place.resize(*TILLS[0])
+    with qtbot.waitSignal(place.facts_loaded, timeout=WAIT_MS):
+        place.show()
+    assert place._title.text() == "Sell"
+    assert place._title.toolTip().startswith("Scan or search products")
+    value = place.findChild(QLabel, "fact_today_here")
+    assert value is not None
+    assert value.text().isdigit()
+    line = place.header.height()
+    assert line < 3 * place.fontMetrics().lineSpacing()
+    # Title and fact side by side, not stacked.
+    assert abs(where(value).center().y() - where(place._title).center().y()) < line

@@ -189,9 +189,12 @@ class SellPlace(SummaryPlace):
         self._rest()
 
     def _rest(self) -> None:
+        """Between passing problems: a problem to act on, else the good news, else the title."""
         if self._lasting is not None:
             self.banner.show_message(self._lasting.message, self._lasting.actions)
             self.header_slot.setCurrentWidget(self.banner)
+        elif self._notice_cart is not None:
+            self.header_slot.setCurrentWidget(self.notice)
         else:
             self.header_slot.setCurrentWidget(self.header)
 
