@@ -135,6 +135,10 @@ def test_six_lines_a_member_and_a_coupon_and_the_results_all_fit(
         assert inside(table.visualRect(index), viewport), f"cart line {row} is not in view"
         assert table.rowHeight(row) < 2 * line_height
         assert "\n" not in str(index.data())
+        # Every discount of the line, with its amount, is in the name's tooltip.
+        tip = str(index.data(Qt.ItemDataRole.ToolTipRole))
+        for discount in bill.lines[row].discounts:
+            assert discount.name_en in tip
     assert not table.horizontalScrollBar().isVisible()
     # The member and the coupon are on screen too, on one line.
     assert place.register.panel().member_line.isVisible()
