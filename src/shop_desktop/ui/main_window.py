@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         sell = self.place(SellPlace.key)
         assert isinstance(sell, SellPlace)
         sell.register.sale_completed.connect(self.sync.sale_committed)
+        sell.watch_sync(self.sync)
         settings = self.place(SettingsPlace.key)
         assert isinstance(settings, SettingsPlace)
         settings.server.set_controller(self.sync)

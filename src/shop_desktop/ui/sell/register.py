@@ -86,6 +86,7 @@ from shop_desktop.services.wallets import (
     unsettled_wallet_charges,
 )
 from shop_desktop.ui.context import CATALOG, ORDERS, ShopContext
+from shop_desktop.ui.elided_label import ElidedLabel
 from shop_desktop.ui.idle_checkpoints import IdleCheckpoints
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.printing import DocumentPrinter
@@ -191,7 +192,8 @@ class CartPanel(QWidget):
         self.bill: Bill | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.member_line = QLabel()
+        # One line, cut with "…": a long name or many coupons never widen the cart.
+        self.member_line = ElidedLabel()
         self.member_line.setObjectName("cartMember")
         layout.addWidget(self.member_line)
         self.model = CartModel(cart, money)
@@ -200,8 +202,15 @@ class CartPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().setVisible(False)
+        # One text line per cart line: promotions and notes are cut with "…"
+        # in the name (whole in the tooltip), so six lines fit a 768-pixel till.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        rows = self.table.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 12)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, 5):
@@ -236,8 +245,6 @@ class CartPanel(QWidget):
         keep = select_line or self.current_line()
         self.bill = bill
         self.model.reload(self.cart, bill)
-        # Lines with a promotion or a note take a second row of text.
-        self.table.resizeRowsToContents()
         self.totals.show_bill(bill)
         row = self.cart.row_of(keep) if keep else -1
         if row < 0 and self.cart.items:
@@ -331,9 +338,9 @@ class Register(QWidget):
             self.buttons[name] = button
         self.buttons["pay"].setStyleSheet("font-weight: bold;")
         #: Receipts print by themselves after each paid sale; a printer problem
-        #: is shown and never touches the sale (it can be reprinted from Orders).
+        #: is shown and never touches the sale: the Sell place's banner offers to
+        #: print again or save it as PDF (``printer.print_failed``).
         self.printer = DocumentPrinter(context, self)
-        self.printer.failed.connect(self.problem)
         self.retranslate()
         self.new_cart()
         self._pick_up_where_the_last_session_stopped()
