@@ -1,0 +1,164 @@
+"""Every place, every tab, in both languages at 1366×768: no text cut, none in the other language.
+
+The window is opened as a manager (who sees everything), with a cart at the
+counter and an order picked in Orders, and read as a person reads it: see
+:mod:`language_walk` for what counts as cut and what counts as the other language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QTabWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from shop_desktop.data.db import Database
+from shop_desktop.data.models import Member, Product
+from shop_desktop.domain.cart import CartMember
+from shop_desktop.ui import i18n
+from shop_desktop.ui.context import ShopContext
+from shop_desktop.ui.main_window import PLACES, MainWindow
+from shop_desktop.ui.places.orders import OrdersPlace
+from shop_desktop.ui.places.sell import SellPlace
+from shop_desktop.ui.places.settings import SettingsPlace
+from shop_desktop.ui.style import apply_shop_look
+from shop_desktop.ui.tasks import BackgroundOp
+
+from tests.ui.language_walk import Catalogue, Reader, shown_texts, stored_texts
+
+WAIT_MS = 20_000
+TILL = QSize(1366, 768)
+
+
+@pytest.fixture
+def reader(demo_db: Database) -> Reader:
+    return Reader(Catalogue.read(), stored_texts(demo_db))
+
+
+def settle(qtbot: QtBot) -> None:
+    """Every load finished and every layout done: what a person would see after a moment."""
+    qtbot.waitUntil(lambda: not BackgroundOp.running(), timeout=WAIT_MS)
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
+
+
+def open_till(qtbot: QtBot, context: ShopContext) -> MainWindow:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_shop_look(app)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(TILL)
+    window.show()
+    qtbot.waitExposed(window)
+    settle(qtbot)
+    return window
+
+
+def fill_the_counter(qtbot: QtBot, window: MainWindow, database: Database) -> None:
+    """Three lines and a member: the counter as it looks mid-sale."""
+    sell = window.place(SellPlace.key)
+    assert isinstance(sell, SellPlace)
+    window.show_place(SellPlace.key)
+    register = sell.register
+    qtbot.waitUntil(lambda: register.rules is not None, timeout=WAIT_MS)
+    with database.session() as session:
+        products = list(
+            session.scalars(
+                select(Product.id)
+                .where(Product.active, Product.price_minor > 0)
+                .order_by(Product.sku)
+                .limit(3)
+            )
+        )
+        member = session.scalars(select(Member).where(Member.active).limit(1)).one()
+        sku = session.scalars(select(Product.sku).where(Product.id == products[0])).one()
+        cart_member = CartMember(
+            member_id=member.id, code=member.code, name=member.name, level=member.level.value
+        )
+    for product_id in products:
+        with qtbot.waitSignal(register.cart_changed, timeout=WAIT_MS):
+            register.add_product(product_id)
+    register.set_member(cart_member)
+    # A search that finds one product: the shelf counts its matches.
+    QTest.keyClicks(sell.browser.search, sku)
+    qtbot.waitUntil(lambda: sell.browser.model.rowCount() == 1, timeout=WAIT_MS)
+    settle(qtbot)
+
+
+def pick_an_order(qtbot: QtBot, window: MainWindow) -> None:
+    orders = window.place(OrdersPlace.key)
+    assert isinstance(orders, OrdersPlace)
+    window.show_place(OrdersPlace.key)
+    qtbot.waitUntil(lambda: orders.model.rowCount() > 0, timeout=WAIT_MS)
+    orders.table.selectRow(0)
+    qtbot.waitUntil(lambda: orders.detail.order_id is not None, timeout=WAIT_MS)
+    settle(qtbot)
+
+
+def pages(qtbot: QtBot, window: MainWindow) -> Iterator[str]:
+    """Show every place and every tab in it (tabs within tabs too); yield where we are."""
+    for place_type in PLACES:
+        window.show_place(place_type.key)
+        settle(qtbot)
+        yield place_type.key
+        place = window.current_place()
+        yield from _tabs_in(qtbot, place_type.key, place.findChildren(QTabWidget))
+
+
+def _tabs_in(qtbot: QtBot, where: str, tab_widgets: list[QTabWidget]) -> Iterator[str]:
+    for tabs in tab_widgets:
+        if not tabs.isVisible():
+            continue
+        first = tabs.currentIndex()
+        for index in range(tabs.count()):
+            if not tabs.isTabVisible(index) or index == first:
+                continue
+            tabs.setCurrentIndex(index)
+            settle(qtbot)
+            yield f"{where} › {tabs.tabText(index)}"
+        tabs.setCurrentIndex(first)
+        settle(qtbot)
+
+
+def walk(qtbot: QtBot, window: MainWindow, reader: Reader, language: str) -> list[str]:
+    assert window.size() == TILL, f"the window does not fit the till: {window.size()}"
+    problems: list[str] = []
+    for page in pages(qtbot, window):
+        problems.extend(f"[{page}] {p}" for p in reader.problems(shown_texts(window), language))
+    return problems
+
+
+def switch_in_settings(qtbot: QtBot, window: MainWindow, language: str) -> None:
+    settings = window.place(SettingsPlace.key)
+    assert isinstance(settings, SettingsPlace)
+    window.show_place(SettingsPlace.key)
+    settings.language.choose(language)
+    assert i18n.current_language() == language
+    settle(qtbot)
+
+
+@pytest.mark.parametrize(
+    ("first", "then"), [(i18n.ZH_TW, i18n.EN), (i18n.EN, i18n.ZH_TW)], ids=["zh-en", "en-zh"]
+)
+def test_every_place_reads_whole_and_in_one_language(
+    qtbot: QtBot,
+    shop_context: ShopContext,
+    demo_db: Database,
+    reader: Reader,
+    first: str,
+    then: str,
+) -> None:
+    i18n.switch_language(first)
+    window = open_till(qtbot, shop_context)
+    fill_the_counter(qtbot, window, demo_db)
+    pick_an_order(qtbot, window)
+    problems = walk(qtbot, window, reader, first)
+    # Switched live, with everything already loaded in the first language.
+    switch_in_settings(qtbot, window, then)
+    problems += [f"(after switching) {p}" for p in walk(qtbot, window, reader, then)]
+    assert problems == [], "\n" + "\n".join(problems)
