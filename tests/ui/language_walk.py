@@ -73,7 +73,10 @@ def _literal(template: str) -> str:
 
 @dataclass(repr=False)
 class Catalogue:
-    """Each language's texts that differ from the other's, as patterns (placeholders match anything)."""
+    """Each language's own texts (those that differ in the other), as patterns.
+
+    A placeholder in a text matches anything.
+    """
 
     #: English source → its pattern; only sources translated to something else.
     english: dict[str, re.Pattern[str]] = field(default_factory=dict)
@@ -177,7 +180,7 @@ class Shown:
 
 def _label(label: QLabel) -> Iterator[Shown]:
     text = label.text()
-    if not text or label.pixmap() is not None and not label.pixmap().isNull():
+    if not text or (label.pixmap() is not None and not label.pixmap().isNull()):
         return
     rich = label.textFormat() == Qt.TextFormat.RichText or (
         label.textFormat() == Qt.TextFormat.AutoText and TAG.search(text) is not None
@@ -374,34 +377,36 @@ def shown_texts(window: QMainWindow) -> list[Shown]:
     if message:
         texts.append(Shown("window#statusMessage", message))
     for widget in window.findChildren(QWidget):
-        if not widget.isVisible():
-            continue
-        if isinstance(widget, QLabel):
-            texts.extend(_label(widget))
-        elif isinstance(widget, QAbstractButton):
-            texts.extend(_button(widget))
-        elif isinstance(widget, QComboBox):
-            texts.extend(_combo(widget))
-        elif isinstance(widget, QTabBar):
-            texts.extend(_tabs(widget))
-        elif isinstance(widget, QLineEdit) and not widget.text() and widget.placeholderText():
-            texts.append(Shown(object_path(widget) + "#placeholder", widget.placeholderText()))
-        if isinstance(widget, QGroupBox):
-            texts.extend(_group(widget))
-        if isinstance(widget, QListWidget):
-            for row in range(widget.count()):
-                item = widget.item(row)
-                if not item.isHidden() and item.text():
-                    texts.append(Shown(f"{object_path(widget)}#item{row}", item.text()))
-        elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
-            model = widget.model()
-            header = getattr(widget, "horizontalHeader", None)
-            if callable(header):
-                found = header()
-                if isinstance(found, QHeaderView):
-                    texts.extend(_header(found, model))
-            texts.extend(_cells(widget))
+        if widget.isVisible():
+            texts.extend(_widget_texts(widget))
     return texts
+
+
+def _widget_texts(widget: QWidget) -> Iterator[Shown]:
+    if isinstance(widget, QLabel):
+        yield from _label(widget)
+    elif isinstance(widget, QAbstractButton):
+        yield from _button(widget)
+    elif isinstance(widget, QComboBox):
+        yield from _combo(widget)
+    elif isinstance(widget, QTabBar):
+        yield from _tabs(widget)
+    elif isinstance(widget, QGroupBox):
+        yield from _group(widget)
+    elif isinstance(widget, QLineEdit) and not widget.text() and widget.placeholderText():
+        yield Shown(object_path(widget) + "#placeholder", widget.placeholderText())
+    elif isinstance(widget, QListWidget):
+        for row in range(widget.count()):
+            item = widget.item(row)
+            if not item.isHidden() and item.text():
+                yield Shown(f"{object_path(widget)}#item{row}", item.text())
+    elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+        header = getattr(widget, "horizontalHeader", None)
+        if callable(header):
+            found = header()
+            if isinstance(found, QHeaderView):
+                yield from _header(found, widget.model())
+        yield from _cells(widget)
 
 
 @dataclass(repr=False)

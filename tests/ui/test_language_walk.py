@@ -15,6 +15,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTabWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
+from tests.ui.language_walk import Catalogue, Reader, shown_texts, stored_texts
 
 from shop_desktop.data.db import Database
 from shop_desktop.data.models import Member, Product
@@ -27,8 +28,6 @@ from shop_desktop.ui.places.sell import SellPlace
 from shop_desktop.ui.places.settings import SettingsPlace
 from shop_desktop.ui.style import apply_shop_look
 from shop_desktop.ui.tasks import BackgroundOp
-
-from tests.ui.language_walk import Catalogue, Reader, shown_texts, stored_texts
 
 WAIT_MS = 20_000
 TILL = QSize(1366, 768)
