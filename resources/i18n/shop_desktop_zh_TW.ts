@@ -40,11 +40,13 @@
 </context>
 <context>
     <name>BatchShipDialog</name>
-    <message>
+    <message numerus="yes">
         <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="107"/>
-        <source>Ship {count} orders</source>
+        <source>Ship %n order(s)</source>
         <extracomment>The role under which the first cell keeps the order&apos;s id.</extracomment>
-        <translation>出貨 {count} 筆訂單</translation>
+        <translation>
+            <numerusform>出貨 %n 筆訂單</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="112"/>
@@ -189,44 +191,48 @@
         <translation>最新上架</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="344"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="345"/>
         <source>All brands</source>
         <translation>全部品牌</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="390"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="391"/>
         <source>Type a price such as 120 or 99.5</source>
         <translation>請輸入價格，例如 120 或 99.5</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="489"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="490"/>
         <source>Looking…</source>
         <translation>搜尋中…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="492"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="493"/>
         <source>Counting…</source>
         <translation>計算中…</translation>
     </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="494"/>
-        <source>{count} products</source>
-        <translation>共 {count} 項商品</translation>
+    <message numerus="yes">
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="495"/>
+        <source>%Ln product(s)</source>
+        <translation>
+            <numerusform>共 %Ln 項商品</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="501"/>
+        <source>%Ln match(es)</source>
+        <translation>
+            <numerusform>%Ln 項符合</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="496"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="497"/>
         <source>No products match.</source>
         <translation>找不到符合的商品。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="498"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="499"/>
         <source>{count}+ matches</source>
         <translation>{count}+ 項符合</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="500"/>
-        <source>{count} matches</source>
-        <translation>{count} 項符合</translation>
     </message>
 </context>
 <context>
@@ -813,108 +819,112 @@
 <context>
     <name>FulfilmentView</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="233"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="234"/>
         <source>Number</source>
         <extracomment>What a queue read brings back: the orders, and where each one goes. Emitted after the queue was read. Emitted with the sentence shown when a batch step was refused. Emitted after a batch step was written.</extracomment>
         <translation>訂單編號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="234"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="235"/>
         <source>Kind</source>
         <translation>類型</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="235"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="236"/>
         <source>Status</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="236"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="237"/>
         <source>Requested date</source>
         <translation>指定日期</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="237"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="238"/>
         <source>Customer</source>
         <translation>顧客</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="238"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="239"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="239"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="240"/>
         <source>Total</source>
         <translation>合計</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="240"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="241"/>
         <source>Taken</source>
         <translation>成立時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="243"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="244"/>
         <source>Start picking</source>
         <translation>開始揀貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="244"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="245"/>
         <source>Picking list…</source>
         <translation>揀貨單…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="245"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="246"/>
         <source>Ship…</source>
         <translation>出貨…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="246"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="247"/>
         <source>Delivery notes…</source>
         <translation>出貨單…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="306"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="315"/>
         <source>unpaid</source>
         <translation>未付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="327"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="336"/>
         <source>Tick the orders first.</source>
         <translation>請先勾選訂單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="336"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="345"/>
         <source>Order {number}: {problem} Nothing in this batch was changed.</source>
         <translation>訂單 {number}：{problem} 這一批訂單都沒有變更。</translation>
     </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="384"/>
-        <source>{count} orders are being picked.</source>
-        <translation>{count} 筆訂單揀貨中。</translation>
+    <message numerus="yes">
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="393"/>
+        <source>%n order(s) are being picked.</source>
+        <translation>
+            <numerusform>%n 筆訂單揀貨中。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="416"/>
+        <source>%n order(s) shipped.</source>
+        <translation>
+            <numerusform>已出貨 %n 筆訂單。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="394"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="403"/>
         <source>Order {number} is collected at the counter, not shipped.</source>
         <translation>訂單 {number} 是在櫃台取貨，不需出貨。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="407"/>
-        <source>{count} orders shipped.</source>
-        <translation>已出貨 {count} 筆訂單。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="418"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="427"/>
         <source>Printing is not set up on this workstation yet.</source>
         <translation>這台收銀台尚未設定列印。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="435"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="444"/>
         <source>Picking list</source>
         <translation>揀貨單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="446"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="455"/>
         <source>Delivery note {number}</source>
         <translation>出貨單 {number}</translation>
     </message>
@@ -1769,42 +1779,51 @@
 <context>
     <name>OrdersPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="89"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="90"/>
         <source>Orders</source>
         <translation>訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="93"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="94"/>
         <source>Find any order, see its goods, payments and delivery, take payment for unpaid orders, and follow picking and shipping.</source>
         <translation>查詢任何訂單，查看商品、付款與配送資訊；為待付款訂單收款，並追蹤揀貨與出貨。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="100"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="101"/>
         <source>All orders</source>
         <translation>全部訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="101"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="102"/>
         <source>Fulfilment</source>
         <translation>出貨佇列</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="127"/>
-        <source>{count} orders shown, scroll for more</source>
-        <translation>已顯示 {count} 筆訂單，捲動以載入更多</translation>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="109"/>
+        <source>The orders could not be loaded.</source>
+        <translation>無法載入訂單。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="115"/>
+        <source>%Ln order(s) shown, scroll for more</source>
+        <translation>
+            <numerusform>已顯示 %Ln 筆訂單，捲動以載入更多</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="117"/>
+        <source>%Ln order(s)</source>
+        <translation>
+            <numerusform>共 %Ln 筆訂單</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="129"/>
-        <source>{count} orders</source>
-        <translation>共 {count} 筆訂單</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="155"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="169"/>
         <source>Orders today</source>
         <translation>今日訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="155"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="169"/>
         <source>Orders in total</source>
         <translation>訂單總數</translation>
     </message>
@@ -3348,10 +3367,19 @@
         <source>{n} h ago</source>
         <translation>{n} 小時前</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="195"/>
-        <source>{n} days ago</source>
-        <translation>{n} 天前</translation>
+        <source>%n day(s) ago</source>
+        <translation>
+            <numerusform>%n 天前</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="223"/>
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n 天</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="204"/>
@@ -3377,11 +3405,6 @@
         <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="222"/>
         <source>{n} h</source>
         <translation>{n} 小時</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="223"/>
-        <source>{n} days</source>
-        <translation>{n} 天</translation>
     </message>
     <message>
         <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="227"/>
@@ -3653,93 +3676,96 @@
 <context>
     <name>WalletSettings</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="145"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="148"/>
         <source>Mobile wallets</source>
+        <extracomment>What the last check found (each wallet&apos;s missing entries), or that the keyring failed.</extracomment>
         <translation>行動支付</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="146"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="149"/>
         <source>Alipay</source>
         <translation>支付寶</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="147"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="150"/>
         <source>WeChat Pay</source>
         <translation>微信支付</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="149"/>
         <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="152"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="155"/>
         <source>App ID</source>
         <translation>應用程式 ID（AppID）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="150"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="153"/>
         <source>Gateway (empty: Alipay&apos;s own)</source>
         <translation>閘道（留空：使用支付寶預設閘道）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="151"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="154"/>
         <source>Merchant ID</source>
         <translation>商戶號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="153"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="156"/>
         <source>Gateway (empty: WeChat Pay&apos;s own)</source>
         <translation>閘道（留空：使用微信支付預設閘道）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="154"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="157"/>
         <source>Merchant certificate serial number</source>
         <translation>商戶憑證序號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="155"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="158"/>
         <source>WeChat Pay public key ID</source>
         <translation>微信支付公鑰 ID</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="160"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="163"/>
         <source>App private key…</source>
         <translation>應用程式私鑰…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="161"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="164"/>
         <source>Alipay public key…</source>
         <translation>支付寶公鑰…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="162"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="165"/>
         <source>Merchant private key…</source>
         <translation>商戶私鑰…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="163"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="166"/>
         <source>APIv3 key…</source>
         <translation>APIv3 金鑰…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="164"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="167"/>
         <source>WeChat Pay public key…</source>
         <translation>微信支付公鑰…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="168"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="171"/>
         <source>Save wallet settings</source>
         <translation>儲存行動支付設定</translation>
     </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="216"/>
-        <source>Not ready: {count} setting(s) or key(s) missing.</source>
-        <translation>尚未就緒：缺少 {count} 項設定或金鑰。</translation>
+    <message numerus="yes">
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="237"/>
+        <source>Not ready: %n setting(s) or key(s) missing.</source>
+        <translation>
+            <numerusform>尚未就緒：缺少 %n 項設定或金鑰。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="222"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="240"/>
         <source>Ready to take payments.</source>
         <translation>已可收款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="226"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="233"/>
         <source>The system keyring cannot be used: keys cannot be stored or read.</source>
         <translation>無法使用系統鑰匙圈：無法儲存或讀取金鑰。</translation>
     </message>

@@ -2,8 +2,11 @@
 
 English is the source language; Traditional Chinese comes from the compiled
 catalogue in ``resources/i18n`` plus Qt's own ``qtbase`` catalogue for the
-standard buttons. Installing or removing a translator makes Qt send every
-widget a ``LanguageChange`` event, on which each one re-reads its texts.
+standard buttons. English has a small catalogue of its own too: only the
+counted messages (``self.tr("%n match(es)", "", n)``), whose singular and
+plural forms ("1 match", "2 matches") the source text cannot give by itself.
+Installing or removing a translator makes Qt send every widget a
+``LanguageChange`` event, on which each one re-reads its texts.
 """
 
 from __future__ import annotations
@@ -59,24 +62,26 @@ def switch_language(code: str) -> None:
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
+    ours = QTranslator(app)
+    catalogue = resource_path("i18n", f"shop_desktop_{code}.qm")
+    if ours.load(str(catalogue)):
+        _installed.append(ours)
+    else:
+        log.warning("translation catalogue %s could not be loaded", catalogue)
     if code == ZH_TW:
-        ours = QTranslator(app)
-        catalogue = resource_path("i18n", "shop_desktop_zh_TW.qm")
-        if ours.load(str(catalogue)):
-            _installed.append(ours)
-        else:
-            log.warning("translation catalogue %s could not be loaded", catalogue)
         qt_own = QTranslator(app)
         qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if qt_own.load("qtbase_zh_TW", qt_folder):
             _installed.append(qt_own)
-        for translator in _installed:
-            app.installTranslator(translator)
+    # Before the translators go in: widgets re-read their texts (numbers in
+    # the locale, words in the language) as each one is installed.
     if code == ZH_TW:
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.Taiwan))
     else:
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     _current = code
+    for translator in _installed:
+        app.installTranslator(translator)
 
 
 def set_up_fonts(app: QApplication) -> None:

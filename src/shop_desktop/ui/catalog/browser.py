@@ -302,6 +302,7 @@ class CatalogBrowser(QWidget):
         self._fill_brands()
         if self.price_hint.isVisible():
             self._price_problem()
+        self._update_status()
 
     @override
     def changeEvent(self, event: QEvent) -> None:
@@ -491,13 +492,13 @@ class CatalogBrowser(QWidget):
             if self._browse_count is None:
                 text = self.tr("Counting…")
             else:
-                text = self.tr("{count} products").format(count=f"{self._browse_count:,}")
+                text = self.tr("%Ln product(s)", "", self._browse_count)
         elif rows == 0:
             text = self.tr("No products match.")
         elif self.model.has_more:
             text = self.tr("{count}+ matches").format(count=rows)
         else:
-            text = self.tr("{count} matches").format(count=rows)
+            text = self.tr("%Ln match(es)", "", rows)
         self._set_status(text)
 
     def _set_status(self, text: str) -> None:

@@ -104,7 +104,7 @@ class BatchShipDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, orders: list[OrderSummary]) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Ship {count} orders").format(count=len(orders)))
+        self.setWindowTitle(self.tr("Ship %n order(s)", "", len(orders)))
         self.setModal(True)
         self.orders = orders
         self.table = QTableWidget(len(orders), 3)
@@ -390,7 +390,7 @@ class FulfilmentView(QWidget):
                 advance(job.session, order_id, OrderStatus.PICKING, staff_id=staff_id)
 
         self._write(
-            orders, pick, self.tr("{count} orders are being picked.").format(count=len(ids))
+            orders, pick, self.tr("%n order(s) are being picked.", "", len(ids))
         )
 
     def ship(self) -> None:
@@ -413,7 +413,7 @@ class FulfilmentView(QWidget):
         def ship(job: Job) -> list[uuid.UUID]:
             return ship_orders(job.session, shipments, staff_id)
 
-        self._write(orders, ship, self.tr("{count} orders shipped.").format(count=len(orders)))
+        self._write(orders, ship, self.tr("%n order(s) shipped.", "", len(orders)))
 
     # --- documents ----------------------------------------------------------------
 
