@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionButton,
     QStyleOptionComboBox,
+    QStyleOptionFrame,
     QTabBar,
     QToolButton,
     QTreeView,
@@ -262,6 +263,20 @@ def _combo(combo: QComboBox) -> Iterator[Shown]:
     )
 
 
+def _placeholder(edit: QLineEdit) -> Iterator[Shown]:
+    """The grey hint in an empty field: Qt elides it when the field is too narrow."""
+    option = QStyleOptionFrame()
+    option.initFrom(edit)
+    option.lineWidth = edit.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, None, edit)
+    contents = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit)
+    margins = edit.textMargins()
+    room = contents.width() - margins.left() - margins.right() - 4  # Qt's horizontal margin
+    text = edit.placeholderText()
+    yield Shown(
+        object_path(edit) + "#placeholder", text, edit.fontMetrics().horizontalAdvance(text), room
+    )
+
+
 def _tabs(bar: QTabBar) -> Iterator[Shown]:
     space = bar.style().pixelMetric(QStyle.PixelMetric.PM_TabBarTabHSpace, None, bar)
     for index in range(bar.count()):
@@ -299,7 +314,10 @@ def _header(header: QHeaderView, model: QAbstractItemModel) -> Iterator[Shown]:
         value = model.headerData(section, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
         if not isinstance(value, str) or not value:
             continue
-        room = header.sectionSize(section) - margin
+        left = header.sectionViewportPosition(section)
+        if left >= header.width():
+            continue  # scrolled out of sight: read when scrolled to
+        room = min(left + header.sectionSize(section), header.width()) - max(left, 0) - margin
         if header.isSortIndicatorShown() and header.sortIndicatorSection() == section:
             room -= header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
         for line in lines_of(value):
@@ -333,7 +351,8 @@ def _cells(view: QAbstractItemView) -> Iterator[Shown]:
             for line in lines_of(value):
                 yield Shown(where, line)
             continue
-        room = rect.width() - padding
+        # A cell that runs past the view's right edge is cut there, scroll bar or not.
+        room = min(rect.right(), viewport.right()) - rect.left() - padding
         if model.data(index, Qt.ItemDataRole.DecorationRole) is not None:
             room -= view.iconSize().width() + 4 if view.iconSize().isValid() else 20
         if model.data(index, Qt.ItemDataRole.CheckStateRole) is not None:
@@ -394,7 +413,7 @@ def _widget_texts(widget: QWidget) -> Iterator[Shown]:
     elif isinstance(widget, QGroupBox):
         yield from _group(widget)
     elif isinstance(widget, QLineEdit) and not widget.text() and widget.placeholderText():
-        yield Shown(object_path(widget) + "#placeholder", widget.placeholderText())
+        yield from _placeholder(widget)
     elif isinstance(widget, QListWidget):
         for row in range(widget.count()):
             item = widget.item(row)

@@ -288,6 +288,10 @@ class CatalogBrowser(QWidget):
         self._price_caption.setText(self.tr("Price"))
         self.min_price.setPlaceholderText(self.tr("from"))
         self.max_price.setPlaceholderText(self.tr("to"))
+        for edit in (self.min_price, self.max_price):
+            # Never narrower than its hint in the language of the moment.
+            hint = edit.fontMetrics().horizontalAdvance(edit.placeholderText())
+            edit.setMinimumWidth(max(50, hint + 24))
         self.in_stock.setText(self.tr("In stock here only"))
         self._sort_caption.setText(self.tr("Sort by"))
         names = {
@@ -337,6 +341,13 @@ class CatalogBrowser(QWidget):
         self.category_model.set_categories(self._nodes)
         self.categories.setCurrentIndex(self.category_model.index_of(chosen))
         self.categories.selectionModel().blockSignals(blocker)
+        # Wide enough for every top-level name in the language of the moment.
+        tree = self.categories
+        tree.setMinimumWidth(
+            tree.sizeHintForColumn(0)
+            + 2 * tree.frameWidth()
+            + tree.verticalScrollBar().sizeHint().width()
+        )
 
     def _fill_brands(self) -> None:
         chosen = self.brand.currentData()
