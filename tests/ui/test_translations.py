@@ -103,9 +103,7 @@ def test_translations_keep_their_placeholders(ts: Path, qm: Path, only: tuple[st
         assert translation is not None, source
         forms = [f.text or "" for f in translation.iter("numerusform")]
         for text in forms or [translation.text or ""]:
-            assert sorted(PLACEHOLDER.findall(source)) == sorted(PLACEHOLDER.findall(text)), (
-                source
-            )
+            assert sorted(PLACEHOLDER.findall(source)) == sorted(PLACEHOLDER.findall(text)), source
 
 
 @CATALOGUES

@@ -389,9 +389,7 @@ class FulfilmentView(QWidget):
             for order_id in ids:
                 advance(job.session, order_id, OrderStatus.PICKING, staff_id=staff_id)
 
-        self._write(
-            orders, pick, self.tr("%n order(s) are being picked.", "", len(ids))
-        )
+        self._write(orders, pick, self.tr("%n order(s) are being picked.", "", len(ids)))
 
     def ship(self) -> None:
         orders = self._chosen()
