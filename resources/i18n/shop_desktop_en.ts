@@ -1,12 +1,11 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
     <name>BatchShipDialog</name>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="107"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="107" />
         <source>Ship %n order(s)</source>
-        <extracomment>The role under which the first cell keeps the order&apos;s id.</extracomment>
+        <extracomment>The role under which the first cell keeps the order's id.</extracomment>
         <translation>
             <numerusform>Ship %n order</numerusform>
             <numerusform>Ship %n orders</numerusform>
@@ -16,7 +15,7 @@
 <context>
     <name>CatalogBrowser</name>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="495"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="506" />
         <source>%Ln product(s)</source>
         <translation>
             <numerusform>%Ln product</numerusform>
@@ -24,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="501"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="512" />
         <source>%Ln match(es)</source>
         <translation>
             <numerusform>%Ln match</numerusform>
@@ -35,7 +34,7 @@
 <context>
     <name>FulfilmentView</name>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="393"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="392" />
         <source>%n order(s) are being picked.</source>
         <translation>
             <numerusform>%n order is being picked.</numerusform>
@@ -43,7 +42,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="416"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="414" />
         <source>%n order(s) shipped.</source>
         <translation>
             <numerusform>%n order shipped.</numerusform>
@@ -54,7 +53,7 @@
 <context>
     <name>OrdersPlace</name>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="115"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="115" />
         <source>%Ln order(s) shown, scroll for more</source>
         <translation>
             <numerusform>%Ln order shown, scroll for more</numerusform>
@@ -62,7 +61,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="117"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="117" />
         <source>%Ln order(s)</source>
         <translation>
             <numerusform>%Ln order</numerusform>
@@ -73,7 +72,7 @@
 <context>
     <name>SyncStatusWidget</name>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="195"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="195" />
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n day ago</numerusform>
@@ -81,7 +80,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="223"/>
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="223" />
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n day</numerusform>
@@ -92,7 +91,7 @@
 <context>
     <name>WalletSettings</name>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="237"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="237" />
         <source>Not ready: %n setting(s) or key(s) missing.</source>
         <translation>
             <numerusform>Not ready: %n setting or key missing.</numerusform>

@@ -156,81 +156,81 @@
         <translation>最高</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="291"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="295"/>
         <source>In stock here only</source>
         <translation>只看本店有庫存</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="292"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="296"/>
         <source>Sort by</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="294"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="298"/>
         <source>Name</source>
         <translation>品名</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="295"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="299"/>
         <source>Price: low to high</source>
         <translation>價格：由低到高</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="296"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="300"/>
         <source>Price: high to low</source>
         <translation>價格：由高到低</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="297"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="301"/>
         <source>Best-selling</source>
         <translation>最暢銷</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="298"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="302"/>
         <source>Newest</source>
         <translation>最新上架</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="345"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="356"/>
         <source>All brands</source>
         <translation>全部品牌</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="391"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="402"/>
         <source>Type a price such as 120 or 99.5</source>
         <translation>請輸入價格，例如 120 或 99.5</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="490"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="501"/>
         <source>Looking…</source>
         <translation>搜尋中…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="493"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="504"/>
         <source>Counting…</source>
         <translation>計算中…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="495"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="506"/>
         <source>%Ln product(s)</source>
         <translation>
             <numerusform>共 %Ln 項商品</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="501"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="512"/>
         <source>%Ln match(es)</source>
         <translation>
             <numerusform>%Ln 項符合</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="497"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="508"/>
         <source>No products match.</source>
         <translation>找不到符合的商品。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="499"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="510"/>
         <source>{count}+ matches</source>
         <translation>{count}+ 項符合</translation>
     </message>
@@ -895,36 +895,36 @@
         <translation>訂單 {number}：{problem} 這一批訂單都沒有變更。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="393"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="392"/>
         <source>%n order(s) are being picked.</source>
         <translation>
             <numerusform>%n 筆訂單揀貨中。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="416"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="414"/>
         <source>%n order(s) shipped.</source>
         <translation>
             <numerusform>已出貨 %n 筆訂單。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="403"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="401"/>
         <source>Order {number} is collected at the counter, not shipped.</source>
         <translation>訂單 {number} 是在櫃台取貨，不需出貨。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="427"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="425"/>
         <source>Printing is not set up on this workstation yet.</source>
         <translation>這台收銀台尚未設定列印。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="444"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="442"/>
         <source>Picking list</source>
         <translation>揀貨單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="455"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="453"/>
         <source>Delivery note {number}</source>
         <translation>出貨單 {number}</translation>
     </message>
@@ -1144,300 +1144,310 @@
 <context>
     <name>OrderDetailView</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="233"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="235"/>
         <source>Take payment…</source>
         <extracomment>Emitted with the :class:`OrderView` each time the order is (re)read. Emitted with the refusal or failure sentence shown to the staff. Emitted after a step, payment or cancel was written.</extracomment>
         <translation>收款…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="234"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="236"/>
         <source>Cancel order…</source>
         <translation>取消訂單…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="235"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="237"/>
         <source>Print invoice</source>
         <translation>列印發票</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="236"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="238"/>
         <source>Save PDF</source>
         <translation>另存 PDF</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="237"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="239"/>
         <source>Reprint receipt (copy)</source>
         <translation>補印收據（副本）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="238"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="240"/>
         <source>Void invoice…</source>
         <translation>作廢發票…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="239"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="241"/>
         <source>Print credit note</source>
         <translation>列印折讓單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="301"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="303"/>
         <source>Pick an order in the list to see it here.</source>
         <translation>在清單中選擇一筆訂單，即可在此查看。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="326"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="337"/>
         <source>Order {number} · {kind} · {status} · {paid}</source>
         <translation>訂單 {number} · {kind} · {status} · {paid}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="330"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="333"/>
         <source>paid, invoice {invoice}</source>
         <translation>已付款，發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="332"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="329"/>
+        <source>refund owed</source>
+        <translation>待退款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="331"/>
+        <source>refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="335"/>
         <source>not paid</source>
         <translation>未付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="344"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="353"/>
         <source>Taken {time} by {staff}</source>
         <translation>{time} 由 {staff} 成立</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="349"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="358"/>
         <source>Customer: {name}</source>
         <translation>顧客：{name}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="349"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="358"/>
         <source>walk-in</source>
         <translation>現場顧客</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="354"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="363"/>
         <source>Goods</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="355"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="364"/>
         <source>Payments</source>
         <translation>付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="356"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="365"/>
         <source>Not paid yet.</source>
         <translation>尚未付款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="357"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="366"/>
         <source>Refunds</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="358"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="367"/>
         <source>Delivery</source>
         <translation>宅配</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="359"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="368"/>
         <source>History</source>
         <translation>歷程</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="360"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="369"/>
         <source>Documents</source>
         <translation>單據</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="367"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="376"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="367"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="376"/>
         <source>Qty</source>
         <translation>數量</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="367"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="376"/>
         <source>Price</source>
         <translation>單價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="367"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="376"/>
         <source>Amount</source>
         <translation>金額</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="383"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="392"/>
         <source>Promotion: {name}</source>
         <translation>促銷活動：{name}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="391"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="400"/>
         <source>Subtotal</source>
         <translation>小計</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="392"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="401"/>
         <source>Discounts</source>
         <translation>折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="393"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="402"/>
         <source>Delivery fee</source>
         <translation>運費</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="394"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="403"/>
         <source>Total</source>
         <translation>合計</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="407"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="416"/>
         <source>change {change}</source>
         <translation>找零 {change}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="419"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="428"/>
         <source>{method} {amount} {status}: {reason}</source>
         <translation>{method} {amount} {status}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="431"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="440"/>
         <source>Recipient</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="432"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="441"/>
         <source>Phone</source>
         <translation>電話</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="433"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="442"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="435"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="444"/>
         <source>Wanted on</source>
         <translation>指定日期</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="438"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="447"/>
         <source>Carrier</source>
         <translation>物流業者</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="439"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="448"/>
         <source>Tracking number</source>
         <translation>追蹤編號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="440"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="449"/>
         <source>Shipped</source>
         <translation>出貨時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="441"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="450"/>
         <source>Delivered</source>
         <translation>送達時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="454"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="463"/>
         <source>Credit note {number}, voiding invoice {invoice}</source>
         <translation>折讓單 {number}，作廢發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="463"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="472"/>
         <source>{action} → {status}, by {staff}</source>
         <translation>{action} → {status}，處理人員：{staff}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="469"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="478"/>
         <source>why: {reason}</source>
         <translation>原因：{reason}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="545"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="554"/>
         <source>Order {number} is now: {status}.</source>
         <translation>訂單 {number} 目前狀態：{status}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="556"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="565"/>
         <source>Cancel order {number}</source>
         <translation>取消訂單 {number}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="558"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="567"/>
         <source>Why is the order cancelled? The goods go back on the shelf and any payment is refunded.</source>
         <translation>為什麼要取消這筆訂單？商品將退回上架，已付款項將全數退款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="569"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="578"/>
         <source>Order {number} is cancelled.</source>
         <translation>訂單 {number} 已取消。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="578"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="587"/>
         <source>Void invoice {invoice}</source>
         <translation>作廢發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="580"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="589"/>
         <source>Why is the invoice voided? The order is cancelled, the goods go back on the shelf, the payment is refunded and a credit note is issued.</source>
         <translation>為什麼作廢這張發票？訂單將取消，商品放回貨架，款項退還，並開立折讓單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="586"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="595"/>
         <source>Say why the invoice is voided.</source>
         <translation>請說明作廢發票的原因。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="592"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="601"/>
         <source>Voiding invoice {invoice}</source>
         <translation>作廢發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="596"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="605"/>
         <source>Not approved: the invoice is unchanged.</source>
         <translation>未獲核准：發票維持不變。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="609"/>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="696"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="618"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="705"/>
         <source>Credit note {number}</source>
         <translation>折讓單 {number}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="610"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="619"/>
         <source>Invoice {invoice} is void. Print the credit note {number} now?</source>
         <translation>發票 {invoice} 已作廢。現在列印折讓單 {number} 嗎？</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="618"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="627"/>
         <source>Invoice {invoice} is void; order {number} is cancelled.</source>
         <translation>發票 {invoice} 已作廢；訂單 {number} 已取消。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="636"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="645"/>
         <source>Paid. Invoice {invoice}.</source>
         <translation>已付款。發票 {invoice}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="638"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="647"/>
         <source>Give {change} change.</source>
         <translation>請找零 {change}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="653"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="662"/>
         <source>Printing is not set up on this workstation yet.</source>
         <translation>這台收銀台尚未設定列印。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="448"/>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="673"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="457"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="682"/>
         <source>Invoice {number}</source>
         <translation>發票 {number}</translation>
     </message>
@@ -1445,38 +1455,38 @@
 <context>
     <name>OrderFilters</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="120"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="123"/>
         <source>Any staff</source>
         <extracomment>Typing pauses this long before the list is searched again. Statuses offered in the filter, in the order an order meets them. Emitted with the new :class:`OrderFilter`.</extracomment>
         <translation>所有人員</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="128"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="131"/>
         <source>Order number, customer or product</source>
         <translation>訂單編號、顧客或商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="129"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="132"/>
         <source>From</source>
         <translation>起</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="130"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="133"/>
         <source>Until</source>
         <translation>迄</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="134"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="137"/>
         <source>Any status</source>
         <translation>所有狀態</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="137"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="140"/>
         <source>Any kind</source>
         <translation>所有類型</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="140"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="143"/>
         <source>Any payment</source>
         <translation>所有付款狀態</translation>
     </message>
@@ -1488,16 +1498,6 @@
         <source>The orders could not be loaded.</source>
         <extracomment>Orders read per page: a screenful or three. The role under which every cell carries its order&apos;s id. A page (or the first page after a new filter) was added. Loading failed; the text is for the status line. The last op started, so tests and callers can wait on it.</extracomment>
         <translation>無法載入訂單。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/models.py" line="234"/>
-        <source>Paid</source>
-        <translation>已付款</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/models.py" line="234"/>
-        <source>Unpaid</source>
-        <translation>未付款</translation>
     </message>
     <message>
         <location filename="../../src/shop_desktop/ui/orders/models.py" line="244"/>
@@ -1538,240 +1538,261 @@
 <context>
     <name>Orders</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="35"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="39"/>
         <source>Collected</source>
         <extracomment>What a step on an order can be refused with: :func:`refusal` words each of them. Kinds whose goods are handed over at the counter: DELIVERED means collected.</extracomment>
         <translation>已取貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="37"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="41"/>
         <source>Open</source>
         <translation>處理中</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="38"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="42"/>
         <source>Awaiting payment</source>
         <translation>待付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="39"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="43"/>
         <source>Awaiting fulfilment</source>
         <translation>待發貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="42"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="46"/>
         <source>Picking</source>
         <translation>揀貨中</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="43"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="47"/>
         <source>Shipped</source>
         <translation>已發貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="44"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="48"/>
         <source>Delivered</source>
         <translation>已送達</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="45"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="49"/>
         <source>Completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="46"/>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="99"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="50"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="129"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="53"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="58"/>
+        <source>Voided</source>
+        <translation>作廢</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="65"/>
+        <source>Refund owed</source>
+        <translation>待退款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="67"/>
+        <source>Refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="70"/>
+        <source>Unpaid</source>
+        <translation>未付款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="83"/>
         <source>Take-away</source>
         <translation>現場帶走</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="54"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="84"/>
         <source>Pick-up</source>
         <translation>預訂自取</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="55"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="85"/>
         <source>Delivery</source>
         <translation>宅配</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="56"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="86"/>
         <source>Pay later</source>
         <translation>取貨付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="63"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="93"/>
         <source>Cash</source>
         <translation>現金</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="64"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="94"/>
         <source>Card</source>
         <translation>刷卡</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="65"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="95"/>
         <source>Alipay</source>
         <translation>支付寶</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="66"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="96"/>
         <source>WeChat Pay</source>
         <translation>微信支付</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="67"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="97"/>
         <source>Store credit</source>
         <translation>儲值金</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="74"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="104"/>
         <source>refunded</source>
         <translation>已退款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="75"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="105"/>
         <source>owed to the customer</source>
         <translation>待退還顧客</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="81"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="111"/>
         <source>Mark collected</source>
         <translation>標記為已取貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="83"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="113"/>
         <source>Take payment</source>
         <translation>收款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="84"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="114"/>
         <source>Start picking</source>
         <translation>開始揀貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="85"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="115"/>
         <source>Ship…</source>
         <translation>出貨…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="86"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="116"/>
         <source>Mark delivered</source>
         <translation>標記為已送達</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="87"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="117"/>
         <source>Complete</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="88"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="118"/>
         <source>Cancel order…</source>
         <translation>取消訂單…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="96"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="126"/>
         <source>Order taken</source>
         <translation>成立訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="97"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="69"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="127"/>
         <source>Paid</source>
         <translation>已付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="98"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="128"/>
         <source>Moved on</source>
         <translation>進入下一步</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="100"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="130"/>
         <source>Invoice voided</source>
         <translation>發票已作廢</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="117"/>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="172"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="147"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="202"/>
         <source>This order is not in this workstation&apos;s records.</source>
         <translation>這台收銀台的紀錄中沒有這筆訂單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="120"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="150"/>
         <source>This order has no invoice yet: it is not paid.</source>
         <translation>這筆訂單尚未付款，還沒有發票。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="130"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="160"/>
         <source>Say why the order is cancelled.</source>
         <translation>請說明取消訂單的原因。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="131"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="161"/>
         <source>A shipment needs the carrier and the tracking number.</source>
         <translation>出貨須填寫物流業者與追蹤編號。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="138"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="168"/>
         <source>This order is already closed (completed or cancelled): nothing more happens to it.</source>
         <translation>這筆訂單已結案（已完成或已取消），無法再進行任何處理。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="142"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="172"/>
         <source>This kind of order never takes that step.</source>
         <translation>這種訂單沒有這個步驟。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="145"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="175"/>
         <source>That step is not the next one for this order. It may have just been moved on at another till; look at it again.</source>
         <translation>這個步驟不是這筆訂單的下一步。訂單可能剛在其他收銀台被處理，請重新查看。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="150"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="180"/>
         <source>The goods have left the shop: take them back as a return in After-sales.</source>
         <translation>商品已離開門市，請至「售後服務」以退貨方式辦理。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="153"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="183"/>
         <source>The order is not paid yet: take payment first.</source>
         <translation>這筆訂單尚未付款，請先收款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="156"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="186"/>
         <source>This kind of order cannot start that way.</source>
         <translation>這種訂單無法以此方式開始。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="159"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="189"/>
         <source>Some details the step needs are missing.</source>
         <translation>缺少這個步驟所需的部分資料。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="162"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="192"/>
         <source>Voiding an invoice needs a supervisor&apos;s or manager&apos;s approval. Nothing was changed.</source>
         <translation>作廢發票需要主管或店長核准。未做任何變更。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="175"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="205"/>
         <source>This order is already paid.</source>
         <translation>這筆訂單已付款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="178"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="208"/>
         <source>This order is closed (completed or cancelled): it takes no payment.</source>
         <translation>這筆訂單已結案（已完成或已取消），無法再收款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="181"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="211"/>
         <source>A delivery order needs an address to deliver to.</source>
         <translation>宅配訂單須填寫收件地址。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="184"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="214"/>
         <source>This order has no invoice to void: it is not paid.</source>
         <translation>此訂單尚未付款，沒有可作廢的發票。</translation>
     </message>
@@ -2746,23 +2767,23 @@
 <context>
     <name>ShipDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="115"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="117"/>
         <source>Ship order {number}</source>
         <extracomment>Steps that get a plain button; the others have their own (Pay, Cancel).</extracomment>
         <translation>訂單 {number} 出貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="119"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="121"/>
         <source>For example 黑貓宅急便 T-Cat</source>
         <translation>例如 黑貓宅急便 T-Cat</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="128"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="130"/>
         <source>Carrier</source>
         <translation>物流業者</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="129"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="131"/>
         <source>Tracking number</source>
         <translation>追蹤編號</translation>
     </message>

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shop_desktop.data.models import OrderStatus
+from shop_desktop.data.models import OrderStatus, RefundStatus
 from shop_desktop.domain.money import Money, currency
 from shop_desktop.domain.orders import allowed_transitions
 from shop_desktop.services.documents import (
@@ -57,6 +57,8 @@ from shop_desktop.ui.orders.wording import (
     event_action,
     kind_name,
     method_name,
+    order_state,
+    refund_state,
     refund_status_name,
     refusal,
     status_name,
@@ -322,14 +324,21 @@ class OrderDetailView(QWidget):
         self.invoice_button.setVisible(view.paid)
         self.save_pdf_button.setVisible(view.paid)
         self.receipt_button.setVisible(view.paid)
+        refund = refund_state(r.status for r in view.refunds)
+        if refund is RefundStatus.OWED:
+            paid = self.tr("refund owed")
+        elif refund is RefundStatus.DONE:
+            paid = self.tr("refunded")
+        elif view.paid:
+            paid = self.tr("paid, invoice {invoice}").format(invoice=view.invoice_no)
+        else:
+            paid = self.tr("not paid")
         self.heading.setText(
             self.tr("Order {number} · {kind} · {status} · {paid}").format(
                 number=view.number,
                 kind=kind_name(view.kind),
-                status=status_name(view.status, view.kind),
-                paid=self.tr("paid, invoice {invoice}").format(invoice=view.invoice_no)
-                if view.paid
-                else self.tr("not paid"),
+                status=order_state(view.status, view.kind, invoiced=view.paid),
+                paid=paid,
             )
         )
         self.body.setHtml(self._html(view))
