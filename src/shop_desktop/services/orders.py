@@ -910,9 +910,21 @@ class OrderPage:
 
 
 def _summary(*row: Any) -> OrderSummary:
-    *fields, owed, refunded = row
-    refund = RefundStatus.OWED if owed else RefundStatus.DONE if refunded else None
-    return OrderSummary(*fields, refund=refund)
+    """A listed order from its columns; the last two say whether a refund is owed, or any made."""
+    (order_id, number, invoice_no, kind, status, total, created, member, recipient) = row[:9]
+    owed, refunded = row[9:]
+    return OrderSummary(
+        id=order_id,
+        number=number,
+        invoice_no=invoice_no,
+        kind=kind,
+        status=status,
+        total_minor=total,
+        created_at=created,
+        member_name=member,
+        recipient_name=recipient,
+        refund=RefundStatus.OWED if owed else RefundStatus.DONE if refunded else None,
+    )
 
 
 def _like(text: str) -> str:
