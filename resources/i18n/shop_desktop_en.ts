@@ -1,11 +1,12 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
     <name>BatchShipDialog</name>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="107" />
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="108"/>
         <source>Ship %n order(s)</source>
-        <extracomment>The role under which the first cell keeps the order's id.</extracomment>
+        <extracomment>The role under which the first cell keeps the order&apos;s id.</extracomment>
         <translation>
             <numerusform>Ship %n order</numerusform>
             <numerusform>Ship %n orders</numerusform>
@@ -15,7 +16,7 @@
 <context>
     <name>CatalogBrowser</name>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="506" />
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="506"/>
         <source>%Ln product(s)</source>
         <translation>
             <numerusform>%Ln product</numerusform>
@@ -23,7 +24,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="512" />
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="512"/>
         <source>%Ln match(es)</source>
         <translation>
             <numerusform>%Ln match</numerusform>
@@ -34,7 +35,7 @@
 <context>
     <name>FulfilmentView</name>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="392" />
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="400"/>
         <source>%n order(s) are being picked.</source>
         <translation>
             <numerusform>%n order is being picked.</numerusform>
@@ -42,7 +43,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="414" />
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="424"/>
         <source>%n order(s) shipped.</source>
         <translation>
             <numerusform>%n order shipped.</numerusform>
@@ -53,7 +54,7 @@
 <context>
     <name>OrdersPlace</name>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="115" />
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="115"/>
         <source>%Ln order(s) shown, scroll for more</source>
         <translation>
             <numerusform>%Ln order shown, scroll for more</numerusform>
@@ -61,7 +62,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="117" />
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="117"/>
         <source>%Ln order(s)</source>
         <translation>
             <numerusform>%Ln order</numerusform>
@@ -72,7 +73,7 @@
 <context>
     <name>SyncStatusWidget</name>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="195" />
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="195"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n day ago</numerusform>
@@ -80,7 +81,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="223" />
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="223"/>
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n day</numerusform>
@@ -91,7 +92,7 @@
 <context>
     <name>WalletSettings</name>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="237" />
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="237"/>
         <source>Not ready: %n setting(s) or key(s) missing.</source>
         <translation>
             <numerusform>Not ready: %n setting or key missing.</numerusform>

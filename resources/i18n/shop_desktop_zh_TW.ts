@@ -41,7 +41,7 @@
 <context>
     <name>BatchShipDialog</name>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="107"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="108"/>
         <source>Ship %n order(s)</source>
         <extracomment>The role under which the first cell keeps the order&apos;s id.</extracomment>
         <translation>
@@ -49,22 +49,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="112"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="113"/>
         <source>Order</source>
         <translation>訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="112"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="113"/>
         <source>Carrier</source>
         <translation>物流業者</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="112"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="113"/>
         <source>Tracking number</source>
         <translation>追蹤編號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="116"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="117"/>
         <source>Carrier for every parcel</source>
         <translation>所有包裹的物流業者</translation>
     </message>
@@ -819,112 +819,112 @@
 <context>
     <name>FulfilmentView</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="234"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="235"/>
         <source>Number</source>
         <extracomment>What a queue read brings back: the orders, and where each one goes. Emitted after the queue was read. Emitted with the sentence shown when a batch step was refused. Emitted after a batch step was written.</extracomment>
         <translation>訂單編號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="235"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="236"/>
         <source>Kind</source>
         <translation>類型</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="236"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="237"/>
         <source>Status</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="237"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="238"/>
         <source>Requested date</source>
         <translation>指定日期</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="238"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="239"/>
         <source>Customer</source>
         <translation>顧客</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="239"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="240"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="240"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="241"/>
         <source>Total</source>
         <translation>合計</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="241"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="242"/>
         <source>Taken</source>
         <translation>成立時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="244"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="245"/>
         <source>Start picking</source>
         <translation>開始揀貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="245"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="246"/>
         <source>Picking list…</source>
         <translation>揀貨單…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="246"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="247"/>
         <source>Ship…</source>
         <translation>出貨…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="247"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="248"/>
         <source>Delivery notes…</source>
         <translation>出貨單…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="315"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="316"/>
         <source>unpaid</source>
         <translation>未付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="336"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="337"/>
         <source>Tick the orders first.</source>
         <translation>請先勾選訂單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="345"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="350"/>
         <source>Order {number}: {problem} Nothing in this batch was changed.</source>
         <translation>訂單 {number}：{problem} 這一批訂單都沒有變更。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="392"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="400"/>
         <source>%n order(s) are being picked.</source>
         <translation>
             <numerusform>%n 筆訂單揀貨中。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="414"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="424"/>
         <source>%n order(s) shipped.</source>
         <translation>
             <numerusform>已出貨 %n 筆訂單。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="401"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="411"/>
         <source>Order {number} is collected at the counter, not shipped.</source>
         <translation>訂單 {number} 是在櫃台取貨，不需出貨。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="425"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="435"/>
         <source>Printing is not set up on this workstation yet.</source>
         <translation>這台收銀台尚未設定列印。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="442"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="452"/>
         <source>Picking list</source>
         <translation>揀貨單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="453"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="463"/>
         <source>Delivery note {number}</source>
         <translation>出貨單 {number}</translation>
     </message>
@@ -1144,310 +1144,310 @@
 <context>
     <name>OrderDetailView</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="235"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="236"/>
         <source>Take payment…</source>
         <extracomment>Emitted with the :class:`OrderView` each time the order is (re)read. Emitted with the refusal or failure sentence shown to the staff. Emitted after a step, payment or cancel was written.</extracomment>
         <translation>收款…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="236"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="237"/>
         <source>Cancel order…</source>
         <translation>取消訂單…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="237"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="238"/>
         <source>Print invoice</source>
         <translation>列印發票</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="238"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="239"/>
         <source>Save PDF</source>
         <translation>另存 PDF</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="239"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="240"/>
         <source>Reprint receipt (copy)</source>
         <translation>補印收據（副本）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="240"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="241"/>
         <source>Void invoice…</source>
         <translation>作廢發票…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="241"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="242"/>
         <source>Print credit note</source>
         <translation>列印折讓單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="303"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="304"/>
         <source>Pick an order in the list to see it here.</source>
         <translation>在清單中選擇一筆訂單，即可在此查看。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="337"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="338"/>
         <source>Order {number} · {kind} · {status} · {paid}</source>
         <translation>訂單 {number} · {kind} · {status} · {paid}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="333"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="334"/>
         <source>paid, invoice {invoice}</source>
         <translation>已付款，發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="329"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="330"/>
         <source>refund owed</source>
         <translation>待退款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="331"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="332"/>
         <source>refunded</source>
         <translation>已退款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="335"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="336"/>
         <source>not paid</source>
         <translation>未付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="353"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="354"/>
         <source>Taken {time} by {staff}</source>
         <translation>{time} 由 {staff} 成立</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="358"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="359"/>
         <source>Customer: {name}</source>
         <translation>顧客：{name}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="358"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="359"/>
         <source>walk-in</source>
         <translation>現場顧客</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="363"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="364"/>
         <source>Goods</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="364"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="365"/>
         <source>Payments</source>
         <translation>付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="365"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="366"/>
         <source>Not paid yet.</source>
         <translation>尚未付款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="366"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="367"/>
         <source>Refunds</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="367"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="368"/>
         <source>Delivery</source>
         <translation>宅配</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="368"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="369"/>
         <source>History</source>
         <translation>歷程</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="369"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="370"/>
         <source>Documents</source>
         <translation>單據</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="376"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="377"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="376"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="377"/>
         <source>Qty</source>
         <translation>數量</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="376"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="377"/>
         <source>Price</source>
         <translation>單價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="376"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="377"/>
         <source>Amount</source>
         <translation>金額</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="392"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="393"/>
         <source>Promotion: {name}</source>
         <translation>促銷活動：{name}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="400"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="401"/>
         <source>Subtotal</source>
         <translation>小計</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="401"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="402"/>
         <source>Discounts</source>
         <translation>折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="402"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="403"/>
         <source>Delivery fee</source>
         <translation>運費</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="403"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="404"/>
         <source>Total</source>
         <translation>合計</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="416"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="417"/>
         <source>change {change}</source>
         <translation>找零 {change}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="428"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="429"/>
         <source>{method} {amount} {status}: {reason}</source>
         <translation>{method} {amount} {status}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="440"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="441"/>
         <source>Recipient</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="441"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="442"/>
         <source>Phone</source>
         <translation>電話</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="442"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="443"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="444"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="445"/>
         <source>Wanted on</source>
         <translation>指定日期</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="447"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="448"/>
         <source>Carrier</source>
         <translation>物流業者</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="448"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="449"/>
         <source>Tracking number</source>
         <translation>追蹤編號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="449"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="450"/>
         <source>Shipped</source>
         <translation>出貨時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="450"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="451"/>
         <source>Delivered</source>
         <translation>送達時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="463"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="464"/>
         <source>Credit note {number}, voiding invoice {invoice}</source>
         <translation>折讓單 {number}，作廢發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="472"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="473"/>
         <source>{action} → {status}, by {staff}</source>
         <translation>{action} → {status}，處理人員：{staff}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="478"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="479"/>
         <source>why: {reason}</source>
         <translation>原因：{reason}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="554"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="555"/>
         <source>Order {number} is now: {status}.</source>
         <translation>訂單 {number} 目前狀態：{status}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="565"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="566"/>
         <source>Cancel order {number}</source>
         <translation>取消訂單 {number}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="567"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="568"/>
         <source>Why is the order cancelled? The goods go back on the shelf and any payment is refunded.</source>
         <translation>為什麼要取消這筆訂單？商品將退回上架，已付款項將全數退款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="578"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="580"/>
         <source>Order {number} is cancelled.</source>
         <translation>訂單 {number} 已取消。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="587"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="590"/>
         <source>Void invoice {invoice}</source>
         <translation>作廢發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="589"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="592"/>
         <source>Why is the invoice voided? The order is cancelled, the goods go back on the shelf, the payment is refunded and a credit note is issued.</source>
         <translation>為什麼作廢這張發票？訂單將取消，商品放回貨架，款項退還，並開立折讓單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="595"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="598"/>
         <source>Say why the invoice is voided.</source>
         <translation>請說明作廢發票的原因。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="601"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="604"/>
         <source>Voiding invoice {invoice}</source>
         <translation>作廢發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="605"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="608"/>
         <source>Not approved: the invoice is unchanged.</source>
         <translation>未獲核准：發票維持不變。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="618"/>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="705"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="621"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="712"/>
         <source>Credit note {number}</source>
         <translation>折讓單 {number}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="619"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="622"/>
         <source>Invoice {invoice} is void. Print the credit note {number} now?</source>
         <translation>發票 {invoice} 已作廢。現在列印折讓單 {number} 嗎？</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="627"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="630"/>
         <source>Invoice {invoice} is void; order {number} is cancelled.</source>
         <translation>發票 {invoice} 已作廢；訂單 {number} 已取消。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="645"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="650"/>
         <source>Paid. Invoice {invoice}.</source>
         <translation>已付款。發票 {invoice}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="647"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="652"/>
         <source>Give {change} change.</source>
         <translation>請找零 {change}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="662"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="669"/>
         <source>Printing is not set up on this workstation yet.</source>
         <translation>這台收銀台尚未設定列印。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="457"/>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="682"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="458"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="689"/>
         <source>Invoice {number}</source>
         <translation>發票 {number}</translation>
     </message>
@@ -2767,23 +2767,23 @@
 <context>
     <name>ShipDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="117"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="118"/>
         <source>Ship order {number}</source>
         <extracomment>Steps that get a plain button; the others have their own (Pay, Cancel).</extracomment>
         <translation>訂單 {number} 出貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="121"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="122"/>
         <source>For example 黑貓宅急便 T-Cat</source>
         <translation>例如 黑貓宅急便 T-Cat</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="130"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="131"/>
         <source>Carrier</source>
         <translation>物流業者</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="131"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="132"/>
         <source>Tracking number</source>
         <translation>追蹤編號</translation>
     </message>

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from shop_desktop.resources import resource_path
@@ -147,3 +148,25 @@ def test_counts_read_right_in_both_languages(qtbot: QtBot) -> None:
     ]
     i18n.switch_language(i18n.ZH_TW)
     assert [matches(n) for n in (1, 1234)] == ["1 項符合", "1,234 項符合"]
+
+
+def test_what_a_screen_said_once_is_said_again_after_a_switch(qtbot: QtBot) -> None:
+    said, cleared = QLabel(), QLabel()
+    for label in (said, cleared):
+        qtbot.addWidget(label)
+        label.show()
+
+    def voided() -> str:
+        return QCoreApplication.translate("Orders", "Voided")
+
+    i18n.say(said, voided)
+    i18n.say(cleared, voided)
+    assert said.text() == "Voided"
+    cleared.clear()  # what was said is over: a switch must not bring it back
+
+    i18n.switch_language(i18n.ZH_TW)
+    qtbot.waitUntil(lambda: said.text() == "作廢")
+    assert cleared.text() == ""
+    i18n.switch_language(i18n.EN)
+    qtbot.waitUntil(lambda: said.text() == "Voided")
+    assert cleared.text() == ""

@@ -12,10 +12,20 @@ Installing or removing a translator makes Qt send every widget a
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    Qt,
+    QTranslator,
+)
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
+from typing_extensions import override
 
 from shop_desktop.resources import resource_path
 
@@ -98,3 +108,45 @@ def set_up_fonts(app: QApplication) -> None:
     font.setPointSize(max(font.pointSize(), BASE_POINT_SIZE))
     if font != app.font():
         app.setFont(font)
+
+
+class _Sayer(QObject):
+    """Keeps the words a label shows and says them again after a language switch."""
+
+    def __init__(self, label: QLabel) -> None:
+        super().__init__(label)
+        self.words: Callable[[], str] | None = None
+        #: The text last said: a label since cleared or given other text is left alone.
+        self.said = ""
+        label.installEventFilter(self)
+
+    def say(self, label: QLabel) -> None:
+        self.said = self.words() if self.words is not None else ""
+        label.setText(self.said)
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.LanguageChange
+            and self.words is not None
+            and isinstance(watched, QLabel)
+            and watched.text() == self.said
+        ):
+            self.say(watched)
+        return False
+
+
+def say(label: QLabel, words: Callable[[], str] | None) -> None:
+    """Show ``words()`` in ``label``, and again in the new language after every switch.
+
+    For what a screen tells once (a refusal, "Order 42 is cancelled."): the
+    words are made by a function of the moment's translation (``lambda:
+    self.tr(...).format(...)``), not kept as a finished string. ``None``
+    clears the label. A label since cleared or given other text with
+    ``setText`` keeps that until the next :func:`say`.
+    """
+    sayer = label.findChild(_Sayer, "", Qt.FindChildOption.FindDirectChildrenOnly)
+    if sayer is None:
+        sayer = _Sayer(label)
+    sayer.words = words
+    sayer.say(label)

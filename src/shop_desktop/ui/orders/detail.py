@@ -48,6 +48,7 @@ from shop_desktop.services.orders import (
     void_invoice,
 )
 from shop_desktop.ui.context import ORDERS, ShopContext
+from shop_desktop.ui.i18n import say
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.orders.models import local_time
 from shop_desktop.ui.orders.pay import PayOrderDialog
@@ -483,14 +484,14 @@ class OrderDetailView(QWidget):
     # --- steps --------------------------------------------------------------------
 
     def _refuse(self, exc: Exception) -> None:
-        said = refusal(exc, self.order.currency_code if self.order else "TWD") or str(exc)
-        self.message.setText(said)
-        self.refused.emit(said)
+        currency_code = self.order.currency_code if self.order else "TWD"
+        say(self.message, lambda: refusal(exc, currency_code) or str(exc))
+        self.refused.emit(self.message.text())
 
     def _write(
         self,
         op: Callable[[Job], object],
-        done: str,
+        done: Callable[[], str],
         after: Callable[[object], None] | None = None,
     ) -> None:
         """Run one write for this order, then show the order as it is now.
@@ -506,7 +507,7 @@ class OrderDetailView(QWidget):
 
         def written(result: object) -> None:
             self.busy = None
-            self.notice.setText(done)
+            say(self.notice, done)
             self.order_changed.emit(order.id)
             self.reload()
             if after is not None:
@@ -551,7 +552,7 @@ class OrderDetailView(QWidget):
 
         self._write(
             step,
-            self.tr("Order {number} is now: {status}.").format(
+            lambda: self.tr("Order {number} is now: {status}.").format(
                 number=order.number, status=status_name(to_status, order.kind)
             ),
         )
@@ -575,7 +576,9 @@ class OrderDetailView(QWidget):
         def cancel(job: Job) -> object:
             return len(cancel_order(job.session, order_id, reason, staff_id=staff_id))
 
-        self._write(cancel, self.tr("Order {number} is cancelled.").format(number=order.number))
+        self._write(
+            cancel, lambda: self.tr("Order {number} is cancelled.").format(number=order.number)
+        )
 
     def void(self) -> None:
         """Void a paid order's invoice: a reason, a manager's approval, then the credit note."""
@@ -592,7 +595,7 @@ class OrderDetailView(QWidget):
         )
         if not reason:
             if reason is not None:
-                self._refuse_text(self.tr("Say why the invoice is voided."))
+                self._refuse_text(lambda: self.tr("Say why the invoice is voided."))
             return
         approval = ApprovalDialog.ask(
             self,
@@ -602,7 +605,7 @@ class OrderDetailView(QWidget):
             f"void invoice {order.invoice_no}",
         )
         if approval is None:
-            self._refuse_text(self.tr("Not approved: the invoice is unchanged."))
+            self._refuse_text(lambda: self.tr("Not approved: the invoice is unchanged."))
             return
         order_id, staff_id, approver = order.id, self.context.staff.staff_id, approval.staff_id
 
@@ -624,15 +627,15 @@ class OrderDetailView(QWidget):
 
         self._write(
             void,
-            self.tr("Invoice {invoice} is void; order {number} is cancelled.").format(
+            lambda: self.tr("Invoice {invoice} is void; order {number} is cancelled.").format(
                 invoice=order.invoice_no, number=order.number
             ),
             offer_credit_note,
         )
 
-    def _refuse_text(self, said: str) -> None:
-        self.message.setText(said)
-        self.refused.emit(said)
+    def _refuse_text(self, said: Callable[[], str]) -> None:
+        say(self.message, said)
+        self.refused.emit(self.message.text())
 
     def pay(self) -> None:
         order = self.order
@@ -642,12 +645,16 @@ class OrderDetailView(QWidget):
         if paid is None:
             return
         self.message.clear()
-        text = self.tr("Paid. Invoice {invoice}.").format(invoice=paid.invoice_no)
-        if paid.change_minor:
-            text += " " + self.tr("Give {change} change.").format(
-                change=self._fmt(paid.change_minor)
-            )
-        self.notice.setText(text)
+
+        def text() -> str:
+            said = self.tr("Paid. Invoice {invoice}.").format(invoice=paid.invoice_no)
+            if paid.change_minor:
+                said += " " + self.tr("Give {change} change.").format(
+                    change=self._fmt(paid.change_minor)
+                )
+            return said
+
+        say(self.notice, text)
         self.order_changed.emit(order.id)
         self.reload()
 
@@ -659,7 +666,7 @@ class OrderDetailView(QWidget):
             # Imported when used: the printing module is written alongside this one.
             printing = importlib.import_module("shop_desktop.ui.printing")
         except ImportError:
-            self.message.setText(self.tr("Printing is not set up on this workstation yet."))
+            say(self.message, lambda: self.tr("Printing is not set up on this workstation yet."))
             return None
         printer = printing.DocumentPrinter(self.context, self)
         printer.printed.connect(self.notice.setText)
