@@ -955,84 +955,84 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="173"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="177"/>
         <source>Log in — Shop Desktop</source>
-        <extracomment>The :class:`StaffSession` of whoever just logged in. The message shown for a refused or failed attempt. The branch and workstation were read (or found missing). Whether this is an untouched demo shop is known (see :attr:`demo_logins`). &quot;name / password&quot; of demo accounts, when this is an untouched demo shop. True once the workstation was read or found missing. False once the database turned out not to be set up for a workstation.</extracomment>
+        <extracomment>The :class:`StaffSession` of whoever just logged in. The message shown for a refused or failed attempt. The branch and workstation were read (or found missing). Whether this is an untouched demo shop is known (see :attr:`demo_logins`). &quot;name / password&quot; of demo accounts, when this is an untouched demo shop. True once the workstation was read or found missing. Why the workstation cannot log anyone in, in the language of the moment. False once the database turned out not to be set up for a workstation.</extracomment>
         <translation>登入 — Shop Desktop</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="174"/>
         <location filename="../../src/shop_desktop/ui/login.py" line="178"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="182"/>
         <source>Log in</source>
         <translation>登入</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="175"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="179"/>
         <source>&amp;User name</source>
         <translation>使用者名稱(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="176"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="180"/>
         <source>&amp;Password</source>
         <translation>密碼(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="177"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="181"/>
         <source>Language</source>
         <translation>語言</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="179"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="183"/>
         <source>Quit</source>
         <translation>結束</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="192"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="196"/>
         <source>Branch {branch} ({code}) · Workstation {workstation}</source>
         <translation>門市 {branch}（{code}）· 收銀台 {workstation}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="203"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="207"/>
         <source>Demo shop: log in as {logins}.</source>
         <translation>示範商店：可用以下帳號登入：{logins}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="265"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="270"/>
         <source>This database is not set up for a workstation yet. Ask an administrator to enrol this workstation.</source>
         <translation>這個資料庫尚未設定收銀台。請系統管理員為這台收銀台完成註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="274"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="279"/>
         <source>The workstation could not be read.</source>
         <translation>無法讀取收銀台資料。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="291"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="296"/>
         <source>Enter your user name and password.</source>
         <translation>請輸入使用者名稱與密碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="294"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="299"/>
         <source>Checking…</source>
         <translation>驗證中…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="326"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="332"/>
         <source>Not logged in. Try again.</source>
         <translation>尚未登入，請再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="333"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="340"/>
         <source>This account is disabled. Ask a manager to enable it.</source>
         <translation>這個帳號已停用。請經理為您啟用。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="336"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="343"/>
         <source>This account belongs to another branch and cannot log in at this workstation.</source>
         <translation>這個帳號屬於其他門市，無法在這台收銀台登入。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="338"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="345"/>
         <source>The user name or password is not correct.</source>
         <translation>使用者名稱或密碼不正確。</translation>
     </message>
@@ -2375,32 +2375,32 @@
 <context>
     <name>RejectedOpsModel</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="231"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="232"/>
         <source>Made at</source>
         <translation>建立時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="232"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="233"/>
         <source>Operation</source>
         <translation>操作類型</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="233"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="234"/>
         <source>No.</source>
         <translation>序號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="234"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="235"/>
         <source>What</source>
         <translation>內容</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="235"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="236"/>
         <source>Why the server refused it</source>
         <translation>伺服器拒絕的原因</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="256"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="257"/>
         <source>Server says: {message}</source>
         <translation>伺服器回覆：{message}</translation>
     </message>
@@ -2478,225 +2478,225 @@
 <context>
     <name>ServerSettings</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="252"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="254"/>
         <source>Server</source>
         <extracomment>A :class:`ServerState` after it was read (tests wait on it). After a successful enrolment. A first enrolment made the shop&apos;s own database file (its path): the app moves to it at the next log-out. A failure sentence shown to the manager (tests read it).</extracomment>
         <translation>伺服器</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="253"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="255"/>
         <source>Server &amp;address</source>
         <translation>伺服器位址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="254"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="256"/>
         <source>Check the server&apos;s certificate (TLS)</source>
         <translation>檢查伺服器憑證（TLS）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="255"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="257"/>
         <source>CA file (own certificate authority)</source>
         <translation>CA 檔案（自有憑證授權單位）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="256"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="258"/>
         <source>Empty: the system&apos;s certificate authorities</source>
         <translation>留空：使用系統的憑證授權單位</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="257"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="259"/>
         <source>Choose…</source>
         <translation>選擇…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="258"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="260"/>
         <source>Save server settings</source>
         <translation>儲存伺服器設定</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="259"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="261"/>
         <source>Enrolment &amp;code</source>
         <translation>註冊碼(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="260"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="262"/>
         <source>Enrol</source>
         <translation>註冊</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="261"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="263"/>
         <source>Sync log…</source>
         <translation>同步記錄…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="262"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="264"/>
         <source>Only a manager can change the server settings.</source>
         <translation>只有經理可以變更伺服器設定。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="264"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="266"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="265"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="267"/>
         <source>Device ID</source>
         <translation>裝置識別碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="266"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="268"/>
         <source>Branch</source>
         <translation>門市</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="267"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="269"/>
         <source>Workstation</source>
         <translation>收銀台</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="268"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="270"/>
         <source>Invoice series</source>
         <translation>發票字軌</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="295"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="297"/>
         <source>(not enrolled)</source>
         <translation>（尚未註冊）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="310"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="312"/>
         <source>Enrolled</source>
         <translation>已註冊</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="310"/>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="315"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="312"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="317"/>
         <source>Not connected to a server</source>
         <translation>未連接伺服器</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="316"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="318"/>
         <source>Online</source>
         <translation>連線中</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="316"/>
         <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="318"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="320"/>
         <source>Offline</source>
         <translation>離線</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="317"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="319"/>
         <source>Syncing…</source>
         <translation>同步中…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="320"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="322"/>
         <source>This workstation&apos;s access was revoked. Enrol it again with a new code.</source>
         <translation>這台收銀台的存取權已被撤銷。請使用新的註冊碼重新註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="323"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="325"/>
         <source>This database was copied from another workstation. Enrol it again with a new code; nothing waiting is lost.</source>
         <translation>這個資料庫是從其他收銀台複製而來。請使用新的註冊碼重新註冊；等待傳送的資料都不會遺失。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="326"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="328"/>
         <source>Update the app to receive catalog changes.</source>
         <translation>請更新本程式，才能接收商品目錄的變更。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="328"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="330"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="341"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="343"/>
         <source>Type the server&apos;s address starting with https:// (for example https://shop.example.com).</source>
         <translation>請輸入以 https:// 開頭的伺服器位址（例如 https://shop.example.com）。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="368"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="370"/>
         <source>Server settings saved.</source>
         <translation>伺服器設定已儲存。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="385"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="387"/>
         <source>Choose the CA file</source>
         <translation>選擇 CA 檔案</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="387"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="389"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>憑證 (*.pem *.crt *.cer);;所有檔案 (*)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="403"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="405"/>
         <source>Type the enrolment code the office gave you.</source>
         <translation>請輸入總公司提供的註冊碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="448"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="450"/>
         <source>Enrolling this workstation and loading the catalog from the server…</source>
         <translation>正在註冊這台收銀台，並從伺服器載入商品目錄…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="461"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="463"/>
         <source>This workstation is enrolled and the server&apos;s shop is in a new database: {path}. Log out to start working on it (staff log in with the server&apos;s accounts); the demo shop is kept as it was.</source>
         <translation>這台收銀台已完成註冊，伺服器的商店已存放在新的資料庫：{path}。請登出後開始使用（員工請以伺服器上的帳號登入）；示範商店會保持原樣。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="470"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="473"/>
         <source>This workstation is enrolled and has the server&apos;s catalog.</source>
         <translation>這台收銀台已完成註冊，並已取得伺服器的商品目錄。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="491"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="496"/>
         <source>Loading the catalog was stopped. This workstation is enrolled; the catalog is loaded by the next sync.</source>
         <translation>商品目錄載入已中斷。這台收銀台已完成註冊；商品目錄將在下次同步時載入。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="508"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="512"/>
         <source>The enrolment code was not accepted: it is wrong, already used or expired. Ask the office for a new code.</source>
         <translation>註冊碼未被接受：註冊碼錯誤、已使用過或已過期。請向總公司索取新的註冊碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="516"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="520"/>
         <source>The server needs a newer version of this app. Update it, then enrol.</source>
         <translation>伺服器需要較新版本的本程式。請先更新，再進行註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="518"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="522"/>
         <source>The server refused this workstation. Ask the office for a new code.</source>
         <translation>伺服器拒絕了這台收銀台。請向總公司索取新的註冊碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="521"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="525"/>
         <source>The system keyring cannot be used, so this workstation&apos;s key cannot be kept. Unlock or set up the keyring, then enrol again.</source>
         <translation>無法使用系統鑰匙圈，因此無法保存這台收銀台的金鑰。請解鎖或設定鑰匙圈後，再重新註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="525"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="529"/>
         <source>The server refused the enrolment. The details were written to the sync log.</source>
         <translation>伺服器拒絕了註冊。詳細資料已寫入同步記錄。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="532"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="536"/>
         <source>The server&apos;s certificate could not be verified, so nothing was sent. Check the address, or choose the CA file of your own certificate authority.</source>
         <translation>無法驗證伺服器的憑證，因此未傳送任何資料。請檢查位址，或選擇自有憑證授權單位的 CA 檔案。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="539"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="543"/>
         <source>The server is having trouble right now and did not enrol this workstation. Try again in a few minutes.</source>
         <translation>伺服器目前發生問題，未能註冊這台收銀台。請過幾分鐘再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="543"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="547"/>
         <source>The server cannot be reached at {url}. Check the address and the network, then try again.</source>
         <translation>無法連線到位於 {url} 的伺服器。請檢查位址與網路，然後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="549"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="553"/>
         <source>Something answered at this address, but not like a Shop Desktop server. Check the address.</source>
         <translation>這個位址有回應，但不像是 Shop Desktop 伺服器。請檢查位址。</translation>
     </message>
@@ -3144,53 +3144,53 @@
 <context>
     <name>SyncLogDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="356"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="357"/>
         <source>Sync log</source>
         <extracomment>After an operation was queued again (the status bar&apos;s counts change). After both lists were (re)loaded; tests wait on it.</extracomment>
         <translation>同步記錄</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="357"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="358"/>
         <source>Log</source>
         <translation>記錄</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="358"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="377"/>
         <source>Refused operations</source>
         <translation>被拒絕的操作</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="359"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="360"/>
         <source>Send again</source>
         <translation>重新送出</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="360"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="361"/>
         <source>Reload</source>
         <translation>重新載入</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="363"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="364"/>
         <source>The server refused these for good. They are kept here and not lost. Fix the cause (for example the product or member named), then send them again.</source>
         <translation>伺服器已永久拒絕這些操作。它們保留在這裡，不會遺失。請先排除原因（例如所提到的商品或會員），再重新送出。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="368"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="369"/>
         <source>Put the chosen operation back in the queue; the next sync sends it.</source>
         <translation>將選取的操作放回佇列；下次同步時會送出。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="370"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="371"/>
         <source>Only a manager can send refused operations again.</source>
         <translation>只有經理可以重新送出被拒絕的操作。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="402"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="379"/>
         <source>Refused operations ({count})</source>
         <translation>被拒絕的操作（{count}）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="408"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="417"/>
         <source>This operation was already sent again.</source>
         <translation>這項操作已經重新送出。</translation>
     </message>
@@ -3198,68 +3198,68 @@
 <context>
     <name>SyncLogModel</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="158"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="159"/>
         <source>Time</source>
         <extracomment>How many log rows are read: the newest, which are the ones that matter.</extracomment>
         <translation>時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="159"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="160"/>
         <source>What</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="160"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="161"/>
         <source>Level</source>
         <translation>層級</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="161"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="162"/>
         <source>Message</source>
         <translation>訊息</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="166"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="167"/>
         <source>Sending</source>
         <translation>傳送</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="167"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="168"/>
         <source>Receiving</source>
         <translation>接收</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="168"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="169"/>
         <source>Problem</source>
         <translation>問題</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="169"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="170"/>
         <source>Enrolment</source>
         <translation>註冊</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="170"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="171"/>
         <source>Catalog load</source>
         <translation>載入商品目錄</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="171"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="172"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="177"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="178"/>
         <source>Information</source>
         <translation>資訊</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="178"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="179"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="179"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="180"/>
         <source>Error</source>
         <translation>錯誤</translation>
     </message>
@@ -3634,23 +3634,23 @@
 <context>
     <name>TlsWarning</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="97"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="99"/>
         <source>Turn off certificate checks?</source>
         <extracomment>What an enrolment can be refused with; the server&apos;s or the network&apos;s answer, not a bug.</extracomment>
         <translation>要關閉憑證檢查嗎？</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="100"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="102"/>
         <source>Without certificate checks, anyone on the network can pretend to be the server: they could read this workstation&apos;s sales and its key, and send it false prices. Only turn this off for a test server. If your server uses its own certificate authority, choose its CA file instead.</source>
         <translation>關閉憑證檢查後，網路上的任何人都能冒充伺服器：他們可以讀取這台收銀台的交易資料與金鑰，並傳送錯誤的價格。請只在測試伺服器上關閉此檢查。如果您的伺服器使用自有的憑證授權單位，請改為選擇它的 CA 檔案。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="107"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="109"/>
         <source>Turn checks off</source>
         <translation>關閉檢查</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="109"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="111"/>
         <source>Keep checks on</source>
         <translation>保持檢查</translation>
     </message>

@@ -48,6 +48,7 @@ from shop_desktop.services.sync.engine import (
 )
 from shop_desktop.services.sync.push import TOO_LARGE
 from shop_desktop.ui.context import ShopContext
+from shop_desktop.ui.i18n import say
 from shop_desktop.ui.sync.controller import SyncController
 from shop_desktop.ui.sync.wording import (
     log_entry_text,
@@ -355,7 +356,7 @@ class SyncLogDialog(QDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Sync log"))
         self.tabs.setTabText(0, self.tr("Log"))
-        self.tabs.setTabText(1, self.tr("Refused operations"))
+        self._name_refused_tab()
         self.send_again.setText(self.tr("Send again"))
         self.reload_button.setText(self.tr("Reload"))
         self.rejected_note.setText(
@@ -369,6 +370,13 @@ class SyncLogDialog(QDialog):
             if self.may_retry
             else self.tr("Only a manager can send refused operations again.")
         )
+
+    def _name_refused_tab(self) -> None:
+        count = getattr(self, "_refused_count", None)
+        if count is None:
+            self.tabs.setTabText(1, self.tr("Refused operations"))
+        else:
+            self.tabs.setTabText(1, self.tr("Refused operations ({count})").format(count=count))
 
     @override
     def changeEvent(self, event: Any) -> None:
@@ -399,13 +407,14 @@ class SyncLogDialog(QDialog):
         log_rows, refused = lists
         self.log_model.set_rows(log_rows)
         self.rejected_model.set_rows(refused)
-        self.tabs.setTabText(1, self.tr("Refused operations ({count})").format(count=len(refused)))
+        self._refused_count = len(refused)
+        self._name_refused_tab()
         self._selection_changed()
         self.loaded.emit()
 
     def _already_sent(self, _refused: OpNotRejected) -> None:
         # Sent again from another window (or twice): the list was out of date.
-        self.problem.setText(self.tr("This operation was already sent again."))
+        say(self.problem, lambda: self.tr("This operation was already sent again."))
         self.reload()
 
     # --- sending again ---------------------------------------------------------
