@@ -3,6 +3,14 @@
 The catalogue (``resources/i18n/shop_desktop_zh_TW.ts``) says which texts are ours
 and what each reads in the other language; the database says which texts are data
 (product, member and branch names), which may be in either language.
+
+A text is cut when it is wider than the room its widget gives it: a label's
+contents, a button's or check box's text area, a combo box's field, a tab, a
+group box's frame, a table's column, an empty field's hint. Table cells that
+elide and tell their whole text in a tooltip do not count. A column that a
+table scrolls sideways to is not cut (whether a table should need that is a
+question for its layout); a list or tree without column headers is read down,
+so its own edge cuts a name.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from PySide6.QtWidgets import (
     QStyleOptionComboBox,
     QStyleOptionFrame,
     QTabBar,
+    QTableView,
     QToolButton,
     QTreeView,
     QWidget,
@@ -314,10 +323,10 @@ def _header(header: QHeaderView, model: QAbstractItemModel) -> Iterator[Shown]:
         value = model.headerData(section, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
         if not isinstance(value, str) or not value:
             continue
-        left = header.sectionViewportPosition(section)
-        if left >= header.width():
+        if header.sectionViewportPosition(section) >= header.width():
             continue  # scrolled out of sight: read when scrolled to
-        room = min(left + header.sectionSize(section), header.width()) - max(left, 0) - margin
+        # The room the section gives; a table scrolled sideways is a layout matter.
+        room = header.sectionSize(section) - margin
         if header.isSortIndicatorShown() and header.sortIndicatorSection() == section:
             room -= header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
         for line in lines_of(value):
@@ -338,6 +347,14 @@ def _cells(view: QAbstractItemView) -> Iterator[Shown]:
     style = view.style()
     padding = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1)
     metrics = view.fontMetrics()
+    header = (
+        view.horizontalHeader()
+        if isinstance(view, QTableView)
+        else view.header()
+        if isinstance(view, QTreeView)
+        else None
+    )
+    headless = header is None or header.isHidden()
     for index in _indexes(model, view):
         rect = view.visualRect(index)
         if not rect.intersects(viewport):
@@ -351,8 +368,10 @@ def _cells(view: QAbstractItemView) -> Iterator[Shown]:
             for line in lines_of(value):
                 yield Shown(where, line)
             continue
-        # A cell that runs past the view's right edge is cut there, scroll bar or not.
-        room = min(rect.right(), viewport.right()) - rect.left() - padding
+        room = rect.width() - padding
+        if headless:
+            # A list or tree is read down, not scrolled sideways: its edge cuts.
+            room = min(rect.right(), viewport.right()) - rect.left() - padding
         if model.data(index, Qt.ItemDataRole.DecorationRole) is not None:
             room -= view.iconSize().width() + 4 if view.iconSize().isValid() else 20
         if model.data(index, Qt.ItemDataRole.CheckStateRole) is not None:

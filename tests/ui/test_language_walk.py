@@ -1,7 +1,8 @@
 """Every place, every tab, in both languages at 1366×768: no text cut, none in the other language.
 
 The window is opened as a manager (who sees everything), with a cart at the
-counter and an order picked in Orders, and read as a person reads it: see
+counter, a search with one match, and a voided order picked in Orders, and read
+as a person reads it: see
 :mod:`language_walk` for what counts as cut and what counts as the other language.
 """
 
@@ -12,13 +13,14 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QTabWidget
+from PySide6.QtWidgets import QApplication, QLabel, QTabWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from tests.ui.language_walk import Catalogue, Reader, shown_texts, stored_texts
+from tests.ui.test_order_words import voided_sale
 
 from shop_desktop.data.db import Database
-from shop_desktop.data.models import Member, Product
+from shop_desktop.data.models import Member, PaymentMethod, Product
 from shop_desktop.domain.cart import CartMember
 from shop_desktop.ui import i18n
 from shop_desktop.ui.context import ShopContext
@@ -152,6 +154,8 @@ def test_every_place_reads_whole_and_in_one_language(
     first: str,
     then: str,
 ) -> None:
+    # The newest order, picked in Orders: a card sale voided, its refund still owed.
+    voided_sale(demo_db, shop_context.staff.staff_id, PaymentMethod.CARD)
     i18n.switch_language(first)
     window = open_till(qtbot, shop_context)
     fill_the_counter(qtbot, window, demo_db)
@@ -161,3 +165,35 @@ def test_every_place_reads_whole_and_in_one_language(
     switch_in_settings(qtbot, window, then)
     problems += [f"(after switching) {p}" for p in walk(qtbot, window, reader, then)]
     assert problems == [], "\n" + "\n".join(problems)
+
+
+def test_the_reading_finds_cut_and_foreign_texts(
+    qtbot: QtBot, shop_context: ShopContext, reader: Reader
+) -> None:
+    """What the walk relies on: a planted leftover, a cut label and data tell themselves apart."""
+    window = open_till(qtbot, shop_context)
+    member = shop_context.staff.display_name  # data, in whichever script it is written
+    sell = window.place(SellPlace.key)
+    assert isinstance(sell, SellPlace)
+    planted = QLabel("作廢", sell)
+    planted.setObjectName("plantedLeftover")
+    cut = QLabel("Orders today at this workstation", sell)
+    cut.setObjectName("plantedCut")
+    cut.setFixedWidth(40)
+    name = QLabel(member, sell)
+    name.setObjectName("plantedName")
+    for label in (planted, cut, name):
+        label.move(0, 0)
+        label.show()
+    settle(qtbot)
+
+    found = "\n".join(reader.problems(shown_texts(window), i18n.EN))
+    assert "plantedLeftover: '作廢' is Chinese in English" in found
+    assert "plantedCut: 'Orders today at this workstation' is cut" in found
+    assert "plantedName" not in found
+
+    planted.setText("Voided")
+    cut.setText("")
+    chinese = "\n".join(reader.problems(shown_texts(window), i18n.ZH_TW))
+    assert "plantedLeftover: 'Voided' is English in Chinese" in chinese
+    assert "plantedName" not in chinese

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -203,7 +204,9 @@ class OrderDetailView(QWidget):
         self.steps_row.addWidget(self.cancel_button)
         self.steps_row.addWidget(self.void_button)
         self.steps_row.addStretch(1)
-        docs_row = QHBoxLayout()
+        # Two by two: four buttons in a row would make the pane wider than the
+        # order list beside it can spare on a 1366-pixel till.
+        docs_row = QGridLayout()
         self.invoice_button = QPushButton()
         self.invoice_button.clicked.connect(self.print_invoice)
         self.save_pdf_button = QPushButton()
@@ -212,14 +215,16 @@ class OrderDetailView(QWidget):
         self.receipt_button.clicked.connect(self.reprint_receipt)
         self.credit_note_button = QPushButton()
         self.credit_note_button.clicked.connect(self.print_credit_note)
-        for button in (
-            self.invoice_button,
-            self.save_pdf_button,
-            self.receipt_button,
-            self.credit_note_button,
+        for place, button in enumerate(
+            (
+                self.invoice_button,
+                self.save_pdf_button,
+                self.receipt_button,
+                self.credit_note_button,
+            )
         ):
-            docs_row.addWidget(button)
-        docs_row.addStretch(1)
+            docs_row.addWidget(button, place // 2, place % 2)
+        docs_row.setColumnStretch(2, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
