@@ -18,9 +18,10 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from tests.ui.language_walk import Catalogue, Reader, shown_texts, stored_texts
 from tests.ui.test_order_words import voided_sale
+from tests.ui.test_orders_place import take
 
 from shop_desktop.data.db import Database
-from shop_desktop.data.models import Member, PaymentMethod, Product
+from shop_desktop.data.models import Member, OrderKind, PaymentMethod, Product
 from shop_desktop.domain.cart import CartMember
 from shop_desktop.ui import i18n
 from shop_desktop.ui.context import ShopContext
@@ -150,12 +151,14 @@ def test_every_place_reads_whole_and_in_one_language(
     qtbot: QtBot,
     shop_context: ShopContext,
     demo_db: Database,
-    reader: Reader,
     first: str,
     then: str,
 ) -> None:
-    # The newest order, picked in Orders: a card sale voided, its refund still owed.
+    # A paid delivery waiting in Fulfilment; the newest order, picked in Orders, a
+    # card sale voided with its refund still owed.
+    take(demo_db, shop_context.staff.staff_id, OrderKind.DELIVERY, paid=True)
     voided_sale(demo_db, shop_context.staff.staff_id, PaymentMethod.CARD)
+    reader = Reader(Catalogue.read(), stored_texts(demo_db))
     i18n.switch_language(first)
     window = open_till(qtbot, shop_context)
     fill_the_counter(qtbot, window, demo_db)
