@@ -404,16 +404,17 @@ def _menu(menu: QMenu, where: str) -> Iterator[Shown]:
             yield Shown(f"{where}/{plain(menu.title())}/action", action.text())
 
 
-def shown_texts(window: QMainWindow) -> list[Shown]:
-    """Every text a person can read in the window now."""
+def shown_texts(window: QWidget) -> list[Shown]:
+    """Every text a person can read in the window (or dialog) now."""
     texts = [Shown("window#title", window.windowTitle())]
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if isinstance(menu, QMenu):
-            texts.extend(_menu(menu, "window#menu"))
-    message = window.statusBar().currentMessage()
-    if message:
-        texts.append(Shown("window#statusMessage", message))
+    if isinstance(window, QMainWindow):
+        for action in window.menuBar().actions():
+            menu = action.menu()
+            if isinstance(menu, QMenu):
+                texts.extend(_menu(menu, "window#menu"))
+        message = window.statusBar().currentMessage()
+        if message:
+            texts.append(Shown("window#statusMessage", message))
     for widget in window.findChildren(QWidget):
         if widget.isVisible():
             texts.extend(_widget_texts(widget))

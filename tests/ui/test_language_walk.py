@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QTabWidget
 from pytestqt.qtbot import QtBot
@@ -25,11 +25,13 @@ from shop_desktop.data.models import Member, OrderKind, PaymentMethod, Product
 from shop_desktop.domain.cart import CartMember
 from shop_desktop.ui import i18n
 from shop_desktop.ui.context import ShopContext
+from shop_desktop.ui.login import LoginDialog
 from shop_desktop.ui.main_window import PLACES, MainWindow
 from shop_desktop.ui.places.orders import OrdersPlace
 from shop_desktop.ui.places.sell import SellPlace
 from shop_desktop.ui.places.settings import SettingsPlace
 from shop_desktop.ui.style import apply_shop_look
+from shop_desktop.ui.sync.log_dialog import SyncLogDialog
 from shop_desktop.ui.tasks import BackgroundOp
 
 WAIT_MS = 20_000
@@ -200,3 +202,52 @@ def test_the_reading_finds_cut_and_foreign_texts(
     chinese = "\n".join(reader.problems(shown_texts(window), i18n.ZH_TW))
     assert "plantedLeftover: 'Voided' is English in Chinese" in chinese
     assert "plantedName" not in chinese
+
+
+@pytest.mark.parametrize(
+    ("first", "then"), [(i18n.ZH_TW, i18n.EN), (i18n.EN, i18n.ZH_TW)], ids=["zh-en", "en-zh"]
+)
+def test_the_log_in_and_the_sync_log_read_whole_and_in_one_language(
+    qtbot: QtBot,
+    shop_context: ShopContext,
+    demo_db: Database,
+    reader: Reader,
+    first: str,
+    then: str,
+) -> None:
+    """The windows around the places: the log-in (with a refusal on it) and the sync log."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_shop_look(app)
+    i18n.switch_language(first)
+    login = LoginDialog(demo_db)
+    qtbot.addWidget(login)
+    with qtbot.waitSignal(login.workstation_loaded, timeout=WAIT_MS):
+        login.show()
+    QTest.keyClicks(login.username, "cashier")
+    QTest.keyClick(login.username, Qt.Key.Key_Return)
+    QTest.keyClicks(login.password, "not-the-password")
+    with qtbot.waitSignal(login.login_refused, timeout=WAIT_MS):
+        QTest.keyClick(login.password, Qt.Key.Key_Return)
+    log = SyncLogDialog(shop_context, None)
+    qtbot.addWidget(log)
+    log.resize(900, 600)
+    log.show()
+    qtbot.waitExposed(log)
+    settle(qtbot)
+
+    def read(language: str) -> list[str]:
+        found: list[str] = []
+        for dialog in (login, log):
+            found += reader.problems(shown_texts(dialog), language)
+            for tab in range(log.tabs.count()) if dialog is log else ():
+                log.tabs.setCurrentIndex(tab)
+                settle(qtbot)
+                found += reader.problems(shown_texts(log), language)
+        return found
+
+    problems = read(first)
+    i18n.switch_language(then)
+    settle(qtbot)
+    problems += [f"(after switching) {p}" for p in read(then)]
+    assert problems == [], "\n" + "\n".join(problems)

@@ -97,6 +97,13 @@ class _RecordsModel(QAbstractTableModel, Generic[Record]):
         """The rows in the order they are shown."""
         raise NotImplementedError
 
+    def language_changed(self) -> None:
+        """Headings and cells are worded again; views sized to contents follow."""
+        last = len(self.COLUMNS) - 1
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, last)
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, last))
+
     def _titles(self) -> dict[str, str]:
         """Each column's heading, translated."""
         raise NotImplementedError
@@ -355,6 +362,8 @@ class SyncLogDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Sync log"))
+        self.log_model.language_changed()
+        self.rejected_model.language_changed()
         self.tabs.setTabText(0, self.tr("Log"))
         self._name_refused_tab()
         self.send_again.setText(self.tr("Send again"))
