@@ -1,9 +1,11 @@
 """Every place, every tab, in both languages at 1366×768: no text cut, none in the other language.
 
-The window is opened as a manager (who sees everything), with a cart at the
-counter, a search with one match, and a voided order picked in Orders, and read
-as a person reads it: see
-:mod:`language_walk` for what counts as cut and what counts as the other language.
+The window is opened as a manager (who sees everything), with a cart and a
+member at the counter, a search with one match, a delivery waiting in
+Fulfilment and a voided order picked in Orders, then read as a person reads it
+(:mod:`tests.ui.language_walk` says what counts as cut and what counts as the
+other language). Each language is read fresh and once more after switching
+live from the other, with every place already loaded in the first.
 """
 
 from __future__ import annotations
