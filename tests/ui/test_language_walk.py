@@ -1,4 +1,5 @@
-"""Every place, every tab, in both languages at 1366×768: no text cut, none in the other language.
+"""Every place, every tab, in both languages at 1366×768 (and 1920×1080): no text cut, none in
+the other language.
 
 The window is opened as a manager (who sees everything), with a cart and a
 member at the counter, a search with one match, a delivery waiting in
@@ -38,6 +39,8 @@ from shop_desktop.ui.tasks import BackgroundOp
 
 WAIT_MS = 20_000
 TILL = QSize(1366, 768)
+#: The small till the issue names, and the wide one.
+TILLS = pytest.mark.parametrize("till", [TILL, QSize(1920, 1080)], ids=["1366x768", "1920x1080"])
 
 
 @pytest.fixture
@@ -52,13 +55,13 @@ def settle(qtbot: QtBot) -> None:
     QApplication.processEvents()
 
 
-def open_till(qtbot: QtBot, context: ShopContext) -> MainWindow:
+def open_till(qtbot: QtBot, context: ShopContext, till: QSize = TILL) -> MainWindow:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     apply_shop_look(app)
     window = MainWindow(context)
     qtbot.addWidget(window)
-    window.resize(TILL)
+    window.resize(till)
     window.show()
     qtbot.waitExposed(window)
     settle(qtbot)
@@ -131,8 +134,8 @@ def _tabs_in(qtbot: QtBot, where: str, tab_widgets: list[QTabWidget]) -> Iterato
         settle(qtbot)
 
 
-def walk(qtbot: QtBot, window: MainWindow, reader: Reader, language: str) -> list[str]:
-    assert window.size() == TILL, f"the window does not fit the till: {window.size()}"
+def walk(qtbot: QtBot, window: MainWindow, reader: Reader, language: str, till: QSize) -> list[str]:
+    assert window.size() == till, f"the window does not fit the till: {window.size()}"
     problems: list[str] = []
     for page in pages(qtbot, window):
         problems.extend(f"[{page}] {p}" for p in reader.problems(shown_texts(window), language))
@@ -148,6 +151,7 @@ def switch_in_settings(qtbot: QtBot, window: MainWindow, language: str) -> None:
     settle(qtbot)
 
 
+@TILLS
 @pytest.mark.parametrize(
     ("first", "then"), [(i18n.ZH_TW, i18n.EN), (i18n.EN, i18n.ZH_TW)], ids=["zh-en", "en-zh"]
 )
@@ -157,6 +161,7 @@ def test_every_place_reads_whole_and_in_one_language(
     demo_db: Database,
     first: str,
     then: str,
+    till: QSize,
 ) -> None:
     # A paid delivery waiting in Fulfilment; the newest order, picked in Orders, a
     # card sale voided with its refund still owed.
@@ -164,13 +169,13 @@ def test_every_place_reads_whole_and_in_one_language(
     voided_sale(demo_db, shop_context.staff.staff_id, PaymentMethod.CARD)
     reader = Reader(Catalogue.read(), stored_texts(demo_db))
     i18n.switch_language(first)
-    window = open_till(qtbot, shop_context)
+    window = open_till(qtbot, shop_context, till)
     fill_the_counter(qtbot, window, demo_db)
     pick_an_order(qtbot, window)
-    problems = walk(qtbot, window, reader, first)
+    problems = walk(qtbot, window, reader, first, till)
     # Switched live, with everything already loaded in the first language.
     switch_in_settings(qtbot, window, then)
-    problems += [f"(after switching) {p}" for p in walk(qtbot, window, reader, then)]
+    problems += [f"(after switching) {p}" for p in walk(qtbot, window, reader, then, till)]
     assert problems == [], "\n" + "\n".join(problems)
 
 
