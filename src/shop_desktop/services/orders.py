@@ -898,6 +898,8 @@ class OrderSummary:
     created_at: datetime
     member_name: str | None
     recipient_name: str | None
+    #: OWED while any refund is still owed to the customer, DONE once all are given back.
+    refund: RefundStatus | None = None
 
 
 @dataclass(frozen=True)
@@ -905,6 +907,24 @@ class OrderPage:
     rows: list[OrderSummary]
     #: Pass as ``after`` for the next page; ``None`` when this was the last.
     next: OrderCursor | None
+
+
+def _summary(*row: Any) -> OrderSummary:
+    """A listed order from its columns; the last two say whether a refund is owed, or any made."""
+    (order_id, number, invoice_no, kind, status, total, created, member, recipient) = row[:9]
+    owed, refunded = row[9:]
+    return OrderSummary(
+        id=order_id,
+        number=number,
+        invoice_no=invoice_no,
+        kind=kind,
+        status=status,
+        total_minor=total,
+        created_at=created,
+        member_name=member,
+        recipient_name=recipient,
+        refund=RefundStatus.OWED if owed else RefundStatus.DONE if refunded else None,
+    )
 
 
 def _like(text: str) -> str:
@@ -968,6 +988,8 @@ def order_list(
             Order.created_at,
             Member.name,
             OrderDelivery.recipient_name,
+            exists().where(Refund.order_id == Order.id, Refund.status == RefundStatus.OWED),
+            exists().where(Refund.order_id == Order.id),
         )
         .outerjoin(Member, Member.id == Order.member_id)
         .outerjoin(OrderDelivery, OrderDelivery.order_id == Order.id)
@@ -981,7 +1003,7 @@ def order_list(
             )
         )
     query = query.order_by(Order.created_at.desc(), Order.id.desc()).limit(limit + 1)
-    rows = [OrderSummary(*row) for row in session.execute(query)]
+    rows = [_summary(*row) for row in session.execute(query)]
     more = len(rows) > limit
     rows = rows[:limit]
     cursor = OrderCursor(rows[-1].created_at, rows[-1].id) if more and rows else None

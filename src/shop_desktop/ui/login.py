@@ -9,6 +9,8 @@ cashier's, who then takes over the till; it cannot be closed without one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -33,6 +35,7 @@ from shop_desktop.services.auth import (
     log_in_or_refusal,
     this_workstation,
 )
+from shop_desktop.ui.i18n import say
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.places.settings import LanguageChoice
 from shop_desktop.ui.preferences import Preferences
@@ -71,7 +74,8 @@ class LoginDialog(QDialog):
         self.demo_logins: tuple[str, ...] = ()
         #: True once the workstation was read or found missing.
         self.workstation_checked = False
-        self._workstation_problem = ""
+        #: Why the workstation cannot log anyone in, in the language of the moment.
+        self._workstation_problem: Callable[[], str] | None = None
         #: False once the database turned out not to be set up for a workstation.
         self._may_log_in = True
         self.verification: BackgroundOp[StaffSession | LoginFailed] | None = None
@@ -223,8 +227,8 @@ class LoginDialog(QDialog):
                     workstation=where.workstation_code,
                 )
             )
-        elif self._workstation_problem:
-            self._where.setText(self._workstation_problem)
+        elif self._workstation_problem is not None:
+            self._where.setText(self._workstation_problem())
         self.demo_hint.setVisible(bool(self.demo_logins))
         if self.demo_logins:
             self.demo_hint.setText(
@@ -240,9 +244,10 @@ class LoginDialog(QDialog):
         if self.isVisible():
             self.adjustSize()
 
-    def _show_message(self, text: str, *, refused: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
+    def _show_message(self, text: Callable[[], str] | None, *, refused: bool = False) -> None:
+        """Say ``text()`` (again in the new language after a switch); ``None`` says nothing."""
+        say(self.message, text)
+        self.message.setVisible(text is not None)
         self._fit()
         # The style sheet colours refusals; re-polish so the change shows.
         self.message.setProperty("refused", refused)
@@ -295,7 +300,7 @@ class LoginDialog(QDialog):
         super().done(result)
 
     def _not_set_up(self, _refused: WorkstationNotSetUp) -> None:
-        self._workstation_problem = self.tr(
+        self._workstation_problem = lambda: self.tr(
             "This database is not set up for a workstation yet. "
             "Ask an administrator to enrol this workstation."
         )
@@ -304,8 +309,8 @@ class LoginDialog(QDialog):
 
     def _workstation_unknown(self) -> None:
         # Not set up (said above), or a storage problem or bug the helper showed.
-        if not self._workstation_problem:
-            self._workstation_problem = self.tr("The workstation could not be read.")
+        if self._workstation_problem is None:
+            self._workstation_problem = lambda: self.tr("The workstation could not be read.")
         self._show_where()
         self.workstation_checked = True
         self.workstation_loaded.emit()
@@ -322,10 +327,10 @@ class LoginDialog(QDialog):
             self.password.setFocus()
             return
         if not username or not password:
-            self._refuse(self.tr("Enter your user name and password."))
+            self._refuse(lambda: self.tr("Enter your user name and password."))
             return
         self._set_busy(True)
-        self._show_message(self.tr("Checking…"))
+        self._show_message(lambda: self.tr("Checking…"))
 
         locked = self.locked_for
         action = "unlock" if locked is not None and locked.username == username else "login"
@@ -348,10 +353,10 @@ class LoginDialog(QDialog):
     def _verified(self, answer: StaffSession | LoginFailed) -> None:
         self._set_busy(False)
         if isinstance(answer, LoginFailed):
-            self._refuse(self._refusal_text(answer))
+            self._refuse(lambda: self._refusal_text(answer))
             return
         self.staff = answer
-        self._show_message("")
+        self._show_message(None)
         self.password.clear()
         self.staff_logged_in.emit(answer)
         self.accept()
@@ -360,10 +365,11 @@ class LoginDialog(QDialog):
         self._set_busy(False)
         if self._may_log_in:
             # The helper showed what went wrong; once it is solved, trying again works.
-            self._refuse(self.tr("Not logged in. Try again."))
+            self._refuse(lambda: self.tr("Not logged in. Try again."))
         else:
             self._workstation_unknown()
-            self._refuse(self._workstation_problem)
+            if self._workstation_problem is not None:
+                self._refuse(self._workstation_problem)
 
     def _refusal_text(self, refused: LoginFailed) -> str:
         reason = refused.reason
@@ -381,14 +387,14 @@ class LoginDialog(QDialog):
             )
         return self.tr("The user name or password is not correct.")
 
-    def _refuse(self, text: str) -> None:
+    def _refuse(self, text: Callable[[], str]) -> None:
         self._show_message(text, refused=True)
         self.password.clear()
         if self.username.text().strip():
             self.password.setFocus()
         else:
             self.username.setFocus()
-        self.login_refused.emit(text)
+        self.login_refused.emit(self.message.text())
 
     def _remember_language(self, code: str) -> None:
         if self._preferences is not None:

@@ -335,6 +335,10 @@ class CatalogBrowser(QWidget):
         self._price_caption.setText(self.tr("Price"))
         self.min_price.setPlaceholderText(self.tr("from"))
         self.max_price.setPlaceholderText(self.tr("to"))
+        for edit in (self.min_price, self.max_price):
+            # Never narrower than its hint in the language of the moment.
+            hint = edit.fontMetrics().horizontalAdvance(edit.placeholderText())
+            edit.setMinimumWidth(max(50, hint + 24))
         self.in_stock.setText(self.tr("In stock here only"))
         self._sort_caption.setText(self.tr("Sort by"))
         names = {
@@ -349,6 +353,7 @@ class CatalogBrowser(QWidget):
         self._fill_brands()
         if self.price_hint.isVisible():
             self._price_problem()
+        self._update_status()
 
     @override
     def changeEvent(self, event: QEvent) -> None:
@@ -383,6 +388,13 @@ class CatalogBrowser(QWidget):
         self.category_model.set_categories(self._nodes)
         self.categories.setCurrentIndex(self.category_model.index_of(chosen))
         self.categories.selectionModel().blockSignals(blocker)
+        # Wide enough for every top-level name in the language of the moment.
+        tree = self.categories
+        tree.setMinimumWidth(
+            tree.sizeHintForColumn(0)
+            + 2 * tree.frameWidth()
+            + tree.verticalScrollBar().sizeHint().width()
+        )
 
     def _fill_brands(self) -> None:
         chosen = self.brand.currentData()
@@ -538,13 +550,13 @@ class CatalogBrowser(QWidget):
             if self._browse_count is None:
                 text = self.tr("Counting…")
             else:
-                text = self.tr("{count} products").format(count=f"{self._browse_count:,}")
+                text = self.tr("%Ln product(s)", "", self._browse_count)
         elif rows == 0:
             text = self.tr("No products match.")
         elif self.model.has_more:
             text = self.tr("{count}+ matches").format(count=rows)
         else:
-            text = self.tr("{count} matches").format(count=rows)
+            text = self.tr("%Ln match(es)", "", rows)
         self._set_status(text)
 
     def _set_status(self, text: str) -> None:
