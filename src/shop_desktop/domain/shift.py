@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any, NamedTuple
 
 __all__ = [
@@ -63,7 +63,7 @@ TWD_DENOMINATIONS: tuple[int, ...] = (2000, 1000, 500, 200, 100, 50, 10, 5, 1)
 DEFAULT_VARIANCE_THRESHOLD_MINOR = 100
 
 
-class Bucket(str, Enum):
+class Bucket(StrEnum):
     SALES = "sales"
     TENDER = "tender"
     STAFF = "staff"
@@ -81,7 +81,8 @@ class Delta(NamedTuple):
     bucket: Bucket
     key: str
     amount_minor: int
-    count: int
+    #: How many things (sales, payments, ...) it adds.
+    number: int
 
 
 def merge_deltas(deltas: Iterable[Delta]) -> list[Delta]:
@@ -90,7 +91,7 @@ def merge_deltas(deltas: Iterable[Delta]) -> list[Delta]:
     for d in deltas:
         row = merged.setdefault((d.bucket, d.key), [0, 0])
         row[0] += d.amount_minor
-        row[1] += d.count
+        row[1] += d.number
     return [Delta(b, k, amount, count) for (b, k), (amount, count) in merged.items()]
 
 
@@ -166,11 +167,11 @@ class ShiftTotals:
         """From (bucket, key, amount, count) rows as stored."""
         one: dict[str, tuple[int, int]] = {}
         keyed: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
-        for bucket, key, amount, count in rows:
+        for bucket, key, amount_minor, number in rows:
             if bucket in (Bucket.TENDER, Bucket.REFUND, Bucket.STAFF, Bucket.TAX):
-                keyed[bucket][key] = (amount, count)
+                keyed[bucket][key] = (amount_minor, number)
             else:
-                one[bucket] = (amount, count)
+                one[bucket] = (amount_minor, number)
 
         def amount(bucket: Bucket) -> int:
             return one.get(bucket, (0, 0))[0]
@@ -258,9 +259,9 @@ class ShiftTotals:
 
         def add(a: Mapping[Any, tuple[int, int]], b: Mapping[Any, tuple[int, int]]) -> Any:
             out = dict(a)
-            for k, (amount, count) in b.items():
+            for k, (amount_minor, number) in b.items():
                 was = out.get(k, (0, 0))
-                out[k] = (was[0] + amount, was[1] + count)
+                out[k] = (was[0] + amount_minor, was[1] + number)
             return dict(sorted(out.items()))
 
         taxes = dict(self.taxes)
