@@ -236,3 +236,48 @@ def test_report_reads_running_totals_not_the_sales(shop: Shop) -> None:
         assert x_report(session).totals.sales_count == 13
     stored = sql(shop.db, "SELECT bucket, key, amount_minor, count FROM shift_totals")
     assert ShiftTotals.from_rows(stored).sales_count == 13
+
+
+def test_the_z_report_on_paper_says_the_same_figures(shop: Shop) -> None:
+    from tests.pdf_reading import pdf_text
+
+    from shop_desktop.domain.money import Money, currency
+    from shop_desktop.services.documents.shift_report import (
+        report_rows,
+        shift_report_escpos,
+        shift_report_pdf,
+    )
+    from shop_desktop.services.escpos import CUT
+
+    with shop.db.session() as session:
+        open_shift(session, shop.cashier, {1000: 1, 100: 2})
+    sell(shop, [line(shop.items[0], 2)], [(PaymentMethod.CASH, 0)])
+    sell(shop, [line(shop.items[-1], 1)], [(PaymentMethod.CARD, 0)])
+    with shop.db.session() as session:
+        x = x_report(session)
+        z = close_shift(session, shop.cashier, drawer(x.expected_cash_minor + 40))
+    sums = shift_sums(shop.db, z.shift_id.hex)
+
+    def money(minor: int) -> str:
+        return Money(minor, currency("TWD")).format()
+
+    text = " ".join(pdf_text(shift_report_pdf(z)).split())
+    for figure in (
+        f"交易筆數 Number of sales {sums.sales_count}",
+        f"銷售總額 Sales {money(sums.sales_minor)}",
+        f"現金 Cash (1) {money(sums.tenders['cash'])}",
+        f"信用卡 Card (1) {money(sums.tenders['card'])}",
+        f"應有現金 Expected cash {money(sums.expected_cash)}",
+        f"實點現金 Counted cash {money(sums.expected_cash + 40)}",
+        f"差額 Variance {money(40)}",
+        *(f"營業稅 VAT {rate // 100}% {money(tax)}" for rate, tax in sums.taxes.items()),
+    ):
+        assert figure in text
+    assert "Z REPORT" in text
+    # The mid-shift report never shows what the drawer should hold (the count is blind).
+    assert not any("Expected" in row.label for row in report_rows(x))
+    roll = shift_report_escpos(z)
+    assert roll.endswith(CUT)
+    for row in report_rows(z):
+        if row.figure:
+            assert row.figure.encode("big5", "replace") in roll
