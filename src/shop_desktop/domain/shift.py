@@ -49,6 +49,7 @@ __all__ = [
     "cash_delta",
     "counted_total",
     "denominations",
+    "fewest_pieces",
     "merge_deltas",
     "needs_manager",
     "payment_deltas",
@@ -170,6 +171,16 @@ def counted_total(counts: Mapping[int, int], currency_code: str = "TWD") -> int:
             raise CountRefused(CountProblem.BAD_QUANTITY, {"denomination": value})
         total += value * pieces
     return total
+
+
+def fewest_pieces(amount_minor: int, currency_code: str = "TWD") -> dict[int, int]:
+    """``amount_minor`` as the fewest notes and coins (what a drawer of that much holds)."""
+    if amount_minor < 0:
+        raise CountRefused(CountProblem.BAD_AMOUNT, {"amount_minor": amount_minor})
+    pieces: dict[int, int] = {}
+    for value in denominations(currency_code):
+        pieces[value], amount_minor = divmod(amount_minor, value)
+    return {value: n for value, n in pieces.items() if n}
 
 
 def needs_manager(variance_minor: int, threshold_minor: int) -> bool:

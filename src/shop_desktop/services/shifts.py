@@ -36,6 +36,7 @@ from shop_desktop.data.models import (
     Base,
     Branch,
     CashMovement,
+    DeviceIdentity,
     Order,
     OrderStatus,
     ParkedCart,
@@ -394,9 +395,11 @@ def _station(session: Session) -> tuple[uuid.UUID, uuid.UUID, str]:
 
 
 def _open_shift(session: Session) -> Shift | None:
-    station_id, _, _ = _station(session)
+    """This till's open shift: one query, through the device identity's workstation."""
     return session.scalars(
-        select(Shift).where(Shift.workstation_id == station_id, Shift.closed_at.is_(None))
+        select(Shift)
+        .join(DeviceIdentity, DeviceIdentity.workstation_id == Shift.workstation_id)
+        .where(Shift.closed_at.is_(None))
     ).first()
 
 
@@ -444,10 +447,14 @@ def _totals(session: Session, shift_id: uuid.UUID) -> ShiftTotals:
 
 
 def _report(
-    session: Session, shift: Shift, *, open_orders: Sequence[OpenOrderView] = ()
+    session: Session,
+    shift: Shift,
+    *,
+    open_orders: Sequence[OpenOrderView] = (),
+    totals: ShiftTotals | None = None,
 ) -> ShiftReport:
     """The report of ``shift`` from its running totals (X while open)."""
-    totals = _totals(session, shift.id)
+    totals = _totals(session, shift.id) if totals is None else totals
     station = session.get_one(Workstation, shift.workstation_id)
     branch = session.get_one(Branch, shift.branch_id)
     movements = session.scalars(
@@ -713,9 +720,14 @@ def check_count(
 ) -> CountOutcome:
     """Judge a blind count against the open shift: the variance, never the expected cash."""
     shift = _require_open(session)
+    return _judge(shift, _totals(session, shift.id), counts, threshold_minor)
+
+
+def _judge(
+    shift: Shift, totals: ShiftTotals, counts: Mapping[int, int], threshold_minor: int
+) -> CountOutcome:
     counted = _counts(counts, shift.currency_code)
-    expected = _totals(session, shift.id).expected_cash(shift.float_minor)
-    variance = counted - expected
+    variance = counted - totals.expected_cash(shift.float_minor)
     return CountOutcome(
         counted_minor=counted,
         variance_minor=variance,
@@ -750,7 +762,8 @@ def close_shift(
     now = utcnow() if now is None else now
     identity = lock_device_counters(session)
     shift = _require_open(session)
-    outcome = check_count(session, counts, threshold_minor=threshold_minor)
+    totals = _totals(session, shift.id)
+    outcome = _judge(shift, totals, counts, threshold_minor)
     note = note.strip()
     if outcome.needs_manager:
         if not _is_approver(session, approved_by):
@@ -768,7 +781,8 @@ def close_shift(
     shift.variance_note = note
     shift.variance_approved_by = approved_by
     session.flush()
-    report = _report(session, shift, open_orders=_open_orders(session, shift.workstation_id))
+    open_orders = _open_orders(session, shift.workstation_id)
+    report = _report(session, shift, open_orders=open_orders, totals=totals)
     shift.report = report.to_json()
     session.flush()
     record_audit(
