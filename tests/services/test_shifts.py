@@ -281,3 +281,52 @@ def test_the_z_report_on_paper_says_the_same_figures(shop: Shop) -> None:
     for row in report_rows(z):
         if row.figure:
             assert row.figure.encode("big5", "replace") in roll
+
+
+def test_parked_carts_and_unpaid_orders_are_listed_at_the_close_and_an_order_paid_counts(
+    shop: Shop,
+) -> None:
+    from tests.services.test_orders import HOME
+
+    from shop_desktop.services.orders import pay_order, take_order
+    from shop_desktop.services.parked_carts import park_cart
+
+    station, branch = sql(
+        shop.db, "SELECT w.id, w.branch_id FROM device_identity d JOIN workstations w"
+        " ON w.id = d.workstation_id",
+    )[0]  # fmt: skip
+    with shop.db.session() as session:
+        open_shift(session, shop.cashier, {})
+    waiting = [line(shop.items[0], 1)]
+    total = waiting[0].line_total_minor
+
+    def unpaid() -> SaleDraft:
+        return SaleDraft(
+            order_id=uuid.uuid4(), staff_id=shop.cashier, member_id=None,
+            kind=OrderKind.DELIVERY, lines=tuple(waiting), subtotal_minor=total,
+            discount_minor=0, tax_minor=waiting[0].tax_minor, delivery_fee_minor=0,
+            rounding_minor=0, total_minor=total, payments=(),
+        )  # fmt: skip
+
+    kept, paid_later = unpaid(), unpaid()
+    with shop.db.session() as session:
+        take_order(session, kept, HOME)
+        take_order(session, paid_later, HOME)
+        park_cart(
+            session, cart_id=uuid.uuid4(), branch_id=uuid.UUID(branch),
+            workstation_id=uuid.UUID(station), staff_id=shop.cashier, label="桌 3",
+            payload={"lines": []}, total_minor=180,
+        )  # fmt: skip
+    with shop.db.session() as session:
+        pay_order(
+            session, paid_later.order_id, [DraftPayment(PaymentMethod.CARD, total, reference="A",
+                                                        card_last4="1111")],
+            staff_id=shop.cashier, batch_id=uuid.uuid4(),
+        )  # fmt: skip
+    with shop.db.session() as session:
+        z = close_shift(session, shop.cashier, drawer(x_report(session).expected_cash_minor))
+    # Taken unpaid, then paid: a sale of the shift when its invoice is issued.
+    assert (z.totals.sales_count, z.totals.tenders) == (1, {"card": (total, 1)})
+    listed = {(o.kind, o.reference, o.total_minor) for o in z.open_orders}
+    kept_number = one(shop.db, "SELECT number FROM orders WHERE id = ?", kept.order_id.hex)
+    assert listed == {("parked_cart", "桌 3", 180), ("unpaid_order", kept_number, total)}
