@@ -6,8 +6,10 @@ the same figures read back from its PDF."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -17,16 +19,19 @@ from tests.services.test_shifts import assert_report_matches_sql, drawer
 from tests.shift_sql import shift_sums
 from tests.shop_rows import one, sql
 from tests.ui.conftest import Dialogs, StaffContext
+from tests.ui.test_printing import Listener
 from tests.ui.test_sale import WAIT_MS, barcodes, counter, press, scan
 
 from shop_desktop.data.db import Database
 from shop_desktop.domain.money import Money, currency
 from shop_desktop.services.documents.shift_report import shift_report_pdf
+from shop_desktop.services.escpos import CUT
 from shop_desktop.services.orders import void_invoice
 from shop_desktop.services.shifts import ShiftReport
 from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.places.reports import ReportsPlace
 from shop_desktop.ui.places.sell import SellPlace
+from shop_desktop.ui.printing import DocumentPrinter
 from shop_desktop.ui.sell.checkout import CheckoutDialog
 from shop_desktop.ui.sell.dialogs import ApprovalDialog
 from shop_desktop.ui.shift.dialogs import CashDialog, CloseShiftDialog
@@ -79,7 +84,12 @@ def sell(qtbot: QtBot, place: SellPlace, code: str, *, card: bool) -> str:
 
 
 def test_a_shift_at_the_counter_from_float_to_z_report(
-    qtbot: QtBot, staff_context: StaffContext, dialogs: type[Dialogs], demo_db: Database
+    qtbot: QtBot,
+    staff_context: StaffContext,
+    dialogs: type[Dialogs],
+    demo_db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     cashier = staff_context("cashier")
     place = shift_place(qtbot, cashier)
@@ -166,7 +176,14 @@ def test_a_shift_at_the_counter_from_float_to_z_report(
     sums = shift_sums(demo_db, z.shift_id.hex)
     money = currency("TWD")
     shown_text = panel.report_view.toPlainText()
-    text = " ".join(pdf_text(shift_report_pdf(z)).split())
+
+    # Saved as PDF where the cashier chose, and read back.
+    saved_at = tmp_path / "z.pdf"
+    monkeypatch.setattr(DocumentPrinter, "ask_save_path", classmethod(lambda cls, *a: saved_at))
+    with qtbot.waitSignal(panel.printer.saved, timeout=WAIT_MS):
+        QTest.keyClick(panel.save_button, Qt.Key.Key_Space)
+    text = " ".join(pdf_text(saved_at.read_bytes()).split())
+    assert saved_at.read_bytes() == shift_report_pdf(z)
     for figure in (
         f"銷售總額 Sales {Money(sums.sales_minor, money).format()}",
         f"作廢金額 Voided {Money(sums.void_minor, money).format()}",
@@ -175,3 +192,17 @@ def test_a_shift_at_the_counter_from_float_to_z_report(
     ):
         assert figure in text
         assert figure.split()[-1] in shown_text
+
+    # On the thermal printer: the same figures, in Big5, cut at the end.
+    roll = Listener()
+    try:
+        cashier.preferences.receipt_target = roll.target
+        with qtbot.waitSignal(panel.notice, timeout=WAIT_MS) as sent:
+            QTest.keyClick(panel.print_button, Qt.Key.Key_Space)
+        assert sent.args == [f"Sent to {roll.target}."]
+        data = roll.wait()
+    finally:
+        roll.server.close()
+    assert data.endswith(CUT)
+    assert Money(sums.expected_cash, money).format().encode("big5") in data
+    assert "結班報表".encode("big5") in data
