@@ -884,6 +884,9 @@ class ShiftTotal(Base):
     """One running total of a shift (``domain.shift.Bucket``), bumped in each sale's transaction."""
 
     __tablename__ = "shift_totals"
+    # Keyed by its primary key alone (no rowid, no second index): a sale's bump dirties
+    # one page, not two, of what its commit writes.
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 - SQLAlchemy reads it
 
     shift_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("shifts.id", ondelete="CASCADE"), primary_key=True

@@ -108,6 +108,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("shift_id", "bucket", "key", name=op.f("pk_shift_totals")),
+        sqlite_with_rowid=False,
     )
 
 
