@@ -60,7 +60,7 @@ from shop_desktop.domain.shift import (
     void_deltas,
 )
 from shop_desktop.services.audit import AuditFacts, record_audit
-from shop_desktop.services.auth import APPROVER_ROLES
+from shop_desktop.services.auth import APPROVER_ROLES, this_workstation
 from shop_desktop.services.outbox import lock_device_counters, queue_for_server
 from shop_shared.ops import SHIFT_CLOSED, SHIFT_OPENED
 
@@ -388,8 +388,6 @@ class ShiftReport:
 
 def _station(session: Session) -> tuple[uuid.UUID, uuid.UUID, str]:
     """This till's workstation, branch and currency (under the caller's transaction)."""
-    from shop_desktop.services.auth import this_workstation
-
     where = this_workstation(session)
     return where.workstation_id, where.branch_id, where.currency_code
 

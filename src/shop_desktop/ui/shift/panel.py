@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from shop_desktop.domain.money import Money, currency
-from shop_desktop.services.auth import Approval
+from shop_desktop.services.auth import APPROVER_ROLES, Approval
 from shop_desktop.services.printers import send_raw
 from shop_desktop.services.shifts import (
     ShiftError,
@@ -259,8 +259,6 @@ class ShiftPanel(QWidget):
 
     def _may_take_cash_out(self) -> bool:
         """Whether this person takes cash out without asking (the service checks again)."""
-        from shop_desktop.services.auth import APPROVER_ROLES
-
         return self.context.staff.role in APPROVER_ROLES
 
     def close_shift(self) -> None:
