@@ -87,3 +87,29 @@ def test_two_tills_close_offline_and_the_branch_day_is_the_sum_of_their_z_report
         capture_output=True, text=True, check=True, timeout=120,
     )  # fmt: skip
     assert json.loads(shown.stdout.strip().splitlines()[-1])["totals"] == report["totals"]
+
+
+def test_a_z_report_that_is_not_one_is_refused_and_the_day_is_unchanged(
+    sync_server: SyncServer,
+) -> None:
+    branch = sync_server.branches.branch_ids[0]
+    workstation = sync_server.branches.workstation_ids[0][0]
+    device = serverproc.enrol(sync_server.server, workstation)
+    day = "2026-01-02"
+    shift_id = str(uuid.uuid4())
+    bad = {"totals": {"sales_count": "many"}, "number": 1}
+    ops = [
+        {
+            "op_id": str(uuid.uuid4()), "device_seq": 1, "op_type": "shift.closed",
+            "payload_version": 1,
+            "payload": {"id": shift_id, "branch_id": branch, "workstation_id": workstation,
+                        "business_day": day, "closed_at": "2026-01-02T10:00:00+00:00",
+                        "report": bad},
+        }
+    ]  # fmt: skip
+    answer = serverproc.push(sync_server.server, device, ops)
+    assert answer.status_code == 200
+    [result] = answer.json()["results"]
+    assert (result["status"], result["code"]) == ("rejected", "invalid")
+    shown = serverproc.admin_get(sync_server.server, f"/api/v1/admin/branches/{branch}/days/{day}")
+    assert (shown["shifts"], shown["totals"]["sales_count"]) == ([], 0)
