@@ -270,10 +270,16 @@ class ShiftPanel(QWidget):
             del job
             return report, _rows_of(report)
 
+        def shown(made: tuple[ShiftReport, list[tuple[str, str, str]]]) -> None:
+            self._show_report(made)
+            # The Z report comes off the receipt printer at the close, as the drawer is emptied.
+            if self.context.preferences.receipt_target:
+                self.print_report()
+
         self._say(self.tr("Shift {number} is closed.").format(number=report.number))
         self._show_shift(None)
         self.context.notify_changed(frozenset({SHIFT, ORDERS}))
-        self._run(rows, self._show_report)
+        self._run(rows, shown)
 
     # --- paper ----------------------------------------------------------------------
 
