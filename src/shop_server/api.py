@@ -30,7 +30,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shop_server import admin, auth, changes, push
+from shop_server import admin, auth, changes, push, shifts
 from shop_server import schema as s
 from shop_server.body_limit import BodyTooLarge
 from shop_server.db import Database, default_database_url, migrate, open_database
@@ -266,6 +266,22 @@ class PointsOut(BaseModel):
     member_id: str
     points: int
     entries: list[PointsEntryOut]
+
+
+class BranchDayOut(BaseModel):
+    """Every till's Z reports of one business day of a branch, added (``shop_server.shifts``)."""
+
+    branch_id: str
+    day: str
+    shifts: list[dict[str, Any]]
+    open_shifts: list[dict[str, Any]]
+    totals: dict[str, Any]
+    net_sales_minor: int
+    tax_minor: int
+    float_minor: int
+    expected_cash_minor: int
+    counted_minor: int
+    variance_minor: int
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -545,6 +561,20 @@ def _admin_routes(app: FastAPI) -> None:
     ) -> dict[str, Any]:
         with db.reader.connect() as conn:
             return admin.list_flags(conn, after, limit)
+
+    @app.get(
+        "/api/v1/admin/branches/{branch_id}/days/{day}",
+        response_model=BranchDayOut,
+        responses=ADMIN_ERRORS,
+    )
+    def branch_day(
+        branch_id: Annotated[str, Path(max_length=36)],
+        day: Annotated[str, Path(pattern=r"^\d{4}-\d{2}-\d{2}$")],
+        db: DB,
+        _admin: Admin,
+    ) -> dict[str, Any]:
+        with db.reader.connect() as conn:
+            return shifts.branch_day(conn, branch_id, day)
 
     @app.post("/api/v1/admin/change-log/compact", response_model=CompactOut, responses=ADMIN_ERRORS)
     def compact_log(db: DB, _admin: Admin) -> dict[str, Any]:

@@ -26,6 +26,8 @@ __all__ = [
     "ORDER_TAKEN",
     "PAYLOAD_VERSIONS",
     "PRODUCT_EDIT",
+    "SHIFT_CLOSED",
+    "SHIFT_OPENED",
     "UnknownOp",
     "payload_version",
 ]
@@ -45,6 +47,9 @@ CART_RECALLED: Final = "cart.recalled"
 PRODUCT_EDIT: Final = "catalog.product_edit"
 #: Member profile fields changed at the counter.
 MEMBER_UPDATE: Final = "member.update"
+#: A till's shift opened with its float, and closed with its whole Z report.
+SHIFT_OPENED: Final = "shift.opened"
+SHIFT_CLOSED: Final = "shift.closed"
 
 #: The current payload version of every op the server accepts. Order payloads
 #: are at 2: they carry the member's ``points`` (v1 left them to the server).
@@ -59,6 +64,8 @@ PAYLOAD_VERSIONS: Mapping[str, int] = MappingProxyType(
         CART_RECALLED: 1,
         PRODUCT_EDIT: 1,
         MEMBER_UPDATE: 1,
+        SHIFT_OPENED: 1,
+        SHIFT_CLOSED: 1,
     }
 )
 

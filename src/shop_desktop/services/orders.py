@@ -84,6 +84,11 @@ from shop_desktop.services.checkout import (
     commit_order,
 )
 from shop_desktop.services.outbox import lock_device_counters, queue_for_server
+from shop_desktop.services.shifts import (
+    add_to_open_shift,
+    add_void_to_open_shift,
+    sale_deltas_of,
+)
 from shop_shared.ops import ORDER_CANCELLED, ORDER_PAID, ORDER_STATUS_CHANGED, ORDER_TAKEN
 
 __all__ = [
@@ -415,6 +420,9 @@ def pay_order(
         },
     )
     session.flush()
+    # The invoice is issued now: the sale counts in this till's open shift (issue 13).
+    deltas = sale_deltas_of(order, rows, staff_id=staff_id)
+    add_to_open_shift(session.connection(), identity.workstation_id, deltas)
     return PaidOrder(order.id, invoice_no, after, sum(changes), repeated=False)
 
 
@@ -672,6 +680,14 @@ def _cancel(
     )
     order.status = OrderStatus.CANCELLED
     session.flush()
+    if note is not None:
+        # A voided invoice and its refunds count in this till's open shift (issue 13).
+        add_void_to_open_shift(
+            session.connection(),
+            identity.workstation_id,
+            total_minor=order.total_minor,
+            refunds=refunds,
+        )
     details: dict[str, Any] = {"refunds": [str(r.id) for r in refunds]}
     if note is not None:
         details |= {"credit_note": note.number, "approved_by": str(approved_by)}
