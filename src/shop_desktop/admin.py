@@ -134,6 +134,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--rounds", type=_positive, default=200, help="times each document is rendered"
     )
 
+    bench_shift = bench_kinds.add_parser(
+        "shift",
+        help="X and Z report of a shift at 100 sales and at --sales sales (running totals)",
+    )
+    bench_shift.add_argument("--sales", type=_positive, default=10_000, help="sales in the shift")
+    bench_shift.add_argument("--rounds", type=_positive, default=50, help="times each report")
+    bench_shift.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="new database to build (default: bench-data/shift-<time>.db)",
+    )
+
     check = commands.add_parser(
         "check", help="report a database's schema revision and run PRAGMA integrity_check"
     )
@@ -263,6 +276,8 @@ def _run_bench(args: argparse.Namespace) -> int:
         return _run_bench_checkout(args)
     if args.bench == "invoice":
         return _run_bench_invoice(args)
+    if args.bench == "shift":
+        return _run_bench_shift(args)
     from shop_desktop.bench.catalog import bench_catalog
 
     path = args.db or Path("bench-data") / f"catalog-{args.products}.db"
@@ -311,6 +326,37 @@ def _run_bench_checkout(args: argparse.Namespace) -> int:
     print(
         f"commit sale ({commit['lines_per_sale']} lines, synchronous={commit['synchronous']}):"
         f" p50 {commit['p50_ms']} ms, p95 {commit['p95_ms']} ms"
+    )
+    print(json.dumps(results, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _run_bench_shift(args: argparse.Namespace) -> int:
+    from shop_desktop.bench.shift import bench_shift
+
+    path = args.db
+    if path is None:
+        stamp = datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
+        path = Path("bench-data") / f"shift-{stamp}.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
+    printer = _ProgressPrinter()
+    try:
+        results = bench_shift(
+            path, sales=max(args.sales, 100), rounds=args.rounds, progress=printer
+        )
+    except FileExistsError as exc:
+        printer.done()
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    printer.done()
+    small = results["at_100"]
+    print(
+        f"X report at {results['sales']:,} sales: p95 {results['x_report_p95_ms']} ms"
+        f" (at {small['sales']} sales: {results['x_report_p95_ms_at_100']} ms)"
+    )
+    print(
+        f"Z report at {results['sales']:,} sales: p95 {results['z_report_p95_ms']} ms"
+        f" (at {small['sales']} sales: {results['z_report_p95_ms_at_100']} ms)"
     )
     print(json.dumps(results, ensure_ascii=False))
     return EXIT_OK

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
 import uuid
@@ -117,6 +118,11 @@ def _admin_commands(sub: Any, db_option: Callable[[argparse.ArgumentParser], Non
     flags = sub.add_parser("flags", help="list flagged events for a manager")
     db_option(flags)
     flags.add_argument("--after", type=int, default=0, help="only flags after this id")
+
+    day = sub.add_parser("branch-day", help="a branch's day: every till's Z reports added")
+    db_option(day)
+    day.add_argument("branch_id")
+    day.add_argument("day", help="the business day, YYYY-MM-DD")
 
 
 def _url(args: argparse.Namespace) -> str:
@@ -310,6 +316,14 @@ def flags(args: argparse.Namespace) -> None:
     _print_table(rows, ["id", "at", "kind", "branch_id", "device_id", "entity_id", "message"])
 
 
+def branch_day(args: argparse.Namespace) -> None:
+    from shop_server.shifts import branch_day as day_of
+
+    with _admin_work(args) as conn:
+        day = day_of(conn, args.branch_id, args.day)
+    print(json.dumps(day, ensure_ascii=False, sort_keys=True))
+
+
 def seed_demo(args: argparse.Namespace) -> None:
     from shop_server.db import migrate, open_database
     from shop_server.seed import CatalogNotEmpty
@@ -339,6 +353,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "devices": devices,
     "revoke": revoke,
     "flags": flags,
+    "branch-day": branch_day,
     "seed-demo": seed_demo,
 }
 

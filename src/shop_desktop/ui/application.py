@@ -52,6 +52,9 @@ ORGANIZATION = "ShopDesktop"
 APPLICATION = "Shop Desktop"
 DATABASE_FILE_NAME = "shop.db"
 
+#: How long the status bar says which carts the last cashier's switch parked.
+PARKED_MESSAGE_MS = 30_000
+
 EXIT_OK = 0
 EXIT_BUG = 1
 EXIT_DATABASE_UNUSABLE = 2
@@ -242,11 +245,10 @@ class ShopDesktop(QObject):
 
     # --- 4. who is working ------------------------------------------------
 
-    def show_login(self) -> None:
+    def show_login(self, parked: str = "") -> None:
         assert self.database is not None
-        dialog = LoginDialog(
-            self.database, preferences=self.preferences, notice=self._backup_notice
-        )
+        notice = "\n".join(text for text in (parked, self._backup_notice) if text)
+        dialog = LoginDialog(self.database, preferences=self.preferences, notice=notice)
         dialog.staff_logged_in.connect(self._logged_in)
         dialog.rejected.connect(self._login_abandoned)
         self.login_dialog = dialog
@@ -276,6 +278,7 @@ class ShopDesktop(QObject):
         )
         window = MainWindow(self.context)
         window.logout_requested.connect(self._logged_out)
+        window.cashier_switched.connect(self._switched)
         window.quit_requested.connect(self.quit)
         self.main_window = window
         window.show()
@@ -304,13 +307,29 @@ class ShopDesktop(QObject):
     def _logged_out(self) -> None:
         if self.context is not None:
             log.info("%s logged out", self.context.staff.username)
+        parked = ""
         if self.main_window is not None:
+            parked = self.main_window.parked_notice()
             self.main_window.deleteLater()
             self.main_window = None
         self.context = None
         if self._move_to_chosen_database():
             return
-        self.show_login()
+        self.show_login(parked)
+
+    def _switched(self, staff: StaffSession) -> None:
+        """Another cashier took over at the lock screen: their window, told what was parked."""
+        parked = ""
+        if self.context is not None:
+            log.info("%s took over from %s", staff.username, self.context.staff.username)
+        if self.main_window is not None:
+            parked = self.main_window.parked_notice()
+            self.main_window.deleteLater()
+            self.main_window = None
+        self.context = None
+        self._logged_in(staff)
+        if parked and self.main_window is not None:
+            self.main_window.statusBar().showMessage(parked, PARKED_MESSAGE_MS)
 
     def _move_to_chosen_database(self) -> bool:
         """After a first enrolment the settings name the shop's own file: open it instead.

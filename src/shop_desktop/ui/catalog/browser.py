@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSplitter,
+    QStyle,
     QTableView,
     QTreeView,
     QVBoxLayout,
@@ -42,14 +43,19 @@ from shop_desktop.domain.barcodes import looks_like_barcode
 from shop_desktop.domain.money import InvalidAmount, Money, currency
 from shop_desktop.ui.catalog.detail import ProductDetailPane
 from shop_desktop.ui.catalog.models import (
+    BRAND,
     NAME,
+    PRICE,
     PRODUCT_ID_ROLE,
+    SKU,
+    STOCK,
     BrowseSource,
     CategoryModel,
     ProductListModel,
     SearchSource,
     Source,
 )
+from shop_desktop.ui.catalog.product_cell import ProductCellDelegate, product_row_height
 from shop_desktop.ui.catalog.scanner import scan_problem
 from shop_desktop.ui.i18n import ZH_TW, current_language
 from shop_desktop.ui.labels import in_current_language
@@ -187,11 +193,7 @@ class CatalogBrowser(QWidget):
         self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.results.verticalHeader().setVisible(False)
-        self.results.verticalHeader().setDefaultSectionSize(
-            self.results.fontMetrics().height() + 10
-        )
-        self.results.horizontalHeader().setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        self._set_up_result_columns()
         self.results.setAlternatingRowColors(True)
         self.status = QLabel()
         self.status.setObjectName("catalogStatus")
@@ -279,15 +281,64 @@ class CatalogBrowser(QWidget):
 
         self.retranslate()
 
+    def _set_up_result_columns(self) -> None:
+        """Name (picture, brand and SKU with it), price, stock here: never wider than the view.
+
+        The name column stretches and its text is cut with "…"; price and
+        stock take what their widest text needs; brand and SKU are the name's
+        second line rather than columns of their own, so nothing scrolls sideways.
+        """
+        view = self.results
+        view.setItemDelegateForColumn(NAME, ProductCellDelegate(view))
+        view.setWordWrap(False)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        rows = view.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(product_row_height(view.font()))
+        view.setColumnHidden(BRAND, True)
+        view.setColumnHidden(SKU, True)
+        header = view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(24)
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        for column in (PRICE, STOCK):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        self._size_result_columns()
+
+    def _size_result_columns(self) -> None:
+        """Price and stock as wide as their heading or the widest amount they can show.
+
+        Measured, not sized to the rows: rows arrive a page at a time, and a
+        column that grew with them would take the name's room mid-search.
+        """
+        view = self.results
+        metrics = view.fontMetrics()
+        header = view.horizontalHeader()
+        padding = 2 * view.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 12
+        widest_price = Money(10 ** (5 + self._currency.exponent) - 1, self._currency).format()
+        for column, widest in ((PRICE, widest_price), (STOCK, "99,999")):
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            width = max(
+                header.fontMetrics().horizontalAdvance(title), metrics.horizontalAdvance(widest)
+            )
+            header.resizeSection(column, width + padding)
+
     # --- texts ------------------------------------------------------------------
 
     def retranslate(self) -> None:
+        self._size_result_columns()
         self._search_caption.setText(self.tr("Search"))
         self.search.setPlaceholderText(self.tr("Name, pinyin, brand, SKU or barcode (Ctrl+F)"))
         self._brand_caption.setText(self.tr("Brand"))
         self._price_caption.setText(self.tr("Price"))
         self.min_price.setPlaceholderText(self.tr("from"))
         self.max_price.setPlaceholderText(self.tr("to"))
+        for edit in (self.min_price, self.max_price):
+            # Never narrower than its hint in the language of the moment.
+            hint = edit.fontMetrics().horizontalAdvance(edit.placeholderText())
+            edit.setMinimumWidth(max(50, hint + 24))
         self.in_stock.setText(self.tr("In stock here only"))
         self._sort_caption.setText(self.tr("Sort by"))
         names = {
@@ -302,6 +353,7 @@ class CatalogBrowser(QWidget):
         self._fill_brands()
         if self.price_hint.isVisible():
             self._price_problem()
+        self._update_status()
 
     @override
     def changeEvent(self, event: QEvent) -> None:
@@ -336,6 +388,13 @@ class CatalogBrowser(QWidget):
         self.category_model.set_categories(self._nodes)
         self.categories.setCurrentIndex(self.category_model.index_of(chosen))
         self.categories.selectionModel().blockSignals(blocker)
+        # Wide enough for every top-level name in the language of the moment.
+        tree = self.categories
+        tree.setMinimumWidth(
+            tree.sizeHintForColumn(0)
+            + 2 * tree.frameWidth()
+            + tree.verticalScrollBar().sizeHint().width()
+        )
 
     def _fill_brands(self) -> None:
         chosen = self.brand.currentData()
@@ -491,13 +550,13 @@ class CatalogBrowser(QWidget):
             if self._browse_count is None:
                 text = self.tr("Counting…")
             else:
-                text = self.tr("{count} products").format(count=f"{self._browse_count:,}")
+                text = self.tr("%Ln product(s)", "", self._browse_count)
         elif rows == 0:
             text = self.tr("No products match.")
         elif self.model.has_more:
             text = self.tr("{count}+ matches").format(count=rows)
         else:
-            text = self.tr("{count} matches").format(count=rows)
+            text = self.tr("%Ln match(es)", "", rows)
         self._set_status(text)
 
     def _set_status(self, text: str) -> None:

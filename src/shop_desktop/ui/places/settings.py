@@ -31,6 +31,7 @@ from shop_desktop.ui.places.base import Place
 from shop_desktop.ui.places.server_settings import ServerSettings
 from shop_desktop.ui.places.staff_settings import StaffSettings
 from shop_desktop.ui.places.wallet_settings import WalletSettings
+from shop_desktop.ui.sign_in import IdleLockSetting
 from shop_desktop.ui.tasks import BackgroundOp, Job
 
 #: Who may change how this workstation sells (the service checks again).
@@ -187,6 +188,7 @@ class SettingsPlace(Place):
         self.stock = StockSettings(context)
         self.wallets = WalletSettings(context)
         self.server = ServerSettings(context)
+        self.idle_lock = IdleLockSetting(context)
         #: Settings → Staff, for administrators only (the service and the server check again).
         self.staff: StaffSettings | None = (
             StaffSettings(context) if allowed(context.staff, Permission.EDIT_STAFF) else None
@@ -203,6 +205,7 @@ class SettingsPlace(Place):
         scroll.setWidget(inside)
         column.addWidget(self._appearance)
         column.addWidget(self.stock)
+        column.addWidget(self.idle_lock)
         column.addWidget(self.wallets)
         column.addWidget(self.server)
         if self.staff is not None:
@@ -228,6 +231,7 @@ class SettingsPlace(Place):
         self.stock.retranslate()
         self.wallets.retranslate()
         self.server.retranslate()
+        self.idle_lock.retranslate()
         if self.staff is not None:
             self.staff.retranslate()
         names = {

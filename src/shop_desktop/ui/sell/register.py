@@ -54,14 +54,19 @@ from shop_desktop.domain.cart import (
 from shop_desktop.domain.money import Currency, Money, currency
 from shop_desktop.domain.permissions import Permission
 from shop_desktop.domain.pricing import Bill, Coupon, DeliveryKind, DeliveryUnavailable
+from shop_desktop.services.auth import record_sign_out
 from shop_desktop.services.checkout import CommittedSale
 from shop_desktop.services.coupons import CouponNotUsable
 from shop_desktop.services.open_carts import ReopenedCart, reopen_carts, save_open_carts
 from shop_desktop.services.parked_carts import (
+    CartToPark,
     ParkedCart,
     ParkedCartGone,
+    count_parked_by,
+    leaving_label,
     list_parked_carts,
     park_cart,
+    park_open_carts,
     recall_parked_cart,
     revive_cart,
 )
@@ -83,6 +88,7 @@ from shop_desktop.services.wallets import (
     unsettled_wallet_charges,
 )
 from shop_desktop.ui.context import CATALOG, ORDERS, ShopContext
+from shop_desktop.ui.elided_label import ElidedLabel
 from shop_desktop.ui.idle_checkpoints import IdleCheckpoints
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.printing import DocumentPrinter
@@ -188,7 +194,8 @@ class CartPanel(QWidget):
         self.bill: Bill | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.member_line = QLabel()
+        # One line, cut with "…": a long name or many coupons never widen the cart.
+        self.member_line = ElidedLabel()
         self.member_line.setObjectName("cartMember")
         layout.addWidget(self.member_line)
         self.model = CartModel(cart, money)
@@ -197,8 +204,15 @@ class CartPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().setVisible(False)
+        # One text line per cart line: promotions and notes are cut with "…"
+        # in the name (whole in the tooltip), so six lines fit a 768-pixel till.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        rows = self.table.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 12)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, 5):
@@ -233,8 +247,6 @@ class CartPanel(QWidget):
         keep = select_line or self.current_line()
         self.bill = bill
         self.model.reload(self.cart, bill)
-        # Lines with a promotion or a note take a second row of text.
-        self.table.resizeRowsToContents()
         self.totals.show_bill(bill)
         row = self.cart.row_of(keep) if keep else -1
         if row < 0 and self.cart.items:
@@ -278,6 +290,8 @@ class Register(QWidget):
     open_carts_reopened = Signal()
     #: Wallet charges left by an earlier run were looked at: the RecoveryReport.
     wallet_charges_checked = Signal(object)
+    #: The carts left open at leaving were parked (and the sign-out audited).
+    carts_parked_on_leaving = Signal()
 
     def __init__(self, context: ShopContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -326,9 +340,9 @@ class Register(QWidget):
             self.buttons[name] = button
         self.buttons["pay"].setStyleSheet("font-weight: bold;")
         #: Receipts print by themselves after each paid sale; a printer problem
-        #: is shown and never touches the sale (it can be reprinted from Orders).
+        #: is shown and never touches the sale: the Sell place's banner offers to
+        #: print again or save it as PDF (``printer.print_failed``).
         self.printer = DocumentPrinter(context, self)
-        self.printer.failed.connect(self.problem)
         self.retranslate()
         self.new_cart()
         self._pick_up_where_the_last_session_stopped()
@@ -338,6 +352,10 @@ class Register(QWidget):
         context = self.context
         #: Saving starts once the carts of the last session are back, never before.
         self.carts_reopened = False
+        #: Carts this cashier parked (at a log-out, say) still waiting at the branch.
+        self.parked_waiting = 0
+        #: The name the carts parked at leaving got ("王小明 14:32"), once parked.
+        self.leaving_label = ""
         self._saves = _open_cart_saves(context.database.path)
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
@@ -951,7 +969,7 @@ class Register(QWidget):
         )
         return op.run()
 
-    def reopen_open_carts(self) -> BackgroundOp[list[ReopenedCart]] | None:
+    def reopen_open_carts(self) -> BackgroundOp[tuple[list[ReopenedCart], int]] | None:
         """Open again the carts this cashier left open at this till."""
         if self._saves.pending and self._reopen_waited_ms < REOPEN_WAIT_MS:
             # The last session's saves are still being written (a log-out a moment ago).
@@ -961,12 +979,21 @@ class Register(QWidget):
         staff = self.context.staff
         at = local_now()
 
-        def load(job: Job) -> list[ReopenedCart]:
-            return reopen_carts(
+        def load(job: Job) -> tuple[list[ReopenedCart], int]:
+            found = reopen_carts(
                 job.session, workstation_id=staff.workstation_id, staff_id=staff.staff_id, at=at
             )
+            return found, count_parked_by(job.session, staff.branch_id, staff.staff_id)
 
-        def reopened(found: list[ReopenedCart]) -> None:
+        def reopened(loaded: tuple[list[ReopenedCart], int]) -> None:
+            found, parked = loaded
+            self.parked_waiting = parked
+            if parked:
+                self.notice.emit(
+                    self.tr("Carts you parked are waiting: {count}. Recall them with F11.").format(
+                        count=parked
+                    )
+                )
             for item in found:
                 self.new_cart(item.cart)
             refused = [coupon_problem(exc) for item in found for exc in item.refused]
@@ -979,7 +1006,7 @@ class Register(QWidget):
             # Whatever was rung up while they loaded is saved with them.
             self._save_soon()
 
-        op: BackgroundOp[list[ReopenedCart]] = BackgroundOp(
+        op: BackgroundOp[tuple[list[ReopenedCart], int]] = BackgroundOp(
             self, op=load, success=reopened, database=self.context.database
         )
         # On failure the default report shows it; saving stays off so the
@@ -1031,9 +1058,60 @@ class Register(QWidget):
         ).after_failure(try_again_later)
         return op.run()
 
-    def leaving(self) -> None:
-        """The cashier logs out or the till quits: save the carts and fold the WAL now."""
+    def leaving(self, how: str = "logout") -> int:
+        """The cashier logs out (``how``), makes way for another or the till quits.
+
+        Every cart with lines is parked under the cashier's name and the time,
+        and the sign-out is audited, in one transaction on a worker; the WAL is
+        folded. Returns how many carts were parked (the caller says so).
+        """
         self._wallet_retry.stop()
-        self.save_open_carts()
+        parked = self.park_open_carts(how)
         self.checkpoints.checkpoint_now()
         self.checkpoints.stop()
+        return parked
+
+    def park_open_carts(self, how: str) -> int:
+        """Park the carts with lines and forget the open tabs, on a worker; how many."""
+        self._autosave.stop()
+        staff = self.context.staff
+        database = self.context.database
+        self.leaving_label = leaving_label(staff.display_name, local_now())
+        label = self.leaving_label
+        carts = [
+            CartToPark(panel.cart.to_json(), 0 if panel.bill is None else panel.bill.total_minor)
+            for panel in self.panels()
+            if not panel.cart.is_empty
+        ]
+        # Before the last session's carts are back, the ones on disk are not this
+        # session's to forget: they stay for the next log-in.
+        every_open = self.carts_reopened
+        # No autosave after this: it would write the parked carts back as open tabs.
+        self.carts_reopened = False
+        saves = self._saves
+        number = saves.ask()
+
+        def write(_job: Job) -> None:
+            with saves.in_order(number) as newest:
+                if not newest:
+                    return
+                with database.session() as session:
+                    if carts or every_open:
+                        park_open_carts(
+                            session,
+                            carts,
+                            branch_id=staff.branch_id,
+                            workstation_id=staff.workstation_id,
+                            staff_id=staff.staff_id,
+                            label=label,
+                            forget_every_open_cart=every_open,
+                        )
+                    record_sign_out(session, staff, how, parked=len(carts))
+
+        BackgroundOp(
+            self,
+            op=write,
+            success=lambda _none: self.carts_parked_on_leaving.emit(),
+            database=database,
+        ).announcing(self.context, ORDERS).run()
+        return len(carts)
