@@ -96,5 +96,7 @@ def test_an_administrators_staff_edit_reaches_the_other_tills(
     assert pw_hash.startswith("$argon2id$")
     with b.db.session() as session:
         assert log_in(session, "amy", "amy-pw1").role is Role.SUPERVISOR
-    # The promotion never reached the other till.
-    assert sql(b, "SELECT role FROM staff_users WHERE id = ?", friend.hex) == [("cashier",)]
+    # The promotion never reached the server: a new till of the same branch loads a cashier.
+    c = enrolled_workstation(sync_server, ids[0][0])
+    assert sql(c, "SELECT role FROM staff_users WHERE id = ?", friend.hex) == [("cashier",)]
+    assert sql(c, "SELECT role FROM staff_users WHERE id = ?", cashier.hex) == [("cashier",)]
