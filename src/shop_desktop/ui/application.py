@@ -8,7 +8,8 @@ The steps, each of which touches the disk on a worker, never the GUI thread:
    demo shop in it so there is something to try (cancellable, with progress);
 3. open it (checking, backing up and migrating as needed); a file that
    cannot be used is explained and left untouched, and the run ends with
-   exit code 2;
+   exit code 2; a missing or outdated search index starts building on its
+   own thread, in short write transactions, and nothing waits for it;
 4. the log-in dialog, then the main window; logging out comes back to 4.
 """
 
@@ -20,8 +21,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QStandardPaths, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
+from shiboken6 import isValid
 
 from shop_desktop.data import search_index
 from shop_desktop.data.db import (
@@ -33,12 +35,13 @@ from shop_desktop.data.db import (
 from shop_desktop.services.auth import StaffSession
 from shop_desktop.services.recommendations import refresh_co_purchases
 from shop_desktop.ui import errors
-from shop_desktop.ui.context import ShopContext
+from shop_desktop.ui.context import CATALOG, ShopContext
 from shop_desktop.ui.i18n import switch_language
 from shop_desktop.ui.logging_setup import ShopLog, start_logging
 from shop_desktop.ui.login import LoginDialog
 from shop_desktop.ui.main_window import MainWindow
 from shop_desktop.ui.preferences import Preferences
+from shop_desktop.ui.search_progress import SearchIndexProgress
 from shop_desktop.ui.style import apply_shop_look
 from shop_desktop.ui.tasks import BackgroundOp, Job
 
@@ -73,6 +76,10 @@ class ShopDesktop(QObject):
     login_shown = Signal(object)
     #: The :class:`MainWindow` now on screen.
     main_window_shown = Signal(object)
+    #: The search index build of the open database started (its BackgroundOp).
+    search_index_building = Signal(object)
+    #: The search index of the open database is complete (built, or found current).
+    search_index_ready = Signal()
 
     def __init__(self, options: LaunchOptions) -> None:
         super().__init__()
@@ -92,8 +99,13 @@ class ShopDesktop(QObject):
         #: a different one later means a first enrolment made the shop's own.
         self._settled_preference: Path | None = None
         self._shut_down = False
-        #: The database file whose search index is being built since a log-in.
+        #: The database file whose search index is being built, and how far it is.
         self._search_build: Path | None = None
+        self._search_progress = 0.0
+        self._search_indicator: SearchIndexProgress | None = None
+        #: Co-purchase counts wait for the index build (both write, and each
+        #: would refuse the other's read-then-write transaction).
+        self._learn_after_build = False
 
     # --- 1. the workstation's own folder ----------------------------------
 
@@ -192,38 +204,87 @@ class ShopDesktop(QObject):
             self._backup_notice = self.tr(
                 "Before updating the database, a copy was saved as {path}."
             ).format(path=database.backup_path)
+        if self.options.build_search_index:
+            self.build_search_index()
         self.show_login()
 
-    def _prepare_search(self, database: Database) -> None:
-        """Build the product search index in the background when it is missing or outdated.
+    def build_search_index(self) -> BackgroundOp[int | None] | None:
+        """Build the open database's search index in the background if it is missing or outdated.
 
-        The catalog is complete (a bootstrap writes its cursor last), so the
-        cashier sells at once: scans and codes need no index, and search finds
-        what is indexed so far. The build takes the write lock only in short
-        steps, so a sale never waits for it. Started after the log-in, whose
-        read-then-write transaction a commit in between would refuse (WAL).
+        Nothing waits for it: the log-in takes the write lock first and so
+        waits at most one short step; the cashier sells at once (scans and
+        codes need no index) and search takes the slower path, with a note,
+        until it is done. The build runs on a thread of its own, so the
+        screens' pool stays free, and stops at its next step when the app
+        quits (it starts over at the next start). Returns the op, or None if
+        one is already building this file.
         """
+        database = self.database
+        assert database is not None
         if self._search_build == database.path:
-            return  # still building since an earlier log-in
+            return None  # still building since an earlier start or log-in
+        path = database.path
 
         def build_if_needed(job: Job) -> int | None:
-            return search_index.build_in_steps_if_needed(database.path, job.state)
+            return search_index.build_in_steps_if_needed(path, job.state)
 
         def built(count: int | None) -> None:
             if count is not None:
                 log.info("search index built: %d products", count)
+            if self.database is not None and self.database.path == path:
+                self.search_index_ready.emit()
+                if self.context is not None:
+                    # Searches on screen were answered by the slower path: ask again.
+                    self.context.notify_changed(frozenset({CATALOG}))
 
         def superseded(_exc: search_index.BuildSuperseded) -> None:
             log.info("search index: a later build took over")
 
-        def done() -> None:
-            if self._search_build == database.path:
-                self._search_build = None
+        def failed(exc: StorageError) -> None:
+            # Selling goes on without it (search keeps the slower path); the next start tries again.
+            log.warning("search index not built: %s", exc)
 
-        self._search_build = database.path
-        building = BackgroundOp(None, op=build_if_needed, success=built)
-        building.failure(superseded, search_index.BuildSuperseded).run()
+        def done() -> None:
+            if self._search_build == path:
+                self._search_build = None
+                self._drop_search_indicator()
+                if self._learn_after_build and self.context is not None:
+                    self._learn_from_history()
+                self._learn_after_build = False
+
+        self._search_build = path
+        self._search_progress = 0.0
+        building: BackgroundOp[int | None] = BackgroundOp(None, op=build_if_needed, success=built)
+        building.failure(superseded, search_index.BuildSuperseded).failure(failed, StorageError)
+        building.progressed.connect(
+            lambda fraction, _status: self._search_progressed(path, fraction)
+        )
         building.finished.connect(done)
+        building.on_own_thread().run()
+        self.search_index_building.emit(building)
+        return building
+
+    def _search_progressed(self, path: Path, fraction: float) -> None:
+        if self._search_build != path:
+            return
+        self._search_progress = fraction
+        if self._search_indicator is not None and isValid(self._search_indicator):
+            self._search_indicator.show_progress(fraction)
+
+    def _show_search_indicator(self, window: MainWindow) -> None:
+        """While the index is built, the status bar says so (and how far it is)."""
+        if self._search_build is None or self._search_build != window.context.database.path:
+            return
+        indicator = SearchIndexProgress()
+        indicator.show_progress(self._search_progress)
+        window.statusBar().addWidget(indicator)
+        self._search_indicator = indicator
+
+    def _drop_search_indicator(self) -> None:
+        indicator, self._search_indicator = self._search_indicator, None
+        if indicator is not None and isValid(indicator):
+            indicator.hide()
+            indicator.deleteLater()
 
     def _start_failed(self, exc: BaseException) -> None:
         if isinstance(exc, StorageError):
@@ -284,9 +345,12 @@ class ShopDesktop(QObject):
         if self.database.backup_path is not None and self._backup_notice:
             window.tell_backup_made(str(self.database.backup_path))
             self._backup_notice = ""
+        self._show_search_indicator(window)
         self.main_window_shown.emit(window)
-        self._prepare_search(self.database)
-        self._learn_from_history()
+        if self._search_build == self.database.path:
+            self._learn_after_build = True
+        else:
+            self._learn_from_history()
 
     def _learn_from_history(self) -> None:
         """Count what sells together from orders not yet counted, quietly."""
@@ -307,6 +371,7 @@ class ShopDesktop(QObject):
         if self.main_window is not None:
             self.main_window.deleteLater()
             self.main_window = None
+        self._search_indicator = None  # went with the window
         self.context = None
         if self._move_to_chosen_database():
             return
@@ -362,9 +427,10 @@ class ShopDesktop(QObject):
             dialog.rejected.disconnect(self._login_abandoned)
             dialog.close()
             dialog.deleteLater()
+        # The search index build stops at its next step and starts over next time.
         BackgroundOp.cancel_all()
         # Workers hold sessions on the database about to be disposed.
-        QThreadPool.globalInstance().waitForDone()
+        BackgroundOp.wait_for_workers()
         if self.database is not None:
             self.database.dispose()
             self.database = None

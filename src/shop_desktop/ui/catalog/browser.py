@@ -195,6 +195,15 @@ class CatalogBrowser(QWidget):
         self.results.setAlternatingRowColors(True)
         self.status = QLabel()
         self.status.setObjectName("catalogStatus")
+        #: Shown while search takes the slower path (the index is being built).
+        self.index_note = QLabel()
+        self.index_note.setObjectName("searchIndexNote")
+        self.index_note.setWordWrap(True)
+        self.index_note.setStyleSheet(
+            "QLabel#searchIndexNote { background: #fef7e0; color: #7a4f01;"
+            " border: 1px solid #fdd663; border-radius: 4px; padding: 4px 8px; }"
+        )
+        self.index_note.setVisible(False)
 
         self.detail = ProductDetailPane(database, branch_id=branch_id, currency_code=currency_code)
 
@@ -232,6 +241,7 @@ class CatalogBrowser(QWidget):
         price_row.addWidget(self.in_stock)
         price_row.addStretch(1)
         centre.addWidget(self.price_hint)
+        centre.addWidget(self.index_note)
         centre.addWidget(self.results, 1)
         centre.addWidget(self.status)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -290,6 +300,7 @@ class CatalogBrowser(QWidget):
         self.max_price.setPlaceholderText(self.tr("to"))
         self.in_stock.setText(self.tr("In stock here only"))
         self._sort_caption.setText(self.tr("Sort by"))
+        self.index_note.setText(self.tr("Search index is being built: results may be incomplete."))
         names = {
             SortOrder.NAME: self.tr("Name"),
             SortOrder.PRICE_LOW: self.tr("Price: low to high"),
@@ -483,6 +494,8 @@ class CatalogBrowser(QWidget):
     def _update_status(self) -> None:
         source = self.model.source
         rows = self.model.rowCount()
+        if not (self.model.loading and rows == 0):  # kept while the next query loads: no flicker
+            self.index_note.setVisible(isinstance(source, SearchSource) and not self.model.complete)
         if source is None:
             text = ""
         elif self.model.loading and rows == 0:
