@@ -261,6 +261,8 @@ class ShopDesktop(QObject):
         )
         building.finished.connect(done)
         building.on_own_thread().run()
+        if self.main_window is not None:
+            self._show_search_indicator(self.main_window)
         self.search_index_building.emit(building)
         return building
 
