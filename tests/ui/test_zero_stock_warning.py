@@ -8,6 +8,7 @@ import uuid
 
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
+from tests.ui.conftest import StaffContext
 from tests.ui.test_stock_policy_ui import a_product, manager_turns_it_off, on_hand_is
 
 from shop_desktop.data.db import Database
@@ -15,7 +16,6 @@ from shop_desktop.domain.cart import MILLI
 from shop_desktop.ui import i18n
 from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.places.sell import SellPlace
-from tests.ui.conftest import StaffContext
 
 WAIT_MS = 20_000
 
