@@ -6,6 +6,9 @@ The steps, each of which touches the disk on a worker, never the GUI thread:
 2. choose the database file (``--db``, else the settings, else ``shop.db``
    in the data folder); with nothing configured and no file there, build a
    demo shop in it so there is something to try (cancellable, with progress);
+   a configured path with no file asks first: a demo shop there, enrolling
+   with the shop's server, or quitting (``ui/first_run.py``), after checking
+   that its folder can be written;
 3. open it (checking, backing up and migrating as needed); a file that
    cannot be used is explained and left untouched, and the run ends with
    exit code 2; a missing or outdated search index starts building on its
@@ -16,6 +19,7 @@ The steps, each of which touches the disk on a worker, never the GUI thread:
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -28,6 +32,7 @@ from shiboken6 import isValid
 from shop_desktop.data import search_index
 from shop_desktop.data.db import (
     Database,
+    DatabaseReadOnly,
     StorageError,
     check_database_file,
     open_database,
@@ -48,6 +53,7 @@ from shop_desktop.ui.tasks import BackgroundOp, Job
 if TYPE_CHECKING:
     from shop_desktop.app import LaunchOptions
     from shop_desktop.services.demo import DemoSummary
+    from shop_desktop.ui.first_run import FirstRunDialog
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +82,8 @@ class ShopDesktop(QObject):
     login_shown = Signal(object)
     #: The :class:`MainWindow` now on screen.
     main_window_shown = Signal(object)
+    #: The :class:`~shop_desktop.ui.first_run.FirstRunDialog` now on screen.
+    first_run_shown = Signal(object)
     #: The search index build of the open database started (its BackgroundOp).
     search_index_building = Signal(object)
     #: The search index of the open database is complete (built, or found current).
@@ -90,6 +98,7 @@ class ShopDesktop(QObject):
         self.database: Database | None = None
         self.preferences: Preferences | None = None
         self.login_dialog: LoginDialog | None = None
+        self.first_run_dialog: FirstRunDialog | None = None
         self.main_window: MainWindow | None = None
         self.context: ShopContext | None = None
         self.reporter: errors.BugReporter | None = None
@@ -152,8 +161,64 @@ class ShopDesktop(QObject):
         self.database_path = (configured or self.data_dir / DATABASE_FILE_NAME).expanduser()
         if configured is None and not self.database_path.exists():
             self._build_demo(self.database_path)
+        elif not self.database_path.exists():
+            self._ask_what_to_make(self.database_path)
         else:
             self._open_database(self.database_path)
+
+    # --- 2b. a configured path with no file yet ----------------------------
+
+    def _ask_what_to_make(self, path: Path) -> None:
+        """Check the place can hold a database, then offer a demo shop or enrolment there."""
+
+        def check(_job: Job) -> None:
+            check_database_file(path)
+            # The folder may not exist yet: the nearest one that does must be writable.
+            folder = path.parent
+            while not folder.exists() and folder != folder.parent:
+                folder = folder.parent
+            if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+                raise DatabaseReadOnly(path, f"folder {folder} is not writable")
+
+        (
+            BackgroundOp(None, op=check, success=lambda _none: self._show_first_run(path))
+            .failure(self._start_failed)
+            .run()
+        )
+
+    def _show_first_run(self, path: Path) -> None:
+        from shop_desktop.ui.first_run import FirstRunDialog
+
+        if self._shut_down:
+            return
+        dialog = FirstRunDialog(path)
+        dialog.demo_chosen.connect(lambda: self._first_run_answered(path, demo=True))
+        dialog.enrolled.connect(lambda _path: self._first_run_answered(path, demo=False))
+        dialog.rejected.connect(self._first_run_abandoned)
+        self.first_run_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        self.first_run_shown.emit(dialog)
+
+    def _first_run_answered(self, path: Path, *, demo: bool) -> None:
+        self._drop_first_run_dialog()
+        if demo:
+            self._build_demo(path)
+        else:
+            log.info("enrolled %s with the server", path)
+            self._open_database(path)
+
+    def _first_run_abandoned(self) -> None:
+        self._drop_first_run_dialog()
+        self.finish(EXIT_OK)
+
+    def _drop_first_run_dialog(self) -> None:
+        dialog, self.first_run_dialog = self.first_run_dialog, None
+        if dialog is not None:
+            dialog.rejected.disconnect(self._first_run_abandoned)
+            dialog.close()
+            dialog.deleteLater()
 
     def _build_demo(self, path: Path) -> None:
         options = self.options
@@ -182,6 +247,11 @@ class ShopDesktop(QObject):
 
     def _demo_cancelled(self) -> None:
         log.info("demo build cancelled; nothing to open")
+        if self.options.db is not None or self._settled_preference is not None:
+            # Asked for at the first-run choice: back to it.
+            assert self.database_path is not None
+            self._show_first_run(self.database_path)
+            return
         self.finish(EXIT_OK)
 
     # --- 3. open it -------------------------------------------------------
@@ -429,6 +499,7 @@ class ShopDesktop(QObject):
             dialog.rejected.disconnect(self._login_abandoned)
             dialog.close()
             dialog.deleteLater()
+        self._drop_first_run_dialog()
         # The search index build stops at its next step and starts over next time.
         BackgroundOp.cancel_all()
         # Workers hold sessions on the database about to be disposed.
