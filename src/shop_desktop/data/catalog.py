@@ -254,6 +254,11 @@ def search(
     )
 
 
+def search_complete(session: Session) -> bool:
+    """Whether :func:`search` reads the index now, or still takes the slower path."""
+    return search_index.index_ready(session.connection())
+
+
 def _like(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 

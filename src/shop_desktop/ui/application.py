@@ -40,7 +40,7 @@ from shop_desktop.data.db import (
 from shop_desktop.services.auth import StaffSession
 from shop_desktop.services.recommendations import refresh_co_purchases
 from shop_desktop.ui import errors
-from shop_desktop.ui.context import CATALOG, ShopContext
+from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.i18n import switch_language
 from shop_desktop.ui.logging_setup import ShopLog, start_logging
 from shop_desktop.ui.login import LoginDialog
@@ -302,10 +302,8 @@ class ShopDesktop(QObject):
             if count is not None:
                 log.info("search index built: %d products", count)
             if self.database is not None and self.database.path == path:
+                # Searches on screen notice by themselves and ask again (CatalogBrowser).
                 self.search_index_ready.emit()
-                if self.context is not None:
-                    # Searches on screen were answered by the slower path: ask again.
-                    self.context.notify_changed(frozenset({CATALOG}))
 
         def superseded(_exc: search_index.BuildSuperseded) -> None:
             log.info("search index: a later build took over")

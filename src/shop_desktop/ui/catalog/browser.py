@@ -57,6 +57,8 @@ from shop_desktop.ui.tasks import BackgroundOp, Job
 
 #: Long enough to skip the keys of a word being typed, short enough to feel live.
 SEARCH_DELAY_MS = 150
+#: While search takes the slower path, how often to look whether the index is ready.
+INDEX_CHECK_MS = 2_000
 
 _SORTS = (
     SortOrder.NAME,
@@ -204,6 +206,10 @@ class CatalogBrowser(QWidget):
             " border: 1px solid #fdd663; border-radius: 4px; padding: 4px 8px; }"
         )
         self.index_note.setVisible(False)
+        # While it shows, look now and then whether the index is ready, then search again.
+        self._index_watch = QTimer(self)
+        self._index_watch.setInterval(INDEX_CHECK_MS)
+        self._index_watch.timeout.connect(self._check_index)
 
         self.detail = ProductDetailPane(database, branch_id=branch_id, currency_code=currency_code)
 
@@ -495,7 +501,12 @@ class CatalogBrowser(QWidget):
         source = self.model.source
         rows = self.model.rowCount()
         if not (self.model.loading and rows == 0):  # kept while the next query loads: no flicker
-            self.index_note.setVisible(isinstance(source, SearchSource) and not self.model.complete)
+            partial = isinstance(source, SearchSource) and not self.model.complete
+            self.index_note.setVisible(partial)
+            if partial and not self._index_watch.isActive():
+                self._index_watch.start()
+            elif not partial:
+                self._index_watch.stop()
         if source is None:
             text = ""
         elif self.model.loading and rows == 0:
@@ -512,6 +523,19 @@ class CatalogBrowser(QWidget):
         else:
             text = self.tr("{count} matches").format(count=rows)
         self._set_status(text)
+
+    def _check_index(self) -> None:
+        def ready(job: Job) -> bool:
+            return catalog.search_complete(job.session)
+
+        BackgroundOp(self, op=ready, success=self._index_checked, database=self._database).failure(
+            lambda _exc: None  # looked at again at the next tick
+        ).run()
+
+    def _index_checked(self, ready: bool) -> None:
+        if ready and self.index_note.isVisible():
+            self._index_watch.stop()
+            self._run_query(force=True)
 
     def _set_status(self, text: str) -> None:
         self.status.setText(text)
