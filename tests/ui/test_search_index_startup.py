@@ -41,7 +41,8 @@ def best_seller(path: Path) -> tuple[str, str]:
     try:
         name = str(
             conn.execute(
-                "SELECT name_en FROM products WHERE active = 1 ORDER BY popularity DESC LIMIT 1"
+                "SELECT name_en FROM products WHERE active = 1"
+                " ORDER BY popularity DESC, rowid DESC LIMIT 1"
             ).fetchone()[0]
         )
     finally:
