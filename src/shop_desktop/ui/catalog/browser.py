@@ -63,6 +63,8 @@ from shop_desktop.ui.tasks import BackgroundOp, Job
 
 #: Long enough to skip the keys of a word being typed, short enough to feel live.
 SEARCH_DELAY_MS = 150
+#: While search takes the slower path, how often to look whether the index is ready.
+INDEX_CHECK_MS = 2_000
 
 _SORTS = (
     SortOrder.NAME,
@@ -197,6 +199,19 @@ class CatalogBrowser(QWidget):
         self.results.setAlternatingRowColors(True)
         self.status = QLabel()
         self.status.setObjectName("catalogStatus")
+        #: Shown while search takes the slower path (the index is being built).
+        self.index_note = QLabel()
+        self.index_note.setObjectName("searchIndexNote")
+        self.index_note.setWordWrap(True)
+        self.index_note.setStyleSheet(
+            "QLabel#searchIndexNote { background: #fef7e0; color: #7a4f01;"
+            " border: 1px solid #fdd663; border-radius: 4px; padding: 4px 8px; }"
+        )
+        self.index_note.setVisible(False)
+        # While it shows, look now and then whether the index is ready, then search again.
+        self._index_watch = QTimer(self)
+        self._index_watch.setInterval(INDEX_CHECK_MS)
+        self._index_watch.timeout.connect(self._check_index)
 
         self.detail = ProductDetailPane(database, branch_id=branch_id, currency_code=currency_code)
 
@@ -234,6 +249,7 @@ class CatalogBrowser(QWidget):
         price_row.addWidget(self.in_stock)
         price_row.addStretch(1)
         centre.addWidget(self.price_hint)
+        centre.addWidget(self.index_note)
         centre.addWidget(self.results, 1)
         centre.addWidget(self.status)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -341,6 +357,7 @@ class CatalogBrowser(QWidget):
             edit.setMinimumWidth(max(50, hint + 24))
         self.in_stock.setText(self.tr("In stock here only"))
         self._sort_caption.setText(self.tr("Sort by"))
+        self.index_note.setText(self.tr("Search index is being built: results may be incomplete."))
         names = {
             SortOrder.NAME: self.tr("Name"),
             SortOrder.PRICE_LOW: self.tr("Price: low to high"),
@@ -542,6 +559,13 @@ class CatalogBrowser(QWidget):
     def _update_status(self) -> None:
         source = self.model.source
         rows = self.model.rowCount()
+        if not (self.model.loading and rows == 0):  # kept while the next query loads: no flicker
+            partial = isinstance(source, SearchSource) and not self.model.complete
+            self.index_note.setVisible(partial)
+            if partial and not self._index_watch.isActive():
+                self._index_watch.start()
+            elif not partial:
+                self._index_watch.stop()
         if source is None:
             text = ""
         elif self.model.loading and rows == 0:
@@ -558,6 +582,19 @@ class CatalogBrowser(QWidget):
         else:
             text = self.tr("%Ln match(es)", "", rows)
         self._set_status(text)
+
+    def _check_index(self) -> None:
+        def ready(job: Job) -> bool:
+            return catalog.search_complete(job.session)
+
+        BackgroundOp(self, op=ready, success=self._index_checked, database=self._database).failure(
+            lambda _exc: None  # looked at again at the next tick
+        ).run()
+
+    def _index_checked(self, ready: bool) -> None:
+        if ready and self.index_note.isVisible():
+            self._index_watch.stop()
+            self._run_query(force=True)
 
     def _set_status(self, text: str) -> None:
         self.status.setText(text)

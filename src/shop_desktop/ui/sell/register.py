@@ -17,6 +17,7 @@ the till is idle, not inside a sale (:mod:`shop_desktop.ui.idle_checkpoints`).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -79,12 +80,14 @@ from shop_desktop.services.sale import (
     price,
     scanned_item,
 )
+from shop_desktop.services.stock import runs_short, stock_here
 from shop_desktop.services.wallets import (
     RecoveryReport,
     UnsettledCharge,
     recover_wallet_charges,
     unsettled_wallet_charges,
 )
+from shop_desktop.ui.catalog.models import stock_text
 from shop_desktop.ui.context import CATALOG, ORDERS, ShopContext
 from shop_desktop.ui.elided_label import ElidedLabel
 from shop_desktop.ui.idle_checkpoints import IdleCheckpoints
@@ -575,6 +578,12 @@ class Register(QWidget):
 
     def _add_loaded(self, load: Callable[[Job], ScannedItem]) -> BackgroundOp[ScannedItem]:
         panel = self.panel()
+        branch_id = self.context.staff.branch_id
+
+        def load_with_stock(job: Job) -> ScannedItem:
+            item = load(job)
+            stock = stock_here(job.session, item.product.product_id, branch_id)
+            return dataclasses.replace(item, stock=stock)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ProductUnavailable):
@@ -586,7 +595,7 @@ class Register(QWidget):
 
         op: BackgroundOp[ScannedItem] = BackgroundOp(
             self,
-            op=load,
+            op=load_with_stock,
             success=lambda item: self._add_item(panel, item),
             database=self.context.database,
         ).failure(failed)
@@ -606,11 +615,40 @@ class Register(QWidget):
             if asked is None:
                 return
             qty = asked
+        before = self._wanted(panel, scanned)
         self._change(
             lambda: panel.cart.add(
                 scanned.product, qty, label_price_minor=scanned.label_price_minor
             )
         )
+        self._warn_if_short(panel, scanned, before)
+
+    @staticmethod
+    def _wanted(panel: CartPanel, scanned: ScannedItem) -> int:
+        product_id = scanned.product.product_id
+        return sum(i.qty_milli for i in panel.cart if i.product.product_id == product_id)
+
+    def _warn_if_short(self, panel: CartPanel, scanned: ScannedItem, before: int) -> None:
+        """Out of stock here (or fewer than the cart holds): say so, without stopping the sale."""
+        stock = scanned.stock
+        product = scanned.product
+        wanted = self._wanted(panel, scanned)
+        if stock is None or wanted <= before or not runs_short(stock.on_hand_milli, wanted):
+            return  # nothing was added (refused), or there is enough
+        name = in_current_language(product.name_zh, product.name_en)
+        on_hand = stock_text(stock.on_hand_milli, product.unit)
+        if stock.on_hand_milli <= 0:
+            said = self.tr("Not in stock here: {name} ({on_hand} on hand).")
+        else:
+            said = self.tr("Only {on_hand} of {name} in stock here.")
+        if stock.allow_negative:
+            then = self.tr("You can still sell it; the stock count goes below zero.")
+        else:
+            then = self.tr(
+                "This till does not sell below zero stock: payment will be refused"
+                " for more than that."
+            )
+        self.problem.emit(f"{said.format(name=name, on_hand=on_hand)} {then}")
 
     # --- changing lines -------------------------------------------------------
 
