@@ -1,0 +1,257 @@
+"""Help → Keyboard (F1): every key of the counter and the payment window, from one table.
+
+:data:`KEYS` is the one list of the till's keys. The window shows it; the
+README's key tables list the same keys (``tests/ui/test_keyboard_help.py``
+compares them, and compares the table with the shortcuts the counter and the
+payment window really have), so the three cannot drift apart. A new shortcut
+goes into :data:`KEYS` and the README together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from typing_extensions import override
+
+#: The translation context of the table's texts (``.ts`` files and the brief's TSV).
+CONTEXT = "KeyboardHelp"
+
+
+def _noop(context: str, text: str) -> str:
+    """Marks a text for translation where it is written (lupdate reads it); translated where
+    it is shown."""
+    return str(QT_TRANSLATE_NOOP(context, text))
+
+
+class KeyWhere(Enum):
+    """Where a key works: at the counter (the main window), or in the payment window."""
+
+    COUNTER = "counter"
+    PAYMENT = "payment"
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    #: The keys as printed on the keyboard, as the window and the README show them.
+    keys: tuple[str, ...]
+    #: What they do, in English (translated in :data:`CONTEXT` when shown).
+    does: str
+    where: KeyWhere
+    #: The shortcuts Qt binds for it (portable text); empty when a widget reads the key
+    #: itself (Enter, Esc, Down, + and - on the cart).
+    sequences: tuple[str, ...] = ()
+
+
+def _places() -> tuple[str, ...]:
+    return tuple(f"F{n}" for n in range(2, 9)) + tuple(f"Ctrl+{n}" for n in range(1, 8))
+
+
+C = KeyWhere.COUNTER
+P = KeyWhere.PAYMENT
+
+KEYS: tuple[KeyEntry, ...] = (
+    KeyEntry(("F1",), _noop(CONTEXT, "This list of keys"), C, ("F1",)),
+    KeyEntry(
+        ("Ctrl+F",),
+        _noop(CONTEXT, "Back to the search box, its text selected (Ctrl+F works anywhere)"),
+        C,
+        ("Ctrl+F",),
+    ),
+    KeyEntry(
+        ("Enter",),
+        _noop(
+            CONTEXT,
+            "In the search box: add the only result, or the highlighted one (with several,"
+            " the first is highlighted and a second Enter adds it); a barcode typed by hand is"
+            " looked up. In the suggestions or the results: add that product",
+        ),
+        C,
+    ),
+    KeyEntry(
+        ("Down",),
+        _noop(
+            CONTEXT,
+            "From the search box: into the suggestions when they are open, else into the results",
+        ),
+        C,
+    ),
+    KeyEntry(
+        ("Esc",),
+        _noop(
+            CONTEXT,
+            "Close the suggestions; pressed again, clear the search. From the results: back"
+            " to the search box",
+        ),
+        C,
+    ),
+    KeyEntry(("+", "-"), _noop(CONTEXT, "On the cart: one more, one less of the line"), C),
+    KeyEntry(
+        ("Ctrl+U",),
+        _noop(CONTEXT, "Quantity of the line (a weight for weighed goods)"),
+        C,
+        ("Ctrl+U",),
+    ),
+    KeyEntry(
+        ("Ctrl+D",),
+        _noop(CONTEXT, "Discount on the line (beyond your limit a manager approves it)"),
+        C,
+        ("Ctrl+D",),
+    ),
+    KeyEntry(
+        ("Ctrl+R",),
+        _noop(CONTEXT, "Another price for the line (beyond your limit a manager approves it)"),
+        C,
+        ("Ctrl+R",),
+    ),
+    KeyEntry(("Ctrl+N",), _noop(CONTEXT, "Note on the line"), C, ("Ctrl+N",)),
+    KeyEntry(("Ctrl+Del",), _noop(CONTEXT, "Remove the line"), C, ("Ctrl+Del",)),
+    KeyEntry(("Ctrl+Z",), _noop(CONTEXT, "Undo the last change to the cart"), C, ("Ctrl+Z",)),
+    KeyEntry(("F12",), _noop(CONTEXT, "Attach a member (card, phone or name)"), C, ("F12",)),
+    KeyEntry(("Ctrl+K",), _noop(CONTEXT, "Add a coupon"), C, ("Ctrl+K",)),
+    KeyEntry(("Ctrl+T",), _noop(CONTEXT, "Another cart, in a new tab"), C, ("Ctrl+T",)),
+    KeyEntry(("F10",), _noop(CONTEXT, "Park the cart (it survives a restart)"), C, ("F10",)),
+    KeyEntry(("F11",), _noop(CONTEXT, "Recall a parked cart"), C, ("F11",)),
+    KeyEntry(("F9",), _noop(CONTEXT, "Pay"), C, ("F9",)),
+    KeyEntry(
+        ("F2–F8", "Ctrl+1–7"),
+        _noop(
+            CONTEXT,
+            "Go to a place: Sell, Orders, Members, After-sales, Reports, Catalog, Settings",
+        ),
+        C,
+        _places(),
+    ),
+    KeyEntry(("Ctrl+Shift+L",), _noop(CONTEXT, "Log out"), C, ("Ctrl+Shift+L",)),
+    KeyEntry(("Ctrl+Q",), _noop(CONTEXT, "Quit"), C, ("Ctrl+Q",)),
+    KeyEntry(("F1",), _noop(CONTEXT, "Cash"), P, ("F1",)),
+    KeyEntry(("F2",), _noop(CONTEXT, "Card"), P, ("F2",)),
+    KeyEntry(("F3",), _noop(CONTEXT, "Alipay"), P, ("F3",)),
+    KeyEntry(("F4",), _noop(CONTEXT, "WeChat Pay"), P, ("F4",)),
+    KeyEntry(("F5",), _noop(CONTEXT, "Store credit (a member's balance)"), P, ("F5",)),
+    KeyEntry(
+        ("Enter",),
+        _noop(
+            CONTEXT,
+            "Take the amount typed (nothing typed: what is still to pay). Enter never"
+            " completes the sale: the change is shown first",
+        ),
+        P,
+    ),
+    KeyEntry(
+        ("Tab",),
+        _noop(
+            CONTEXT,
+            "Next field: approval code, last four digits, then the order's kind and the"
+            " buyer's tax ID, which can be changed until the sale is completed",
+        ),
+        P,
+    ),
+    KeyEntry(
+        ("Del",), _noop(CONTEXT, "On the payments taken: remove the selected one"), P, ("Del",)
+    ),
+    KeyEntry(("F9",), _noop(CONTEXT, "Complete the sale, once nothing is left to pay"), P, ("F9",)),
+    KeyEntry(
+        ("Esc",),
+        _noop(CONTEXT, "Back to the cart (wallet payments already taken are given back first)"),
+        P,
+    ),
+)
+
+
+def where_title(where: KeyWhere) -> str:
+    if where is KeyWhere.COUNTER:
+        return QCoreApplication.translate(CONTEXT, "At the counter")
+    return QCoreApplication.translate(CONTEXT, "In the payment window")
+
+
+class KeyboardHelp(QDialog):
+    """The window F1 opens: the keys of :data:`KEYS`, by where they work. Esc closes it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("keyboardHelp")
+        self.resize(760, 620)
+        layout = QVBoxLayout(self)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
+        self.table = QTreeWidget()
+        self.table.setObjectName("keyboardHelpKeys")
+        self.table.setColumnCount(2)
+        self.table.setRootIsDecorated(False)
+        self.table.setWordWrap(True)
+        self.table.setUniformRowHeights(False)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setItemsExpandable(False)
+        header = self.table.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Keyboard"))
+        self.intro.setText(
+            self.tr(
+                "Everything at the counter can be done from the keyboard. A barcode scanner"
+                " works anywhere in the Sell place. Esc closes this window."
+            )
+        )
+        self.table.setHeaderLabels([self.tr("Key"), self.tr("What it does")])
+        self.table.clear()
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        for where in KeyWhere:
+            heading = QTreeWidgetItem([where_title(where), ""])
+            heading.setFont(0, bold)
+            heading.setFirstColumnSpanned(True)
+            heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.table.addTopLevelItem(heading)
+            heading.setFirstColumnSpanned(True)
+            for entry in KEYS:
+                if entry.where is where:
+                    row = QTreeWidgetItem(
+                        [", ".join(entry.keys), QCoreApplication.translate(CONTEXT, entry.does)]
+                    )
+                    row.setData(0, Qt.ItemDataRole.UserRole, (where.value, entry.keys))
+                    row.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                    self.table.addTopLevelItem(row)
+
+    def shown_keys(self) -> set[tuple[str, str]]:
+        """(where, key) for every key the window lists, read back from its rows."""
+        found: set[tuple[str, str]] = set()
+        where = ""
+        for index in range(self.table.topLevelItemCount()):
+            item = self.table.topLevelItem(index)
+            if item is None:
+                continue
+            if item.isFirstColumnSpanned():
+                where = item.text(0)
+                continue
+            for key in item.text(0).split(", "):
+                found.add((where, key))
+        return found
+
+    @override
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
