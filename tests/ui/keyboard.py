@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -31,10 +31,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QListView,
     QTabBar,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
+from shiboken6 import isValid
 
 from shop_desktop.ui.catalog.scanner import BURST_GAP_S
 
@@ -55,6 +57,9 @@ class Keyboard:
 
     def __init__(self, qtbot: QtBot) -> None:
         self.qtbot = qtbot
+        #: The window the last key went to, then the windows under it: a closed dialog
+        #: hands the keyboard back to the window under it.
+        self._windows: list[QWidget] = []
 
     # --- where a key goes --------------------------------------------------------
 
@@ -65,11 +70,10 @@ class Keyboard:
             # Keys go to the open popup; a completer's popup hands on what it does not use.
             return popup.focusWidget() or popup
         window = QApplication.activeModalWidget() or QApplication.activeWindow()
-        if window is None:
-            focus = QApplication.focusWidget()
-            if focus is None:
-                raise AssertionError("no window is active and nothing has the focus")
-            window = focus.window()
+        if window is None or not window.isVisible():
+            # A dialog just closed (the offscreen platform may still call it active).
+            window = self._window_handed_back()
+        self._windows = _windows_from(window)
         self._activate(window)
         focus = QApplication.focusWidget()
         if focus is not None and focus.window() is window:
@@ -78,10 +82,29 @@ class Keyboard:
         # window's own focus widget is where its keys go.
         return window.focusWidget() or window
 
+    def _window_handed_back(self) -> QWidget:
+        """The window the keyboard returns to when the one it was in closed.
+
+        A window manager gives it back to the window under the closed dialog;
+        the offscreen test platform has none, so it is done here.
+        """
+        for window in self._windows:
+            if isValid(window) and window.isVisible():
+                return window
+        raise AssertionError("no window is active and nothing has the focus")
+
     def _activate(self, window: QWidget) -> None:
-        if not window.isActiveWindow():
+        if QApplication.activeWindow() is window:
+            return
+        # Asked of the window itself: a closed dialog it was the transient parent of
+        # may still hold the platform's focus, and then Qt counts the window as active
+        # already (its shortcuts would not fire).
+        handle = window.windowHandle()
+        if handle is not None:
+            handle.requestActivate()
+        else:
             window.activateWindow()
-            QTest.qWaitForWindowActive(window, 2000)
+        self.qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
 
     def focused(self) -> QWidget | None:
         """The widget with the keyboard focus now."""
@@ -200,6 +223,16 @@ class Keyboard:
         self.wait_until(lambda: shows(root, text))
 
 
+def _windows_from(window: QWidget) -> list[QWidget]:
+    """``window``, then the window it was opened over, and so on."""
+    chain = [window]
+    parent = window.parentWidget()
+    while parent is not None:
+        chain.append(parent.window())
+        parent = chain[-1].parentWidget()
+    return chain
+
+
 # --- reading the screen ---------------------------------------------------------------
 
 
@@ -227,10 +260,13 @@ def cell_texts(view: QAbstractItemView) -> list[str]:
     model = view.model()
     if model is None:
         return []
+    top = QModelIndex()
+    # A list shows one column (and a list widget's model hides its column count).
+    columns = [view.modelColumn()] if isinstance(view, QListView) else range(model.columnCount(top))
     return [
         str(model.index(row, column).data() or "")
-        for row in range(model.rowCount())
-        for column in range(model.columnCount())
+        for row in range(model.rowCount(top))
+        for column in columns
     ]
 
 

@@ -26,6 +26,7 @@ from shop_desktop.data import search_index
 from shop_desktop.data.db import Database
 from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.places.sell import SellPlace
+from shop_desktop.ui.sell.dialogs import QuantityDialog
 
 
 @pytest.fixture
@@ -186,3 +187,27 @@ def test_after_a_double_click_or_a_scan_the_keys_go_to_the_search_box(
     assert keys.focused() is browser.results
     keys.press(Qt.Key.Key_Escape)
     assert keys.focused() is browser.search
+
+
+def test_the_counters_shortcuts_win_over_the_search_boxs_editing_keys(
+    place: SellPlace, keys: Keyboard, demo_db: Database
+) -> None:
+    """Ctrl+Del, Ctrl+Z and Ctrl+U act on the cart even while the cursor is in the query
+    (a line edit takes Ctrl+Z and Ctrl+Del for itself, and Ctrl+U on X11)."""
+    sku = one(demo_db, "SELECT sku FROM products WHERE weighed = 0 ORDER BY sku LIMIT 1 OFFSET 60")
+    keys.type_in(sku)
+    keys.press(Qt.Key.Key_Return)
+    keys.wait_until(lambda: skus_in_cart(place) == [sku])
+    search = place.browser.search
+    keys.type_in("kua")
+    assert keys.focused() is search
+    keys.press(Qt.Key.Key_Delete, CTRL)
+    keys.wait_until(lambda: place.register.cart.is_empty)
+    assert search.text() == "kua"
+    keys.press(Qt.Key.Key_Z, CTRL)
+    keys.wait_until(lambda: skus_in_cart(place) == [sku])
+    assert search.text() == "kua"
+    with keys.in_dialog(QuantityDialog, Qt.Key.Key_Escape) as seen:
+        keys.press(Qt.Key.Key_U, CTRL)
+    assert isinstance(seen[1], QuantityDialog)
+    assert search.text() == "kua"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QFont
@@ -170,6 +171,18 @@ KEYS: tuple[KeyEntry, ...] = (
         P,
     ),
 )
+
+
+@cache
+def counter_shortcuts() -> frozenset[str]:
+    """The counter's shortcuts with a modifier (portable text): a field must not take them."""
+    return frozenset(
+        sequence
+        for entry in KEYS
+        if entry.where is KeyWhere.COUNTER
+        for sequence in entry.sequences
+        if "+" in sequence
+    )
 
 
 def where_title(where: KeyWhere) -> str:

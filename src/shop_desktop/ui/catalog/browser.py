@@ -60,6 +60,7 @@ from shop_desktop.ui.catalog.models import (
     Source,
 )
 from shop_desktop.ui.catalog.scanner import scan_problem
+from shop_desktop.ui.help import counter_shortcuts
 from shop_desktop.ui.i18n import ZH_TW, current_language
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.tasks import BackgroundOp, Job, JobSession
@@ -139,6 +140,24 @@ class SearchBox(QLineEdit):
     def close_suggestions(self) -> None:
         if self.suggestion_list is not None:
             self.suggestion_list.hide()
+
+    @override
+    def event(self, event: QEvent) -> bool:
+        # The counter's shortcuts win over the field's own editing keys (Ctrl+Z undo,
+        # Ctrl+Del, and on X11 Ctrl+U and Ctrl+K): the cursor lives here at the
+        # counter, and Ctrl+U must change the quantity, not clear the query. Where
+        # no such shortcut is active (the Catalog place) the key still edits.
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and QKeySequence(event.keyCombination()).toString(
+                QKeySequence.SequenceFormat.PortableText
+            )
+            in counter_shortcuts()
+        ):
+            event.ignore()
+            return True
+        return super().event(event)
 
     @override
     def keyPressEvent(self, event: QKeyEvent) -> None:
