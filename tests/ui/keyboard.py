@@ -55,11 +55,12 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 class Keyboard:
     """The cashier's hands on the keyboard, and eyes on the screen."""
 
-    def __init__(self, qtbot: QtBot) -> None:
+    def __init__(self, qtbot: QtBot, window: QWidget | None = None) -> None:
+        """``window``: where the keys go first when no window is active yet."""
         self.qtbot = qtbot
         #: The window the last key went to, then the windows under it: a closed dialog
         #: hands the keyboard back to the window under it.
-        self._windows: list[QWidget] = []
+        self._windows: list[QWidget] = [] if window is None else [window]
 
     # --- where a key goes --------------------------------------------------------
 
