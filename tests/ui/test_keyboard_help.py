@@ -8,7 +8,6 @@ payment window. A key added to one and not the others fails here.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -25,6 +24,7 @@ from shop_desktop.ui.help import KEYS, KeyboardHelp, KeyWhere, where_title
 from shop_desktop.ui.main_window import MainWindow
 from shop_desktop.ui.places.sell import SellPlace
 from shop_desktop.ui.sell.checkout import CheckoutDialog
+from shop_desktop.ui.sell.register import local_now
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -103,8 +103,7 @@ def bound(widgets: list[QWidget]) -> set[str]:
             found.add(shortcut.key().toString(QKeySequence.SequenceFormat.PortableText))
         for action in [*root.actions(), *root.findChildren(QAction)]:
             found.update(
-                key.toString(QKeySequence.SequenceFormat.PortableText)
-                for key in action.shortcuts()
+                key.toString(QKeySequence.SequenceFormat.PortableText) for key in action.shortcuts()
             )
     found.discard("")
     return found
@@ -128,7 +127,7 @@ def test_the_table_lists_exactly_the_shortcuts_of_the_counter_and_the_payment_wi
     }
     assert counter == listed(KeyWhere.COUNTER)
 
-    bill = price(Cart(), PricingRules(), currency_code="TWD", at=datetime(2026, 11, 20, 12))
+    bill = price(Cart(), PricingRules(), currency_code="TWD", at=local_now())
     dialog = CheckoutDialog(None, shop_context, Cart(), bill)
     qtbot.addWidget(dialog)
     assert bound([dialog]) == listed(KeyWhere.PAYMENT)

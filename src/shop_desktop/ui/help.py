@@ -14,15 +14,15 @@ from enum import Enum
 from functools import cache
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -197,23 +197,27 @@ class KeyboardHelp(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("keyboardHelp")
-        self.resize(760, 620)
+        self.resize(780, 640)
         layout = QVBoxLayout(self)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
-        self.table = QTreeWidget()
+        self.table = QTableWidget(0, 2)
         self.table.setObjectName("keyboardHelpKeys")
-        self.table.setColumnCount(2)
-        self.table.setRootIsDecorated(False)
         self.table.setWordWrap(True)
-        self.table.setUniformRowHeights(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setItemsExpandable(False)
-        header = self.table.header()
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setShowGrid(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        # Always there, so it never narrows the text after the rows were measured.
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(True)
+        # Long explanations wrap; each row is as tall as its text, whatever the width.
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -228,38 +232,43 @@ class KeyboardHelp(QDialog):
                 " works anywhere in the Sell place. Esc closes this window."
             )
         )
-        self.table.setHeaderLabels([self.tr("Key"), self.tr("What it does")])
-        self.table.clear()
+        self.table.setHorizontalHeaderLabels([self.tr("Key"), self.tr("What it does")])
+        self.table.clearSpans()
+        self.table.setRowCount(0)
         bold = QFont(self.table.font())
         bold.setBold(True)
         for where in KeyWhere:
-            heading = QTreeWidgetItem([where_title(where), ""])
-            heading.setFont(0, bold)
-            heading.setFirstColumnSpanned(True)
-            heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            self.table.addTopLevelItem(heading)
-            heading.setFirstColumnSpanned(True)
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            heading = QTableWidgetItem(where_title(where))
+            heading.setFont(bold)
+            self.table.setItem(row, 0, heading)
+            self.table.setSpan(row, 0, 1, 2)
             for entry in KEYS:
-                if entry.where is where:
-                    row = QTreeWidgetItem(
-                        [", ".join(entry.keys), QCoreApplication.translate(CONTEXT, entry.does)]
-                    )
-                    row.setData(0, Qt.ItemDataRole.UserRole, (where.value, entry.keys))
-                    row.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                    self.table.addTopLevelItem(row)
+                if entry.where is not where:
+                    continue
+                row = self.table.rowCount()
+                self.table.insertRow(row)
+                keys = QTableWidgetItem(", ".join(entry.keys))
+                keys.setFont(bold)
+                self.table.setItem(row, 0, keys)
+                self.table.setItem(
+                    row, 1, QTableWidgetItem(QCoreApplication.translate(CONTEXT, entry.does))
+                )
+        self.table.resizeRowsToContents()
 
     def shown_keys(self) -> set[tuple[str, str]]:
         """(where, key) for every key the window lists, read back from its rows."""
         found: set[tuple[str, str]] = set()
         where = ""
-        for index in range(self.table.topLevelItemCount()):
-            item = self.table.topLevelItem(index)
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 0)
             if item is None:
                 continue
-            if item.isFirstColumnSpanned():
-                where = item.text(0)
+            if self.table.columnSpan(row, 0) == 2:
+                where = item.text()
                 continue
-            for key in item.text(0).split(", "):
+            for key in item.text().split(", "):
                 found.add((where, key))
         return found
 
@@ -268,3 +277,8 @@ class KeyboardHelp(QDialog):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    @override
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.table.resizeRowsToContents()

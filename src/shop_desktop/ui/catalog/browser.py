@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -605,7 +605,16 @@ class CatalogBrowser(QWidget):
         if not offered or self.search.text().strip() != typed or not self.search.hasFocus():
             self.search.close_suggestions()
             return
-        self.completer.complete()
+        # As wide as its lines (price and SKU included), not just the search box.
+        lines = self.suggestion_list
+        wanted = (
+            lines.sizeHintForColumn(0)
+            + lines.verticalScrollBar().sizeHint().width()
+            + 2 * lines.frameWidth()
+            + 8
+        )
+        width = max(self.search.width(), min(wanted, self.window().width()))
+        self.completer.complete(QRect(0, 0, width, self.search.height()))
         # Nothing highlighted until the cashier presses Down: Enter alone is the
         # search box's own (the only or highlighted result).
         self.suggestion_list.selectionModel().clear()
