@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
-from tests.shop_rows import one
+from tests.shop_rows import one, sql
 from tests.ui.conftest import StaffContext
 from tests.ui.keyboard import CTRL, Keyboard
 from tests.ui.test_sale import counter
@@ -211,3 +211,23 @@ def test_the_counters_shortcuts_win_over_the_search_boxs_editing_keys(
         keys.press(Qt.Key.Key_U, CTRL)
     assert isinstance(seen[1], QuantityDialog)
     assert search.text() == "kua"
+
+
+def test_a_scan_while_the_suggestions_are_open_adds_the_scanned_product(
+    place: SellPlace, keys: Keyboard, demo_db: Database
+) -> None:
+    """The popup has the keys while it is open; the scanner's burst still counts."""
+    browser = place.browser
+    keys.type_in("kuang")
+    keys.wait_until(lambda: suggestions_open(place))
+    sku, code = sql(
+        demo_db,
+        "SELECT p.sku, min(b.code) FROM product_barcodes b JOIN products p"
+        " ON p.id = b.product_id WHERE p.weighed = 0 AND length(b.code) = 13"
+        " GROUP BY p.id ORDER BY p.sku LIMIT 1 OFFSET 80",
+    )[0]
+    keys.scan(str(code))
+    keys.wait_until(lambda: skus_in_cart(place) == [sku])
+    assert browser.search.text() == "kuang"  # the scanner's digits were taken back out
+    assert not suggestions_open(place)
+    assert keys.focused() is browser.search
