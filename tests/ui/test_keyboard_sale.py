@@ -166,10 +166,15 @@ def test_a_keyboard_only_sale_paid_in_cash_shows_the_change_before_f9(
     dialog = open_payment(keys)
     panel = dialog.tender_panel
     assert keys.focused() is panel.cash_received
+    # Nothing paid yet: F9 says what is missing, and "Complete" cannot be pressed.
+    assert not dialog.complete_button.isEnabled()
+    keys.press(Qt.Key.Key_F9)
+    keys.wait_shown(dialog, "NT$259 is still to be paid.")
     keys.type_in("500")
     keys.press(Qt.Key.Key_Return)
     keys.wait_shown(dialog, "Change NT$241")
     assert panel.change_label.isVisible()
+    assert dialog.complete_button.isEnabled()
     assert shows(dialog, "Still to pay NT$0")
     # Enter again takes nothing and completes nothing: the change stays up.
     keys.press(Qt.Key.Key_Return)
