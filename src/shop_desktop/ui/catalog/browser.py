@@ -700,9 +700,12 @@ class CatalogBrowser(QWidget):
         if not self.results.currentIndex().isValid() and self.model.rowCount():
             self.results.setCurrentIndex(self.model.index(0, 0))
 
-    def _typed(self, _text: str) -> None:
+    def _typed(self, text: str) -> None:
         self._search_timer.start()
         self._enter_waiting = False
+        if not text.strip():
+            # Cleared (Esc, the clear button): no suggestions for what was there.
+            self._drop_suggestions()
 
     def _edited(self, text: str) -> None:
         if text.strip():
