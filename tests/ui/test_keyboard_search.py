@@ -24,9 +24,11 @@ from tests.ui.test_sale import counter
 
 from shop_desktop.data import search_index
 from shop_desktop.data.db import Database
+from shop_desktop.domain.cart import MILLI
 from shop_desktop.ui.context import ShopContext
 from shop_desktop.ui.places.sell import SellPlace
 from shop_desktop.ui.sell.dialogs import QuantityDialog
+from shop_desktop.ui.tasks import BackgroundOp
 
 
 @pytest.fixture
@@ -231,3 +233,27 @@ def test_a_scan_while_the_suggestions_are_open_adds_the_scanned_product(
     assert browser.search.text() == "kuang"  # the scanner's digits were taken back out
     assert not suggestions_open(place)
     assert keys.focused() is browser.search
+
+
+def test_a_stray_enter_in_the_empty_search_box_adds_nothing(
+    place: SellPlace, keys: Keyboard, demo_db: Database
+) -> None:
+    """After a scan its product is highlighted in the shelf; Enter with no query is no choice."""
+    browser = place.browser
+    keys.wait_until(lambda: browser.model.rowCount() > 3 and not browser.model.loading)
+    shown = browser.model.product_id(2)
+    assert shown is not None
+    code = one(
+        demo_db,
+        "SELECT min(code) FROM product_barcodes WHERE product_id = ? AND length(code) = 13",
+        shown.hex,
+    )
+    keys.scan(str(code))
+    keys.wait_until(lambda: len(place.register.cart) == 1)
+    assert browser.highlighted_product() == shown
+    assert browser.search.text() == ""
+    keys.press(Qt.Key.Key_Return)
+    # Whatever the Enter started (an add would load the product first) has finished.
+    keys.wait_until(lambda: not BackgroundOp.running())
+    assert place.register.cart.items[0].qty_milli == MILLI
+    assert len(place.register.cart) == 1

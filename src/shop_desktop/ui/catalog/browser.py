@@ -751,13 +751,15 @@ class CatalogBrowser(QWidget):
         self.apply()
 
     def _enter_on_results(self) -> None:
-        """Enter on the results shown: the highlighted product, else the only one."""
+        """Enter on the results of a query: the highlighted product, else the only one."""
+        if not self.search.text().strip():
+            # The whole shelf, or a stray Enter after a scan highlighted its product:
+            # nothing was asked for, so nothing is added (Down, Enter picks from the shelf).
+            return
         highlighted = self.highlighted_product()
         if highlighted is not None:
             self._chosen(highlighted)
             return
-        if not self.search.text().strip():
-            return  # the whole shelf: only a highlighted product is a choice
         rows = self.model.rowCount()
         if rows == 1 and not self.model.has_more:
             only = self.model.product_id(0)
