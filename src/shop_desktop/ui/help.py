@@ -32,10 +32,10 @@ from typing_extensions import override
 CONTEXT = "KeyboardHelp"
 
 
-def _noop(context: str, text: str) -> str:
-    """Marks a text for translation where it is written (lupdate reads it); translated where
-    it is shown."""
-    return str(QT_TRANSLATE_NOOP(context, text))
+def _noop(marked: object) -> str:
+    """A text marked with ``QT_TRANSLATE_NOOP("KeyboardHelp", ...)`` where it is written (lupdate
+    reads it there, with its context spelled out), translated in :data:`CONTEXT` where shown."""
+    return str(marked)
 
 
 class KeyWhere(Enum):
@@ -65,109 +65,187 @@ C = KeyWhere.COUNTER
 P = KeyWhere.PAYMENT
 
 KEYS: tuple[KeyEntry, ...] = (
-    KeyEntry(("F1",), _noop(CONTEXT, "This list of keys"), C, ("F1",)),
+    KeyEntry(("F1",), _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "This list of keys")), C, ("F1",)),
     KeyEntry(
         ("Ctrl+F",),
-        _noop(CONTEXT, "Back to the search box, its text selected (Ctrl+F works anywhere)"),
+        _noop(
+            QT_TRANSLATE_NOOP(
+                "KeyboardHelp", "Back to the search box, its text selected (Ctrl+F works anywhere)"
+            )
+        ),
         C,
         ("Ctrl+F",),
     ),
     KeyEntry(
         ("Enter",),
         _noop(
-            CONTEXT,
-            "In the search box: add the only result, or the highlighted one (with several,"
-            " the first is highlighted and a second Enter adds it); a barcode typed by hand is"
-            " looked up. In the suggestions or the results: add that product",
+            QT_TRANSLATE_NOOP(
+                "KeyboardHelp",
+                "In the search box: add the only result, or the highlighted one (with several, the"
+                " first is highlighted and a second Enter adds it); a barcode typed by hand is"
+                " looked up. In the suggestions or the results: add that product",
+            )
         ),
         C,
     ),
     KeyEntry(
         ("Down",),
         _noop(
-            CONTEXT,
-            "From the search box: into the suggestions when they are open, else into the results",
+            QT_TRANSLATE_NOOP(
+                "KeyboardHelp",
+                "From the search box: into the suggestions when they are open,"
+                " else into the results",
+            )
         ),
         C,
     ),
     KeyEntry(
         ("Esc",),
         _noop(
-            CONTEXT,
-            "Close the suggestions; pressed again, clear the search. From the results: back"
-            " to the search box",
+            QT_TRANSLATE_NOOP(
+                "KeyboardHelp",
+                "Close the suggestions; pressed again, clear the search. From the results: back to"
+                " the search box",
+            )
         ),
         C,
     ),
-    KeyEntry(("+", "-"), _noop(CONTEXT, "On the cart: one more, one less of the line"), C),
+    KeyEntry(
+        ("+", "-"),
+        _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "On the cart: one more, one less of the line")),
+        C,
+    ),
     KeyEntry(
         ("Ctrl+U",),
-        _noop(CONTEXT, "Quantity of the line (a weight for weighed goods)"),
+        _noop(
+            QT_TRANSLATE_NOOP("KeyboardHelp", "Quantity of the line (a weight for weighed goods)")
+        ),
         C,
         ("Ctrl+U",),
     ),
     KeyEntry(
         ("Ctrl+D",),
-        _noop(CONTEXT, "Discount on the line (beyond your limit a manager approves it)"),
+        _noop(
+            QT_TRANSLATE_NOOP(
+                "KeyboardHelp", "Discount on the line (beyond your limit a manager approves it)"
+            )
+        ),
         C,
         ("Ctrl+D",),
     ),
     KeyEntry(
         ("Ctrl+R",),
-        _noop(CONTEXT, "Another price for the line (beyond your limit a manager approves it)"),
+        _noop(
+            QT_TRANSLATE_NOOP(
+                "KeyboardHelp",
+                "Another price for the line (beyond your limit a manager approves it)",
+            )
+        ),
         C,
         ("Ctrl+R",),
     ),
-    KeyEntry(("Ctrl+N",), _noop(CONTEXT, "Note on the line"), C, ("Ctrl+N",)),
-    KeyEntry(("Ctrl+Del",), _noop(CONTEXT, "Remove the line"), C, ("Ctrl+Del",)),
-    KeyEntry(("Ctrl+Z",), _noop(CONTEXT, "Undo the last change to the cart"), C, ("Ctrl+Z",)),
-    KeyEntry(("F12",), _noop(CONTEXT, "Attach a member (card, phone or name)"), C, ("F12",)),
-    KeyEntry(("Ctrl+K",), _noop(CONTEXT, "Add a coupon"), C, ("Ctrl+K",)),
-    KeyEntry(("Ctrl+T",), _noop(CONTEXT, "Another cart, in a new tab"), C, ("Ctrl+T",)),
-    KeyEntry(("F10",), _noop(CONTEXT, "Park the cart (it survives a restart)"), C, ("F10",)),
-    KeyEntry(("F11",), _noop(CONTEXT, "Recall a parked cart"), C, ("F11",)),
-    KeyEntry(("F9",), _noop(CONTEXT, "Pay"), C, ("F9",)),
+    KeyEntry(
+        ("Ctrl+N",), _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Note on the line")), C, ("Ctrl+N",)
+    ),
+    KeyEntry(
+        ("Ctrl+Del",), _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Remove the line")), C, ("Ctrl+Del",)
+    ),
+    KeyEntry(
+        ("Ctrl+Z",),
+        _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Undo the last change to the cart")),
+        C,
+        ("Ctrl+Z",),
+    ),
+    KeyEntry(
+        ("F12",),
+        _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Attach a member (card, phone or name)")),
+        C,
+        ("F12",),
+    ),
+    KeyEntry(("Ctrl+K",), _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Add a coupon")), C, ("Ctrl+K",)),
+    KeyEntry(
+        ("Ctrl+T",),
+        _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Another cart, in a new tab")),
+        C,
+        ("Ctrl+T",),
+    ),
+    KeyEntry(
+        ("F10",),
+        _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Park the cart (it survives a restart)")),
+        C,
+        ("F10",),
+    ),
+    KeyEntry(
+        ("F11",), _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Recall a parked cart")), C, ("F11",)
+    ),
+    KeyEntry(("F9",), _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Pay")), C, ("F9",)),
     KeyEntry(
         ("F2–F8", "Ctrl+1–7"),
         _noop(
-            CONTEXT,
-            "Go to a place: Sell, Orders, Members, After-sales, Reports, Catalog, Settings",
+            QT_TRANSLATE_NOOP(
+                "KeyboardHelp",
+                "Go to a place: Sell, Orders, Members, After-sales, Reports, Catalog, Settings",
+            )
         ),
         C,
         _places(),
     ),
-    KeyEntry(("Ctrl+Shift+L",), _noop(CONTEXT, "Log out"), C, ("Ctrl+Shift+L",)),
-    KeyEntry(("Ctrl+Q",), _noop(CONTEXT, "Quit"), C, ("Ctrl+Q",)),
-    KeyEntry(("F1",), _noop(CONTEXT, "Cash"), P, ("F1",)),
-    KeyEntry(("F2",), _noop(CONTEXT, "Card"), P, ("F2",)),
-    KeyEntry(("F3",), _noop(CONTEXT, "Alipay"), P, ("F3",)),
-    KeyEntry(("F4",), _noop(CONTEXT, "WeChat Pay"), P, ("F4",)),
-    KeyEntry(("F5",), _noop(CONTEXT, "Store credit (a member's balance)"), P, ("F5",)),
+    KeyEntry(
+        ("Ctrl+Shift+L",), _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Log out")), C, ("Ctrl+Shift+L",)
+    ),
+    KeyEntry(("Ctrl+Q",), _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Quit")), C, ("Ctrl+Q",)),
+    KeyEntry(("F1",), _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Cash")), P, ("F1",)),
+    KeyEntry(("F2",), _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Card")), P, ("F2",)),
+    KeyEntry(("F3",), _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Alipay")), P, ("F3",)),
+    KeyEntry(("F4",), _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "WeChat Pay")), P, ("F4",)),
+    KeyEntry(
+        ("F5",),
+        _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Store credit (a member's balance)")),
+        P,
+        ("F5",),
+    ),
     KeyEntry(
         ("Enter",),
         _noop(
-            CONTEXT,
-            "Take the amount typed (nothing typed: what is still to pay). Enter never"
-            " completes the sale: the change is shown first",
+            QT_TRANSLATE_NOOP(
+                "KeyboardHelp",
+                "Take the amount typed (nothing typed: what is still to pay). Enter never"
+                " completes the sale: the change is shown first",
+            )
         ),
         P,
     ),
     KeyEntry(
         ("Tab",),
         _noop(
-            CONTEXT,
-            "Next field: approval code, last four digits, then the order's kind and the"
-            " buyer's tax ID, which can be changed until the sale is completed",
+            QT_TRANSLATE_NOOP(
+                "KeyboardHelp",
+                "Next field: approval code, last four digits, then the order's kind and the"
+                " buyer's tax ID, which can be changed until the sale is completed",
+            )
         ),
         P,
     ),
     KeyEntry(
-        ("Del",), _noop(CONTEXT, "On the payments taken: remove the selected one"), P, ("Del",)
+        ("Del",),
+        _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "On the payments taken: remove the selected one")),
+        P,
+        ("Del",),
     ),
-    KeyEntry(("F9",), _noop(CONTEXT, "Complete the sale, once nothing is left to pay"), P, ("F9",)),
+    KeyEntry(
+        ("F9",),
+        _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Complete the sale, once nothing is left to pay")),
+        P,
+        ("F9",),
+    ),
     KeyEntry(
         ("Esc",),
-        _noop(CONTEXT, "Back to the cart (wallet payments already taken are given back first)"),
+        _noop(
+            QT_TRANSLATE_NOOP(
+                "KeyboardHelp",
+                "Back to the cart (wallet payments already taken are given back first)",
+            )
+        ),
         P,
     ),
 )
@@ -187,8 +265,8 @@ def counter_shortcuts() -> frozenset[str]:
 
 def where_title(where: KeyWhere) -> str:
     if where is KeyWhere.COUNTER:
-        return QCoreApplication.translate(CONTEXT, "At the counter")
-    return QCoreApplication.translate(CONTEXT, "In the payment window")
+        return QCoreApplication.translate("KeyboardHelp", "At the counter")
+    return QCoreApplication.translate("KeyboardHelp", "In the payment window")
 
 
 class KeyboardHelp(QDialog):
