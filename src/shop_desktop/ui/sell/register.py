@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -94,6 +94,7 @@ from shop_desktop.ui.idle_checkpoints import IdleCheckpoints
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.printing import DocumentPrinter
 from shop_desktop.ui.sell.cart_model import CartModel
+from shop_desktop.ui.sell.change_due import ChangeDue
 from shop_desktop.ui.sell.checkout import CheckoutDialog
 from shop_desktop.ui.sell.dialogs import (
     ApprovalDialog,
@@ -310,6 +311,9 @@ class Register(QWidget):
         self.tabs.tabCloseRequested.connect(self.close_cart)
         self.tabs.currentChanged.connect(lambda _i: self.cart_changed.emit())
         layout.addWidget(self.tabs, 1)
+        #: The last sale's change, over the next cart until the next customer starts.
+        self.change_due = ChangeDue(self)
+        self.tabs.currentChanged.connect(lambda _i: self.change_due.next_customer())
         grid = QGridLayout()
         layout.addLayout(grid)
         self.buttons: dict[str, QPushButton] = {}
@@ -424,6 +428,7 @@ class Register(QWidget):
 
     def new_cart(self, cart: Cart | None = None) -> CartPanel:
         """Open another cart in a tab (a second customer while the first fetches something)."""
+        self.change_due.next_customer()
         current = self.tabs.currentWidget()
         if cart is not None and isinstance(current, CartPanel) and current.cart.is_empty:
             # A recalled cart takes the place of an empty one.
@@ -553,6 +558,7 @@ class Register(QWidget):
 
     def _change(self, change: Callable[[], str | None]) -> None:
         """Run a cart change; a refusal is shown and the cart stays as it was."""
+        self.change_due.next_customer()
         try:
             line = change()
         except CartError as exc:
@@ -907,7 +913,14 @@ class Register(QWidget):
         assert bill is not None
         # The dialog works on a copy: whatever happens there, the cart is untouched.
         dialog = CheckoutDialog(self, self.context, panel.cart.copy(), bill)
-        dialog.sale_committed.connect(lambda sale: self._paid(panel, sale, cash=dialog.took_cash))
+        dialog.sale_committed.connect(
+            lambda sale: self._paid(
+                panel,
+                sale,
+                cash=dialog.took_cash,
+                received=dialog.tender_panel.cash_received_minor,
+            )
+        )
         dialog.finished.connect(self._checkout_closed)
         self.checkout_dialog = dialog
         dialog.open()
@@ -918,7 +931,9 @@ class Register(QWidget):
         if dialog is not None:
             dialog.deleteLater()
 
-    def _paid(self, panel: CartPanel, sale: CommittedSale, *, cash: bool = False) -> None:
+    def _paid(
+        self, panel: CartPanel, sale: CommittedSale, *, cash: bool = False, received: int = 0
+    ) -> None:
         index = self.tabs.indexOf(panel)
         if index >= 0:
             self.tabs.removeTab(index)
@@ -941,8 +956,26 @@ class Register(QWidget):
             self.notice.emit(self.tr("Sale {number} done.").format(number=sale.number))
         if sale.invoice_no and not sale.repeated:
             self.printer.print_receipt(sale.order_id, open_drawer=cash)
+        if sale.invoice_no and sale.change_minor:
+            self._place_change_due()
+            self.change_due.show_change(
+                number=sale.number,
+                change_minor=sale.change_minor,
+                received_minor=received,
+                money=self.money,
+            )
         self.sale_completed.emit(sale)
         QTimer.singleShot(0, self.cart_changed.emit)
+
+    def _place_change_due(self) -> None:
+        area = self.tabs.geometry()
+        bar = self.tabs.tabBar().height()
+        self.change_due.place_over(area.adjusted(8, bar + 8, -8, -8))
+
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_change_due()
 
     # --- what a crash or a log-out must not lose ------------------------------------
 
