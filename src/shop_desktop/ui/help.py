@@ -193,6 +193,12 @@ KEYS: tuple[KeyEntry, ...] = (
     KeyEntry(
         ("Ctrl+Shift+L",), _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Log out")), C, ("Ctrl+Shift+L",)
     ),
+    KeyEntry(
+        ("Ctrl+L",),
+        _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Lock the till (the cart stays)")),
+        C,
+        ("Ctrl+L",),
+    ),
     KeyEntry(("Ctrl+Q",), _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Quit")), C, ("Ctrl+Q",)),
     KeyEntry(("F1",), _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Cash")), P, ("F1",)),
     KeyEntry(("F2",), _noop(QT_TRANSLATE_NOOP("KeyboardHelp", "Card")), P, ("F2",)),
