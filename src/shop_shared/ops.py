@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Final
 
 __all__ = [
+    "AUDIT_ENTRIES",
     "CART_PARKED",
     "CART_RECALLED",
     "DEVICE_SEQ_REUSED",
@@ -45,6 +46,8 @@ CART_RECALLED: Final = "cart.recalled"
 PRODUCT_EDIT: Final = "catalog.product_edit"
 #: Member profile fields changed at the counter.
 MEMBER_UPDATE: Final = "member.update"
+#: A run of one device's audit chain (``shop_shared.audit_chain``), in chain order.
+AUDIT_ENTRIES: Final = "audit.entries"
 
 #: The current payload version of every op the server accepts. Order payloads
 #: are at 2: they carry the member's ``points`` (v1 left them to the server).
@@ -59,6 +62,7 @@ PAYLOAD_VERSIONS: Mapping[str, int] = MappingProxyType(
         CART_RECALLED: 1,
         PRODUCT_EDIT: 1,
         MEMBER_UPDATE: 1,
+        AUDIT_ENTRIES: 1,
     }
 )
 

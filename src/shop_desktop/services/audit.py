@@ -1,24 +1,55 @@
 """The audit trail: who did what, when, written in the transaction of the action itself.
 
 Every entry goes through :func:`record_audit`, so the rule for how an entry is made
-(and, later, chained to the one before it) lives in one place. Callers pass the
-connection of the transaction that does the action: the entry commits with it, or
-not at all.
+and chained to the one before it lives in one place. Callers pass the connection of
+the transaction that does the action: the entry commits with it, or not at all.
+
+The trail is a hash chain per device (``shop_shared.audit_chain``): each entry
+carries its device's next sequence number, the hash of the entry before it and
+its own hash over its fields in wire form. The fields are stored as that very
+text (not re-serialised by column types), so :func:`verify_file` reads text
+and hashes it. The end of the chain is the one ``audit_head`` row, moved in the
+same transaction: appending costs the same at the millionth entry.
+
+The entries go up to the server in batches (:func:`queue_for_server`, an
+``audit.entries`` op in the outbox), which checks each device's chain as it
+arrives.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
 
-from shop_desktop.data.models import AuditEntry
 from shop_desktop.data.types import utcnow
+from shop_shared.audit_chain import (
+    EMPTY_HEAD,
+    GENESIS,
+    ChainBreak,
+    ChainHead,
+    check_chain,
+    entry_hash,
+    wire_details,
+    wire_time,
+)
+from shop_shared.ops import AUDIT_ENTRIES
 
-_INSERT = insert(AuditEntry.__table__)  # type: ignore[arg-type]
+__all__ = [
+    "AuditFacts",
+    "AuditReport",
+    "queue_for_server",
+    "record_audit",
+    "verify_connection",
+    "verify_file",
+]
 
 
 @dataclass(frozen=True)
@@ -36,20 +67,175 @@ class AuditFacts:
     at: datetime | None = None
 
 
+# Raw text on purpose: what is stored is exactly what was hashed. The first statement
+# takes SQLite's write lock (a reader's snapshot could not be upgraded if another
+# writer committed meanwhile) and reads the head and this file's device together.
+_TAKE_HEAD = text(
+    "UPDATE audit_head SET seq = seq WHERE singleton = 1"
+    " RETURNING device_id, seq, hash, (SELECT device_id FROM device_identity)"
+)
+_NEW_HEAD = text(
+    "INSERT INTO audit_head (singleton, device_id, seq, hash, queued_id)"
+    " VALUES (1, '', 0, :genesis, 0)"
+)
+_INSERT = text(
+    "INSERT INTO audit_log (at, staff_id, workstation_id, action, entity, entity_id, details,"
+    " device_id, seq, prev_hash, hash)"
+    " VALUES (:at, :staff_id, :workstation_id, :action, :entity, :entity_id, :details,"
+    " :device_id, :seq, :prev_hash, :hash)"
+)
+_MOVE_HEAD = text(
+    "UPDATE audit_head SET device_id = :device_id, seq = :seq, hash = :hash WHERE singleton = 1"
+)
+
+
+def _hex(value: uuid.UUID | None) -> str | None:
+    return None if value is None else value.hex
+
+
 def record_audit(conn: Connection, facts: AuditFacts) -> None:
-    """Write ``facts`` to the audit log inside the caller's transaction."""
+    """Write ``facts`` to the audit log inside the caller's transaction, chained."""
     details = dict(facts.details)
     if facts.approver_id is not None:
         details["approved_by"] = str(facts.approver_id)
+    head = conn.execute(_TAKE_HEAD).first()
+    if head is None:  # a file whose schema was made without the migration's head row
+        conn.execute(_NEW_HEAD, {"genesis": GENESIS})
+        head = conn.execute(_TAKE_HEAD).one()
+    head_device, head_seq, head_hash, this_device = head
+    device = this_device or ""
+    # A till enrolled again has a new device id: its chain starts again at 1, linked
+    # to the last entry of the old one.
+    seq = head_seq + 1 if device == head_device else 1
+    values = {
+        "at": wire_time(facts.at or utcnow()),
+        "staff_id": _hex(facts.staff_id),
+        "workstation_id": _hex(facts.workstation_id),
+        "action": facts.action[:48],
+        "entity": facts.entity[:48],
+        "entity_id": facts.entity_id[:64],
+        "details": wire_details(details),
+    }
+    digest = entry_hash(device, seq, head_hash, tuple(values.values()))
     conn.execute(
-        _INSERT,
-        {
-            "at": facts.at or utcnow(),
-            "staff_id": facts.staff_id,
-            "workstation_id": facts.workstation_id,
-            "action": facts.action[:48],
-            "entity": facts.entity[:48],
-            "entity_id": facts.entity_id[:64],
-            "details": details,
-        },
+        _INSERT, values | {"device_id": device, "seq": seq, "prev_hash": head_hash, "hash": digest}
     )
+    conn.execute(_MOVE_HEAD, {"device_id": device, "seq": seq, "hash": digest})
+
+
+# --- checking -------------------------------------------------------------------------
+
+_ROWS = (
+    "SELECT id, device_id, seq, prev_hash, hash, at, staff_id, workstation_id, action,"
+    " entity, entity_id, details FROM audit_log ORDER BY id"
+)
+_HEAD = "SELECT device_id, seq, hash FROM audit_head WHERE singleton = 1"
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """What checking a till's chain found: how many entries held, and the first break."""
+
+    entries: int
+    head: ChainHead
+    broken: ChainBreak | None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+
+def verify_connection(conn: sqlite3.Connection) -> AuditReport:
+    """Check the chain of the file behind a plain ``sqlite3`` connection (read only)."""
+    heads = conn.execute(_HEAD).fetchall()
+    head = ChainHead(*heads[0]) if len(heads) == 1 else None
+    cursor = conn.execute(_ROWS)
+    cursor.arraysize = 4096
+    broken, end, count = check_chain(_rows(cursor), EMPTY_HEAD, head=head)
+    if broken is None and head is None:
+        broken = ChainBreak(None, -1, "", "head_mismatch", "the chain's head row is missing")
+    return AuditReport(count, end, broken)
+
+
+def _rows(cursor: sqlite3.Cursor) -> Iterator[Any]:
+    while batch := cursor.fetchmany():
+        yield from batch
+
+
+def verify_file(path: Path) -> AuditReport:
+    """Check the chain of the till database at ``path``, opened read only."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return verify_connection(conn)
+    finally:
+        conn.close()
+
+
+# --- up to the server -------------------------------------------------------------------
+
+#: Entries per op: some 400 bytes each, well inside the push's 2 MB request.
+ENTRIES_PER_OP = 500
+
+_UNQUEUED = text(
+    "SELECT id, device_id, seq, prev_hash, hash, at, staff_id, workstation_id, action,"
+    " entity, entity_id, details FROM audit_log"
+    " WHERE id > (SELECT queued_id FROM audit_head WHERE singleton = 1) ORDER BY id LIMIT :n"
+)
+_MARK_QUEUED = text("UPDATE audit_head SET queued_id = :id WHERE singleton = 1")
+
+
+def queue_for_server(session: Session, *, now: datetime, limit: int = 20) -> int:
+    """Put audit entries not yet queued into the outbox, as ``audit.entries`` ops.
+
+    In the caller's transaction (which the device counters' write lock makes the
+    only writer); returns how many ops were queued. Each op carries up to
+    :data:`ENTRIES_PER_OP` entries of one device's chain, in chain order, as
+    the wire text they were hashed over. Entries written before the file had
+    a device identity stay here: no server chain is theirs.
+    """
+    from shop_desktop.services.outbox import lock_device_counters
+    from shop_desktop.services.outbox import queue_for_server as queue_op
+
+    identity = lock_device_counters(session)
+    conn = session.connection()
+    queued = 0
+    while queued < limit:
+        rows = conn.execute(_UNQUEUED, {"n": ENTRIES_PER_OP}).all()
+        if not rows:
+            break
+        device = rows[0][1]
+        same = list(_same_device(rows, device))
+        if device:
+            queue_op(
+                session,
+                identity,
+                AUDIT_ENTRIES,
+                {"device_id": device, "entries": [_wire(row) for row in same]},
+                now=now,
+            )
+            queued += 1
+        conn.execute(_MARK_QUEUED, {"id": same[-1][0]})
+    session.flush()
+    return queued
+
+
+def _same_device(rows: list[Any], device: str) -> Iterator[Any]:
+    for row in rows:
+        if row[1] != device:
+            return
+        yield row
+
+
+def _wire(row: Any) -> dict[str, Any]:
+    return {
+        "seq": row[2],
+        "prev_hash": row[3],
+        "hash": row[4],
+        "at": row[5],
+        "staff_id": row[6],
+        "workstation_id": row[7],
+        "action": row[8],
+        "entity": row[9],
+        "entity_id": row[10],
+        "details": row[11],
+    }

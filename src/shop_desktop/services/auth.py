@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shop_desktop.data.models import (
-    AuditEntry,
     Branch,
     DeviceIdentity,
     Role,
@@ -17,6 +16,7 @@ from shop_desktop.data.models import (
     Workstation,
 )
 from shop_desktop.data.types import utcnow
+from shop_desktop.services.audit import AuditFacts, record_audit
 from shop_desktop.services.passwords import hash_password, needs_rehash, verify_password
 from shop_desktop.services.tasks import TaskState
 
@@ -185,15 +185,16 @@ def _audit(
     action: str,
     details: dict[str, str],
 ) -> None:
-    session.add(
-        AuditEntry(
+    record_audit(
+        session.connection(),
+        AuditFacts(
+            action=action,
             staff_id=staff_id,
             workstation_id=where.workstation_id,
-            action=action,
             entity="staff_user",
             entity_id=str(staff_id or ""),
             details=details,
-        )
+        ),
     )
 
 

@@ -1,0 +1,205 @@
+"""The audit trail's hash chain: how an entry is hashed and how a chain is checked.
+
+Written once for the till (``shop-admin audit verify``, ``services.audit``) and
+the server (which checks each device's chain as it arrives and offers
+``shop-server audit verify``), so both hash exactly the same bytes.
+
+An entry is hashed in its **wire form**: the text the till stores, byte for
+byte -- ids as 32 lower-case hex digits (how SQLite keeps a UUID), the time as
+naive UTC ``YYYY-MM-DD HH:MM:SS.ffffff`` and the details as JSON text. The
+till stores those strings as they are and sends them up as they are, and the
+server stores them as they arrive; nobody re-serialises anything, so checking
+a chain is reading text and hashing it, and changing any byte of a stored row
+changes its hash.
+
+Each device keeps one chain: entry ``seq`` n+1 carries the SHA-256 of entry n
+(``prev_hash``); the first entry of a file carries :data:`GENESIS`. When a till
+is enrolled again it gets a new device id and starts a new chain at ``seq`` 1,
+linked to the last entry of the one before it (``prev_hash`` is that entry's hash).
+
+Standard library only: the server imports this too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+__all__ = [
+    "CHAIN_VERSION",
+    "EMPTY_HEAD",
+    "ENTRY_FIELDS",
+    "GENESIS",
+    "ChainBreak",
+    "ChainHead",
+    "check_chain",
+    "entry_hash",
+    "wire_details",
+    "wire_time",
+]
+
+#: Part of every hashed entry, so a later change of the rule cannot pass for this one.
+CHAIN_VERSION: Final = "shop-audit/1"
+
+#: The ``prev_hash`` of the first entry of a file.
+GENESIS: Final = "0" * 64
+
+#: The fields of an entry, in the order they are hashed (after :data:`CHAIN_VERSION`).
+ENTRY_FIELDS: Final = (
+    "device_id",
+    "seq",
+    "prev_hash",
+    "at",
+    "staff_id",
+    "workstation_id",
+    "action",
+    "entity",
+    "entity_id",
+    "details",
+)
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_sha256 = hashlib.sha256
+
+
+def wire_time(at: datetime) -> str:
+    """An aware time in the chain's form: naive UTC with microseconds, as SQLite keeps it."""
+    if at.tzinfo is None:
+        raise ValueError("an audit entry needs an aware time (utcnow())")
+    return f"{at.astimezone(UTC).replace(tzinfo=None):%Y-%m-%d %H:%M:%S.%f}"
+
+
+def wire_details(details: dict[str, Any]) -> str:
+    """The details as the JSON text that is stored and hashed: keys sorted at every level."""
+    return json.dumps(details, sort_keys=True)
+
+
+def entry_hash(device_id: str, seq: int, prev_hash: str, fields: Sequence[str | None]) -> str:
+    """The SHA-256 (hex) of one entry in wire form, over :data:`ENTRY_FIELDS` in order.
+
+    ``fields`` are the rest after ``prev_hash``: at, staff_id, workstation_id,
+    action, entity, entity_id, details. Everything is encoded as one JSON
+    array, so no two different entries give the same bytes (a ``None`` is
+    ``null``, never an empty text).
+    """
+    if len(fields) != len(ENTRY_FIELDS) - 3:
+        raise ValueError("an audit entry has exactly the fields of ENTRY_FIELDS")
+    canonical = _encode([CHAIN_VERSION, device_id, seq, prev_hash, *fields])
+    return _sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """Where a chain stands: its device, last ``seq`` and last hash (``seq`` 0: empty)."""
+
+    device_id: str
+    seq: int
+    hash: str
+
+
+EMPTY_HEAD: Final = ChainHead("", 0, GENESIS)
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first link that does not hold.
+
+    ``seq`` is the sequence number stored in the broken entry (``None`` when it
+    is not even a number, or when the break is the end of the chain);
+    ``position`` the entry's place in the order it was read (its row id on the
+    till, its ``seq`` on the server); ``problem`` a code and ``detail`` a
+    sentence for the person who reads the report.
+    """
+
+    seq: int | None
+    position: int
+    device_id: str
+    problem: str
+    detail: str
+
+    def describe(self) -> str:
+        where = f"entry seq {self.seq}" if self.seq is not None else "the chain's end"
+        device = f" of device {self.device_id}" if self.device_id else ""
+        return f"{where}{device} (row {self.position}): {self.detail}"
+
+
+#: Problem codes.
+HASH_MISMATCH: Final = "hash_mismatch"
+PREV_MISMATCH: Final = "prev_hash_mismatch"
+SEQ_GAP: Final = "seq_out_of_order"
+MALFORMED: Final = "malformed"
+HEAD_MISMATCH: Final = "head_mismatch"
+
+#: An entry as read: position, device_id, seq, prev_hash, hash, then the rest of the
+#: wire fields (at, staff_id, workstation_id, action, entity, entity_id, details).
+Row = Sequence[Any]
+
+
+def check_chain(
+    rows: Iterable[Row],
+    start: ChainHead = EMPTY_HEAD,
+    *,
+    any_first_prev: bool = False,
+    head: ChainHead | None = None,
+) -> tuple[ChainBreak | None, ChainHead, int]:
+    """Walk ``rows`` in chain order from ``start``; the first break, the new head, the count.
+
+    A row continues the chain when it has the device of the row before and the
+    next ``seq``, or a new device and ``seq`` 1 (a till enrolled again); its
+    ``prev_hash`` is the hash of the row before, and its own hash is what
+    :func:`entry_hash` makes of its fields. ``any_first_prev``: the very first
+    row may link to anything (the server, meeting a device's chain whose first
+    entry continues another device's). ``head``: what the last row must be
+    (the till's head row), so deleting the newest entries is caught too.
+    """
+    device, seq, prev = start.device_id, start.seq, start.hash
+    count = 0
+    first = True
+    for row in rows:
+        position, row_device, row_seq, row_prev, row_hash = row[0], row[1], row[2], row[3], row[4]
+        try:
+            wanted = entry_hash(row_device, row_seq, row_prev, row[5:12])
+        except (TypeError, ValueError):
+            wanted = None
+        if not isinstance(row_seq, int) or not isinstance(row_device, str) or wanted is None:
+            return (
+                _break(row, MALFORMED, "a field is missing or of the wrong kind"),
+                ChainHead(device, seq, prev),
+                count,
+            )
+        if row_device == device:
+            if row_seq != seq + 1:
+                detail = f"sequence number {row_seq} follows {seq}; expected {seq + 1}"
+                return _break(row, SEQ_GAP, detail), ChainHead(device, seq, prev), count
+        elif row_seq != 1:
+            detail = f"a chain of device {row_device} starts at {row_seq}; expected 1"
+            return _break(row, SEQ_GAP, detail), ChainHead(device, seq, prev), count
+        if row_prev != prev and not (first and any_first_prev):
+            detail = "it does not carry the hash of the entry before it"
+            return _break(row, PREV_MISMATCH, detail), ChainHead(device, seq, prev), count
+        if row_hash != wanted:
+            detail = "its contents do not match its hash (it was changed)"
+            return _break(row, HASH_MISMATCH, detail), ChainHead(device, seq, prev), count
+        device, seq, prev = row_device, row_seq, row_hash
+        count += 1
+        first = False
+        del position
+    end = ChainHead(device, seq, prev)
+    if head is not None and head != end:
+        if head.device_id == device and head.seq > seq:
+            detail = f"the chain ends at {seq} but entries up to {head.seq} were written"
+        else:
+            detail = f"the chain ends at {seq} with another hash than the one recorded last"
+        return ChainBreak(None, -1, device, HEAD_MISMATCH, detail), end, count
+    return None, end, count
+
+
+def _break(row: Row, problem: str, detail: str) -> ChainBreak:
+    seq = row[2] if isinstance(row[2], int) else None
+    device = row[1] if isinstance(row[1], str) else ""
+    position = row[0] if isinstance(row[0], int) else -1
+    return ChainBreak(seq, position, device, problem, detail)
