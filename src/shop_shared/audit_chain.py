@@ -36,6 +36,7 @@ __all__ = [
     "GENESIS",
     "ChainBreak",
     "ChainHead",
+    "canonical",
     "check_chain",
     "entry_hash",
     "wire_details",
@@ -62,8 +63,8 @@ ENTRY_FIELDS: Final = (
     "details",
 )
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _sha256 = hashlib.sha256
+_VERSION_PART: Final = f"{len(CHAIN_VERSION)}:{CHAIN_VERSION}"
 
 
 def wire_time(at: datetime) -> str:
@@ -74,22 +75,38 @@ def wire_time(at: datetime) -> str:
 
 
 def wire_details(details: dict[str, Any]) -> str:
-    """The details as the JSON text that is stored and hashed: keys sorted at every level."""
+    """The details as the JSON text that is stored and hashed: keys sorted at every level.
+
+    ASCII only (``json.dumps``' default): no control character or NUL ever
+    appears raw in it.
+    """
     return json.dumps(details, sort_keys=True)
 
 
-def entry_hash(device_id: str, seq: int, prev_hash: str, fields: Sequence[str | None]) -> str:
-    """The SHA-256 (hex) of one entry in wire form, over :data:`ENTRY_FIELDS` in order.
+def canonical(device_id: str, seq: int, prev_hash: str, fields: Sequence[str | None]) -> str:
+    """The text an entry's hash is taken over: every field as a netstring, in order.
 
-    ``fields`` are the rest after ``prev_hash``: at, staff_id, workstation_id,
-    action, entity, entity_id, details. Everything is encoded as one JSON
-    array, so no two different entries give the same bytes (a ``None`` is
-    ``null``, never an empty text).
+    :data:`CHAIN_VERSION`, ``device_id``, ``seq``, ``prev_hash``, then
+    ``fields`` (at, staff_id, workstation_id, action, entity, entity_id,
+    details), each as ``<length>:<text>`` (length in characters) and ``-``
+    for ``None``: self-delimiting, so no two different entries give the same
+    text.
     """
     if len(fields) != len(ENTRY_FIELDS) - 3:
         raise ValueError("an audit entry has exactly the fields of ENTRY_FIELDS")
-    canonical = _encode([CHAIN_VERSION, device_id, seq, prev_hash, *fields])
-    return _sha256(canonical.encode("utf-8")).hexdigest()
+    seq_text = str(seq)
+    parts = [
+        _VERSION_PART,
+        f"{len(device_id)}:{device_id}{len(seq_text)}:{seq_text}{len(prev_hash)}:{prev_hash}",
+    ]
+    for f in fields:
+        parts.append("-" if f is None else f"{len(f)}:{f}")
+    return "".join(parts)
+
+
+def entry_hash(device_id: str, seq: int, prev_hash: str, fields: Sequence[str | None]) -> str:
+    """The SHA-256 (hex) of an entry's :func:`canonical` text, as UTF-8."""
+    return _sha256(canonical(device_id, seq, prev_hash, fields).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -134,7 +151,7 @@ SEQ_GAP: Final = "seq_out_of_order"
 MALFORMED: Final = "malformed"
 HEAD_MISMATCH: Final = "head_mismatch"
 
-#: An entry as read: position, device_id, seq, prev_hash, hash, then the rest of the
+#: An entry as read: position, device_id, seq, prev_hash, hash, then the seven other
 #: wire fields (at, staff_id, workstation_id, action, entity, entity_id, details).
 Row = Sequence[Any]
 
@@ -150,44 +167,42 @@ def check_chain(
 
     A row continues the chain when it has the device of the row before and the
     next ``seq``, or a new device and ``seq`` 1 (a till enrolled again); its
-    ``prev_hash`` is the hash of the row before, and its own hash is what
-    :func:`entry_hash` makes of its fields. ``any_first_prev``: the very first
-    row may link to anything (the server, meeting a device's chain whose first
-    entry continues another device's). ``head``: what the last row must be
-    (the till's head row), so deleting the newest entries is caught too.
+    ``prev_hash`` is the hash of the row before, and its own hash is the
+    SHA-256 of its canonical text. ``any_first_prev``: the very first row may
+    link to anything (the server, meeting a device's chain whose first entry
+    continues another device's). ``head``: what the last row must be (the
+    till's head row), so deleting the newest entries is caught too.
     """
     device, seq, prev = start.device_id, start.seq, start.hash
     count = 0
-    first = True
+    sha = _sha256
+    free_prev = any_first_prev
     for row in rows:
-        position, row_device, row_seq, row_prev, row_hash = row[0], row[1], row[2], row[3], row[4]
+        row_device, row_seq, row_prev, row_hash = row[1], row[2], row[3], row[4]
         try:
-            wanted = entry_hash(row_device, row_seq, row_prev, row[5:12])
-        except (TypeError, ValueError):
-            wanted = None
-        if not isinstance(row_seq, int) or not isinstance(row_device, str) or wanted is None:
-            return (
-                _break(row, MALFORMED, "a field is missing or of the wrong kind"),
-                ChainHead(device, seq, prev),
-                count,
+            text: str | None = canonical(row_device, row_seq, row_prev, row[5:12])
+        except TypeError:
+            text = None
+        if text is None or row_seq.__class__ is not int or row_device.__class__ is not str:
+            problem, detail = MALFORMED, "a field is missing or of the wrong kind"
+        elif row_device == device and row_seq != seq + 1:
+            problem, detail = (
+                SEQ_GAP,
+                f"sequence number {row_seq} follows {seq}; expected {seq + 1}",
             )
-        if row_device == device:
-            if row_seq != seq + 1:
-                detail = f"sequence number {row_seq} follows {seq}; expected {seq + 1}"
-                return _break(row, SEQ_GAP, detail), ChainHead(device, seq, prev), count
-        elif row_seq != 1:
+        elif row_device != device and row_seq != 1:
+            problem = SEQ_GAP
             detail = f"a chain of device {row_device} starts at {row_seq}; expected 1"
-            return _break(row, SEQ_GAP, detail), ChainHead(device, seq, prev), count
-        if row_prev != prev and not (first and any_first_prev):
-            detail = "it does not carry the hash of the entry before it"
-            return _break(row, PREV_MISMATCH, detail), ChainHead(device, seq, prev), count
-        if row_hash != wanted:
-            detail = "its contents do not match its hash (it was changed)"
-            return _break(row, HASH_MISMATCH, detail), ChainHead(device, seq, prev), count
-        device, seq, prev = row_device, row_seq, row_hash
-        count += 1
-        first = False
-        del position
+        elif row_prev != prev and not free_prev:
+            problem, detail = PREV_MISMATCH, "it does not carry the hash of the entry before it"
+        elif sha(text.encode()).hexdigest() != row_hash:
+            problem, detail = HASH_MISMATCH, "its contents do not match its hash (it was changed)"
+        else:
+            device, seq, prev = row_device, row_seq, row_hash
+            count += 1
+            free_prev = False
+            continue
+        return _break(row, problem, detail), ChainHead(device, seq, prev), count
     end = ChainHead(device, seq, prev)
     if head is not None and head != end:
         if head.device_id == device and head.seq > seq:

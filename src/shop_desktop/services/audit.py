@@ -125,10 +125,11 @@ def record_audit(conn: Connection, facts: AuditFacts) -> None:
 
 # --- checking -------------------------------------------------------------------------
 
-_ROWS = (
+_ROWS_FROM = (
     "SELECT id, device_id, seq, prev_hash, hash, at, staff_id, workstation_id, action,"
-    " entity, entity_id, details FROM audit_log ORDER BY id"
+    " entity, entity_id, details FROM audit_log"
 )
+_ROWS = f"{_ROWS_FROM} ORDER BY id"
 _HEAD = "SELECT device_id, seq, hash FROM audit_head WHERE singleton = 1"
 
 
@@ -149,17 +150,31 @@ def verify_connection(conn: sqlite3.Connection) -> AuditReport:
     """Check the chain of the file behind a plain ``sqlite3`` connection (read only)."""
     heads = conn.execute(_HEAD).fetchall()
     head = ChainHead(*heads[0]) if len(heads) == 1 else None
-    cursor = conn.execute(_ROWS)
-    cursor.arraysize = 4096
-    broken, end, count = check_chain(_rows(cursor), EMPTY_HEAD, head=head)
+    broken, end, count = check_chain(_rows(conn), EMPTY_HEAD, head=head)
     if broken is None and head is None:
         broken = ChainBreak(None, -1, "", "head_mismatch", "the chain's head row is missing")
     return AuditReport(count, end, broken)
 
 
-def _rows(cursor: sqlite3.Cursor) -> Iterator[Any]:
-    while batch := cursor.fetchmany():
-        yield from batch
+def _rows(conn: sqlite3.Connection) -> Iterator[Any]:
+    """The log in id order; a row whose text is not even UTF-8 comes as one with no device
+    (so the check names it as malformed) and ends the walk."""
+    last = 0
+    try:
+        for row in conn.execute(_ROWS):
+            last = row[0]
+            yield row
+    except sqlite3.OperationalError:
+        # Undecodable text (a byte changed by hand); find the row by its integer columns.
+        bad = conn.execute(
+            "SELECT id, seq FROM audit_log WHERE id > ? ORDER BY id", (last,)
+        ).fetchall()
+        for row_id, seq in bad:
+            try:
+                yield conn.execute(f"{_ROWS_FROM} WHERE id = ?", (row_id,)).fetchone()
+            except sqlite3.OperationalError:
+                yield (row_id, None, seq, None, None, None, None, None, None, None, None, None)
+                return
 
 
 def verify_file(path: Path) -> AuditReport:
