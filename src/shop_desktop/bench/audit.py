@@ -41,6 +41,7 @@ def _entries(
         at += timedelta(seconds=rng.randint(1, 40), microseconds=rng.randrange(10**6))
         who = rng.choice(staff)
         roll = rng.random()
+        details: dict[str, Any]
         if roll < 0.5:
             action, entity, entity_id, details = "login", "staff_user", who, {}
         elif roll < 0.7:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -234,7 +234,7 @@ def queue_for_server(session: Session, *, now: datetime, limit: int = 20) -> int
     return queued
 
 
-def _same_device(rows: list[Any], device: str) -> Iterator[Any]:
+def _same_device(rows: Sequence[Any], device: str) -> Iterator[Any]:
     for row in rows:
         if row[1] != device:
             return
