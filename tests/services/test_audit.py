@@ -34,8 +34,10 @@ from shop_desktop.services.audit import (
     verify_file,
 )
 from shop_desktop.services.auth import (
+    ApprovalRefused,
     LoginFailed,
     approve_override,
+    approve_override_or_refusal,
     log_in_or_refusal,
     this_workstation,
 )
@@ -401,3 +403,29 @@ _field = st.one_of(st.none(), st.text(max_size=12))
 def test_different_entries_never_share_a_canonical_text(a: Any, b: Any) -> None:
     assume(a != b)
     assert canonical(a[0], a[1], a[2], a[3]) != canonical(b[0], b[1], b[2], b[3])
+
+
+def test_refused_approvals_are_kept_when_returned(demo_db: Database) -> None:
+    before = len(chain(demo_db.path))
+    for username, password, depth in (
+        ("supervisor", "wrong", 500),
+        ("nobody", "x", 500),
+        ("cashier", "cashier", 0),
+        ("supervisor", "supervisor", 1001),
+    ):
+        with demo_db.session() as session:
+            answer = approve_override_or_refusal(
+                session, username, password, depth_bp=depth, what="line 2: 10%"
+            )
+        assert isinstance(answer, ApprovalRefused)
+    with demo_db.session() as session:
+        rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()[before:]
+    assert [(r.action, r.details["reason"]) for r in rows] == [
+        ("approval_failed", "credentials"),
+        ("approval_failed", "credentials"),
+        ("approval_failed", "role"),
+        ("approval_failed", "limit"),
+    ]
+    assert rows[1].staff_id is None
+    assert rows[1].details["username"] == "nobody"
+    assert verify_file(demo_db.path).ok
