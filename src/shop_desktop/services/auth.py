@@ -131,6 +131,21 @@ def log_in(session: Session, username: str, password: str) -> StaffSession:
     )
 
 
+def log_out(session: Session, staff: StaffSession, *, how: str = "log_out") -> None:
+    """Record that ``staff`` left this till (``how``: "log_out" or "quit")."""
+    record_audit(
+        session.connection(),
+        AuditFacts(
+            action="logout",
+            staff_id=staff.staff_id,
+            workstation_id=staff.workstation_id,
+            entity="staff_user",
+            entity_id=str(staff.staff_id),
+            details={"how": how},
+        ),
+    )
+
+
 def log_in_or_refusal(session: Session, username: str, password: str) -> StaffSession | LoginFailed:
     """:func:`log_in`, with a refused attempt returned instead of raised.
 

@@ -34,6 +34,7 @@ from shop_desktop.ui.places.orders import OrdersPlace
 from shop_desktop.ui.places.reports import ReportsPlace
 from shop_desktop.ui.places.sell import SellPlace
 from shop_desktop.ui.places.settings import SettingsPlace
+from shop_desktop.ui.sign_out import record_sign_out
 from shop_desktop.ui.sync.controller import SyncController
 from shop_desktop.ui.sync.status_widget import SyncStatusWidget
 
@@ -290,6 +291,7 @@ class MainWindow(QMainWindow):
         sell = self.place(SellPlace.key)
         assert isinstance(sell, SellPlace)
         sell.register.leaving()  # open carts to disk, WAL folded: before the next log-in
+        record_sign_out(self.context, "log_out" if self._closing_for_logout else "quit")
         self._clock.stop()
         self.sync.stop()
         event.accept()
