@@ -34,9 +34,11 @@ def test_logging_out_writes_a_chained_audit_entry(qtbot: QtBot, shop_context: Sh
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=WAIT_MS)
     assert sign_outs(shop_context) == []
+    focused = QApplication.focusWidget()
+    assert focused is not None
     with qtbot.waitSignal(window.logout_requested, timeout=WAIT_MS):
         QTest.keyClick(
-            QApplication.focusWidget(),
+            focused,
             Qt.Key.Key_L,
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
         )
