@@ -83,7 +83,7 @@ def wire_details(details: dict[str, Any]) -> str:
     return json.dumps(details, sort_keys=True)
 
 
-def canonical(device_id: str, seq: int, prev_hash: str, fields: Sequence[str | None]) -> str:
+def canonical(device_id: str, seq: int, prev_hash: str, fields: Sequence[Any]) -> str:
     """The text an entry's hash is taken over: every field as a netstring, in order.
 
     :data:`CHAIN_VERSION`, ``device_id``, ``seq``, ``prev_hash``, then
@@ -92,16 +92,20 @@ def canonical(device_id: str, seq: int, prev_hash: str, fields: Sequence[str | N
     for ``None``: self-delimiting, so no two different entries give the same
     text.
     """
-    if len(fields) != len(ENTRY_FIELDS) - 3:
-        raise ValueError("an audit entry has exactly the fields of ENTRY_FIELDS")
+    # One f-string, no calls: this runs for every entry of a million-entry check.
+    at, staff, station, action, entity, entity_id, details = fields
     seq_text = str(seq)
-    parts = [
-        _VERSION_PART,
-        f"{len(device_id)}:{device_id}{len(seq_text)}:{seq_text}{len(prev_hash)}:{prev_hash}",
-    ]
-    for f in fields:
-        parts.append("-" if f is None else f"{len(f)}:{f}")
-    return "".join(parts)
+    return (
+        f"{_VERSION_PART}{len(device_id)}:{device_id}{len(seq_text)}:{seq_text}"
+        f"{len(prev_hash)}:{prev_hash}"
+        f"{'-' if at is None else f'{len(at)}:{at}'}"
+        f"{'-' if staff is None else f'{len(staff)}:{staff}'}"
+        f"{'-' if station is None else f'{len(station)}:{station}'}"
+        f"{'-' if action is None else f'{len(action)}:{action}'}"
+        f"{'-' if entity is None else f'{len(entity)}:{entity}'}"
+        f"{'-' if entity_id is None else f'{len(entity_id)}:{entity_id}'}"
+        f"{'-' if details is None else f'{len(details)}:{details}'}"
+    )
 
 
 def entry_hash(device_id: str, seq: int, prev_hash: str, fields: Sequence[str | None]) -> str:
@@ -181,7 +185,7 @@ def check_chain(
         row_device, row_seq, row_prev, row_hash = row[1], row[2], row[3], row[4]
         try:
             text: str | None = canonical(row_device, row_seq, row_prev, row[5:12])
-        except TypeError:
+        except (TypeError, ValueError):
             text = None
         if text is None or row_seq.__class__ is not int or row_device.__class__ is not str:
             problem, detail = MALFORMED, "a field is missing or of the wrong kind"

@@ -429,3 +429,34 @@ def test_refused_approvals_are_kept_when_returned(demo_db: Database) -> None:
     assert rows[1].staff_id is None
     assert rows[1].details["username"] == "nobody"
     assert verify_file(demo_db.path).ok
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        None,
+        "UPDATE audit_log SET action = 'x' WHERE id = (SELECT min(id) + 2 FROM audit_log)",
+        "UPDATE audit_log SET details = '{}' WHERE id = (SELECT max(id) - 2 FROM audit_log)",
+        "DELETE FROM audit_log WHERE id = (SELECT min(id) + 6 FROM audit_log)",
+        "DELETE FROM audit_log WHERE id = (SELECT min(id) + 7 FROM audit_log)",
+        "UPDATE audit_log SET seq = 'seven' WHERE id = (SELECT min(id) + 6 FROM audit_log)",
+        "DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)",
+        "DELETE FROM audit_head",
+    ],
+)
+def test_checking_in_two_halves_answers_as_one_walk(
+    chained_db: Path, tmp_path: Path, damage: str | None
+) -> None:
+    path = tmp_path / "copy.db"
+    shutil.copyfile(chained_db, path)
+    if damage is not None:
+        conn = sqlite3.connect(path)
+        conn.execute(damage)
+        conn.commit()
+        conn.close()
+    whole = verify_file(path, split_from=10**9)
+    halves = verify_file(path, split_from=2)
+    assert (halves.ok, halves.entries, halves.broken) == (whole.ok, whole.entries, whole.broken)
+    assert whole.ok is (damage is None)
+    if whole.ok:
+        assert halves.head == whole.head
