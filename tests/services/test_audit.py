@@ -460,3 +460,12 @@ def test_checking_in_two_halves_answers_as_one_walk(
     assert whole.ok is (damage is None)
     if whole.ok:
         assert halves.head == whole.head
+
+
+def test_an_entry_added_through_the_orm_is_refused(demo_db: Database) -> None:
+    with demo_db.session() as session:
+        session.add(AuditEntry(action="login", staff_id=None, workstation_id=None))
+        with pytest.raises(TypeError, match="record_audit"):
+            session.flush()
+        session.rollback()
+    assert verify_file(demo_db.path).ok

@@ -28,9 +28,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.orm import Session
 
+from shop_desktop.data.models import AuditEntry
 from shop_desktop.data.types import utcnow
 from shop_shared.audit_chain import (
     EMPTY_HEAD,
@@ -87,6 +88,12 @@ _INSERT = (
     " device_id, seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _MOVE_HEAD = "UPDATE audit_head SET device_id = ?, seq = ?, hash = ? WHERE singleton = 1"
+
+
+@event.listens_for(AuditEntry, "before_insert")
+def _refuse_unchained(*_args: Any) -> None:
+    """An entry added through the ORM would sit outside the chain: refuse it loudly."""
+    raise TypeError("audit entries are written by services.audit.record_audit only")
 
 
 def _hex(value: uuid.UUID | None) -> str | None:
