@@ -43,10 +43,15 @@ check: $(STAMP)
 	@$(BIN)/python installer/check_system.py
 	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(BIN)/python -m pytest -n auto --dist loadfile -m "not slow" -q
 
-# Regenerate the zh_TW catalogue from the sources and compile it (developers only).
+# Regenerate the catalogues from the sources and compile them (developers only):
+# zh_TW has every message; English only the counted ones ("%n match(es)"), for
+# their singular and plural forms.
+I18N_SOURCES := -extensions py -recursive src/shop_desktop/ui src/shop_desktop/app.py
 translations: $(STAMP)
-	$(BIN)/pyside6-lupdate -no-obsolete -extensions py -recursive src/shop_desktop/ui -ts resources/i18n/shop_desktop_zh_TW.ts
+	$(BIN)/pyside6-lupdate -no-obsolete $(I18N_SOURCES) -ts resources/i18n/shop_desktop_zh_TW.ts
+	$(BIN)/pyside6-lupdate -no-obsolete -pluralonly $(I18N_SOURCES) -ts resources/i18n/shop_desktop_en.ts
 	$(BIN)/pyside6-lrelease resources/i18n/shop_desktop_zh_TW.ts -qm resources/i18n/shop_desktop_zh_TW.qm
+	$(BIN)/pyside6-lrelease resources/i18n/shop_desktop_en.ts -qm resources/i18n/shop_desktop_en.qm
 
 clean-venv:
 	rm -rf $(VENV)

@@ -40,29 +40,31 @@
 </context>
 <context>
     <name>BatchShipDialog</name>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="107"/>
-        <source>Ship {count} orders</source>
+    <message numerus="yes">
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="108"/>
+        <source>Ship %n order(s)</source>
         <extracomment>The role under which the first cell keeps the order&apos;s id.</extracomment>
-        <translation>出貨 {count} 筆訂單</translation>
+        <translation>
+            <numerusform>出貨 %n 筆訂單</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="112"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="113"/>
         <source>Order</source>
         <translation>訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="112"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="113"/>
         <source>Carrier</source>
         <translation>物流業者</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="112"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="113"/>
         <source>Tracking number</source>
         <translation>追蹤編號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="116"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="117"/>
         <source>Carrier for every parcel</source>
         <translation>所有包裹的物流業者</translation>
     </message>
@@ -154,79 +156,83 @@
         <translation>最高</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="291"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="295"/>
         <source>In stock here only</source>
         <translation>只看本店有庫存</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="292"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="296"/>
         <source>Sort by</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="294"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="298"/>
         <source>Name</source>
         <translation>品名</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="295"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="299"/>
         <source>Price: low to high</source>
         <translation>價格：由低到高</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="296"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="300"/>
         <source>Price: high to low</source>
         <translation>價格：由高到低</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="297"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="301"/>
         <source>Best-selling</source>
         <translation>最暢銷</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="298"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="302"/>
         <source>Newest</source>
         <translation>最新上架</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="344"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="356"/>
         <source>All brands</source>
         <translation>全部品牌</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="390"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="402"/>
         <source>Type a price such as 120 or 99.5</source>
         <translation>請輸入價格，例如 120 或 99.5</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="489"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="501"/>
         <source>Looking…</source>
         <translation>搜尋中…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="492"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="504"/>
         <source>Counting…</source>
         <translation>計算中…</translation>
     </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="494"/>
-        <source>{count} products</source>
-        <translation>共 {count} 項商品</translation>
+    <message numerus="yes">
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="506"/>
+        <source>%Ln product(s)</source>
+        <translation>
+            <numerusform>共 %Ln 項商品</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="512"/>
+        <source>%Ln match(es)</source>
+        <translation>
+            <numerusform>%Ln 項符合</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="496"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="508"/>
         <source>No products match.</source>
         <translation>找不到符合的商品。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="498"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="510"/>
         <source>{count}+ matches</source>
         <translation>{count}+ 項符合</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="500"/>
-        <source>{count} matches</source>
-        <translation>{count} 項符合</translation>
     </message>
 </context>
 <context>
@@ -813,108 +819,112 @@
 <context>
     <name>FulfilmentView</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="233"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="235"/>
         <source>Number</source>
         <extracomment>What a queue read brings back: the orders, and where each one goes. Emitted after the queue was read. Emitted with the sentence shown when a batch step was refused. Emitted after a batch step was written.</extracomment>
         <translation>訂單編號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="234"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="236"/>
         <source>Kind</source>
         <translation>類型</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="235"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="237"/>
         <source>Status</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="236"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="238"/>
         <source>Requested date</source>
         <translation>指定日期</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="237"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="239"/>
         <source>Customer</source>
         <translation>顧客</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="238"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="240"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="239"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="241"/>
         <source>Total</source>
         <translation>合計</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="240"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="242"/>
         <source>Taken</source>
         <translation>成立時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="243"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="245"/>
         <source>Start picking</source>
         <translation>開始揀貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="244"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="246"/>
         <source>Picking list…</source>
         <translation>揀貨單…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="245"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="247"/>
         <source>Ship…</source>
         <translation>出貨…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="246"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="248"/>
         <source>Delivery notes…</source>
         <translation>出貨單…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="306"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="316"/>
         <source>unpaid</source>
         <translation>未付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="327"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="337"/>
         <source>Tick the orders first.</source>
         <translation>請先勾選訂單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="336"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="350"/>
         <source>Order {number}: {problem} Nothing in this batch was changed.</source>
         <translation>訂單 {number}：{problem} 這一批訂單都沒有變更。</translation>
     </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="384"/>
-        <source>{count} orders are being picked.</source>
-        <translation>{count} 筆訂單揀貨中。</translation>
+    <message numerus="yes">
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="400"/>
+        <source>%n order(s) are being picked.</source>
+        <translation>
+            <numerusform>%n 筆訂單揀貨中。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="424"/>
+        <source>%n order(s) shipped.</source>
+        <translation>
+            <numerusform>已出貨 %n 筆訂單。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="394"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="411"/>
         <source>Order {number} is collected at the counter, not shipped.</source>
         <translation>訂單 {number} 是在櫃台取貨，不需出貨。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="407"/>
-        <source>{count} orders shipped.</source>
-        <translation>已出貨 {count} 筆訂單。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="418"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="435"/>
         <source>Printing is not set up on this workstation yet.</source>
         <translation>這台收銀台尚未設定列印。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="435"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="452"/>
         <source>Picking list</source>
         <translation>揀貨單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="446"/>
+        <location filename="../../src/shop_desktop/ui/orders/fulfilment.py" line="463"/>
         <source>Delivery note {number}</source>
         <translation>出貨單 {number}</translation>
     </message>
@@ -945,84 +955,84 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="173"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="177"/>
         <source>Log in — Shop Desktop</source>
-        <extracomment>The :class:`StaffSession` of whoever just logged in. The message shown for a refused or failed attempt. The branch and workstation were read (or found missing). Whether this is an untouched demo shop is known (see :attr:`demo_logins`). &quot;name / password&quot; of demo accounts, when this is an untouched demo shop. True once the workstation was read or found missing. False once the database turned out not to be set up for a workstation.</extracomment>
+        <extracomment>The :class:`StaffSession` of whoever just logged in. The message shown for a refused or failed attempt. The branch and workstation were read (or found missing). Whether this is an untouched demo shop is known (see :attr:`demo_logins`). &quot;name / password&quot; of demo accounts, when this is an untouched demo shop. True once the workstation was read or found missing. Why the workstation cannot log anyone in, in the language of the moment. False once the database turned out not to be set up for a workstation.</extracomment>
         <translation>登入 — Shop Desktop</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="174"/>
         <location filename="../../src/shop_desktop/ui/login.py" line="178"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="182"/>
         <source>Log in</source>
         <translation>登入</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="175"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="179"/>
         <source>&amp;User name</source>
         <translation>使用者名稱(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="176"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="180"/>
         <source>&amp;Password</source>
         <translation>密碼(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="177"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="181"/>
         <source>Language</source>
         <translation>語言</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="179"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="183"/>
         <source>Quit</source>
         <translation>結束</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="192"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="196"/>
         <source>Branch {branch} ({code}) · Workstation {workstation}</source>
         <translation>門市 {branch}（{code}）· 收銀台 {workstation}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="203"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="207"/>
         <source>Demo shop: log in as {logins}.</source>
         <translation>示範商店：可用以下帳號登入：{logins}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="265"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="270"/>
         <source>This database is not set up for a workstation yet. Ask an administrator to enrol this workstation.</source>
         <translation>這個資料庫尚未設定收銀台。請系統管理員為這台收銀台完成註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="274"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="279"/>
         <source>The workstation could not be read.</source>
         <translation>無法讀取收銀台資料。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="291"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="296"/>
         <source>Enter your user name and password.</source>
         <translation>請輸入使用者名稱與密碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="294"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="299"/>
         <source>Checking…</source>
         <translation>驗證中…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="326"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="332"/>
         <source>Not logged in. Try again.</source>
         <translation>尚未登入，請再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="333"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="340"/>
         <source>This account is disabled. Ask a manager to enable it.</source>
         <translation>這個帳號已停用。請經理為您啟用。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="336"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="343"/>
         <source>This account belongs to another branch and cannot log in at this workstation.</source>
         <translation>這個帳號屬於其他門市，無法在這台收銀台登入。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="338"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="345"/>
         <source>The user name or password is not correct.</source>
         <translation>使用者名稱或密碼不正確。</translation>
     </message>
@@ -1134,300 +1144,310 @@
 <context>
     <name>OrderDetailView</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="233"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="236"/>
         <source>Take payment…</source>
         <extracomment>Emitted with the :class:`OrderView` each time the order is (re)read. Emitted with the refusal or failure sentence shown to the staff. Emitted after a step, payment or cancel was written.</extracomment>
         <translation>收款…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="234"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="237"/>
         <source>Cancel order…</source>
         <translation>取消訂單…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="235"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="238"/>
         <source>Print invoice</source>
         <translation>列印發票</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="236"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="239"/>
         <source>Save PDF</source>
         <translation>另存 PDF</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="237"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="240"/>
         <source>Reprint receipt (copy)</source>
         <translation>補印收據（副本）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="238"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="241"/>
         <source>Void invoice…</source>
         <translation>作廢發票…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="239"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="242"/>
         <source>Print credit note</source>
         <translation>列印折讓單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="301"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="304"/>
         <source>Pick an order in the list to see it here.</source>
         <translation>在清單中選擇一筆訂單，即可在此查看。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="326"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="338"/>
         <source>Order {number} · {kind} · {status} · {paid}</source>
         <translation>訂單 {number} · {kind} · {status} · {paid}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="330"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="334"/>
         <source>paid, invoice {invoice}</source>
         <translation>已付款，發票 {invoice}</translation>
     </message>
     <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="330"/>
+        <source>refund owed</source>
+        <translation>待退款</translation>
+    </message>
+    <message>
         <location filename="../../src/shop_desktop/ui/orders/detail.py" line="332"/>
+        <source>refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="336"/>
         <source>not paid</source>
         <translation>未付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="344"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="354"/>
         <source>Taken {time} by {staff}</source>
         <translation>{time} 由 {staff} 成立</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="349"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="359"/>
         <source>Customer: {name}</source>
         <translation>顧客：{name}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="349"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="359"/>
         <source>walk-in</source>
         <translation>現場顧客</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="354"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="364"/>
         <source>Goods</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="355"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="365"/>
         <source>Payments</source>
         <translation>付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="356"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="366"/>
         <source>Not paid yet.</source>
         <translation>尚未付款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="357"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="367"/>
         <source>Refunds</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="358"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="368"/>
         <source>Delivery</source>
         <translation>宅配</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="359"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="369"/>
         <source>History</source>
         <translation>歷程</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="360"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="370"/>
         <source>Documents</source>
         <translation>單據</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="367"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="377"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="367"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="377"/>
         <source>Qty</source>
         <translation>數量</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="367"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="377"/>
         <source>Price</source>
         <translation>單價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="367"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="377"/>
         <source>Amount</source>
         <translation>金額</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="383"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="393"/>
         <source>Promotion: {name}</source>
         <translation>促銷活動：{name}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="391"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="401"/>
         <source>Subtotal</source>
         <translation>小計</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="392"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="402"/>
         <source>Discounts</source>
         <translation>折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="393"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="403"/>
         <source>Delivery fee</source>
         <translation>運費</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="394"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="404"/>
         <source>Total</source>
         <translation>合計</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="407"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="417"/>
         <source>change {change}</source>
         <translation>找零 {change}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="419"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="429"/>
         <source>{method} {amount} {status}: {reason}</source>
         <translation>{method} {amount} {status}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="431"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="441"/>
         <source>Recipient</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="432"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="442"/>
         <source>Phone</source>
         <translation>電話</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="433"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="443"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="435"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="445"/>
         <source>Wanted on</source>
         <translation>指定日期</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="438"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="448"/>
         <source>Carrier</source>
         <translation>物流業者</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="439"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="449"/>
         <source>Tracking number</source>
         <translation>追蹤編號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="440"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="450"/>
         <source>Shipped</source>
         <translation>出貨時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="441"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="451"/>
         <source>Delivered</source>
         <translation>送達時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="454"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="464"/>
         <source>Credit note {number}, voiding invoice {invoice}</source>
         <translation>折讓單 {number}，作廢發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="463"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="473"/>
         <source>{action} → {status}, by {staff}</source>
         <translation>{action} → {status}，處理人員：{staff}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="469"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="479"/>
         <source>why: {reason}</source>
         <translation>原因：{reason}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="545"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="555"/>
         <source>Order {number} is now: {status}.</source>
         <translation>訂單 {number} 目前狀態：{status}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="556"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="566"/>
         <source>Cancel order {number}</source>
         <translation>取消訂單 {number}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="558"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="568"/>
         <source>Why is the order cancelled? The goods go back on the shelf and any payment is refunded.</source>
         <translation>為什麼要取消這筆訂單？商品將退回上架，已付款項將全數退款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="569"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="580"/>
         <source>Order {number} is cancelled.</source>
         <translation>訂單 {number} 已取消。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="578"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="590"/>
         <source>Void invoice {invoice}</source>
         <translation>作廢發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="580"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="592"/>
         <source>Why is the invoice voided? The order is cancelled, the goods go back on the shelf, the payment is refunded and a credit note is issued.</source>
         <translation>為什麼作廢這張發票？訂單將取消，商品放回貨架，款項退還，並開立折讓單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="586"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="598"/>
         <source>Say why the invoice is voided.</source>
         <translation>請說明作廢發票的原因。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="592"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="604"/>
         <source>Voiding invoice {invoice}</source>
         <translation>作廢發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="596"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="608"/>
         <source>Not approved: the invoice is unchanged.</source>
         <translation>未獲核准：發票維持不變。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="609"/>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="696"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="621"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="712"/>
         <source>Credit note {number}</source>
         <translation>折讓單 {number}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="610"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="622"/>
         <source>Invoice {invoice} is void. Print the credit note {number} now?</source>
         <translation>發票 {invoice} 已作廢。現在列印折讓單 {number} 嗎？</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="618"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="630"/>
         <source>Invoice {invoice} is void; order {number} is cancelled.</source>
         <translation>發票 {invoice} 已作廢；訂單 {number} 已取消。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="636"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="650"/>
         <source>Paid. Invoice {invoice}.</source>
         <translation>已付款。發票 {invoice}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="638"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="652"/>
         <source>Give {change} change.</source>
         <translation>請找零 {change}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="653"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="669"/>
         <source>Printing is not set up on this workstation yet.</source>
         <translation>這台收銀台尚未設定列印。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="448"/>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="673"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="458"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="689"/>
         <source>Invoice {number}</source>
         <translation>發票 {number}</translation>
     </message>
@@ -1435,38 +1455,38 @@
 <context>
     <name>OrderFilters</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="120"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="123"/>
         <source>Any staff</source>
         <extracomment>Typing pauses this long before the list is searched again. Statuses offered in the filter, in the order an order meets them. Emitted with the new :class:`OrderFilter`.</extracomment>
         <translation>所有人員</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="128"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="131"/>
         <source>Order number, customer or product</source>
         <translation>訂單編號、顧客或商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="129"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="132"/>
         <source>From</source>
         <translation>起</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="130"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="133"/>
         <source>Until</source>
         <translation>迄</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="134"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="137"/>
         <source>Any status</source>
         <translation>所有狀態</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="137"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="140"/>
         <source>Any kind</source>
         <translation>所有類型</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="140"/>
+        <location filename="../../src/shop_desktop/ui/orders/filters.py" line="143"/>
         <source>Any payment</source>
         <translation>所有付款狀態</translation>
     </message>
@@ -1478,16 +1498,6 @@
         <source>The orders could not be loaded.</source>
         <extracomment>Orders read per page: a screenful or three. The role under which every cell carries its order&apos;s id. A page (or the first page after a new filter) was added. Loading failed; the text is for the status line. The last op started, so tests and callers can wait on it.</extracomment>
         <translation>無法載入訂單。</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/models.py" line="234"/>
-        <source>Paid</source>
-        <translation>已付款</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/orders/models.py" line="234"/>
-        <source>Unpaid</source>
-        <translation>未付款</translation>
     </message>
     <message>
         <location filename="../../src/shop_desktop/ui/orders/models.py" line="244"/>
@@ -1528,240 +1538,261 @@
 <context>
     <name>Orders</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="35"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="39"/>
         <source>Collected</source>
         <extracomment>What a step on an order can be refused with: :func:`refusal` words each of them. Kinds whose goods are handed over at the counter: DELIVERED means collected.</extracomment>
         <translation>已取貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="37"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="41"/>
         <source>Open</source>
         <translation>處理中</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="38"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="42"/>
         <source>Awaiting payment</source>
         <translation>待付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="39"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="43"/>
         <source>Awaiting fulfilment</source>
         <translation>待發貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="42"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="46"/>
         <source>Picking</source>
         <translation>揀貨中</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="43"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="47"/>
         <source>Shipped</source>
         <translation>已發貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="44"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="48"/>
         <source>Delivered</source>
         <translation>已送達</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="45"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="49"/>
         <source>Completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="46"/>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="99"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="50"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="129"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="53"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="58"/>
+        <source>Voided</source>
+        <translation>作廢</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="65"/>
+        <source>Refund owed</source>
+        <translation>待退款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="67"/>
+        <source>Refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="70"/>
+        <source>Unpaid</source>
+        <translation>未付款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="83"/>
         <source>Take-away</source>
         <translation>現場帶走</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="54"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="84"/>
         <source>Pick-up</source>
         <translation>預訂自取</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="55"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="85"/>
         <source>Delivery</source>
         <translation>宅配</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="56"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="86"/>
         <source>Pay later</source>
         <translation>取貨付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="63"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="93"/>
         <source>Cash</source>
         <translation>現金</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="64"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="94"/>
         <source>Card</source>
         <translation>刷卡</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="65"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="95"/>
         <source>Alipay</source>
         <translation>支付寶</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="66"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="96"/>
         <source>WeChat Pay</source>
         <translation>微信支付</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="67"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="97"/>
         <source>Store credit</source>
         <translation>儲值金</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="74"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="104"/>
         <source>refunded</source>
         <translation>已退款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="75"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="105"/>
         <source>owed to the customer</source>
         <translation>待退還顧客</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="81"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="111"/>
         <source>Mark collected</source>
         <translation>標記為已取貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="83"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="113"/>
         <source>Take payment</source>
         <translation>收款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="84"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="114"/>
         <source>Start picking</source>
         <translation>開始揀貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="85"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="115"/>
         <source>Ship…</source>
         <translation>出貨…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="86"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="116"/>
         <source>Mark delivered</source>
         <translation>標記為已送達</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="87"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="117"/>
         <source>Complete</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="88"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="118"/>
         <source>Cancel order…</source>
         <translation>取消訂單…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="96"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="126"/>
         <source>Order taken</source>
         <translation>成立訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="97"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="69"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="127"/>
         <source>Paid</source>
         <translation>已付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="98"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="128"/>
         <source>Moved on</source>
         <translation>進入下一步</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="100"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="130"/>
         <source>Invoice voided</source>
         <translation>發票已作廢</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="117"/>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="172"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="147"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="202"/>
         <source>This order is not in this workstation&apos;s records.</source>
         <translation>這台收銀台的紀錄中沒有這筆訂單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="120"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="150"/>
         <source>This order has no invoice yet: it is not paid.</source>
         <translation>這筆訂單尚未付款，還沒有發票。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="130"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="160"/>
         <source>Say why the order is cancelled.</source>
         <translation>請說明取消訂單的原因。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="131"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="161"/>
         <source>A shipment needs the carrier and the tracking number.</source>
         <translation>出貨須填寫物流業者與追蹤編號。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="138"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="168"/>
         <source>This order is already closed (completed or cancelled): nothing more happens to it.</source>
         <translation>這筆訂單已結案（已完成或已取消），無法再進行任何處理。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="142"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="172"/>
         <source>This kind of order never takes that step.</source>
         <translation>這種訂單沒有這個步驟。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="145"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="175"/>
         <source>That step is not the next one for this order. It may have just been moved on at another till; look at it again.</source>
         <translation>這個步驟不是這筆訂單的下一步。訂單可能剛在其他收銀台被處理，請重新查看。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="150"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="180"/>
         <source>The goods have left the shop: take them back as a return in After-sales.</source>
         <translation>商品已離開門市，請至「售後服務」以退貨方式辦理。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="153"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="183"/>
         <source>The order is not paid yet: take payment first.</source>
         <translation>這筆訂單尚未付款，請先收款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="156"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="186"/>
         <source>This kind of order cannot start that way.</source>
         <translation>這種訂單無法以此方式開始。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="159"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="189"/>
         <source>Some details the step needs are missing.</source>
         <translation>缺少這個步驟所需的部分資料。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="162"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="192"/>
         <source>Voiding an invoice needs a supervisor&apos;s or manager&apos;s approval. Nothing was changed.</source>
         <translation>作廢發票需要主管或店長核准。未做任何變更。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="175"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="205"/>
         <source>This order is already paid.</source>
         <translation>這筆訂單已付款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="178"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="208"/>
         <source>This order is closed (completed or cancelled): it takes no payment.</source>
         <translation>這筆訂單已結案（已完成或已取消），無法再收款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="181"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="211"/>
         <source>A delivery order needs an address to deliver to.</source>
         <translation>宅配訂單須填寫收件地址。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="184"/>
+        <location filename="../../src/shop_desktop/ui/orders/wording.py" line="214"/>
         <source>This order has no invoice to void: it is not paid.</source>
         <translation>此訂單尚未付款，沒有可作廢的發票。</translation>
     </message>
@@ -1769,42 +1800,51 @@
 <context>
     <name>OrdersPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="89"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="90"/>
         <source>Orders</source>
         <translation>訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="93"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="94"/>
         <source>Find any order, see its goods, payments and delivery, take payment for unpaid orders, and follow picking and shipping.</source>
         <translation>查詢任何訂單，查看商品、付款與配送資訊；為待付款訂單收款，並追蹤揀貨與出貨。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="100"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="101"/>
         <source>All orders</source>
         <translation>全部訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="101"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="102"/>
         <source>Fulfilment</source>
         <translation>出貨佇列</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="127"/>
-        <source>{count} orders shown, scroll for more</source>
-        <translation>已顯示 {count} 筆訂單，捲動以載入更多</translation>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="109"/>
+        <source>The orders could not be loaded.</source>
+        <translation>無法載入訂單。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="115"/>
+        <source>%Ln order(s) shown, scroll for more</source>
+        <translation>
+            <numerusform>已顯示 %Ln 筆訂單，捲動以載入更多</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="117"/>
+        <source>%Ln order(s)</source>
+        <translation>
+            <numerusform>共 %Ln 筆訂單</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="129"/>
-        <source>{count} orders</source>
-        <translation>共 {count} 筆訂單</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="155"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="169"/>
         <source>Orders today</source>
         <translation>今日訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/orders.py" line="155"/>
+        <location filename="../../src/shop_desktop/ui/places/orders.py" line="169"/>
         <source>Orders in total</source>
         <translation>訂單總數</translation>
     </message>
@@ -2335,32 +2375,32 @@
 <context>
     <name>RejectedOpsModel</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="231"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="232"/>
         <source>Made at</source>
         <translation>建立時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="232"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="233"/>
         <source>Operation</source>
         <translation>操作類型</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="233"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="234"/>
         <source>No.</source>
         <translation>序號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="234"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="235"/>
         <source>What</source>
         <translation>內容</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="235"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="236"/>
         <source>Why the server refused it</source>
         <translation>伺服器拒絕的原因</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="256"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="257"/>
         <source>Server says: {message}</source>
         <translation>伺服器回覆：{message}</translation>
     </message>
@@ -2438,225 +2478,225 @@
 <context>
     <name>ServerSettings</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="252"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="254"/>
         <source>Server</source>
         <extracomment>A :class:`ServerState` after it was read (tests wait on it). After a successful enrolment. A first enrolment made the shop&apos;s own database file (its path): the app moves to it at the next log-out. A failure sentence shown to the manager (tests read it).</extracomment>
         <translation>伺服器</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="253"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="255"/>
         <source>Server &amp;address</source>
         <translation>伺服器位址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="254"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="256"/>
         <source>Check the server&apos;s certificate (TLS)</source>
         <translation>檢查伺服器憑證（TLS）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="255"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="257"/>
         <source>CA file (own certificate authority)</source>
         <translation>CA 檔案（自有憑證授權單位）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="256"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="258"/>
         <source>Empty: the system&apos;s certificate authorities</source>
         <translation>留空：使用系統的憑證授權單位</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="257"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="259"/>
         <source>Choose…</source>
         <translation>選擇…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="258"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="260"/>
         <source>Save server settings</source>
         <translation>儲存伺服器設定</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="259"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="261"/>
         <source>Enrolment &amp;code</source>
         <translation>註冊碼(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="260"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="262"/>
         <source>Enrol</source>
         <translation>註冊</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="261"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="263"/>
         <source>Sync log…</source>
         <translation>同步記錄…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="262"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="264"/>
         <source>Only a manager can change the server settings.</source>
         <translation>只有經理可以變更伺服器設定。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="264"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="266"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="265"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="267"/>
         <source>Device ID</source>
         <translation>裝置識別碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="266"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="268"/>
         <source>Branch</source>
         <translation>門市</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="267"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="269"/>
         <source>Workstation</source>
         <translation>收銀台</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="268"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="270"/>
         <source>Invoice series</source>
         <translation>發票字軌</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="295"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="297"/>
         <source>(not enrolled)</source>
         <translation>（尚未註冊）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="310"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="312"/>
         <source>Enrolled</source>
         <translation>已註冊</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="310"/>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="315"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="312"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="317"/>
         <source>Not connected to a server</source>
         <translation>未連接伺服器</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="316"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="318"/>
         <source>Online</source>
         <translation>連線中</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="316"/>
         <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="318"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="320"/>
         <source>Offline</source>
         <translation>離線</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="317"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="319"/>
         <source>Syncing…</source>
         <translation>同步中…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="320"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="322"/>
         <source>This workstation&apos;s access was revoked. Enrol it again with a new code.</source>
         <translation>這台收銀台的存取權已被撤銷。請使用新的註冊碼重新註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="323"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="325"/>
         <source>This database was copied from another workstation. Enrol it again with a new code; nothing waiting is lost.</source>
         <translation>這個資料庫是從其他收銀台複製而來。請使用新的註冊碼重新註冊；等待傳送的資料都不會遺失。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="326"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="328"/>
         <source>Update the app to receive catalog changes.</source>
         <translation>請更新本程式，才能接收商品目錄的變更。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="328"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="330"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="341"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="343"/>
         <source>Type the server&apos;s address starting with https:// (for example https://shop.example.com).</source>
         <translation>請輸入以 https:// 開頭的伺服器位址（例如 https://shop.example.com）。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="368"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="370"/>
         <source>Server settings saved.</source>
         <translation>伺服器設定已儲存。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="385"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="387"/>
         <source>Choose the CA file</source>
         <translation>選擇 CA 檔案</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="387"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="389"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>憑證 (*.pem *.crt *.cer);;所有檔案 (*)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="403"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="405"/>
         <source>Type the enrolment code the office gave you.</source>
         <translation>請輸入總公司提供的註冊碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="448"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="450"/>
         <source>Enrolling this workstation and loading the catalog from the server…</source>
         <translation>正在註冊這台收銀台，並從伺服器載入商品目錄…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="461"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="463"/>
         <source>This workstation is enrolled and the server&apos;s shop is in a new database: {path}. Log out to start working on it (staff log in with the server&apos;s accounts); the demo shop is kept as it was.</source>
         <translation>這台收銀台已完成註冊，伺服器的商店已存放在新的資料庫：{path}。請登出後開始使用（員工請以伺服器上的帳號登入）；示範商店會保持原樣。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="470"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="473"/>
         <source>This workstation is enrolled and has the server&apos;s catalog.</source>
         <translation>這台收銀台已完成註冊，並已取得伺服器的商品目錄。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="491"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="496"/>
         <source>Loading the catalog was stopped. This workstation is enrolled; the catalog is loaded by the next sync.</source>
         <translation>商品目錄載入已中斷。這台收銀台已完成註冊；商品目錄將在下次同步時載入。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="508"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="512"/>
         <source>The enrolment code was not accepted: it is wrong, already used or expired. Ask the office for a new code.</source>
         <translation>註冊碼未被接受：註冊碼錯誤、已使用過或已過期。請向總公司索取新的註冊碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="516"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="520"/>
         <source>The server needs a newer version of this app. Update it, then enrol.</source>
         <translation>伺服器需要較新版本的本程式。請先更新，再進行註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="518"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="522"/>
         <source>The server refused this workstation. Ask the office for a new code.</source>
         <translation>伺服器拒絕了這台收銀台。請向總公司索取新的註冊碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="521"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="525"/>
         <source>The system keyring cannot be used, so this workstation&apos;s key cannot be kept. Unlock or set up the keyring, then enrol again.</source>
         <translation>無法使用系統鑰匙圈，因此無法保存這台收銀台的金鑰。請解鎖或設定鑰匙圈後，再重新註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="525"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="529"/>
         <source>The server refused the enrolment. The details were written to the sync log.</source>
         <translation>伺服器拒絕了註冊。詳細資料已寫入同步記錄。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="532"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="536"/>
         <source>The server&apos;s certificate could not be verified, so nothing was sent. Check the address, or choose the CA file of your own certificate authority.</source>
         <translation>無法驗證伺服器的憑證，因此未傳送任何資料。請檢查位址，或選擇自有憑證授權單位的 CA 檔案。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="539"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="543"/>
         <source>The server is having trouble right now and did not enrol this workstation. Try again in a few minutes.</source>
         <translation>伺服器目前發生問題，未能註冊這台收銀台。請過幾分鐘再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="543"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="547"/>
         <source>The server cannot be reached at {url}. Check the address and the network, then try again.</source>
         <translation>無法連線到位於 {url} 的伺服器。請檢查位址與網路，然後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="549"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="553"/>
         <source>Something answered at this address, but not like a Shop Desktop server. Check the address.</source>
         <translation>這個位址有回應，但不像是 Shop Desktop 伺服器。請檢查位址。</translation>
     </message>
@@ -2727,23 +2767,23 @@
 <context>
     <name>ShipDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="115"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="118"/>
         <source>Ship order {number}</source>
         <extracomment>Steps that get a plain button; the others have their own (Pay, Cancel).</extracomment>
         <translation>訂單 {number} 出貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="119"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="122"/>
         <source>For example 黑貓宅急便 T-Cat</source>
         <translation>例如 黑貓宅急便 T-Cat</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="128"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="131"/>
         <source>Carrier</source>
         <translation>物流業者</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="129"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="132"/>
         <source>Tracking number</source>
         <translation>追蹤編號</translation>
     </message>
@@ -3104,53 +3144,53 @@
 <context>
     <name>SyncLogDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="356"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="357"/>
         <source>Sync log</source>
         <extracomment>After an operation was queued again (the status bar&apos;s counts change). After both lists were (re)loaded; tests wait on it.</extracomment>
         <translation>同步記錄</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="357"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="358"/>
         <source>Log</source>
         <translation>記錄</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="358"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="377"/>
         <source>Refused operations</source>
         <translation>被拒絕的操作</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="359"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="360"/>
         <source>Send again</source>
         <translation>重新送出</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="360"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="361"/>
         <source>Reload</source>
         <translation>重新載入</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="363"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="364"/>
         <source>The server refused these for good. They are kept here and not lost. Fix the cause (for example the product or member named), then send them again.</source>
         <translation>伺服器已永久拒絕這些操作。它們保留在這裡，不會遺失。請先排除原因（例如所提到的商品或會員），再重新送出。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="368"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="369"/>
         <source>Put the chosen operation back in the queue; the next sync sends it.</source>
         <translation>將選取的操作放回佇列；下次同步時會送出。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="370"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="371"/>
         <source>Only a manager can send refused operations again.</source>
         <translation>只有經理可以重新送出被拒絕的操作。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="402"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="379"/>
         <source>Refused operations ({count})</source>
         <translation>被拒絕的操作（{count}）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="408"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="417"/>
         <source>This operation was already sent again.</source>
         <translation>這項操作已經重新送出。</translation>
     </message>
@@ -3158,68 +3198,68 @@
 <context>
     <name>SyncLogModel</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="158"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="159"/>
         <source>Time</source>
         <extracomment>How many log rows are read: the newest, which are the ones that matter.</extracomment>
         <translation>時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="159"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="160"/>
         <source>What</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="160"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="161"/>
         <source>Level</source>
         <translation>層級</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="161"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="162"/>
         <source>Message</source>
         <translation>訊息</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="166"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="167"/>
         <source>Sending</source>
         <translation>傳送</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="167"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="168"/>
         <source>Receiving</source>
         <translation>接收</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="168"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="169"/>
         <source>Problem</source>
         <translation>問題</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="169"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="170"/>
         <source>Enrolment</source>
         <translation>註冊</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="170"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="171"/>
         <source>Catalog load</source>
         <translation>載入商品目錄</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="171"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="172"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="177"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="178"/>
         <source>Information</source>
         <translation>資訊</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="178"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="179"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="179"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="180"/>
         <source>Error</source>
         <translation>錯誤</translation>
     </message>
@@ -3348,10 +3388,19 @@
         <source>{n} h ago</source>
         <translation>{n} 小時前</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="195"/>
-        <source>{n} days ago</source>
-        <translation>{n} 天前</translation>
+        <source>%n day(s) ago</source>
+        <translation>
+            <numerusform>%n 天前</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="223"/>
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n 天</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="204"/>
@@ -3377,11 +3426,6 @@
         <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="222"/>
         <source>{n} h</source>
         <translation>{n} 小時</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="223"/>
-        <source>{n} days</source>
-        <translation>{n} 天</translation>
     </message>
     <message>
         <location filename="../../src/shop_desktop/ui/sync/status_widget.py" line="227"/>
@@ -3590,23 +3634,23 @@
 <context>
     <name>TlsWarning</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="97"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="99"/>
         <source>Turn off certificate checks?</source>
         <extracomment>What an enrolment can be refused with; the server&apos;s or the network&apos;s answer, not a bug.</extracomment>
         <translation>要關閉憑證檢查嗎？</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="100"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="102"/>
         <source>Without certificate checks, anyone on the network can pretend to be the server: they could read this workstation&apos;s sales and its key, and send it false prices. Only turn this off for a test server. If your server uses its own certificate authority, choose its CA file instead.</source>
         <translation>關閉憑證檢查後，網路上的任何人都能冒充伺服器：他們可以讀取這台收銀台的交易資料與金鑰，並傳送錯誤的價格。請只在測試伺服器上關閉此檢查。如果您的伺服器使用自有的憑證授權單位，請改為選擇它的 CA 檔案。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="107"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="109"/>
         <source>Turn checks off</source>
         <translation>關閉檢查</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="109"/>
+        <location filename="../../src/shop_desktop/ui/places/server_settings.py" line="111"/>
         <source>Keep checks on</source>
         <translation>保持檢查</translation>
     </message>
@@ -3653,93 +3697,96 @@
 <context>
     <name>WalletSettings</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="145"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="148"/>
         <source>Mobile wallets</source>
+        <extracomment>What the last check found (each wallet&apos;s missing entries), or that the keyring failed.</extracomment>
         <translation>行動支付</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="146"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="149"/>
         <source>Alipay</source>
         <translation>支付寶</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="147"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="150"/>
         <source>WeChat Pay</source>
         <translation>微信支付</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="149"/>
         <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="152"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="155"/>
         <source>App ID</source>
         <translation>應用程式 ID（AppID）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="150"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="153"/>
         <source>Gateway (empty: Alipay&apos;s own)</source>
         <translation>閘道（留空：使用支付寶預設閘道）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="151"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="154"/>
         <source>Merchant ID</source>
         <translation>商戶號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="153"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="156"/>
         <source>Gateway (empty: WeChat Pay&apos;s own)</source>
         <translation>閘道（留空：使用微信支付預設閘道）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="154"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="157"/>
         <source>Merchant certificate serial number</source>
         <translation>商戶憑證序號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="155"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="158"/>
         <source>WeChat Pay public key ID</source>
         <translation>微信支付公鑰 ID</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="160"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="163"/>
         <source>App private key…</source>
         <translation>應用程式私鑰…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="161"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="164"/>
         <source>Alipay public key…</source>
         <translation>支付寶公鑰…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="162"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="165"/>
         <source>Merchant private key…</source>
         <translation>商戶私鑰…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="163"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="166"/>
         <source>APIv3 key…</source>
         <translation>APIv3 金鑰…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="164"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="167"/>
         <source>WeChat Pay public key…</source>
         <translation>微信支付公鑰…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="168"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="171"/>
         <source>Save wallet settings</source>
         <translation>儲存行動支付設定</translation>
     </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="216"/>
-        <source>Not ready: {count} setting(s) or key(s) missing.</source>
-        <translation>尚未就緒：缺少 {count} 項設定或金鑰。</translation>
+    <message numerus="yes">
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="237"/>
+        <source>Not ready: %n setting(s) or key(s) missing.</source>
+        <translation>
+            <numerusform>尚未就緒：缺少 %n 項設定或金鑰。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="222"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="240"/>
         <source>Ready to take payments.</source>
         <translation>已可收款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="226"/>
+        <location filename="../../src/shop_desktop/ui/places/wallet_settings.py" line="233"/>
         <source>The system keyring cannot be used: keys cannot be stored or read.</source>
         <translation>無法使用系統鑰匙圈：無法儲存或讀取金鑰。</translation>
     </message>

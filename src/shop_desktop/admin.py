@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from shop_desktop import __version__
 from shop_desktop.data import search_index
@@ -48,6 +49,24 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _add_audit_commands(commands: Any, bench_kinds: Any) -> None:
+    """``audit verify`` and ``bench audit``."""
+    bench_audit = bench_kinds.add_parser(
+        "audit", help="build an audit chain of N entries and time checking it"
+    )
+    bench_audit.add_argument("--entries", type=_positive, default=1_000_000)
+    bench_audit.add_argument(
+        "--db", type=Path, default=None, help="file to build (default bench-data/audit-N.db)"
+    )
+    audit = commands.add_parser("audit", help="the tamper-evident audit trail")
+    audit_kinds = audit.add_subparsers(dest="audit", required=True, metavar="ACTION")
+    audit_verify = audit_kinds.add_parser(
+        "verify",
+        help="check a till's audit chain; names the first broken link (exit 1 on a break)",
+    )
+    audit_verify.add_argument("--db", type=Path, required=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,21 +153,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--rounds", type=_positive, default=200, help="times each document is rendered"
     )
 
-    bench_audit = bench_kinds.add_parser(
-        "audit", help="build an audit chain of N entries and time checking it"
+    _add_audit_commands(commands, bench_kinds)
+    bench_shift = bench_kinds.add_parser(
+        "shift",
+        help="X and Z report of a shift at 100 sales and at --sales sales (running totals)",
     )
-    bench_audit.add_argument("--entries", type=_positive, default=1_000_000)
-    bench_audit.add_argument(
-        "--db", type=Path, default=None, help="file to build (default bench-data/audit-N.db)"
+    bench_shift.add_argument("--sales", type=_positive, default=10_000, help="sales in the shift")
+    bench_shift.add_argument("--rounds", type=_positive, default=50, help="times each report")
+    bench_shift.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="new database to build (default: bench-data/shift-<time>.db)",
     )
-
-    audit = commands.add_parser("audit", help="the tamper-evident audit trail")
-    audit_kinds = audit.add_subparsers(dest="audit", required=True, metavar="ACTION")
-    audit_verify = audit_kinds.add_parser(
-        "verify",
-        help="check a till's audit chain; names the first broken link (exit 1 on a break)",
-    )
-    audit_verify.add_argument("--db", type=Path, required=True)
 
     check = commands.add_parser(
         "check", help="report a database's schema revision and run PRAGMA integrity_check"
@@ -281,6 +298,8 @@ def _run_bench(args: argparse.Namespace) -> int:
         return _run_bench_checkout(args)
     if args.bench == "invoice":
         return _run_bench_invoice(args)
+    if args.bench == "shift":
+        return _run_bench_shift(args)
     from shop_desktop.bench.catalog import bench_catalog
 
     path = args.db or Path("bench-data") / f"catalog-{args.products}.db"
@@ -329,6 +348,37 @@ def _run_bench_checkout(args: argparse.Namespace) -> int:
     print(
         f"commit sale ({commit['lines_per_sale']} lines, synchronous={commit['synchronous']}):"
         f" p50 {commit['p50_ms']} ms, p95 {commit['p95_ms']} ms"
+    )
+    print(json.dumps(results, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _run_bench_shift(args: argparse.Namespace) -> int:
+    from shop_desktop.bench.shift import bench_shift
+
+    path = args.db
+    if path is None:
+        stamp = datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
+        path = Path("bench-data") / f"shift-{stamp}.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
+    printer = _ProgressPrinter()
+    try:
+        results = bench_shift(
+            path, sales=max(args.sales, 100), rounds=args.rounds, progress=printer
+        )
+    except FileExistsError as exc:
+        printer.done()
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    printer.done()
+    small = results["at_100"]
+    print(
+        f"X report at {results['sales']:,} sales: p95 {results['x_report_p95_ms']} ms"
+        f" (at {small['sales']} sales: {results['x_report_p95_ms_at_100']} ms)"
+    )
+    print(
+        f"Z report at {results['sales']:,} sales: p95 {results['z_report_p95_ms']} ms"
+        f" (at {small['sales']} sales: {results['z_report_p95_ms_at_100']} ms)"
     )
     print(json.dumps(results, ensure_ascii=False))
     return EXIT_OK

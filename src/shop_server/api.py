@@ -30,7 +30,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shop_server import admin, auth, changes, push
+from shop_server import admin, auth, changes, push, shifts
 from shop_server import schema as s
 from shop_server.body_limit import BodyTooLarge
 from shop_server.db import Database, default_database_url, migrate, open_database
@@ -266,6 +266,22 @@ class PointsOut(BaseModel):
     member_id: str
     points: int
     entries: list[PointsEntryOut]
+
+
+class BranchDayOut(BaseModel):
+    """Every till's Z reports of one business day of a branch, added (``shop_server.shifts``)."""
+
+    branch_id: str
+    day: str
+    shifts: list[dict[str, Any]]
+    open_shifts: list[dict[str, Any]]
+    totals: dict[str, Any]
+    net_sales_minor: int
+    tax_minor: int
+    float_minor: int
+    expected_cash_minor: int
+    counted_minor: int
+    variance_minor: int
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -546,6 +562,20 @@ def _admin_routes(app: FastAPI) -> None:
         with db.reader.connect() as conn:
             return admin.list_flags(conn, after, limit)
 
+    @app.get(
+        "/api/v1/admin/branches/{branch_id}/days/{day}",
+        response_model=BranchDayOut,
+        responses=ADMIN_ERRORS,
+    )
+    def branch_day(
+        branch_id: Annotated[str, Path(max_length=36)],
+        day: Annotated[str, Path(pattern=r"^\d{4}-\d{2}-\d{2}$")],
+        db: DB,
+        _admin: Admin,
+    ) -> dict[str, Any]:
+        with db.reader.connect() as conn:
+            return shifts.branch_day(conn, branch_id, day)
+
     @app.post("/api/v1/admin/change-log/compact", response_model=CompactOut, responses=ADMIN_ERRORS)
     def compact_log(db: DB, _admin: Admin) -> dict[str, Any]:
         with db.writer.begin() as conn:
@@ -570,6 +600,16 @@ def _upsert_catalog(conn: Connection, entity: str, rows: list[dict[str, Any]]) -
         row["id"] = str(uuid.UUID(str(row["id"])))
     ids = [row["id"] for row in clean]
     existing = set(conn.execute(select(table.c.id).where(table.c.id.in_(ids))).scalars())
+    moves: dict[str, tuple[str | None, str | None]] = {}
+    if entity == "staff_user":
+        before = dict(
+            conn.execute(select(table.c.id, table.c.branch_id).where(table.c.id.in_(ids))).all()
+        )
+        moves = {
+            r["id"]: (before[r["id"]], r.get("branch_id"))
+            for r in clean
+            if r["id"] in before and "branch_id" in r
+        }
     for row in clean:
         if row["id"] in existing:
             values = {k: v for k, v in row.items() if k != "id"}
@@ -589,7 +629,8 @@ def _upsert_catalog(conn: Connection, entity: str, rows: list[dict[str, Any]]) -
         ]
         if codes:
             conn.execute(s.product_barcodes.insert(), codes)
-    return changes.append(conn, changes.row_changes(conn, entity, ids))
+    withdrawn = changes.staff_withdrawals(conn, moves) if moves else []
+    return changes.append(conn, withdrawn + changes.row_changes(conn, entity, ids))
 
 
 # --- devices ------------------------------------------------------------------------
@@ -869,6 +910,10 @@ def _bootstrap_page(
         query = select(table).where(table.c.id > after).order_by(table.c.id)
         if entity == "parked_cart":
             query = query.where(s.parked_carts.c.branch_id == device.branch_id)
+        if entity == "staff_user":
+            # Hashes only for the people who may work at this till's branch.
+            staff = s.staff_users.c
+            query = query.where(or_(staff.branch_id.is_(None), staff.branch_id == device.branch_id))
     rows = conn.execute(query.limit(limit)).mappings().all()
     data = [changes.entity_data(entity, r) for r in rows]
     names = list(data[0]) if data else list(columns)
@@ -912,6 +957,9 @@ def _pg_bootstrap_page(
         where, order, key = "id > :after", "id", "p.id"
         if entity == "parked_cart":
             where += " AND branch_id = :own"
+            params["own"] = device.branch_id
+        if entity == "staff_user":
+            where += " AND (branch_id IS NULL OR branch_id = :own)"
             params["own"] = device.branch_id
     sql = (
         f"WITH p AS (SELECT * FROM {table.name} WHERE {where} ORDER BY {order} LIMIT :limit) "

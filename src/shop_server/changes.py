@@ -281,6 +281,12 @@ def product_changes(conn: Connection, product_ids: Sequence[str]) -> list[Change
     return [Change("product", d["id"], d | {"barcodes": codes[d["id"]]}) for d in data]
 
 
+#: Entities whose rows go only to the tills of their own branch (never to neighbours);
+#: a row with no branch goes everywhere. Staff rows carry password hashes: a hash
+#: comes down only to the tills of the branches its person may work at.
+BRANCH_PRIVATE: frozenset[str] = frozenset({"parked_cart", "staff_user"})
+
+
 def row_changes(conn: Connection, entity: str, ids: Sequence[str]) -> list[Change]:
     """Log rows for ``ids`` of a by-id entity as they are now."""
     if entity == "product":
@@ -290,10 +296,35 @@ def row_changes(conn: Connection, entity: str, ids: Sequence[str]) -> list[Chang
     out = []
     for row in rows:
         data = entity_data(entity, row)
-        branch = row["branch_id"] if entity == "parked_cart" else None
+        branch = row["branch_id"] if entity in BRANCH_PRIVATE else None
         out.append(
             Change(entity, entity_key(entity, data), data, branch, private=branch is not None)
         )
+    return out
+
+
+def staff_withdrawals(
+    conn: Connection, moves: Mapping[str, tuple[str | None, str | None]]
+) -> list[Change]:
+    """Tell the tills that lose a person (moved to another branch) to forget the hash.
+
+    ``moves`` maps a staff id to (branch before, branch after). The branch left
+    behind (every branch, when the person could work anywhere before) gets the
+    row disabled and without its hash; logged before the row itself, so the
+    new branch's tills, which see both, end with the real one.
+    """
+    out = []
+    for staff_id, (before, after) in moves.items():
+        if before == after or after is None:
+            continue
+        row = conn.execute(select(s.staff_users).where(s.staff_users.c.id == staff_id)).mappings()
+        for found in row:
+            data = entity_data("staff_user", found) | {
+                "password_hash": "",
+                "active": False,
+                "branch_id": before,
+            }
+            out.append(Change("staff_user", staff_id, data, before, private=before is not None))
     return out
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
 import uuid
@@ -125,6 +126,10 @@ def _admin_commands(sub: Any, db_option: Callable[[argparse.ArgumentParser], Non
     )
     db_option(verify)
     verify.add_argument("--device", default=None, help="only this device's chain (id)")
+    day = sub.add_parser("branch-day", help="a branch's day: every till's Z reports added")
+    db_option(day)
+    day.add_argument("branch_id")
+    day.add_argument("day", help="the business day, YYYY-MM-DD")
 
 
 def _url(args: argparse.Namespace) -> str:
@@ -341,6 +346,14 @@ def audit(args: argparse.Namespace) -> None:
         raise CommandFailed(f"{broken} of {len(reports)} audit chains are broken.")
 
 
+def branch_day(args: argparse.Namespace) -> None:
+    from shop_server.shifts import branch_day as day_of
+
+    with _admin_work(args) as conn:
+        day = day_of(conn, args.branch_id, args.day)
+    print(json.dumps(day, ensure_ascii=False, sort_keys=True))
+
+
 def seed_demo(args: argparse.Namespace) -> None:
     from shop_server.db import migrate, open_database
     from shop_server.seed import CatalogNotEmpty
@@ -371,6 +384,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "revoke": revoke,
     "flags": flags,
     "audit": audit,
+    "branch-day": branch_day,
     "seed-demo": seed_demo,
 }
 

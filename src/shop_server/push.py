@@ -43,6 +43,8 @@ from shop_shared.ops import (
     ORDER_TAKEN,
     PAYLOAD_VERSIONS,
     PRODUCT_EDIT,
+    SHIFT_CLOSED,
+    SHIFT_OPENED,
 )
 from shop_shared.points import POINTS_EARNED, points_earned
 
@@ -865,6 +867,69 @@ def apply_audit_entries(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
     return stored.result(run.device_id)
 
 
+class ShiftOpenedIn(_Loose):
+    id: Id
+    number: int = Field(ge=1, le=2**31)
+    branch_id: Id
+    workstation_id: Id
+    business_day: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    currency_code: str = Field("TWD", min_length=3, max_length=3)
+    opened_by: Id | None = None
+    opened_at: str = Field(max_length=40)
+    float_minor: int = Field(ge=0, le=2**53)
+
+
+class ShiftClosedIn(_Loose):
+    id: Id
+    branch_id: Id
+    workstation_id: Id
+    business_day: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    closed_by: Id | None = None
+    closed_at: str = Field(max_length=40)
+    report: dict[str, Any]
+
+
+def apply_shift_opened(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
+    """A till opened a shift: kept so the branch's day shows it open until its Z arrives."""
+    shift = _parse(ShiftOpenedIn, op.payload)
+    _check_branch(batch, shift.branch_id, "shift")
+    row = shift.model_dump() | {"device_id": batch.device.id, "received_at": batch.received_at}
+    upsert(batch.conn, s.shifts, [row], ["id"], lambda excluded: {"number": excluded.number})
+    return {"shift_id": shift.id}
+
+
+def apply_shift_closed(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
+    """A till closed a shift: its Z report as the till made it (never recomputed here)."""
+    from shop_server.shifts import report_row  # shifts reads the tables push writes
+
+    shift = _parse(ShiftClosedIn, op.payload)
+    _check_branch(batch, shift.branch_id, "shift")
+    try:
+        row = report_row(shift.report)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise OpRejected("invalid", f"The shift's Z report is not valid: {exc}.") from exc
+    row |= {
+        "id": shift.id,
+        "branch_id": shift.branch_id,
+        "workstation_id": shift.workstation_id,
+        "device_id": batch.device.id,
+        "business_day": shift.business_day,
+        "closed_by": shift.closed_by,
+        "closed_at": shift.closed_at,
+        "report": shift.report,
+        "received_at": batch.received_at,
+    }
+    closing = ("closed_by", "closed_at", "report")
+    upsert(
+        batch.conn,
+        s.shifts,
+        [row],
+        ["id"],
+        lambda excluded: {k: getattr(excluded, k) for k in closing},
+    )
+    return {"shift_id": shift.id}
+
+
 #: One per op of the protocol (``shop_shared.ops``), and nothing else.
 HANDLERS: dict[str, Callable[[Batch, Effects, OpIn], dict[str, Any]]] = {
     ORDER_COMPLETED: apply_order,
@@ -877,6 +942,8 @@ HANDLERS: dict[str, Callable[[Batch, Effects, OpIn], dict[str, Any]]] = {
     PRODUCT_EDIT: apply_product_edit,
     MEMBER_UPDATE: apply_member_update,
     AUDIT_ENTRIES: apply_audit_entries,
+    SHIFT_OPENED: apply_shift_opened,
+    SHIFT_CLOSED: apply_shift_closed,
 }
 
 

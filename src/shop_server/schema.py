@@ -436,6 +436,29 @@ credit_notes = Table(
     Column("data", Json, nullable=False),
 )
 
+#: A till's shifts: opened with a float, closed with the whole Z report the till made.
+#: The branch's day report adds the Z reports of every till (``shop_server.shifts``).
+shifts = Table(
+    "shifts",
+    metadata,
+    _id(),
+    _ref("branch_id"),
+    _ref("workstation_id"),
+    _ref("device_id"),
+    Column("number", Integer, nullable=False),
+    #: The shop's local date the shift opened on (YYYY-MM-DD), as the till decided it.
+    Column("business_day", String(10), nullable=False),
+    Column("currency_code", String(3), nullable=False, default="TWD"),
+    _ref("opened_by", nullable=True),
+    Column("opened_at", String(40), nullable=False),
+    Column("float_minor", BigInteger, nullable=False, default=0),
+    _ref("closed_by", nullable=True),
+    Column("closed_at", String(40)),
+    Column("report", Json),
+    Column("received_at", Stamp, nullable=False),
+    Index("ix_shifts_branch_day", "branch_id", "business_day"),
+)
+
 # --- sync bookkeeping -----------------------------------------------------------------
 
 applied_ops = Table(

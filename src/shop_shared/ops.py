@@ -27,6 +27,8 @@ __all__ = [
     "ORDER_TAKEN",
     "PAYLOAD_VERSIONS",
     "PRODUCT_EDIT",
+    "SHIFT_CLOSED",
+    "SHIFT_OPENED",
     "UnknownOp",
     "payload_version",
 ]
@@ -48,6 +50,9 @@ PRODUCT_EDIT: Final = "catalog.product_edit"
 MEMBER_UPDATE: Final = "member.update"
 #: A run of one device's audit chain (``shop_shared.audit_chain``), in chain order.
 AUDIT_ENTRIES: Final = "audit.entries"
+#: A till's shift opened with its float, and closed with its whole Z report.
+SHIFT_OPENED: Final = "shift.opened"
+SHIFT_CLOSED: Final = "shift.closed"
 
 #: The current payload version of every op the server accepts. Order payloads
 #: are at 2: they carry the member's ``points`` (v1 left them to the server).
@@ -63,6 +68,8 @@ PAYLOAD_VERSIONS: Mapping[str, int] = MappingProxyType(
         PRODUCT_EDIT: 1,
         MEMBER_UPDATE: 1,
         AUDIT_ENTRIES: 1,
+        SHIFT_OPENED: 1,
+        SHIFT_CLOSED: 1,
     }
 )
 

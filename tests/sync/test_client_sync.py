@@ -132,12 +132,18 @@ def test_a_stale_catalog_edit_is_refused_and_the_server_row_restored(
     b = enrolled_workstation(sync_server, ids[1][0])
     [(product, price)] = sql(a, "SELECT id, price_minor FROM products ORDER BY sku DESC LIMIT 1")
     pid = uuid.UUID(product)
-    [(manager_id,)] = sql(a, "SELECT id FROM staff_users WHERE role = 'manager' LIMIT 1")
-    manager = (uuid.UUID(manager_id), Role.MANAGER)
+    # Each till's own manager: a till holds only the staff of its branch.
+    managers = [
+        (
+            uuid.UUID(sql(till, "SELECT id FROM staff_users WHERE role = 'manager'")[0][0]),
+            Role.MANAGER,
+        )
+        for till in (a, b)
+    ]
     with a.db.session() as session:
-        edit_product(session, pid, {"price_minor": price + 10}, manager)
+        edit_product(session, pid, {"price_minor": price + 10}, managers[0])
     with b.db.session() as session:
-        edit_product(session, pid, {"price_minor": price + 20}, manager)
+        edit_product(session, pid, {"price_minor": price + 20}, managers[1])
     assert a.engine.run_once().rejected == 0
     refused = b.engine.run_once()
     assert refused.rejected == 1

@@ -115,7 +115,7 @@ def test_open_carts_survive_a_crash(
     assert bills[0].total_minor == bills[1].total_minor
 
 
-def test_open_carts_come_back_after_a_log_out_for_the_same_cashier(
+def test_open_carts_are_parked_at_a_log_out_not_reopened(
     qtbot: QtBot, start_shop: StartShop, demo_db_path: Path, demo_db: Database
 ) -> None:
     (item,) = products(demo_db, 1)
@@ -139,12 +139,17 @@ def test_open_carts_come_back_after_a_log_out_for_the_same_cashier(
     with qtbot.waitSignal(desktop.login_shown, timeout=WAIT_MS):
         desktop.main_window.log_out()
 
-    # ...and the first one gets the cart back.
+    # ...and the first one finds it parked, not as an open tab (never both).
     wait_for_login(qtbot, desktop)
     back = reopened(qtbot, register_of(log_in_by_typing(qtbot, desktop, "cashier", "cashier")))
-    assert tabs(back) == before
+    assert [lines for _, lines in tabs(back)] == [[]]
+    assert back.parked_waiting == 1
+    with qtbot.waitSignal(back.cart_changed, timeout=WAIT_MS):
+        back.recall_cart(uuid.UUID(before[0][0]))
+    qtbot.waitUntil(lambda: tabs(back) == before, timeout=WAIT_MS)
 
     # Emptied carts are forgotten: a paid or cleared cart does not come back.
+    qtbot.waitUntil(lambda: len(saved(demo_db_path)) == 1, timeout=WAIT_MS)
     back.panel().cart.remove(back.panel().cart.items[0].line_id)
     back.reprice()
     qtbot.waitUntil(lambda: saved(demo_db_path) == [], timeout=WAIT_MS)

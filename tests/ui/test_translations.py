@@ -1,4 +1,8 @@
-"""Every string on screen has a Traditional Chinese translation, compiled and current."""
+"""Every string on screen has a Traditional Chinese translation, compiled and current.
+
+English, the source language, has a catalogue of its counted messages only
+(``%n match(es)``): the singular and plural forms the source cannot give.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,26 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
 from shop_desktop.resources import resource_path
+from shop_desktop.ui import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 TS = resource_path("i18n", "shop_desktop_zh_TW.ts")
 QM = resource_path("i18n", "shop_desktop_zh_TW.qm")
+EN_TS = resource_path("i18n", "shop_desktop_en.ts")
+EN_QM = resource_path("i18n", "shop_desktop_en.qm")
+#: Each catalogue, and what lupdate keeps in it.
+CATALOGUES = pytest.mark.parametrize(
+    ("ts", "qm", "only"),
+    [(TS, QM, ()), (EN_TS, EN_QM, ("-pluralonly",))],
+    ids=["zh_TW", "en"],
+)
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
@@ -31,14 +49,15 @@ def _messages(ts: Path) -> list[ET.Element]:
     return list(_parse(ts).iter("message"))
 
 
-def _refreshed_copy(tmp_path: Path) -> Path:
+def _refreshed_copy(tmp_path: Path, ts: Path = TS, only: tuple[str, ...] = ()) -> Path:
     """The catalogue as it would be after running lupdate on today's sources."""
-    copy = tmp_path / TS.name
-    shutil.copyfile(TS, copy)
+    copy = tmp_path / ts.name
+    shutil.copyfile(ts, copy)
     subprocess.run(
         [
             _tool("pyside6-lupdate"),
             "-no-obsolete",
+            *only,
             "-extensions",
             "py",
             "-recursive",
@@ -54,32 +73,44 @@ def _refreshed_copy(tmp_path: Path) -> Path:
     return copy
 
 
-def test_every_source_string_is_translated(tmp_path: Path) -> None:
-    messages = _messages(_refreshed_copy(tmp_path))
-    assert len(messages) > 50
+@CATALOGUES
+def test_every_source_string_is_translated(
+    tmp_path: Path, ts: Path, qm: Path, only: tuple[str, ...]
+) -> None:
+    messages = _messages(_refreshed_copy(tmp_path, ts, only))
+    assert len(messages) > (50 if not only else 5)
     untranslated = []
     for message in messages:
         source = message.findtext("source") or ""
         translation = message.find("translation")
+        forms = [] if translation is None else list(translation.iter("numerusform"))
+        texts = [f.text or "" for f in forms] or [
+            "" if translation is None else translation.text or ""
+        ]
         if (
             translation is None
             or translation.get("type") in ("unfinished", "vanished", "obsolete")
-            or not (translation.text or "").strip()
+            or not all(text.strip() for text in texts)
         ):
             untranslated.append(source)
     assert untranslated == [], "run `make translations` and translate these"
 
 
-def test_translations_keep_their_placeholders() -> None:
-    for message in _messages(TS):
+@CATALOGUES
+def test_translations_keep_their_placeholders(ts: Path, qm: Path, only: tuple[str, ...]) -> None:
+    for message in _messages(ts):
         source = message.findtext("source") or ""
-        translation = message.findtext("translation") or ""
-        assert sorted(PLACEHOLDER.findall(source)) == sorted(PLACEHOLDER.findall(translation)), (
-            source
-        )
+        translation = message.find("translation")
+        assert translation is not None, source
+        forms = [f.text or "" for f in translation.iter("numerusform")]
+        for text in forms or [translation.text or ""]:
+            assert sorted(PLACEHOLDER.findall(source)) == sorted(PLACEHOLDER.findall(text)), source
 
 
-def test_the_committed_catalogue_matches_the_sources(tmp_path: Path) -> None:
+@CATALOGUES
+def test_the_committed_catalogue_matches_the_sources(
+    tmp_path: Path, ts: Path, qm: Path, only: tuple[str, ...]
+) -> None:
     def keyed(ts: Path) -> set[tuple[str, str]]:
         root = _parse(ts)
         return {
@@ -88,14 +119,54 @@ def test_the_committed_catalogue_matches_the_sources(tmp_path: Path) -> None:
             for message in context.iter("message")
         }
 
-    assert keyed(_refreshed_copy(tmp_path)) == keyed(TS)
+    assert keyed(_refreshed_copy(tmp_path, ts, only)) == keyed(ts)
 
 
-def test_the_compiled_catalogue_is_current(tmp_path: Path) -> None:
-    compiled = tmp_path / QM.name
+@CATALOGUES
+def test_the_compiled_catalogue_is_current(
+    tmp_path: Path, ts: Path, qm: Path, only: tuple[str, ...]
+) -> None:
+    compiled = tmp_path / qm.name
     subprocess.run(
-        [_tool("pyside6-lrelease"), str(TS), "-qm", str(compiled)],
+        [_tool("pyside6-lrelease"), str(ts), "-qm", str(compiled)],
         check=True,
         capture_output=True,
     )
-    assert QM.read_bytes() == compiled.read_bytes(), "run `make translations`"
+    assert qm.read_bytes() == compiled.read_bytes(), "run `make translations`"
+
+
+def test_counts_read_right_in_both_languages(qtbot: QtBot) -> None:
+    def matches(count: int) -> str:
+        return QCoreApplication.translate("CatalogBrowser", "%Ln match(es)", "", count)
+
+    i18n.switch_language(i18n.EN)
+    assert [matches(n) for n in (0, 1, 2, 1234)] == [
+        "0 matches",
+        "1 match",
+        "2 matches",
+        "1,234 matches",
+    ]
+    i18n.switch_language(i18n.ZH_TW)
+    assert [matches(n) for n in (1, 1234)] == ["1 項符合", "1,234 項符合"]
+
+
+def test_what_a_screen_said_once_is_said_again_after_a_switch(qtbot: QtBot) -> None:
+    said, cleared = QLabel(), QLabel()
+    for label in (said, cleared):
+        qtbot.addWidget(label)
+        label.show()
+
+    def voided() -> str:
+        return QCoreApplication.translate("Orders", "Voided")
+
+    i18n.say(said, voided)
+    i18n.say(cleared, voided)
+    assert said.text() == "Voided"
+    cleared.clear()  # what was said is over: a switch must not bring it back
+
+    i18n.switch_language(i18n.ZH_TW)
+    qtbot.waitUntil(lambda: said.text() == "作廢")
+    assert cleared.text() == ""
+    i18n.switch_language(i18n.EN)
+    qtbot.waitUntil(lambda: said.text() == "Voided")
+    assert cleared.text() == ""

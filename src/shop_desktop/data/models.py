@@ -34,6 +34,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -775,6 +776,36 @@ class OpenCart(Base):
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class StaffPin(Base):
+    """A staff member's quick-switch PIN at this till (argon2id, like the password).
+
+    Set by its owner after a password log-in; local to the till, never synced.
+    """
+
+    __tablename__ = "staff_pins"
+
+    staff_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_users.id"), primary_key=True)
+    pin_hash: Mapped[str] = mapped_column(String(255))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SignInGuard(Base):
+    """Failed sign-ins of one person at this till, and how long the account is locked.
+
+    Kept in the database (not in memory) so a lock-out holds offline and
+    across restarts; a successful sign-in clears ``failures``.
+    """
+
+    __tablename__ = "sign_in_guards"
+
+    staff_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_users.id"), primary_key=True)
+    #: Failures since the last success or lock-out.
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    #: Lock-outs since the last success: each one lasts twice as long as the one before.
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column()
+
+
 # --- mobile wallets ------------------------------------------------------------
 
 
@@ -830,6 +861,86 @@ class WalletCharge(Base):
     #: How often recovery asked the gateway, and what stood in the way last time.
     checks: Mapped[int] = mapped_column(Integer, default=0)
     problem: Mapped[str] = mapped_column(String(200), default="")
+
+
+# --- shifts (issue 13) ---------------------------------------------------------
+
+
+class Shift(Base):
+    """One cashier session at a till, from its counted float to its Z report.
+
+    At most one shift per workstation is open (``closed_at`` NULL). What it
+    took is in :class:`ShiftTotal` (running totals, ``domain.shift``); at the
+    close the blind count, the variance and the whole Z report are kept here.
+    """
+
+    __tablename__ = "shifts"
+    __table_args__ = (
+        Index(
+            "uq_shifts_open_per_workstation",
+            "workstation_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    #: The workstation's own shift series (Z 1, 2, ...), printed on the report.
+    number: Mapped[int] = mapped_column(Integer)
+    branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("branches.id"))
+    workstation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workstations.id"))
+    #: The shop's local date the shift opened on, which the branch's day report groups by.
+    business_day: Mapped[date] = mapped_column(Date)
+    currency_code: Mapped[str] = mapped_column(String(3))
+    opened_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_users.id"))
+    opened_at: Mapped[datetime] = mapped_column()
+    float_minor: Mapped[int] = mapped_column(Integer)
+    #: The float's count by denomination ({"2000": 1, ...}).
+    float_counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    closed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column()
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    counted_minor: Mapped[int | None] = mapped_column(Integer)
+    expected_minor: Mapped[int | None] = mapped_column(Integer)
+    variance_minor: Mapped[int | None] = mapped_column(Integer)
+    #: The manager who saw the expected cash of a variance beyond the threshold.
+    variance_approved_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
+    variance_note: Mapped[str] = mapped_column(Text, default="")
+    #: The Z report as closed (``services.shifts.ShiftReport.to_json``).
+    report: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ShiftTotal(Base):
+    """One running total of a shift (``domain.shift.Bucket``), bumped in each sale's transaction."""
+
+    __tablename__ = "shift_totals"
+    # Keyed by its primary key alone (no rowid, no second index): a sale's bump dirties
+    # one page, not two, of what its commit writes.
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 - SQLAlchemy reads it
+
+    shift_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("shifts.id", ondelete="CASCADE"), primary_key=True
+    )
+    bucket: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    amount_minor: Mapped[int] = mapped_column(Integer, default=0)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CashMovement(Base):
+    """Cash put into or taken out of the drawer during a shift, with why."""
+
+    __tablename__ = "cash_movements"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    shift_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shifts.id"), index=True)
+    #: True: cash in; False: cash out.
+    into_drawer: Mapped[bool] = mapped_column(Boolean)
+    amount_minor: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(240))
+    staff_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_users.id"))
+    approved_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 # --- sync and audit ---------------------------------------------------------

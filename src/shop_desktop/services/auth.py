@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 import uuid
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +15,8 @@ from shop_desktop.data.models import (
     Branch,
     DeviceIdentity,
     Role,
+    SignInGuard,
+    StaffPin,
     StaffUser,
     Workstation,
 )
@@ -31,13 +36,25 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH
 
 
-class LoginFailed(Exception):
-    """Wrong user name or password, or the account may not log in here."""
+#: Wrong answers in a row before the account is locked for a while.
+FAILURES_BEFORE_LOCKOUT = 5
+#: How long the first lock-out lasts; each further one (without a success between) doubles.
+FIRST_LOCKOUT = timedelta(seconds=30)
+#: Lock-outs stop doubling here (30 s × 2**9 is about four hours).
+LONGEST_LOCKOUT = FIRST_LOCKOUT * 2**9
+#: A PIN is 4 to 6 digits (ASCII only: what a till's number pad types).
+PIN_PATTERN = re.compile(r"[0-9]{4,6}")
 
-    def __init__(self, reason: str) -> None:
+
+class LoginFailed(Exception):
+    """Wrong user name, password or PIN, or the account may not log in here (now)."""
+
+    def __init__(self, reason: str, *, locked_until: datetime | None = None) -> None:
         super().__init__(reason)
-        #: "credentials", "inactive" or "branch"; the UI words each one.
+        #: "credentials", "inactive", "branch" or "locked"; the UI words each one.
         self.reason = reason
+        #: For "locked": when the next attempt is taken (UTC).
+        self.locked_until = locked_until
 
 
 class WorkstationNotSetUp(Exception):
@@ -69,6 +86,9 @@ class StaffSession(WorkstationInfo):
     role: Role
     max_discount_bp: int
     locale: str
+    #: Signed in with the quick-switch PIN rather than the password (a PIN is
+    #: set only after a password log-in).
+    by_pin: bool = False
 
 
 def this_workstation(session: Session) -> WorkstationInfo:
@@ -93,33 +113,51 @@ def this_workstation(session: Session) -> WorkstationInfo:
     )
 
 
-def log_in(session: Session, username: str, password: str) -> StaffSession:
-    """Check the credentials, record the login, and describe the session.
+def log_in(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    now: datetime | None = None,
+    action: str = "login",
+) -> StaffSession:
+    """Check the credentials, record the sign-in, and describe the session.
 
-    Raises :class:`LoginFailed` without saying whether the name or the
-    password was wrong.
+    ``password`` is the password, or the person's PIN when they set one at
+    this till. Raises :class:`LoginFailed` without saying whether the name or
+    the secret was wrong. Every attempt is audited as ``action`` (``"login"``,
+    or ``"unlock"`` at the lock screen) or as a failure; after
+    :data:`FAILURES_BEFORE_LOCKOUT` failures in a row the account is refused
+    for a while, doubling each time, without even checking what was typed.
     """
     # A writer from the start, as in approve_override: the audit entry follows the hash check.
     from shop_desktop.services.outbox import take_write_lock  # outbox imports this module
 
+    now = utcnow() if now is None else now
     take_write_lock(session.connection())
     where = this_workstation(session)
     user = session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
     if user is None:
         verify_password(_dummy_hash(), password)
-        _audit(session, None, where, "login_failed", {"username": username.strip()[:64]})
+        _record(session, None, where, "login_failed", {"username": username.strip()[:64]}, now)
         raise LoginFailed("credentials")
-    if not verify_password(user.password_hash, password):
-        _audit(session, user.id, where, "login_failed", {})
-        raise LoginFailed("credentials")
+    guard = session.get(SignInGuard, user.id)
+    if guard is not None and guard.locked_until is not None and guard.locked_until > now:
+        _record(session, user.id, where, "login_refused_locked", {}, now)
+        raise LoginFailed("locked", locked_until=guard.locked_until)
+    by = _matching_secret(session, user, password)
+    if by is None:
+        _count_failure(session, user.id, where, guard, now)
     if not user.active:
         raise LoginFailed("inactive")
     if user.branch_id is not None and user.branch_id != where.branch_id:
         raise LoginFailed("branch")
-    if needs_rehash(user.password_hash):
+    if guard is not None:
+        guard.failures, guard.lockouts, guard.locked_until = 0, 0, None
+    if by == "password" and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
-    _audit(session, user.id, where, "login", {})
+    user.last_login_at = now
+    _record(session, user.id, where, action, {"with": by or ""}, now)
     return StaffSession(
         **asdict(where),
         staff_id=user.id,
@@ -128,32 +166,147 @@ def log_in(session: Session, username: str, password: str) -> StaffSession:
         role=user.role,
         max_discount_bp=user.max_discount_bp,
         locale=user.locale,
+        by_pin=by == "pin",
     )
 
 
-def log_out(session: Session, staff: StaffSession, *, how: str = "log_out") -> None:
-    """Record that ``staff`` left this till (``how``: "log_out" or "quit")."""
+def _matching_secret(session: Session, user: StaffUser, secret: str) -> str | None:
+    """ "pin" or "password", whichever ``secret`` is, or None."""
+    if PIN_PATTERN.fullmatch(secret):
+        pin = session.get(StaffPin, user.id)
+        if pin is not None and verify_password(pin.pin_hash, secret):
+            return "pin"
+    if verify_password(user.password_hash, secret):
+        return "password"
+    return None
+
+
+def _count_failure(
+    session: Session,
+    staff_id: uuid.UUID,
+    where: WorkstationInfo,
+    guard: SignInGuard | None,
+    now: datetime,
+) -> None:
+    """Count a wrong answer; lock the account on the last one allowed. Always raises."""
+    if guard is None:
+        guard = SignInGuard(staff_id=staff_id, failures=0, lockouts=0)
+        session.add(guard)
+    guard.failures += 1
+    _record(session, staff_id, where, "login_failed", {"failures": guard.failures}, now)
+    if guard.failures < FAILURES_BEFORE_LOCKOUT:
+        raise LoginFailed("credentials")
+    guard.failures = 0
+    guard.lockouts += 1
+    lasts = min(FIRST_LOCKOUT * 2 ** (guard.lockouts - 1), LONGEST_LOCKOUT)
+    guard.locked_until = now + lasts
+    _record(
+        session,
+        staff_id,
+        where,
+        "account_locked",
+        {"seconds": int(lasts.total_seconds()), "lockouts": guard.lockouts},
+        now,
+    )
+    raise LoginFailed("locked", locked_until=guard.locked_until)
+
+
+class PinRefused(Exception):
+    """A PIN that cannot be set; ``reason`` is "format", "guessable" or "by_pin"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def pin_problem(pin: str) -> str | None:
+    """Why ``pin`` cannot be a PIN ("format" or "guessable"), or None when it can."""
+    if not PIN_PATTERN.fullmatch(pin):
+        return "format"
+    steps = {int(b) - int(a) for a, b in itertools.pairwise(pin)}
+    # One digit repeated, or a run up or down the pad: the first guesses anyone tries.
+    if steps <= {0} or steps in ({1}, {-1}):
+        return "guessable"
+    return None
+
+
+def set_pin(
+    session: Session, staff: StaffSession, pin: str, *, now: datetime | None = None
+) -> None:
+    """Set (or replace) the quick-switch PIN of whoever is signed in, at this till.
+
+    Only after a password sign-in: a PIN cannot be used to set the next one.
+    Stored as an argon2id hash, like the password; audited without the PIN.
+    """
+    if staff.by_pin:
+        raise PinRefused("by_pin")
+    problem = pin_problem(pin)
+    if problem is not None:
+        raise PinRefused(problem)
+    now = utcnow() if now is None else now
+    hashed = hash_password(pin)  # before the write lock: a quarter second of work
+    from shop_desktop.services.outbox import take_write_lock  # outbox imports this module
+
+    take_write_lock(session.connection())
+    row = session.get(StaffPin, staff.staff_id)
+    if row is None:
+        row = StaffPin(staff_id=staff.staff_id)
+        session.add(row)
+    row.pin_hash = hashed
+    row.set_at = now
+    _record(session, staff.staff_id, staff, "pin_set", {}, now)
+    session.flush()
+
+
+def has_pin(session: Session, staff_id: uuid.UUID) -> bool:
+    return session.get(StaffPin, staff_id) is not None
+
+
+def record_sign_out(
+    session: Session, staff: StaffSession, how: str, *, parked: int, now: datetime | None = None
+) -> None:
+    """Audit the end of a session: ``how`` is "logout", "quit" or "switch"."""
+    now = utcnow() if now is None else now
+    _record(session, staff.staff_id, staff, how, {"parked_carts": parked}, now)
+
+
+def record_lock(session: Session, staff: StaffSession, *, now: datetime | None = None) -> None:
+    """Audit that the till locked over ``staff``'s session (idle, or on request)."""
+    _record(session, staff.staff_id, staff, "till_locked", {}, utcnow() if now is None else now)
+
+
+def _record(  # noqa: PLR0917 - read as one sentence: who, where, what, details, when
+    session: Session,
+    staff_id: uuid.UUID | None,
+    where: WorkstationInfo,
+    action: str,
+    details: dict[str, object],
+    now: datetime,
+) -> None:
     record_audit(
         session.connection(),
         AuditFacts(
-            action="logout",
-            staff_id=staff.staff_id,
-            workstation_id=staff.workstation_id,
+            action=action,
+            staff_id=staff_id,
+            workstation_id=where.workstation_id,
             entity="staff_user",
-            entity_id=str(staff.staff_id),
-            details={"how": how},
+            entity_id=str(staff_id or ""),
+            details=details,
+            at=now,
         ),
     )
 
 
-def log_in_or_refusal(session: Session, username: str, password: str) -> StaffSession | LoginFailed:
+def log_in_or_refusal(
+    session: Session, username: str, password: str, *, action: str = "login"
+) -> StaffSession | LoginFailed:
     """:func:`log_in`, with a refused attempt returned instead of raised.
 
     Returned, not raised, so the caller's transaction still commits the
-    audit entry :func:`log_in` wrote for the refused attempt.
+    audit entry (and the failure count) :func:`log_in` wrote for the refused attempt.
     """
     try:
-        return log_in(session, username, password)
+        return log_in(session, username, password, action=action)
     except LoginFailed as refused:
         return refused
 

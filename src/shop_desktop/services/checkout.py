@@ -78,6 +78,7 @@ from shop_desktop.services.coupons import (
     normalize_code,
 )
 from shop_desktop.services.outbox import DeviceCounters, bump_counters, lock_counters, write_op
+from shop_desktop.services.shifts import add_to_open_shift, sale_deltas_of
 from shop_desktop.services.stock import allow_negative_stock, shortfalls
 from shop_desktop.services.store_credit import store_credit_balance
 from shop_shared.ops import ORDER_COMPLETED
@@ -362,6 +363,9 @@ def _commit(
     if rows.credits:
         conn.execute(_INSERT_CREDITS, rows.credits)
     _write_points(conn, rows.points)
+    if paid_now:
+        # The open shift's running totals, in the sale's own transaction (issue 13).
+        add_to_open_shift(conn, counters.workstation_id, sale_deltas_of(draft))
     if draft.approved_by is not None:
         record_audit(
             conn,

@@ -85,6 +85,11 @@ from shop_desktop.services.checkout import (
     commit_order,
 )
 from shop_desktop.services.outbox import lock_device_counters, queue_for_server
+from shop_desktop.services.shifts import (
+    add_to_open_shift,
+    add_void_to_open_shift,
+    sale_deltas_of,
+)
 from shop_shared.ops import ORDER_CANCELLED, ORDER_PAID, ORDER_STATUS_CHANGED, ORDER_TAKEN
 
 __all__ = [
@@ -416,6 +421,9 @@ def pay_order(
         },
     )
     session.flush()
+    # The invoice is issued now: the sale counts in this till's open shift (issue 13).
+    deltas = sale_deltas_of(order, rows, staff_id=staff_id)
+    add_to_open_shift(session.connection(), identity.workstation_id, deltas)
     return PaidOrder(order.id, invoice_no, after, sum(changes), repeated=False)
 
 
@@ -673,6 +681,14 @@ def _cancel(
     )
     order.status = OrderStatus.CANCELLED
     session.flush()
+    if note is not None:
+        # A voided invoice and its refunds count in this till's open shift (issue 13).
+        add_void_to_open_shift(
+            session.connection(),
+            identity.workstation_id,
+            total_minor=order.total_minor,
+            refunds=refunds,
+        )
     details: dict[str, Any] = {"refunds": [str(r.id) for r in refunds]}
     if note is not None:
         details |= {"credit_note": note.number, "approved_by": str(approved_by)}
@@ -920,6 +936,8 @@ class OrderSummary:
     created_at: datetime
     member_name: str | None
     recipient_name: str | None
+    #: OWED while any refund is still owed to the customer, DONE once all are given back.
+    refund: RefundStatus | None = None
 
 
 @dataclass(frozen=True)
@@ -927,6 +945,24 @@ class OrderPage:
     rows: list[OrderSummary]
     #: Pass as ``after`` for the next page; ``None`` when this was the last.
     next: OrderCursor | None
+
+
+def _summary(*row: Any) -> OrderSummary:
+    """A listed order from its columns; the last two say whether a refund is owed, or any made."""
+    (order_id, number, invoice_no, kind, status, total, created, member, recipient) = row[:9]
+    owed, refunded = row[9:]
+    return OrderSummary(
+        id=order_id,
+        number=number,
+        invoice_no=invoice_no,
+        kind=kind,
+        status=status,
+        total_minor=total,
+        created_at=created,
+        member_name=member,
+        recipient_name=recipient,
+        refund=RefundStatus.OWED if owed else RefundStatus.DONE if refunded else None,
+    )
 
 
 def _like(text: str) -> str:
@@ -990,6 +1026,8 @@ def order_list(
             Order.created_at,
             Member.name,
             OrderDelivery.recipient_name,
+            exists().where(Refund.order_id == Order.id, Refund.status == RefundStatus.OWED),
+            exists().where(Refund.order_id == Order.id),
         )
         .outerjoin(Member, Member.id == Order.member_id)
         .outerjoin(OrderDelivery, OrderDelivery.order_id == Order.id)
@@ -1003,7 +1041,7 @@ def order_list(
             )
         )
     query = query.order_by(Order.created_at.desc(), Order.id.desc()).limit(limit + 1)
-    rows = [OrderSummary(*row) for row in session.execute(query)]
+    rows = [_summary(*row) for row in session.execute(query)]
     more = len(rows) > limit
     rows = rows[:limit]
     cursor = OrderCursor(rows[-1].created_at, rows[-1].id) if more and rows else None

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from shop_desktop.data import models
-from shop_desktop.data.models import StaffUser, Workstation
+from shop_desktop.data.models import OpenCart, StaffUser, Workstation
 from shop_desktop.data.types import utcnow
 from shop_desktop.domain.cart import Cart, coupon_codes_of
 from shop_desktop.services.coupons import CouponNotUsable
@@ -31,10 +31,14 @@ from shop_desktop.services.sale import coupon_for_cart
 from shop_shared.ops import CART_PARKED, CART_RECALLED
 
 __all__ = [
+    "CartToPark",
     "ParkedCart",
     "ParkedCartGone",
+    "count_parked_by",
+    "leaving_label",
     "list_parked_carts",
     "park_cart",
+    "park_open_carts",
     "recall_parked_cart",
     "revive_cart",
 ]
@@ -129,6 +133,76 @@ def park_cart(
         now=now,
     )
     session.flush()
+
+
+@dataclass(frozen=True)
+class CartToPark:
+    """A cart still open in a tab when its cashier leaves: its JSON and its total."""
+
+    payload: dict[str, Any]
+    total_minor: int
+
+
+def leaving_label(display_name: str, local_time: datetime) -> str:
+    """The name a cart parked at log-out gets: who left it, and when ("王小明 14:32")."""
+    return f"{display_name[:100]} {local_time:%H:%M}"
+
+
+def park_open_carts(
+    session: Session,
+    carts: list[CartToPark],
+    *,
+    branch_id: uuid.UUID,
+    workstation_id: uuid.UUID,
+    staff_id: uuid.UUID,
+    label: str,
+    forget_every_open_cart: bool = True,
+    now: datetime | None = None,
+) -> None:
+    """Park every cart a cashier leaves open and forget them as open tabs, together.
+
+    One transaction: a crash before it commits leaves the carts as open tabs
+    (reopened at the next log-in), after it they are parked, never both.
+    Without ``forget_every_open_cart`` only the parked carts are forgotten
+    (the others on disk were never reopened in this session).
+    """
+    now = utcnow() if now is None else now
+    for cart in carts:
+        park_cart(
+            session,
+            cart_id=uuid.UUID(str(cart.payload["cart_id"])),
+            branch_id=branch_id,
+            workstation_id=workstation_id,
+            staff_id=staff_id,
+            label=label,
+            payload={**cart.payload, "label": label},
+            total_minor=cart.total_minor,
+            now=now,
+        )
+    forget = delete(OpenCart).where(
+        OpenCart.workstation_id == workstation_id, OpenCart.staff_id == staff_id
+    )
+    if not forget_every_open_cart:
+        forget = forget.where(
+            OpenCart.id.in_([uuid.UUID(str(cart.payload["cart_id"])) for cart in carts])
+        )
+    session.execute(forget.execution_options(synchronize_session=False))
+
+
+def count_parked_by(session: Session, branch_id: uuid.UUID, staff_id: uuid.UUID) -> int:
+    """How many carts ``staff_id`` parked at the branch are still waiting."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(models.ParkedCart)
+            .where(
+                models.ParkedCart.branch_id == branch_id,
+                models.ParkedCart.staff_id == staff_id,
+                models.ParkedCart.recalled_at.is_(None),
+            )
+        )
+        or 0
+    )
 
 
 def list_parked_carts(session: Session, branch_id: uuid.UUID) -> list[ParkedCart]:

@@ -35,11 +35,14 @@ __all__ = [
     "ALLOW_NEGATIVE_KEY",
     "DEFAULT_ALLOW_NEGATIVE",
     "Shortfall",
+    "StockHere",
     "StockSettingRefused",
     "WantedLine",
     "allow_negative_stock",
+    "runs_short",
     "set_allow_negative_stock",
     "shortfalls",
+    "stock_here",
 ]
 
 #: ``local_state`` key of this workstation's setting, stored as ``{"value": bool}``.
@@ -91,6 +94,30 @@ class Shortfall:
             "unit": self.unit,
             "weighed": self.weighed,
         }
+
+
+def runs_short(on_hand_milli: int, wanted_milli: int) -> bool:
+    """Whether wanting this much takes the branch's stock below zero (the one rule for it)."""
+    return wanted_milli > on_hand_milli
+
+
+@dataclass(frozen=True)
+class StockHere:
+    """One product's stock at this branch as the counter shows it, and what the till does
+    when a cart wants more: the counter warns as a product goes into the cart, and payment
+    is refused only when selling below zero is turned off."""
+
+    on_hand_milli: int
+    allow_negative: bool
+
+
+def stock_here(session: Session, product_id: uuid.UUID, branch_id: uuid.UUID) -> StockHere:
+    """The on-hand :func:`shortfalls` would count, and this workstation's setting."""
+    on_hand = session.execute(
+        text(f"SELECT {ON_HAND_SQL} FROM products p WHERE p.id = :id"),
+        {"id": product_id.hex, "branch": branch_id.hex},
+    ).scalar()
+    return StockHere(int(on_hand or 0), allow_negative_stock(session))
 
 
 def allow_negative_stock(session: Session) -> bool:
@@ -164,7 +191,7 @@ def shortfalls(
     for r in session.execute(_ON_HAND, params):
         pid = uuid.UUID(hex=str(r[0]))
         on_hand = int(r[6])
-        if wanted[pid] > on_hand:
+        if runs_short(on_hand, wanted[pid]):
             found[pid] = Shortfall(
                 product_id=pid,
                 sku=r[1],

@@ -2,17 +2,30 @@
 
 English is the source language; Traditional Chinese comes from the compiled
 catalogue in ``resources/i18n`` plus Qt's own ``qtbase`` catalogue for the
-standard buttons. Installing or removing a translator makes Qt send every
-widget a ``LanguageChange`` event, on which each one re-reads its texts.
+standard buttons. English has a small catalogue of its own too: only the
+counted messages (``self.tr("%n match(es)", "", n)``), whose singular and
+plural forms ("1 match", "2 matches") the source text cannot give by itself.
+Installing or removing a translator makes Qt send every widget a
+``LanguageChange`` event, on which each one re-reads its texts.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    Qt,
+    QTranslator,
+)
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
+from typing_extensions import override
 
 from shop_desktop.resources import resource_path
 
@@ -59,24 +72,26 @@ def switch_language(code: str) -> None:
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
+    ours = QTranslator(app)
+    catalogue = resource_path("i18n", f"shop_desktop_{code}.qm")
+    if ours.load(str(catalogue)):
+        _installed.append(ours)
+    else:
+        log.warning("translation catalogue %s could not be loaded", catalogue)
     if code == ZH_TW:
-        ours = QTranslator(app)
-        catalogue = resource_path("i18n", "shop_desktop_zh_TW.qm")
-        if ours.load(str(catalogue)):
-            _installed.append(ours)
-        else:
-            log.warning("translation catalogue %s could not be loaded", catalogue)
         qt_own = QTranslator(app)
         qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if qt_own.load("qtbase_zh_TW", qt_folder):
             _installed.append(qt_own)
-        for translator in _installed:
-            app.installTranslator(translator)
+    # Before the translators go in: widgets re-read their texts (numbers in
+    # the locale, words in the language) as each one is installed.
     if code == ZH_TW:
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.Taiwan))
     else:
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     _current = code
+    for translator in _installed:
+        app.installTranslator(translator)
 
 
 def set_up_fonts(app: QApplication) -> None:
@@ -93,3 +108,45 @@ def set_up_fonts(app: QApplication) -> None:
     font.setPointSize(max(font.pointSize(), BASE_POINT_SIZE))
     if font != app.font():
         app.setFont(font)
+
+
+class _Sayer(QObject):
+    """Keeps the words a label shows and says them again after a language switch."""
+
+    def __init__(self, label: QLabel) -> None:
+        super().__init__(label)
+        self.words: Callable[[], str] | None = None
+        #: The text last said: a label since cleared or given other text is left alone.
+        self.said = ""
+        label.installEventFilter(self)
+
+    def say(self, label: QLabel) -> None:
+        self.said = self.words() if self.words is not None else ""
+        label.setText(self.said)
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.LanguageChange
+            and self.words is not None
+            and isinstance(watched, QLabel)
+            and watched.text() == self.said
+        ):
+            self.say(watched)
+        return False
+
+
+def say(label: QLabel, words: Callable[[], str] | None) -> None:
+    """Show ``words()`` in ``label``, and again in the new language after every switch.
+
+    For what a screen tells once (a refusal, "Order 42 is cancelled."): the
+    words are made by a function of the moment's translation (``lambda:
+    self.tr(...).format(...)``), not kept as a finished string. ``None``
+    clears the label. A label since cleared or given other text with
+    ``setText`` keeps that until the next :func:`say`.
+    """
+    sayer = label.findChild(_Sayer, "", Qt.FindChildOption.FindDirectChildrenOnly)
+    if sayer is None:
+        sayer = _Sayer(label)
+    sayer.words = words
+    sayer.say(label)

@@ -1,10 +1,15 @@
-"""The log-in dialog: who is working at this till.
+"""The log-in dialog: who is working at this till; also the lock screen.
 
-The password is checked on a worker (argon2 takes a noticeable moment), and a
-failure never says whether the name or the password was wrong.
+The password (or the person's PIN) is checked on a worker (argon2 takes a
+noticeable moment), and a failure never says whether the name or the secret
+was wrong. Locked over a session (:attr:`LoginDialog.locked_for`), the same
+dialog takes the password or PIN of the same person to go on, or another
+cashier's, who then takes over the till; it cannot be closed without one.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
@@ -30,6 +35,7 @@ from shop_desktop.services.auth import (
     log_in_or_refusal,
     this_workstation,
 )
+from shop_desktop.ui.i18n import say
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.places.settings import LanguageChoice
 from shop_desktop.ui.preferences import Preferences
@@ -54,9 +60,12 @@ class LoginDialog(QDialog):
         *,
         preferences: Preferences | None = None,
         notice: str = "",
+        locked_for: StaffSession | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        #: The session the till is locked over, when this is the lock screen.
+        self.locked_for = locked_for
         self._database = database
         self._preferences = preferences
         self.staff: StaffSession | None = None
@@ -65,7 +74,8 @@ class LoginDialog(QDialog):
         self.demo_logins: tuple[str, ...] = ()
         #: True once the workstation was read or found missing.
         self.workstation_checked = False
-        self._workstation_problem = ""
+        #: Why the workstation cannot log anyone in, in the language of the moment.
+        self._workstation_problem: Callable[[], str] | None = None
         #: False once the database turned out not to be set up for a workstation.
         self._may_log_in = True
         self.verification: BackgroundOp[StaffSession | LoginFailed] | None = None
@@ -84,15 +94,7 @@ class LoginDialog(QDialog):
         self.demo_hint.setWordWrap(True)
         self.demo_hint.setVisible(False)
         self.demo_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message = QLabel()
-        self.message.setObjectName("loginMessage")
-        self.message.setWordWrap(True)
-        self.message.setVisible(False)
-        self.notice = QLabel(notice)
-        self.notice.setObjectName("loginNotice")
-        self.notice.setWordWrap(True)
-        self.notice.setVisible(bool(notice))
-        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._build_messages(notice)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 28, 32, 24)
@@ -110,8 +112,27 @@ class LoginDialog(QDialog):
 
         # Enter anywhere presses the default Log in button (see submit).
         self.username.setFocus()
+        if locked_for is not None:
+            self._lock_over(locked_for)
         self.retranslate()
         self._load_workstation()
+
+    def _build_messages(self, notice: str) -> None:
+        self.message = QLabel()
+        self.message.setObjectName("loginMessage")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        self.notice = QLabel(notice)
+        self.notice.setObjectName("loginNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(bool(notice))
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def _lock_over(self, staff: StaffSession) -> None:
+        self.setObjectName("lockScreen")
+        self.username.setText(staff.username)
+        self._quit_button.setVisible(False)
+        self.password.setFocus()
 
     def _build_credentials(self) -> QFormLayout:
         self.username = QLineEdit()
@@ -173,10 +194,21 @@ class LoginDialog(QDialog):
         self.setWindowTitle(self.tr("Log in — Shop Desktop"))
         self._heading.setText(self.tr("Log in"))
         self._username_label.setText(self.tr("&User name"))
-        self._password_label.setText(self.tr("&Password"))
+        self._password_label.setText(self.tr("&Password or PIN"))
         self._language_label.setText(self.tr("Language"))
         self.log_in_button.setText(self.tr("Log in"))
         self._quit_button.setText(self.tr("Quit"))
+        if self.locked_for is not None:
+            self.setWindowTitle(self.tr("Locked — Shop Desktop"))
+            self._heading.setText(self.tr("The till is locked"))
+            self.log_in_button.setText(self.tr("Unlock"))
+            self.notice.setText(
+                self.tr(
+                    "{name}'s carts stay as they are. {name}: enter your password or PIN to go"
+                    " on. Another cashier: enter your own name; {name}'s carts are then parked."
+                ).format(name=self.locked_for.display_name)
+            )
+            self.notice.setVisible(True)
         self._show_where()
 
     @override
@@ -195,8 +227,8 @@ class LoginDialog(QDialog):
                     workstation=where.workstation_code,
                 )
             )
-        elif self._workstation_problem:
-            self._where.setText(self._workstation_problem)
+        elif self._workstation_problem is not None:
+            self._where.setText(self._workstation_problem())
         self.demo_hint.setVisible(bool(self.demo_logins))
         if self.demo_logins:
             self.demo_hint.setText(
@@ -212,9 +244,10 @@ class LoginDialog(QDialog):
         if self.isVisible():
             self.adjustSize()
 
-    def _show_message(self, text: str, *, refused: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
+    def _show_message(self, text: Callable[[], str] | None, *, refused: bool = False) -> None:
+        """Say ``text()`` (again in the new language after a switch); ``None`` says nothing."""
+        say(self.message, text)
+        self.message.setVisible(text is not None)
         self._fit()
         # The style sheet colours refusals; re-polish so the change shows.
         self.message.setProperty("refused", refused)
@@ -254,6 +287,12 @@ class LoginDialog(QDialog):
         self.demo_checked.emit()
 
     @override
+    def reject(self) -> None:
+        # A locked till opens only to a password or PIN: Esc and the close button do nothing.
+        if self.locked_for is None:
+            super().reject()
+
+    @override
     def done(self, result: int) -> None:
         # Nobody will read the hint once the dialog is gone.
         if self._demo_check is not None:
@@ -261,7 +300,7 @@ class LoginDialog(QDialog):
         super().done(result)
 
     def _not_set_up(self, _refused: WorkstationNotSetUp) -> None:
-        self._workstation_problem = self.tr(
+        self._workstation_problem = lambda: self.tr(
             "This database is not set up for a workstation yet. "
             "Ask an administrator to enrol this workstation."
         )
@@ -270,8 +309,8 @@ class LoginDialog(QDialog):
 
     def _workstation_unknown(self) -> None:
         # Not set up (said above), or a storage problem or bug the helper showed.
-        if not self._workstation_problem:
-            self._workstation_problem = self.tr("The workstation could not be read.")
+        if self._workstation_problem is None:
+            self._workstation_problem = lambda: self.tr("The workstation could not be read.")
         self._show_where()
         self.workstation_checked = True
         self.workstation_loaded.emit()
@@ -288,13 +327,16 @@ class LoginDialog(QDialog):
             self.password.setFocus()
             return
         if not username or not password:
-            self._refuse(self.tr("Enter your user name and password."))
+            self._refuse(lambda: self.tr("Enter your user name and password."))
             return
         self._set_busy(True)
-        self._show_message(self.tr("Checking…"))
+        self._show_message(lambda: self.tr("Checking…"))
+
+        locked = self.locked_for
+        action = "unlock" if locked is not None and locked.username == username else "login"
 
         def verify(job: Job) -> StaffSession | LoginFailed:
-            return log_in_or_refusal(job.session, username, password)
+            return log_in_or_refusal(job.session, username, password, action=action)
 
         self.verification = (
             BackgroundOp(self, op=verify, success=self._verified, database=self._database)
@@ -311,10 +353,10 @@ class LoginDialog(QDialog):
     def _verified(self, answer: StaffSession | LoginFailed) -> None:
         self._set_busy(False)
         if isinstance(answer, LoginFailed):
-            self._refuse(self._refusal_text(answer.reason))
+            self._refuse(lambda: self._refusal_text(answer))
             return
         self.staff = answer
-        self._show_message("")
+        self._show_message(None)
         self.password.clear()
         self.staff_logged_in.emit(answer)
         self.accept()
@@ -323,12 +365,20 @@ class LoginDialog(QDialog):
         self._set_busy(False)
         if self._may_log_in:
             # The helper showed what went wrong; once it is solved, trying again works.
-            self._refuse(self.tr("Not logged in. Try again."))
+            self._refuse(lambda: self.tr("Not logged in. Try again."))
         else:
             self._workstation_unknown()
-            self._refuse(self._workstation_problem)
+            if self._workstation_problem is not None:
+                self._refuse(self._workstation_problem)
 
-    def _refusal_text(self, reason: str) -> str:
+    def _refusal_text(self, refused: LoginFailed) -> str:
+        reason = refused.reason
+        if reason == "locked" and refused.locked_until is not None:
+            until = refused.locked_until.astimezone()
+            return self.tr(
+                "Too many wrong attempts: this account is locked until {time}. Try again then,"
+                " or ask a manager."
+            ).format(time=f"{until:%H:%M:%S}")
         if reason == "inactive":
             return self.tr("This account is disabled. Ask a manager to enable it.")
         if reason == "branch":
@@ -337,14 +387,14 @@ class LoginDialog(QDialog):
             )
         return self.tr("The user name or password is not correct.")
 
-    def _refuse(self, text: str) -> None:
+    def _refuse(self, text: Callable[[], str]) -> None:
         self._show_message(text, refused=True)
         self.password.clear()
         if self.username.text().strip():
             self.password.setFocus()
         else:
             self.username.setFocus()
-        self.login_refused.emit(text)
+        self.login_refused.emit(self.message.text())
 
     def _remember_language(self, code: str) -> None:
         if self._preferences is not None:

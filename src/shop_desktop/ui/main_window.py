@@ -2,6 +2,12 @@
 
 Every place has two shortcuts, F2…F8 for the counter keyboard and Ctrl+1…7
 for everyone else; the navigation tooltips and the Go menu show them.
+
+Leaving loses nothing: logging out, another cashier taking over at the lock
+screen and quitting park every cart with lines under the cashier's name and
+the time, and say so (:meth:`Register.leaving`). Left alone for the time
+set (``Preferences.lock_after_seconds``), or on Ctrl+L, the till locks over
+the session; the carts stay.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from functools import partial
 from PySide6.QtCore import QEvent, QSize, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -21,11 +28,15 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
+from shiboken6 import isValid
 from typing_extensions import override
 
+from shop_desktop.services.auth import StaffSession, record_lock
 from shop_desktop.ui.context import ShopContext
+from shop_desktop.ui.help import KeyboardHelp
 from shop_desktop.ui.icons import place_icon
 from shop_desktop.ui.labels import in_current_language, role_name
+from shop_desktop.ui.login import LoginDialog
 from shop_desktop.ui.places.after_sales import AfterSalesPlace
 from shop_desktop.ui.places.base import Place
 from shop_desktop.ui.places.catalog import CatalogPlace
@@ -34,9 +45,10 @@ from shop_desktop.ui.places.orders import OrdersPlace
 from shop_desktop.ui.places.reports import ReportsPlace
 from shop_desktop.ui.places.sell import SellPlace
 from shop_desktop.ui.places.settings import SettingsPlace
-from shop_desktop.ui.sign_out import record_sign_out
+from shop_desktop.ui.sign_in import IdleWatch, PinDialog
 from shop_desktop.ui.sync.controller import SyncController
 from shop_desktop.ui.sync.status_widget import SyncStatusWidget
+from shop_desktop.ui.tasks import BackgroundOp
 
 #: In navigation order; the first is where a shift starts.
 PLACES: tuple[type[Place], ...] = (
@@ -65,6 +77,12 @@ class MainWindow(QMainWindow):
 
     logout_requested = Signal()
     quit_requested = Signal()
+    #: Another cashier took over at the lock screen: their :class:`StaffSession`.
+    cashier_switched = Signal(object)
+    #: The till locked over the session (the lock screen is up).
+    locked = Signal()
+    #: The same person unlocked it.
+    unlocked = Signal()
     #: The key of the place now shown.
     place_shown = Signal(str)
 
@@ -72,6 +90,15 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.context = context
         self._closing_for_logout = False
+        #: Who takes over once this window has closed (a switch at the lock screen).
+        self._switching_to: StaffSession | None = None
+        self._left = False
+        #: Carts parked as this window closed, and the name they were parked under.
+        self.parked_on_leaving = 0
+        self.parked_label = ""
+        #: The lock screen, while the till is locked.
+        self.lock_screen: LoginDialog | None = None
+        self._focus_before_lock: QWidget | None = None
         self.setObjectName("mainWindow")
 
         self.navigation = QListWidget()
@@ -89,6 +116,7 @@ class MainWindow(QMainWindow):
         self.menuBar().addMenu(self._go_menu)
         self._build_places()
         self._build_shop_menu()
+        self._build_help_menu()
         self.navigation.currentRowChanged.connect(self._on_row_changed)
 
         central = QWidget()
@@ -101,6 +129,11 @@ class MainWindow(QMainWindow):
         #: Background sync with the central server (a pass at a time, on workers).
         self.sync = SyncController(context.database, parent=self)
         self._build_status_bar()
+        self.idle_watch = IdleWatch(context.preferences.lock_after_seconds, self)
+        self.idle_watch.idle.connect(self.lock)
+        settings = self.place(SettingsPlace.key)
+        assert isinstance(settings, SettingsPlace)
+        settings.idle_lock.changed.connect(self.idle_watch.set_seconds)
 
         self.retranslate()
         self._restore_geometry()
@@ -132,12 +165,39 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
+        self.lock_action = QAction(self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock)
+        self.pin_action = QAction(self)
+        self.pin_action.triggered.connect(self.set_my_pin)
+        self._shop_menu.addAction(self.lock_action)
+        self._shop_menu.addAction(self.pin_action)
         self._shop_menu.addAction(self.log_out_action)
         self._shop_menu.addSeparator()
         self._shop_menu.addAction(self.quit_action)
-        for action in (self.log_out_action, self.quit_action):
+        for action in (self.lock_action, self.log_out_action, self.quit_action):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
+
+    def _build_help_menu(self) -> None:
+        """Help → Keyboard (F1): every key of the counter and the payment window."""
+        self._help_menu = QMenu(self)
+        self.menuBar().addMenu(self._help_menu)
+        self.keyboard_help: KeyboardHelp | None = None
+        self.keyboard_action = QAction(self)
+        self.keyboard_action.setShortcut(QKeySequence("F1"))
+        self.keyboard_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.keyboard_action.triggered.connect(self.show_keyboard_help)
+        self._help_menu.addAction(self.keyboard_action)
+        self.addAction(self.keyboard_action)
+
+    def show_keyboard_help(self) -> KeyboardHelp:
+        if self.keyboard_help is None:
+            self.keyboard_help = KeyboardHelp(self)
+        self.keyboard_help.show()
+        self.keyboard_help.raise_()
+        self.keyboard_help.activateWindow()
+        return self.keyboard_help
 
     def _build_status_bar(self) -> None:
         self.staff_label = QLabel()
@@ -167,6 +227,7 @@ class MainWindow(QMainWindow):
         sell = self.place(SellPlace.key)
         assert isinstance(sell, SellPlace)
         sell.register.sale_completed.connect(self.sync.sale_committed)
+        sell.watch_sync(self.sync)
         settings = self.place(SettingsPlace.key)
         assert isinstance(settings, SettingsPlace)
         settings.server.set_controller(self.sync)
@@ -226,6 +287,10 @@ class MainWindow(QMainWindow):
         self._go_menu.setTitle(self.tr("&Go"))
         self.log_out_action.setText(self.tr("&Log out"))
         self.quit_action.setText(self.tr("&Quit"))
+        self.lock_action.setText(self.tr("Loc&k the till"))
+        self.pin_action.setText(self.tr("Set my &PIN…"))
+        self._help_menu.setTitle(self.tr("&Help"))
+        self.keyboard_action.setText(self.tr("&Keyboard"))
         for row, place in enumerate(self.places):
             item = self.navigation.item(row)
             item.setText(place.title())
@@ -274,6 +339,55 @@ class MainWindow(QMainWindow):
             BACKUP_MESSAGE_MS,
         )
 
+    # --- locking ----------------------------------------------------------
+
+    def lock(self) -> LoginDialog | None:
+        """Lock the till over this session: the carts stay; a password or PIN opens it."""
+        if self.lock_screen is not None or self._left:
+            return self.lock_screen
+        self.idle_watch.pause()
+        #: Where the keys went before the lock: they go there again after it.
+        self._focus_before_lock = QApplication.focusWidget()
+        staff = self.context.staff
+        BackgroundOp(
+            self, op=lambda job: record_lock(job.session, staff), database=self.context.database
+        ).run()
+        screen = LoginDialog(
+            self.context.database,
+            preferences=self.context.preferences,
+            locked_for=staff,
+            parent=self,
+        )
+        screen.setModal(True)
+        screen.staff_logged_in.connect(self._unlocked_by)
+        self.lock_screen = screen
+        screen.open()
+        self.locked.emit()
+        return screen
+
+    def _unlocked_by(self, staff: StaffSession) -> None:
+        screen, self.lock_screen = self.lock_screen, None
+        if screen is not None:
+            screen.deleteLater()
+        if staff.staff_id == self.context.staff.staff_id:
+            self.idle_watch.restart()
+            self.activateWindow()
+            before = self._focus_before_lock
+            self._focus_before_lock = None
+            if before is not None and isValid(before) and self.isAncestorOf(before):
+                before.setFocus()
+            self.unlocked.emit()
+            return
+        # Another cashier: this one's carts are parked as at a log-out, then they take over.
+        self._switching_to = staff
+        self.close()
+
+    def set_my_pin(self) -> PinDialog:
+        dialog = PinDialog(self.context, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     # --- leaving ----------------------------------------------------------
 
     def log_out(self) -> None:
@@ -285,17 +399,39 @@ class MainWindow(QMainWindow):
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1280, 800)
 
+    def parked_notice(self) -> str:
+        """What to tell the next person at the till about the carts parked as this closed."""
+        if not self.parked_on_leaving:
+            return ""
+        return self.tr(
+            'Carts left open were parked as "{label}" ({count}). After logging in, F11 finds them.'
+        ).format(label=self.parked_label, count=self.parked_on_leaving)
+
     @override
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._left:
+            event.accept()
+            return
+        self._left = True
         self.context.preferences.save_window_geometry(GEOMETRY_KEY, self.saveGeometry())
+        self.idle_watch.stop_watching()
         sell = self.place(SellPlace.key)
         assert isinstance(sell, SellPlace)
-        sell.register.leaving()  # open carts to disk, WAL folded: before the next log-in
-        record_sign_out(self.context, "log_out" if self._closing_for_logout else "quit")
+        if self._switching_to is not None:
+            how = "switch"
+        elif self._closing_for_logout:
+            how = "logout"
+        else:
+            how = "quit"
+        # Open carts parked and the sign-out audited, WAL folded: before the next log-in.
+        self.parked_on_leaving = sell.register.leaving(how)
+        self.parked_label = sell.register.leaving_label
         self._clock.stop()
         self.sync.stop()
         event.accept()
-        if self._closing_for_logout:
+        if self._switching_to is not None:
+            self.cashier_switched.emit(self._switching_to)
+        elif self._closing_for_logout:
             self.logout_requested.emit()
         else:
             self.quit_requested.emit()

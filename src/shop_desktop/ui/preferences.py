@@ -13,6 +13,8 @@ from PySide6.QtCore import QByteArray, QSettings
 from shop_desktop.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 SETTINGS_FILE_NAME = "settings.ini"
+#: A till left alone this long locks (the cart stays); a setting per till.
+DEFAULT_LOCK_AFTER_SECONDS = 300
 
 
 class Preferences:
@@ -105,3 +107,17 @@ class Preferences:
     @invoice_printer.setter
     def invoice_printer(self, name: str) -> None:
         self._set_printing_value("invoice_printer", name)
+
+    @property
+    def lock_after_seconds(self) -> int:
+        """Idle time after which the till locks over the session; 0 means never."""
+        value = self._settings.value("sign_in/lock_after_seconds", DEFAULT_LOCK_AFTER_SECONDS)
+        try:
+            return max(int(str(value)), 0)
+        except ValueError:
+            return DEFAULT_LOCK_AFTER_SECONDS
+
+    @lock_after_seconds.setter
+    def lock_after_seconds(self, seconds: int) -> None:
+        self._settings.setValue("sign_in/lock_after_seconds", max(seconds, 0))
+        self._settings.sync()

@@ -24,6 +24,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Signal, SignalInstance
@@ -44,7 +45,7 @@ from shop_desktop.ui.tasks import BackgroundOp, Job
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PRINT_REFUSALS", "DocumentPrinter", "describe_print_failure"]
+__all__ = ["PRINT_REFUSALS", "DocumentPrinter", "PrintFailure", "describe_print_failure"]
 
 #: The columns of the thermal roll (80 mm, the printer's standard font).
 RECEIPT_COLUMNS = 48
@@ -53,6 +54,20 @@ RECEIPT_COLUMNS = 48
 _SPOOL_KEEP_SECONDS = 24 * 3600
 
 MakePdf = Callable[[Job], bytes]
+
+
+@dataclass(frozen=True)
+class PrintFailure:
+    """What did not print, worded, and what the screen can offer instead.
+
+    ``print_again`` sends the same document the same way again;
+    ``save_as_pdf`` asks where and writes it as a PDF (None when saving was
+    what failed).
+    """
+
+    sentence: str
+    print_again: Callable[[], object] | None
+    save_as_pdf: Callable[[], object] | None
 
 
 #: What printing can fail with that is the printer's, the file's or the sale's, not a bug.
@@ -141,6 +156,8 @@ class DocumentPrinter(QObject):
     saved = Signal(str)
     #: A translated sentence: what went wrong and that the sale is safe.
     failed = Signal(str)
+    #: The same failure as a :class:`PrintFailure`, with its actions, for a banner.
+    print_failed = Signal(object)
 
     def __init__(self, context: ShopContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -222,6 +239,8 @@ class DocumentPrinter(QObject):
             op,
             QCoreApplication.translate("Printing", "Sent to {printer}.").format(printer=shown),
             self.printed,
+            again=lambda: self.print_document(make_pdf, title=title, printer=chosen),
+            as_pdf=lambda: self.save_pdf(make_pdf, suggested_name=_file_name(title)),
         )
 
     def print_receipt(
@@ -235,12 +254,12 @@ class DocumentPrinter(QObject):
         """
         preferences = self._context.preferences
         target = preferences.receipt_target
+
+        def make_pdf(job: Job) -> bytes:
+            doc = sale_document(job.session, order_id, kind=DocumentKind.RECEIPT, copy=copy)
+            return render_receipt(doc)
+
         if not target:
-
-            def make_pdf(job: Job) -> bytes:
-                doc = sale_document(job.session, order_id, kind=DocumentKind.RECEIPT, copy=copy)
-                return render_receipt(doc)
-
             op = self.print_document(
                 make_pdf,
                 title=QCoreApplication.translate("Printing", "Receipt"),
@@ -259,6 +278,11 @@ class DocumentPrinter(QObject):
             send,
             QCoreApplication.translate("Printing", "Sent to {printer}.").format(printer=target),
             self.printed,
+            again=lambda: self.print_receipt(order_id, copy=copy, open_drawer=open_drawer),
+            as_pdf=lambda: self.save_pdf(
+                make_pdf,
+                suggested_name=_file_name(QCoreApplication.translate("Printing", "Receipt")),
+            ),
         )
 
     def save_pdf(self, make_pdf: MakePdf, *, suggested_name: str) -> BackgroundOp[object] | None:
@@ -275,28 +299,39 @@ class DocumentPrinter(QObject):
             op,
             QCoreApplication.translate("Printing", "Saved as {path}.").format(path=path),
             self.saved,
+            again=lambda: self.save_pdf(make_pdf, suggested_name=suggested_name),
         )
 
     # --- the work -------------------------------------------------------------------
 
     def _start(
-        self, op: Callable[[Job], object], notice: str, signal: SignalInstance
+        self,
+        op: Callable[[Job], object],
+        notice: str,
+        signal: SignalInstance,
+        *,
+        again: Callable[[], object] | None = None,
+        as_pdf: Callable[[], object] | None = None,
     ) -> BackgroundOp[object]:
         said: list[str] = []
 
         def done(_: object) -> None:
             signal.emit(notice)
 
+        def tell(sentence: str) -> None:
+            self.failed.emit(sentence)
+            self.print_failed.emit(PrintFailure(sentence, again, as_pdf))
+
         def refused(exc: Exception) -> None:
             log.warning("printing failed: %r", exc)
             said.append(describe_print_failure(exc) or str(exc))
-            self.failed.emit(said[-1])
+            tell(said[-1])
 
         def not_printed() -> None:
             # A storage problem or a bug was shown by the helper; the counter
             # still hears that the sale itself is safe.
             if not said:
-                self.failed.emit(
+                tell(
                     QCoreApplication.translate(
                         "Printing", "The document could not be printed. The sale is saved."
                     )
@@ -308,6 +343,13 @@ class DocumentPrinter(QObject):
             .after_failure(not_printed)
             .run()
         )
+
+
+def _file_name(title: str) -> str:
+    """A file name for a document saved instead of printed: its title and the time."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in title).strip("-") or "document"
+    return f"{safe}-{stamp}.pdf"
 
 
 def _default_printer() -> str:

@@ -45,6 +45,25 @@ QLabel#loginNotice {
     border-radius: 4px;
     padding: 6px 8px;
 }
+QFrame#problemBanner {
+    background: #fce8e6;
+    border: 1px solid #f28b82;
+    border-radius: 6px;
+}
+QFrame#problemBanner QLabel, QFrame#problemBanner QToolButton {
+    color: #a50e0e;
+}
+QFrame#noticeBanner {
+    background: #e6f4ea;
+    border: 1px solid #81c995;
+    border-radius: 6px;
+}
+QFrame#noticeBanner QLabel, QFrame#noticeBanner QToolButton {
+    color: #0d652d;
+}
+QFrame#problemBanner QPushButton, QFrame#noticeBanner QPushButton {
+    padding: 4px 12px;
+}
 QFrame#factTile {
     background: palette(base);
     border: 1px solid palette(midlight);

@@ -23,7 +23,16 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QPainter,
+    QPixmap,
+    QPixmapCache,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import QWidget
 from typing_extensions import override
 
@@ -53,6 +62,14 @@ PLACEHOLDER = "…"
 
 #: The role under which every cell carries its product's id.
 PRODUCT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: The name cell's second, smaller line: what tells products of the same name
+#: apart (brand and SKU; a big catalog has the same name many times).
+DETAIL_LINE_ROLE = Qt.ItemDataRole.UserRole + 3
+
+#: Thumbnails are kept at this size (pixels) and drawn smaller by the view.
+THUMBNAIL_PX = 64
+#: Colours of the tile shown for a product without a picture, chosen by brand.
+_TILE_COLOURS = ("#1a73e8", "#188038", "#e37400", "#9334e6", "#d01884", "#007b83", "#5f6368")
 
 # Units sold by weight or volume; their stock is shown with decimals.
 _MEASURED_UNITS = frozenset({"kg", "g", "l", "ml", "m", "lb", "oz"})
@@ -82,6 +99,60 @@ class _PageResult:
     rows: dict[uuid.UUID, ProductRow]
     next_cursor: object
     has_more: bool
+    #: False when search took the slower path (the index is being built).
+    complete: bool = True
+
+
+def detail_line(row: ProductRow) -> str:
+    """Brand and SKU, the second line under a product's name."""
+    brand = in_current_language(row.brand_zh, row.brand_en)
+    return f"{brand} · {row.sku}" if brand else row.sku
+
+
+def _thumbnail_key(path: str) -> str:
+    return f"shop-list-thumb:{path}"
+
+
+def read_thumbnail(path: str) -> QImage | None:
+    """The picture at ``path`` scaled to a thumbnail, or None; safe on a worker thread.
+
+    A QImage, not a QPixmap: pixmaps belong to the GUI thread.
+    """
+    image = QImage(path)
+    if image.isNull():
+        return None
+    return image.scaled(
+        THUMBNAIL_PX,
+        THUMBNAIL_PX,
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
+
+
+def letter_tile(text: str, key: str) -> QPixmap:
+    """A coloured square with the first letter of ``text``: the picture of a product without one."""
+    letter = (text.strip()[:1] or "?").upper()
+    colour = _TILE_COLOURS[sum(key.encode("utf-8")) % len(_TILE_COLOURS)]
+    cache_key = f"shop-letter-tile:{letter}:{colour}"
+    found = QPixmap()
+    if QPixmapCache.find(cache_key, found) and not found.isNull():
+        return found
+    tile = QPixmap(THUMBNAIL_PX, THUMBNAIL_PX)
+    tile.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(tile)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(colour).lighter(185))
+    painter.drawRoundedRect(0, 0, THUMBNAIL_PX, THUMBNAIL_PX, 10, 10)
+    font = QFont()
+    font.setPixelSize(THUMBNAIL_PX // 2)
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor(colour))
+    painter.drawText(tile.rect(), Qt.AlignmentFlag.AlignCenter, letter)
+    painter.end()
+    QPixmapCache.insert(cache_key, tile)
+    return tile
 
 
 def stock_text(on_hand_milli: int, unit: str) -> str:
@@ -123,6 +194,7 @@ class ProductListModel(QAbstractTableModel):
         self._cursor: object = None
         self._has_more = False
         self._fetching = False
+        self._complete = True
         # Bumped by every new query: pages of older queries are dropped.
         self._generation = 0
         self._missing: set[uuid.UUID] = set()
@@ -131,8 +203,18 @@ class ProductListModel(QAbstractTableModel):
         self._rows_timer.setSingleShot(True)
         self._rows_timer.setInterval(0)
         self._rows_timer.timeout.connect(self._load_missing_rows)
+        # Pictures are read on a worker, a batch at a time; until then a letter tile.
+        self._pictures_wanted: set[str] = set()
+        self._pictures_unreadable: set[str] = set()
+        self._pictures_loading = False
+        self._pictures_timer = QTimer(self)
+        self._pictures_timer.setSingleShot(True)
+        self._pictures_timer.setInterval(0)
+        self._pictures_timer.timeout.connect(self._load_pictures)
         #: The last op started, so tests and callers can wait on it.
         self.last_op: BackgroundOp[Any] | None = None
+        #: The last picture load started (tests wait on it).
+        self.pictures_op: BackgroundOp[Any] | None = None
 
     @property
     def _owner(self) -> QWidget | None:
@@ -152,6 +234,11 @@ class ProductListModel(QAbstractTableModel):
     def has_more(self) -> bool:
         return self._has_more
 
+    @property
+    def complete(self) -> bool:
+        """False when the search index is being built and the results may miss products."""
+        return self._complete
+
     def show_search(self, typed: str, filter_: CatalogFilter) -> None:
         self._start(SearchSource(typed, filter_))
 
@@ -169,6 +256,7 @@ class ProductListModel(QAbstractTableModel):
         self._cursor = None
         self._has_more = True
         self._fetching = False
+        self._complete = True
         self.endResetModel()
         self._fetch_page()
 
@@ -225,6 +313,7 @@ class ProductListModel(QAbstractTableModel):
             session = job.session
             ids: tuple[uuid.UUID, ...]
             next_cursor: object
+            complete = True
             if isinstance(source, SearchSource):
                 found = catalog.search(
                     session,
@@ -235,6 +324,7 @@ class ProductListModel(QAbstractTableModel):
                 )
                 ids, next_cursor = found.ids, found.next_key
                 has_more = found.next_key is not None
+                complete = found.complete
             else:
                 page = catalog.browse(
                     session,
@@ -247,7 +337,7 @@ class ProductListModel(QAbstractTableModel):
                 ids, next_cursor = page.ids, page.next
                 has_more = page.next is not None
             rows = catalog.product_rows(session, ids, branch)
-            return _PageResult(generation, ids, rows, next_cursor, has_more)
+            return _PageResult(generation, ids, rows, next_cursor, has_more, complete)
 
         self.last_op = (
             BackgroundOp(self._owner, op=load, success=self._add_page, database=self._database)
@@ -261,6 +351,7 @@ class ProductListModel(QAbstractTableModel):
         self._fetching = False
         self._cursor = result.next_cursor
         self._has_more = result.has_more
+        self._complete = self._complete and result.complete
         self._rows.update(result.rows)
         # Later search pages may repeat products the first page ranked higher.
         fresh = [pid for pid in dict.fromkeys(result.ids) if pid not in self._known]
@@ -344,14 +435,25 @@ class ProductListModel(QAbstractTableModel):
             if column in (PRICE, STOCK):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._picture(product_id) if column == NAME else None
+        if role == DETAIL_LINE_ROLE:
+            row = self._rows.get(product_id)
+            return detail_line(row) if row is not None and column == NAME else None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         row = self._rows.get(product_id)
         if row is None:
             self._want_row(product_id)
             return PLACEHOLDER
+        return self._text(row, column, role)
+
+    def _text(self, row: ProductRow, column: int, role: int) -> str | None:
         if column == NAME:
-            return in_current_language(row.name_zh, row.name_en)
+            name = in_current_language(row.name_zh, row.name_en)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{name}\n{detail_line(row)}"
+            return name
         if column == BRAND:
             return in_current_language(row.brand_zh, row.brand_en)
         if column == PRICE:
@@ -361,6 +463,65 @@ class ProductListModel(QAbstractTableModel):
         if column == SKU:
             return row.sku
         return None
+
+    # --- pictures ---------------------------------------------------------------
+
+    def _picture(self, product_id: uuid.UUID) -> QPixmap | None:
+        row = self._rows.get(product_id)
+        if row is None:
+            return None
+        path = row.thumbnail
+        if path and path not in self._pictures_unreadable:
+            found = QPixmap()
+            if QPixmapCache.find(_thumbnail_key(path), found) and not found.isNull():
+                return found
+            if path not in self._pictures_wanted:
+                self._pictures_wanted.add(path)
+                if not self._pictures_loading:
+                    self._pictures_timer.start()
+        name = in_current_language(row.brand_zh, row.brand_en) or in_current_language(
+            row.name_zh, row.name_en
+        )
+        return letter_tile(name, row.brand_en or row.name_en)
+
+    def _load_pictures(self) -> None:
+        wanted = tuple(self._pictures_wanted)
+        if not wanted or self._pictures_loading:
+            return
+        self._pictures_loading = True
+
+        def read(_job: Job) -> dict[str, QImage | None]:
+            return {path: read_thumbnail(path) for path in wanted}
+
+        def loaded(images: dict[str, QImage | None]) -> None:
+            self._pictures_loading = False
+            self._pictures_wanted.difference_update(images)
+            for path, image in images.items():
+                if image is None:
+                    self._pictures_unreadable.add(path)
+                else:
+                    QPixmapCache.insert(_thumbnail_key(path), QPixmap.fromImage(image))
+            shown = [r for r, pid in enumerate(self._ids) if self._row_picture(pid) in images]
+            if shown:
+                self.dataChanged.emit(
+                    self.index(min(shown), NAME),
+                    self.index(max(shown), NAME),
+                    [Qt.ItemDataRole.DecorationRole],
+                )
+            if self._pictures_wanted:
+                self._pictures_timer.start()
+
+        def failed(exc: BaseException) -> None:
+            self._pictures_loading = False
+            log.warning("product pictures could not be read", exc_info=exc)
+
+        self.pictures_op = (
+            BackgroundOp(self._owner, op=read, success=loaded, database=None).failure(failed).run()
+        )
+
+    def _row_picture(self, product_id: uuid.UUID) -> str | None:
+        row = self._rows.get(product_id)
+        return None if row is None else row.thumbnail
 
     @override
     def headerData(

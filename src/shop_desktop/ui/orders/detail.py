@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shop_desktop.data.models import OrderStatus
+from shop_desktop.data.models import OrderStatus, RefundStatus
 from shop_desktop.domain.money import Money, currency
 from shop_desktop.domain.orders import allowed_transitions
 from shop_desktop.services.documents import (
@@ -48,6 +49,7 @@ from shop_desktop.services.orders import (
     void_invoice,
 )
 from shop_desktop.ui.context import ORDERS, ShopContext
+from shop_desktop.ui.i18n import say
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.orders.models import local_time
 from shop_desktop.ui.orders.pay import PayOrderDialog
@@ -57,6 +59,8 @@ from shop_desktop.ui.orders.wording import (
     event_action,
     kind_name,
     method_name,
+    order_state,
+    refund_state,
     refund_status_name,
     refusal,
     status_name,
@@ -200,7 +204,9 @@ class OrderDetailView(QWidget):
         self.steps_row.addWidget(self.cancel_button)
         self.steps_row.addWidget(self.void_button)
         self.steps_row.addStretch(1)
-        docs_row = QHBoxLayout()
+        # Two by two: four buttons in a row would make the pane wider than the
+        # order list beside it can spare on a 1366-pixel till.
+        docs_row = QGridLayout()
         self.invoice_button = QPushButton()
         self.invoice_button.clicked.connect(self.print_invoice)
         self.save_pdf_button = QPushButton()
@@ -209,14 +215,16 @@ class OrderDetailView(QWidget):
         self.receipt_button.clicked.connect(self.reprint_receipt)
         self.credit_note_button = QPushButton()
         self.credit_note_button.clicked.connect(self.print_credit_note)
-        for button in (
-            self.invoice_button,
-            self.save_pdf_button,
-            self.receipt_button,
-            self.credit_note_button,
+        for place, button in enumerate(
+            (
+                self.invoice_button,
+                self.save_pdf_button,
+                self.receipt_button,
+                self.credit_note_button,
+            )
         ):
-            docs_row.addWidget(button)
-        docs_row.addStretch(1)
+            docs_row.addWidget(button, place // 2, place % 2)
+        docs_row.setColumnStretch(2, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -322,14 +330,21 @@ class OrderDetailView(QWidget):
         self.invoice_button.setVisible(view.paid)
         self.save_pdf_button.setVisible(view.paid)
         self.receipt_button.setVisible(view.paid)
+        refund = refund_state(r.status for r in view.refunds)
+        if refund is RefundStatus.OWED:
+            paid = self.tr("refund owed")
+        elif refund is RefundStatus.DONE:
+            paid = self.tr("refunded")
+        elif view.paid:
+            paid = self.tr("paid, invoice {invoice}").format(invoice=view.invoice_no)
+        else:
+            paid = self.tr("not paid")
         self.heading.setText(
             self.tr("Order {number} · {kind} · {status} · {paid}").format(
                 number=view.number,
                 kind=kind_name(view.kind),
-                status=status_name(view.status, view.kind),
-                paid=self.tr("paid, invoice {invoice}").format(invoice=view.invoice_no)
-                if view.paid
-                else self.tr("not paid"),
+                status=order_state(view.status, view.kind, invoiced=view.paid),
+                paid=paid,
             )
         )
         self.body.setHtml(self._html(view))
@@ -474,14 +489,14 @@ class OrderDetailView(QWidget):
     # --- steps --------------------------------------------------------------------
 
     def _refuse(self, exc: Exception) -> None:
-        said = refusal(exc, self.order.currency_code if self.order else "TWD") or str(exc)
-        self.message.setText(said)
-        self.refused.emit(said)
+        currency_code = self.order.currency_code if self.order else "TWD"
+        say(self.message, lambda: refusal(exc, currency_code) or str(exc))
+        self.refused.emit(self.message.text())
 
     def _write(
         self,
         op: Callable[[Job], object],
-        done: str,
+        done: Callable[[], str],
         after: Callable[[object], None] | None = None,
     ) -> None:
         """Run one write for this order, then show the order as it is now.
@@ -497,7 +512,7 @@ class OrderDetailView(QWidget):
 
         def written(result: object) -> None:
             self.busy = None
-            self.notice.setText(done)
+            say(self.notice, done)
             self.order_changed.emit(order.id)
             self.reload()
             if after is not None:
@@ -542,7 +557,7 @@ class OrderDetailView(QWidget):
 
         self._write(
             step,
-            self.tr("Order {number} is now: {status}.").format(
+            lambda: self.tr("Order {number} is now: {status}.").format(
                 number=order.number, status=status_name(to_status, order.kind)
             ),
         )
@@ -566,7 +581,9 @@ class OrderDetailView(QWidget):
         def cancel(job: Job) -> object:
             return len(cancel_order(job.session, order_id, reason, staff_id=staff_id))
 
-        self._write(cancel, self.tr("Order {number} is cancelled.").format(number=order.number))
+        self._write(
+            cancel, lambda: self.tr("Order {number} is cancelled.").format(number=order.number)
+        )
 
     def void(self) -> None:
         """Void a paid order's invoice: a reason, a manager's approval, then the credit note."""
@@ -583,7 +600,7 @@ class OrderDetailView(QWidget):
         )
         if not reason:
             if reason is not None:
-                self._refuse_text(self.tr("Say why the invoice is voided."))
+                self._refuse_text(lambda: self.tr("Say why the invoice is voided."))
             return
         approval = ApprovalDialog.ask(
             self,
@@ -593,7 +610,7 @@ class OrderDetailView(QWidget):
             f"void invoice {order.invoice_no}",
         )
         if approval is None:
-            self._refuse_text(self.tr("Not approved: the invoice is unchanged."))
+            self._refuse_text(lambda: self.tr("Not approved: the invoice is unchanged."))
             return
         order_id, staff_id, approver = order.id, self.context.staff.staff_id, approval.staff_id
 
@@ -615,15 +632,15 @@ class OrderDetailView(QWidget):
 
         self._write(
             void,
-            self.tr("Invoice {invoice} is void; order {number} is cancelled.").format(
+            lambda: self.tr("Invoice {invoice} is void; order {number} is cancelled.").format(
                 invoice=order.invoice_no, number=order.number
             ),
             offer_credit_note,
         )
 
-    def _refuse_text(self, said: str) -> None:
-        self.message.setText(said)
-        self.refused.emit(said)
+    def _refuse_text(self, said: Callable[[], str]) -> None:
+        say(self.message, said)
+        self.refused.emit(self.message.text())
 
     def pay(self) -> None:
         order = self.order
@@ -633,12 +650,16 @@ class OrderDetailView(QWidget):
         if paid is None:
             return
         self.message.clear()
-        text = self.tr("Paid. Invoice {invoice}.").format(invoice=paid.invoice_no)
-        if paid.change_minor:
-            text += " " + self.tr("Give {change} change.").format(
-                change=self._fmt(paid.change_minor)
-            )
-        self.notice.setText(text)
+
+        def text() -> str:
+            said = self.tr("Paid. Invoice {invoice}.").format(invoice=paid.invoice_no)
+            if paid.change_minor:
+                said += " " + self.tr("Give {change} change.").format(
+                    change=self._fmt(paid.change_minor)
+                )
+            return said
+
+        say(self.notice, text)
         self.order_changed.emit(order.id)
         self.reload()
 
@@ -650,7 +671,7 @@ class OrderDetailView(QWidget):
             # Imported when used: the printing module is written alongside this one.
             printing = importlib.import_module("shop_desktop.ui.printing")
         except ImportError:
-            self.message.setText(self.tr("Printing is not set up on this workstation yet."))
+            say(self.message, lambda: self.tr("Printing is not set up on this workstation yet."))
             return None
         printer = printing.DocumentPrinter(self.context, self)
         printer.printed.connect(self.notice.setText)

@@ -64,6 +64,9 @@ class OrderFilters(QWidget):
         self.kind = QComboBox()
         self.method = QComboBox()
         self.staff = QComboBox()
+        for combo in (self.status, self.kind, self.method, self.staff):
+            # Each language's words have their own width: the box follows them.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.use_from = QCheckBox()
         self.date_from = QDateEdit(QDate.currentDate().addDays(-30))
         self.use_until = QCheckBox()

@@ -48,6 +48,7 @@ from shop_desktop.services.orders import (
     ship_orders,
 )
 from shop_desktop.ui.context import ORDERS, ShopContext
+from shop_desktop.ui.i18n import say
 from shop_desktop.ui.orders.models import customer_of, local_time
 from shop_desktop.ui.orders.wording import ORDER_REFUSALS, kind_name, refusal, status_name
 from shop_desktop.ui.tasks import BackgroundOp, Job
@@ -104,7 +105,7 @@ class BatchShipDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, orders: list[OrderSummary]) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Ship {count} orders").format(count=len(orders)))
+        self.setWindowTitle(self.tr("Ship %n order(s)", "", len(orders)))
         self.setModal(True)
         self.orders = orders
         self.table = QTableWidget(len(orders), 3)
@@ -333,22 +334,29 @@ class FulfilmentView(QWidget):
     def _chosen(self) -> list[OrderSummary] | None:
         chosen = self.selected()
         if not chosen:
-            self.message.setText(self.tr("Tick the orders first."))
+            say(self.message, lambda: self.tr("Tick the orders first."))
             return None
         return chosen
 
     def _refuse(self, exc: Exception, orders: list[OrderSummary]) -> None:
-        said = refusal(exc, self.context.staff.currency_code) or str(exc)
+        currency_code = self.context.staff.currency_code
         culprit = getattr(exc, "order_id", None)
         number = next((o.number for o in orders if o.id == culprit), None)
-        if number is not None:
-            said = self.tr("Order {number}: {problem} Nothing in this batch was changed.").format(
-                number=number, problem=said
-            )
-        self.message.setText(said)
-        self.refused.emit(said)
 
-    def _write(self, orders: list[OrderSummary], op: Callable[[Job], object], done: str) -> None:
+        def said() -> str:
+            problem = refusal(exc, currency_code) or str(exc)
+            if number is None:
+                return problem
+            return self.tr("Order {number}: {problem} Nothing in this batch was changed.").format(
+                number=number, problem=problem
+            )
+
+        say(self.message, said)
+        self.refused.emit(self.message.text())
+
+    def _write(
+        self, orders: list[OrderSummary], op: Callable[[Job], object], done: Callable[[], str]
+    ) -> None:
         if self.busy is not None:
             return
         self.message.clear()
@@ -356,7 +364,7 @@ class FulfilmentView(QWidget):
 
         def written(_result: object) -> None:
             self.busy = None
-            self.notice.setText(done)
+            say(self.notice, done)
             self.batch_done.emit()
             self.refresh()
 
@@ -389,9 +397,7 @@ class FulfilmentView(QWidget):
             for order_id in ids:
                 advance(job.session, order_id, OrderStatus.PICKING, staff_id=staff_id)
 
-        self._write(
-            orders, pick, self.tr("{count} orders are being picked.").format(count=len(ids))
-        )
+        self._write(orders, pick, lambda: self.tr("%n order(s) are being picked.", "", len(ids)))
 
     def ship(self) -> None:
         orders = self._chosen()
@@ -399,10 +405,12 @@ class FulfilmentView(QWidget):
             return
         not_shipped = [o for o in orders if o.kind is not OrderKind.DELIVERY]
         if not_shipped:
-            self.message.setText(
-                self.tr("Order {number} is collected at the counter, not shipped.").format(
-                    number=not_shipped[0].number
-                )
+            number = not_shipped[0].number
+            say(
+                self.message,
+                lambda: self.tr("Order {number} is collected at the counter, not shipped.").format(
+                    number=number
+                ),
             )
             return
         shipments = BatchShipDialog.ask(self, orders)
@@ -413,7 +421,7 @@ class FulfilmentView(QWidget):
         def ship(job: Job) -> list[uuid.UUID]:
             return ship_orders(job.session, shipments, staff_id)
 
-        self._write(orders, ship, self.tr("{count} orders shipped.").format(count=len(orders)))
+        self._write(orders, ship, lambda: self.tr("%n order(s) shipped.", "", len(orders)))
 
     # --- documents ----------------------------------------------------------------
 
@@ -424,7 +432,7 @@ class FulfilmentView(QWidget):
             # Imported when used: the printing module is written alongside this one.
             printing = importlib.import_module("shop_desktop.ui.printing")
         except ImportError:
-            self.message.setText(self.tr("Printing is not set up on this workstation yet."))
+            say(self.message, lambda: self.tr("Printing is not set up on this workstation yet."))
             return None
         printer = printing.DocumentPrinter(self.context, self)
         printer.printed.connect(self.notice.setText)

@@ -27,7 +27,7 @@ from typing_extensions import override
 from shop_desktop.data.db import Database
 from shop_desktop.domain.money import Money, currency
 from shop_desktop.services.orders import OrderCursor, OrderFilter, OrderSummary, order_list
-from shop_desktop.ui.orders.wording import kind_name, status_name
+from shop_desktop.ui.orders.wording import kind_name, money_state, order_state
 from shop_desktop.ui.tasks import BackgroundOp, Job
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -224,14 +224,14 @@ class OrderListModel(QAbstractTableModel):
         if column == KIND:
             return kind_name(row.kind)
         if column == STATUS:
-            return status_name(row.status, row.kind)
+            return order_state(row.status, row.kind, invoiced=row.invoice_no is not None)
         if column == CUSTOMER:
             return customer_of(row)
         if column == TOTAL:
             return Money(row.total_minor, self._currency).format()
         if column == PAID:
             # The invoice is issued exactly when the order is paid.
-            return self.tr("Paid") if row.invoice_no else self.tr("Unpaid")
+            return money_state(invoiced=row.invoice_no is not None, refund=row.refund)
         return None
 
     @override

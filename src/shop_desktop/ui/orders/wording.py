@@ -3,10 +3,14 @@
 Services refuse with a machine-readable reason; the sentences live here, each
 written out as ``QCoreApplication.translate("Orders", ...)`` so lupdate finds
 it. A pick-up or pay-later order that is DELIVERED was collected at the
-counter, so it says so (已取貨) instead of "delivered".
+counter, so it says so (已取貨) instead of "delivered". A paid order that was
+cancelled had its invoice voided: it reads "voided", and its money says
+whether the refund was given back or is still owed, never just "paid".
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from PySide6.QtCore import QCoreApplication
 
@@ -46,6 +50,32 @@ def status_name(status: OrderStatus, kind: OrderKind | None = None) -> str:
         OrderStatus.CANCELLED: QCoreApplication.translate("Orders", "Cancelled"),
     }
     return names[status]
+
+
+def order_state(status: OrderStatus, kind: OrderKind, *, invoiced: bool) -> str:
+    """The status as the order list and the order's heading say it."""
+    if status is OrderStatus.CANCELLED and invoiced:
+        return QCoreApplication.translate("Orders", "Voided")
+    return status_name(status, kind)
+
+
+def money_state(*, invoiced: bool, refund: RefundStatus | None) -> str:
+    """Where the customer's money is: paid, unpaid, refunded, or a refund still owed."""
+    if refund is RefundStatus.OWED:
+        return QCoreApplication.translate("Orders", "Refund owed")
+    if refund is RefundStatus.DONE:
+        return QCoreApplication.translate("Orders", "Refunded")
+    if invoiced:
+        return QCoreApplication.translate("Orders", "Paid")
+    return QCoreApplication.translate("Orders", "Unpaid")
+
+
+def refund_state(refunds: Iterable[RefundStatus]) -> RefundStatus | None:
+    """OWED while any refund is owed, DONE once all were given back, None without refunds."""
+    seen = set(refunds)
+    if RefundStatus.OWED in seen:
+        return RefundStatus.OWED
+    return RefundStatus.DONE if seen else None
 
 
 def kind_name(kind: OrderKind) -> str:

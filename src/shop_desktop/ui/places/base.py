@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +32,9 @@ class Place(QWidget):
     key: ClassVar[str]
     #: Data areas (see :mod:`shop_desktop.ui.context`) whose change makes it reload.
     watches: ClassVar[frozenset[str]] = frozenset()
+    #: Where the body needs every pixel (the counter): the title block is one line
+    #: (:attr:`header_slot`: the title, then the facts), the description its tooltip.
+    one_line_header: ClassVar[bool] = False
 
     def __init__(self, context: ShopContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,7 +43,7 @@ class Place(QWidget):
         self._title = QLabel()
         self._title.setObjectName("placeTitle")
         title_font = QFont(self._title.font())
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.6)
+        title_font.setPointSizeF(title_font.pointSizeF() * (1.3 if self.one_line_header else 1.6))
         title_font.setBold(True)
         self._title.setFont(title_font)
         self._description = QLabel()
@@ -47,19 +52,40 @@ class Place(QWidget):
         self.body = QVBoxLayout()
         self.body.setSpacing(12)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(8)
-        layout.addWidget(self._title)
-        layout.addWidget(self._description)
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setFrameShadow(QFrame.Shadow.Sunken)
-        layout.addSpacing(8)
-        layout.addWidget(line)
-        layout.addSpacing(8)
+        if self.one_line_header:
+            self._build_one_line_header(layout)
+        else:
+            layout.setContentsMargins(28, 24, 28, 24)
+            layout.setSpacing(8)
+            layout.addWidget(self._title)
+            layout.addWidget(self._description)
+            line = QFrame()
+            line.setFrameShape(QFrame.Shape.HLine)
+            line.setFrameShadow(QFrame.Shadow.Sunken)
+            layout.addSpacing(8)
+            layout.addWidget(line)
+            layout.addSpacing(8)
         layout.addLayout(self.body)
         layout.addStretch(1)
         context.data_changed.connect(self._on_data_changed)
+
+    def _build_one_line_header(self, layout: QVBoxLayout) -> None:
+        """Title and facts on one line, in a slot a place may show a banner in instead."""
+        layout.setContentsMargins(12, 6, 12, 8)
+        layout.setSpacing(6)
+        self.header_slot = QStackedWidget()
+        self.header_slot.setObjectName("placeHeaderSlot")
+        self.header_slot.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.header = QWidget()
+        self.header.setObjectName("placeHeader")
+        self.header_row = QHBoxLayout(self.header)
+        self.header_row.setContentsMargins(4, 0, 4, 0)
+        self.header_row.setSpacing(16)
+        self.header_row.addWidget(self._title)
+        # The purpose is for newcomers: it is the title's tooltip, not a line of its own.
+        self._description.setVisible(False)
+        self.header_slot.addWidget(self.header)
+        layout.addWidget(self.header_slot)
 
     def body_takes_the_height(self) -> None:
         """Let the body (a table, tabs, scroll area), not blank space under it, take the height."""
@@ -77,6 +103,8 @@ class Place(QWidget):
     def retranslate(self) -> None:
         self._title.setText(self.title())
         self._description.setText(self.description())
+        if self.one_line_header:
+            self._title.setToolTip(self.description())
 
     def refresh(self) -> None:
         """Reload what the place shows from the database (in the background)."""
@@ -90,6 +118,9 @@ class Place(QWidget):
 
     @override
     def showEvent(self, event: QShowEvent) -> None:
+        if not self._title.text():
+            # Shown before anyone worded it (the main window does; a tool or test may not).
+            self.retranslate()
         if self._stale:
             self.refresh()
         super().showEvent(event)
@@ -131,13 +162,21 @@ class SummaryPlace(Place):
 
     def __init__(self, context: ShopContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
+        self._fact_names: dict[str, QLabel] = {}
+        self._fact_values: dict[str, QLabel] = {}
+        if self.one_line_header:
+            self._facts_in_the_header()
+        else:
+            self._fact_tiles()
+        self.facts: dict[str, int] | None = None
+        self.loading: BackgroundOp[dict[str, int]] | None = None
+
+    def _fact_tiles(self) -> None:
         # Attached before it is filled: widgets added to a parentless layout
         # were seen to crash PySide's garbage collection on worker threads.
         tiles = QHBoxLayout()
         self.body.addLayout(tiles)
         tiles.setSpacing(16)
-        self._fact_names: dict[str, QLabel] = {}
-        self._fact_values: dict[str, QLabel] = {}
         for key in self.fact_keys():
             tile = QFrame()
             tile.setObjectName("factTile")
@@ -161,8 +200,25 @@ class SummaryPlace(Place):
             self._fact_values[key] = value
             tiles.addWidget(tile)
         tiles.addStretch(1)
-        self.facts: dict[str, int] | None = None
-        self.loading: BackgroundOp[dict[str, int]] | None = None
+
+    def _facts_in_the_header(self) -> None:
+        """Each fact as "57 orders today…" after the title, on the same line."""
+        for key in self.fact_keys():
+            value = QLabel(_NOT_LOADED)
+            value.setObjectName(f"fact_{key}")
+            value_font = QFont(value.font())
+            value_font.setBold(True)
+            value.setFont(value_font)
+            name = QLabel()
+            name.setObjectName("factName")
+            pair = QHBoxLayout()
+            pair.setSpacing(4)
+            self.header_row.addLayout(pair)
+            pair.addWidget(value)
+            pair.addWidget(name)
+            self._fact_names[key] = name
+            self._fact_values[key] = value
+        self.header_row.addStretch(1)
 
     def fact_keys(self) -> tuple[str, ...]:
         raise NotImplementedError

@@ -80,7 +80,8 @@ class OrdersPlace(SummaryPlace):
         self.tabs.addTab(self.fulfilment, "")
 
         self.filters.filter_changed.connect(self.model.show)
-        self.model.load_failed.connect(self.status.setText)
+        self._load_failed = False
+        self.model.load_failed.connect(self._not_loaded)
         self.model.page_loaded.connect(self._count_shown)
         self.table.selectionModel().currentRowChanged.connect(self._picked)
         self.retranslate()
@@ -99,6 +100,22 @@ class OrdersPlace(SummaryPlace):
         if hasattr(self, "tabs"):
             self.tabs.setTabText(0, self.tr("All orders"))
             self.tabs.setTabText(1, self.tr("Fulfilment"))
+        if hasattr(self, "_load_failed"):
+            self._say_count()
+
+    def _say_count(self) -> None:
+        """How many orders the list shows, in the language of the moment (a switch re-says it)."""
+        if self._load_failed:
+            self.status.setText(self.tr("The orders could not be loaded."))
+            return
+        if self.model.current_filter is None or self.model.loading:
+            return
+        shown = self.model.rowCount()
+        if self.model.canFetchMore():
+            text = self.tr("%Ln order(s) shown, scroll for more", "", shown)
+        else:
+            text = self.tr("%Ln order(s)", "", shown)
+        self.status.setText(text)
 
     @override
     def changeEvent(self, event: QEvent) -> None:
@@ -119,16 +136,13 @@ class OrdersPlace(SummaryPlace):
         self.detail.reload()
         self.fulfilment.refresh()
 
+    def _not_loaded(self, _said: str) -> None:
+        self._load_failed = True
+        self._say_count()
+
     def _count_shown(self) -> None:
-        shown = self.model.rowCount()
-        more = self.model.canFetchMore()
-        self.status.setText(
-            (
-                self.tr("{count} orders shown, scroll for more")
-                if more
-                else self.tr("{count} orders")
-            ).format(count=f"{shown:,}")
-        )
+        self._load_failed = False
+        self._say_count()
         # The order being looked at stays picked when the list is read again.
         if self.detail.order_id is not None:
             row = self.model.row_of(self.detail.order_id)

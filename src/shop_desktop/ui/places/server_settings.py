@@ -11,6 +11,7 @@ shows a progress window that can be cancelled.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ from shop_desktop.services.sync.transport import (
     UpgradeRequired,
 )
 from shop_desktop.ui.context import ShopContext
+from shop_desktop.ui.i18n import say
 from shop_desktop.ui.sync.controller import SyncController
 from shop_desktop.ui.sync.wording import sync_problem
 from shop_desktop.ui.tasks import BackgroundOp, Job
@@ -337,7 +339,7 @@ class ServerSettings(QGroupBox):
         url = QUrl(text)
         if not text or url.scheme() not in {"http", "https"} or not url.host():
             self._tell(
-                self.tr(
+                lambda: self.tr(
                     "Type the server's address starting with https:// (for example"
                     " https://shop.example.com)."
                 ),
@@ -365,7 +367,7 @@ class ServerSettings(QGroupBox):
         return op.run()
 
     def _saved(self, _none: None) -> None:
-        self._tell(self.tr("Server settings saved."), ok=True)
+        self._tell(lambda: self.tr("Server settings saved."), ok=True)
         if self.controller is not None:
             self.controller.engine_changed()
 
@@ -400,7 +402,7 @@ class ServerSettings(QGroupBox):
             return None
         code = self.code.text().strip().upper()
         if not code:
-            self._tell(self.tr("Type the enrolment code the office gave you."), ok=False)
+            self._tell(lambda: self.tr("Type the enrolment code the office gave you."), ok=False)
             return None
         database = self.context.database
         tokens = self.tokens
@@ -457,7 +459,7 @@ class ServerSettings(QGroupBox):
         if isinstance(result, FirstEnrolment):
             self.context.preferences.database_path = result.path
             self._tell(
-                self.tr(
+                lambda: self.tr(
                     "This workstation is enrolled and the server's shop is in a new database:"
                     " {path}. Log out to start working on it (staff log in with the server's"
                     " accounts); the demo shop is kept as it was."
@@ -467,7 +469,9 @@ class ServerSettings(QGroupBox):
             self.enrolled.emit()
             self.shop_database_ready.emit(result.path)
             return
-        self._tell(self.tr("This workstation is enrolled and has the server's catalog."), ok=True)
+        self._tell(
+            lambda: self.tr("This workstation is enrolled and has the server's catalog."), ok=True
+        )
         self.enrolled.emit()
         if self.controller is not None:
             self.controller.engine_changed()
@@ -476,7 +480,8 @@ class ServerSettings(QGroupBox):
         self.load()
 
     def _enrol_refused(self, exc: Exception) -> None:
-        self._tell(self.enrol_failure_sentence(exc), ok=False)
+        log.warning("enrolment failed: %r", exc)
+        self._tell(lambda: self.enrol_failure_sentence(exc), ok=False)
 
     def _enrol_stopped(self) -> None:
         # Whatever stopped the enrolment, the workstation syncs on as before.
@@ -487,7 +492,7 @@ class ServerSettings(QGroupBox):
         # Only loading the catalog can be stopped; by then the server has
         # enrolled this workstation, and the next sync loads the rest.
         self._tell(
-            self.tr(
+            lambda: self.tr(
                 "Loading the catalog was stopped. This workstation is enrolled; the catalog"
                 " is loaded by the next sync."
             ),
@@ -502,7 +507,6 @@ class ServerSettings(QGroupBox):
 
     def enrol_failure_sentence(self, exc: BaseException) -> str:
         """What went wrong (one of :data:`ENROL_REFUSALS`) in a manager's words."""
-        log.warning("enrolment failed: %r", exc)
         if isinstance(exc, BadEnrolmentCode):
             return self.tr(
                 "The enrolment code was not accepted: it is wrong, already used or expired."
@@ -557,9 +561,10 @@ class ServerSettings(QGroupBox):
 
         self.log_dialog = SyncLogDialog.open_for(self.context, self.controller, self)
 
-    def _tell(self, sentence: str, *, ok: bool) -> None:
-        self.message.setText(sentence)
+    def _tell(self, sentence: Callable[[], str], *, ok: bool) -> None:
+        """Say ``sentence()`` under the form (and again in the new language after a switch)."""
+        say(self.message, sentence)
         self.message.setStyleSheet(f"color: {_GREEN if ok else _RED};")
         self.message.setVisible(True)
         if not ok:
-            self.problem.emit(sentence)
+            self.problem.emit(self.message.text())

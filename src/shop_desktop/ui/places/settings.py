@@ -29,6 +29,7 @@ from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.places.base import Place
 from shop_desktop.ui.places.server_settings import ServerSettings
 from shop_desktop.ui.places.wallet_settings import WalletSettings
+from shop_desktop.ui.sign_in import IdleLockSetting
 from shop_desktop.ui.tasks import BackgroundOp, Job
 
 #: Who may change how this workstation sells (the service checks again).
@@ -185,6 +186,7 @@ class SettingsPlace(Place):
         self.stock = StockSettings(context)
         self.wallets = WalletSettings(context)
         self.server = ServerSettings(context)
+        self.idle_lock = IdleLockSetting(context)
         # Settings grow longer than a small screen: they scroll, the window does not.
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -197,6 +199,7 @@ class SettingsPlace(Place):
         scroll.setWidget(inside)
         column.addWidget(self._appearance)
         column.addWidget(self.stock)
+        column.addWidget(self.idle_lock)
         column.addWidget(self.wallets)
         column.addWidget(self.server)
         column.addWidget(self._about)
@@ -220,6 +223,7 @@ class SettingsPlace(Place):
         self.stock.retranslate()
         self.wallets.retranslate()
         self.server.retranslate()
+        self.idle_lock.retranslate()
         names = {
             "database": self.tr("Database file"),
             "data_dir": self.tr("Data folder"),

@@ -138,6 +138,9 @@ class WalletSettings(QGroupBox):
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         self.last_op: BackgroundOp[object] | None = None
+        #: What the last check found (each wallet's missing entries), or that the keyring failed.
+        self._found: dict[WalletKind, tuple[str, ...]] | None = None
+        self._keyring_broken = False
         self.retranslate()
         self.check()
 
@@ -166,6 +169,7 @@ class WalletSettings(QGroupBox):
         for entry, button in self.secret_buttons.items():
             button.setText(buttons[entry])
         self.save_button.setText(self.tr("Save wallet settings"))
+        self._say_readiness()
 
     def values(self) -> dict[str, str]:
         return {key: edit.text().strip() for key, edit in self.edits.items()}
@@ -210,20 +214,28 @@ class WalletSettings(QGroupBox):
         op.run()
 
     def _show_missing(self, missing: dict[WalletKind, tuple[str, ...]]) -> None:
-        for kind, absent in missing.items():
-            if absent:
-                self.status[kind].setText(
-                    self.tr("Not ready: {count} setting(s) or key(s) missing.").format(
-                        count=len(absent)
-                    )
-                )
-                self.status[kind].setStyleSheet("color: #a50e0e;")
-            else:
-                self.status[kind].setText(self.tr("Ready to take payments."))
-                self.status[kind].setStyleSheet("color: #0d652d;")
+        self._found = missing
+        self._keyring_broken = False
+        self._say_readiness()
 
     def _keyring_unusable(self, _refused: WalletError) -> None:
-        text = self.tr("The system keyring cannot be used: keys cannot be stored or read.")
-        for status in self.status.values():
-            status.setText(text)
-            status.setStyleSheet("color: #a50e0e;")
+        self._keyring_broken = True
+        self._say_readiness()
+
+    def _say_readiness(self) -> None:
+        """What the last check found, in the language of the moment (a switch re-says it)."""
+        found = self._found
+        if found is None and not self._keyring_broken:
+            return
+        for kind, status in self.status.items():
+            if self._keyring_broken or found is None:
+                status.setText(
+                    self.tr("The system keyring cannot be used: keys cannot be stored or read.")
+                )
+                status.setStyleSheet("color: #a50e0e;")
+            elif absent := len(found[kind]):
+                status.setText(self.tr("Not ready: %n setting(s) or key(s) missing.", "", absent))
+                status.setStyleSheet("color: #a50e0e;")
+            else:
+                status.setText(self.tr("Ready to take payments."))
+                status.setStyleSheet("color: #0d652d;")

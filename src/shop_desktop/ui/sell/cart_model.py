@@ -89,27 +89,54 @@ class CartModel(QAbstractTableModel):
         line = self._lines.get(item.line_id)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(item, line, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column in (NAME, DISCOUNT) and line:
-            reasons = [
-                f"{in_current_language(d.name_zh, d.name_en)}: -{self._money(d.amount_minor)}"
-                for d in line.discounts
-            ]
-            return "\n".join(reasons) or None
+        if role == Qt.ItemDataRole.ToolTipRole and column == NAME:
+            return self._whole_story(item, line)
+        if role == Qt.ItemDataRole.ToolTipRole and column == DISCOUNT and line and line.discounts:
+            return self._whole_story(item, line)
         if role == Qt.ItemDataRole.TextAlignmentRole and column != NAME:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and column == DISCOUNT:
             return QColor("#137333")
         return None
 
+    @staticmethod
+    def name(item: CartItem) -> str:
+        return in_current_language(item.product.name_zh, item.product.name_en)
+
+    def _labels(self, item: CartItem, line: BillLine | None) -> list[str]:
+        """The line's own promotions and its note.
+
+        A coupon's share of the line is left out: the coupon is the cart's,
+        shown once in the bill, not on every line it was spread over.
+        """
+        labels: list[str] = []
+        if line is not None:
+            for discount in line.discounts:
+                label = in_current_language(discount.name_zh, discount.name_en)
+                if discount.coupon_code is None and label not in labels:
+                    labels.append(label)
+        if item.note:
+            labels.append(self.tr("Note: {note}").format(note=item.note))
+        return labels
+
+    def _whole_story(self, item: CartItem, line: BillLine | None) -> str:
+        """The tooltip: the name, every discount with its amount, the note."""
+        rows = [self.name(item)]
+        if line is not None:
+            rows.extend(
+                f"{in_current_language(d.name_zh, d.name_en)}: -{self._money(d.amount_minor)}"
+                for d in line.discounts
+            )
+        if item.note:
+            rows.append(self.tr("Note: {note}").format(note=item.note))
+        return "\n".join(rows)
+
     def _display(self, item: CartItem, line: BillLine | None, column: int) -> str | None:
         if column == NAME:
-            name = in_current_language(item.product.name_zh, item.product.name_en)
-            extras: list[str] = []
-            if line is not None:
-                extras.extend(in_current_language(d.name_zh, d.name_en) for d in line.discounts)
-            if item.note:
-                extras.append(self.tr("Note: {note}").format(note=item.note))
-            return name if not extras else f"{name}\n  " + " · ".join(extras)
+            # One line per row, whatever the line carries: its own promotions and
+            # note follow the name and are cut with "…" by the view (the whole
+            # story is the tooltip; every discount is in the bill below too).
+            return " · ".join([self.name(item), *self._labels(item, line)])
         if column == QTY:
             return quantity_text(item)
         if line is None:

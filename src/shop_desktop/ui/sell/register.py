@@ -17,6 +17,7 @@ the till is idle, not inside a sale (:mod:`shop_desktop.ui.idle_checkpoints`).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -24,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -53,14 +54,19 @@ from shop_desktop.domain.cart import (
 )
 from shop_desktop.domain.money import Currency, Money, currency
 from shop_desktop.domain.pricing import Bill, Coupon, DeliveryKind, DeliveryUnavailable
+from shop_desktop.services.auth import record_sign_out
 from shop_desktop.services.checkout import CommittedSale
 from shop_desktop.services.coupons import CouponNotUsable
 from shop_desktop.services.open_carts import ReopenedCart, reopen_carts, save_open_carts
 from shop_desktop.services.parked_carts import (
+    CartToPark,
     ParkedCart,
     ParkedCartGone,
+    count_parked_by,
+    leaving_label,
     list_parked_carts,
     park_cart,
+    park_open_carts,
     recall_parked_cart,
     revive_cart,
 )
@@ -74,17 +80,21 @@ from shop_desktop.services.sale import (
     price,
     scanned_item,
 )
+from shop_desktop.services.stock import runs_short, stock_here
 from shop_desktop.services.wallets import (
     RecoveryReport,
     UnsettledCharge,
     recover_wallet_charges,
     unsettled_wallet_charges,
 )
+from shop_desktop.ui.catalog.models import stock_text
 from shop_desktop.ui.context import CATALOG, ORDERS, ShopContext
+from shop_desktop.ui.elided_label import ElidedLabel
 from shop_desktop.ui.idle_checkpoints import IdleCheckpoints
 from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.printing import DocumentPrinter
 from shop_desktop.ui.sell.cart_model import CartModel
+from shop_desktop.ui.sell.change_due import ChangeDue
 from shop_desktop.ui.sell.checkout import CheckoutDialog
 from shop_desktop.ui.sell.dialogs import (
     ApprovalDialog,
@@ -186,7 +196,8 @@ class CartPanel(QWidget):
         self.bill: Bill | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.member_line = QLabel()
+        # One line, cut with "…": a long name or many coupons never widen the cart.
+        self.member_line = ElidedLabel()
         self.member_line.setObjectName("cartMember")
         layout.addWidget(self.member_line)
         self.model = CartModel(cart, money)
@@ -195,8 +206,15 @@ class CartPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().setVisible(False)
+        # One text line per cart line: promotions and notes are cut with "…"
+        # in the name (whole in the tooltip), so six lines fit a 768-pixel till.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        rows = self.table.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 12)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, 5):
@@ -231,8 +249,6 @@ class CartPanel(QWidget):
         keep = select_line or self.current_line()
         self.bill = bill
         self.model.reload(self.cart, bill)
-        # Lines with a promotion or a note take a second row of text.
-        self.table.resizeRowsToContents()
         self.totals.show_bill(bill)
         row = self.cart.row_of(keep) if keep else -1
         if row < 0 and self.cart.items:
@@ -276,6 +292,8 @@ class Register(QWidget):
     open_carts_reopened = Signal()
     #: Wallet charges left by an earlier run were looked at: the RecoveryReport.
     wallet_charges_checked = Signal(object)
+    #: The carts left open at leaving were parked (and the sign-out audited).
+    carts_parked_on_leaving = Signal()
 
     def __init__(self, context: ShopContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -293,6 +311,9 @@ class Register(QWidget):
         self.tabs.tabCloseRequested.connect(self.close_cart)
         self.tabs.currentChanged.connect(lambda _i: self.cart_changed.emit())
         layout.addWidget(self.tabs, 1)
+        #: The last sale's change, over the next cart until the next customer starts.
+        self.change_due = ChangeDue(self)
+        self.tabs.currentChanged.connect(lambda _i: self.change_due.next_customer())
         grid = QGridLayout()
         layout.addLayout(grid)
         self.buttons: dict[str, QPushButton] = {}
@@ -324,9 +345,9 @@ class Register(QWidget):
             self.buttons[name] = button
         self.buttons["pay"].setStyleSheet("font-weight: bold;")
         #: Receipts print by themselves after each paid sale; a printer problem
-        #: is shown and never touches the sale (it can be reprinted from Orders).
+        #: is shown and never touches the sale: the Sell place's banner offers to
+        #: print again or save it as PDF (``printer.print_failed``).
         self.printer = DocumentPrinter(context, self)
-        self.printer.failed.connect(self.problem)
         self.retranslate()
         self.new_cart()
         self._pick_up_where_the_last_session_stopped()
@@ -336,6 +357,10 @@ class Register(QWidget):
         context = self.context
         #: Saving starts once the carts of the last session are back, never before.
         self.carts_reopened = False
+        #: Carts this cashier parked (at a log-out, say) still waiting at the branch.
+        self.parked_waiting = 0
+        #: The name the carts parked at leaving got ("王小明 14:32"), once parked.
+        self.leaving_label = ""
         self._saves = _open_cart_saves(context.database.path)
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
@@ -403,6 +428,7 @@ class Register(QWidget):
 
     def new_cart(self, cart: Cart | None = None) -> CartPanel:
         """Open another cart in a tab (a second customer while the first fetches something)."""
+        self.change_due.next_customer()
         current = self.tabs.currentWidget()
         if cart is not None and isinstance(current, CartPanel) and current.cart.is_empty:
             # A recalled cart takes the place of an empty one.
@@ -532,6 +558,7 @@ class Register(QWidget):
 
     def _change(self, change: Callable[[], str | None]) -> None:
         """Run a cart change; a refusal is shown and the cart stays as it was."""
+        self.change_due.next_customer()
         try:
             line = change()
         except CartError as exc:
@@ -557,6 +584,12 @@ class Register(QWidget):
 
     def _add_loaded(self, load: Callable[[Job], ScannedItem]) -> BackgroundOp[ScannedItem]:
         panel = self.panel()
+        branch_id = self.context.staff.branch_id
+
+        def load_with_stock(job: Job) -> ScannedItem:
+            item = load(job)
+            stock = stock_here(job.session, item.product.product_id, branch_id)
+            return dataclasses.replace(item, stock=stock)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ProductUnavailable):
@@ -568,7 +601,7 @@ class Register(QWidget):
 
         op: BackgroundOp[ScannedItem] = BackgroundOp(
             self,
-            op=load,
+            op=load_with_stock,
             success=lambda item: self._add_item(panel, item),
             database=self.context.database,
         ).failure(failed)
@@ -588,11 +621,40 @@ class Register(QWidget):
             if asked is None:
                 return
             qty = asked
+        before = self._wanted(panel, scanned)
         self._change(
             lambda: panel.cart.add(
                 scanned.product, qty, label_price_minor=scanned.label_price_minor
             )
         )
+        self._warn_if_short(panel, scanned, before)
+
+    @staticmethod
+    def _wanted(panel: CartPanel, scanned: ScannedItem) -> int:
+        product_id = scanned.product.product_id
+        return sum(i.qty_milli for i in panel.cart if i.product.product_id == product_id)
+
+    def _warn_if_short(self, panel: CartPanel, scanned: ScannedItem, before: int) -> None:
+        """Out of stock here (or fewer than the cart holds): say so, without stopping the sale."""
+        stock = scanned.stock
+        product = scanned.product
+        wanted = self._wanted(panel, scanned)
+        if stock is None or wanted <= before or not runs_short(stock.on_hand_milli, wanted):
+            return  # nothing was added (refused), or there is enough
+        name = in_current_language(product.name_zh, product.name_en)
+        on_hand = stock_text(stock.on_hand_milli, product.unit)
+        if stock.on_hand_milli <= 0:
+            said = self.tr("Not in stock here: {name} ({on_hand} on hand).")
+        else:
+            said = self.tr("Only {on_hand} of {name} in stock here.")
+        if stock.allow_negative:
+            then = self.tr("You can still sell it; the stock count goes below zero.")
+        else:
+            then = self.tr(
+                "This till does not sell below zero stock: payment will be refused"
+                " for more than that."
+            )
+        self.problem.emit(f"{said.format(name=name, on_hand=on_hand)} {then}")
 
     # --- changing lines -------------------------------------------------------
 
@@ -851,7 +913,14 @@ class Register(QWidget):
         assert bill is not None
         # The dialog works on a copy: whatever happens there, the cart is untouched.
         dialog = CheckoutDialog(self, self.context, panel.cart.copy(), bill)
-        dialog.sale_committed.connect(lambda sale: self._paid(panel, sale, cash=dialog.took_cash))
+        dialog.sale_committed.connect(
+            lambda sale: self._paid(
+                panel,
+                sale,
+                cash=dialog.took_cash,
+                received=dialog.tender_panel.cash_received_minor,
+            )
+        )
         dialog.finished.connect(self._checkout_closed)
         self.checkout_dialog = dialog
         dialog.open()
@@ -862,7 +931,9 @@ class Register(QWidget):
         if dialog is not None:
             dialog.deleteLater()
 
-    def _paid(self, panel: CartPanel, sale: CommittedSale, *, cash: bool = False) -> None:
+    def _paid(
+        self, panel: CartPanel, sale: CommittedSale, *, cash: bool = False, received: int = 0
+    ) -> None:
         index = self.tabs.indexOf(panel)
         if index >= 0:
             self.tabs.removeTab(index)
@@ -885,8 +956,26 @@ class Register(QWidget):
             self.notice.emit(self.tr("Sale {number} done.").format(number=sale.number))
         if sale.invoice_no and not sale.repeated:
             self.printer.print_receipt(sale.order_id, open_drawer=cash)
+        if sale.invoice_no and sale.change_minor:
+            self._place_change_due()
+            self.change_due.show_change(
+                number=sale.number,
+                change_minor=sale.change_minor,
+                received_minor=received,
+                money=self.money,
+            )
         self.sale_completed.emit(sale)
         QTimer.singleShot(0, self.cart_changed.emit)
+
+    def _place_change_due(self) -> None:
+        area = self.tabs.geometry()
+        bar = self.tabs.tabBar().height()
+        self.change_due.place_over(area.adjusted(8, bar + 8, -8, -8))
+
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_change_due()
 
     # --- what a crash or a log-out must not lose ------------------------------------
 
@@ -922,7 +1011,7 @@ class Register(QWidget):
         )
         return op.run()
 
-    def reopen_open_carts(self) -> BackgroundOp[list[ReopenedCart]] | None:
+    def reopen_open_carts(self) -> BackgroundOp[tuple[list[ReopenedCart], int]] | None:
         """Open again the carts this cashier left open at this till."""
         if self._saves.pending and self._reopen_waited_ms < REOPEN_WAIT_MS:
             # The last session's saves are still being written (a log-out a moment ago).
@@ -932,12 +1021,21 @@ class Register(QWidget):
         staff = self.context.staff
         at = local_now()
 
-        def load(job: Job) -> list[ReopenedCart]:
-            return reopen_carts(
+        def load(job: Job) -> tuple[list[ReopenedCart], int]:
+            found = reopen_carts(
                 job.session, workstation_id=staff.workstation_id, staff_id=staff.staff_id, at=at
             )
+            return found, count_parked_by(job.session, staff.branch_id, staff.staff_id)
 
-        def reopened(found: list[ReopenedCart]) -> None:
+        def reopened(loaded: tuple[list[ReopenedCart], int]) -> None:
+            found, parked = loaded
+            self.parked_waiting = parked
+            if parked:
+                self.notice.emit(
+                    self.tr("Carts you parked are waiting: {count}. Recall them with F11.").format(
+                        count=parked
+                    )
+                )
             for item in found:
                 self.new_cart(item.cart)
             refused = [coupon_problem(exc) for item in found for exc in item.refused]
@@ -950,7 +1048,7 @@ class Register(QWidget):
             # Whatever was rung up while they loaded is saved with them.
             self._save_soon()
 
-        op: BackgroundOp[list[ReopenedCart]] = BackgroundOp(
+        op: BackgroundOp[tuple[list[ReopenedCart], int]] = BackgroundOp(
             self, op=load, success=reopened, database=self.context.database
         )
         # On failure the default report shows it; saving stays off so the
@@ -1002,9 +1100,60 @@ class Register(QWidget):
         ).after_failure(try_again_later)
         return op.run()
 
-    def leaving(self) -> None:
-        """The cashier logs out or the till quits: save the carts and fold the WAL now."""
+    def leaving(self, how: str = "logout") -> int:
+        """The cashier logs out (``how``), makes way for another or the till quits.
+
+        Every cart with lines is parked under the cashier's name and the time,
+        and the sign-out is audited, in one transaction on a worker; the WAL is
+        folded. Returns how many carts were parked (the caller says so).
+        """
         self._wallet_retry.stop()
-        self.save_open_carts()
+        parked = self.park_open_carts(how)
         self.checkpoints.checkpoint_now()
         self.checkpoints.stop()
+        return parked
+
+    def park_open_carts(self, how: str) -> int:
+        """Park the carts with lines and forget the open tabs, on a worker; how many."""
+        self._autosave.stop()
+        staff = self.context.staff
+        database = self.context.database
+        self.leaving_label = leaving_label(staff.display_name, local_now())
+        label = self.leaving_label
+        carts = [
+            CartToPark(panel.cart.to_json(), 0 if panel.bill is None else panel.bill.total_minor)
+            for panel in self.panels()
+            if not panel.cart.is_empty
+        ]
+        # Before the last session's carts are back, the ones on disk are not this
+        # session's to forget: they stay for the next log-in.
+        every_open = self.carts_reopened
+        # No autosave after this: it would write the parked carts back as open tabs.
+        self.carts_reopened = False
+        saves = self._saves
+        number = saves.ask()
+
+        def write(_job: Job) -> None:
+            with saves.in_order(number) as newest:
+                if not newest:
+                    return
+                with database.session() as session:
+                    if carts or every_open:
+                        park_open_carts(
+                            session,
+                            carts,
+                            branch_id=staff.branch_id,
+                            workstation_id=staff.workstation_id,
+                            staff_id=staff.staff_id,
+                            label=label,
+                            forget_every_open_cart=every_open,
+                        )
+                    record_sign_out(session, staff, how, parked=len(carts))
+
+        BackgroundOp(
+            self,
+            op=write,
+            success=lambda _none: self.carts_parked_on_leaving.emit(),
+            database=database,
+        ).announcing(self.context, ORDERS).run()
+        return len(carts)

@@ -48,6 +48,7 @@ from shop_desktop.services.sync.engine import (
 )
 from shop_desktop.services.sync.push import TOO_LARGE
 from shop_desktop.ui.context import ShopContext
+from shop_desktop.ui.i18n import say
 from shop_desktop.ui.sync.controller import SyncController
 from shop_desktop.ui.sync.wording import (
     log_entry_text,
@@ -95,6 +96,13 @@ class _RecordsModel(QAbstractTableModel, Generic[Record]):
     def _ordered(self, rows: list[Record]) -> list[Record]:
         """The rows in the order they are shown."""
         raise NotImplementedError
+
+    def language_changed(self) -> None:
+        """Headings and cells are worded again; views sized to contents follow."""
+        last = len(self.COLUMNS) - 1
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, last)
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, last))
 
     def _titles(self) -> dict[str, str]:
         """Each column's heading, translated."""
@@ -354,8 +362,10 @@ class SyncLogDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Sync log"))
+        self.log_model.language_changed()
+        self.rejected_model.language_changed()
         self.tabs.setTabText(0, self.tr("Log"))
-        self.tabs.setTabText(1, self.tr("Refused operations"))
+        self._name_refused_tab()
         self.send_again.setText(self.tr("Send again"))
         self.reload_button.setText(self.tr("Reload"))
         self.rejected_note.setText(
@@ -369,6 +379,13 @@ class SyncLogDialog(QDialog):
             if self.may_retry
             else self.tr("Only a manager can send refused operations again.")
         )
+
+    def _name_refused_tab(self) -> None:
+        count = getattr(self, "_refused_count", None)
+        if count is None:
+            self.tabs.setTabText(1, self.tr("Refused operations"))
+        else:
+            self.tabs.setTabText(1, self.tr("Refused operations ({count})").format(count=count))
 
     @override
     def changeEvent(self, event: Any) -> None:
@@ -399,13 +416,14 @@ class SyncLogDialog(QDialog):
         log_rows, refused = lists
         self.log_model.set_rows(log_rows)
         self.rejected_model.set_rows(refused)
-        self.tabs.setTabText(1, self.tr("Refused operations ({count})").format(count=len(refused)))
+        self._refused_count = len(refused)
+        self._name_refused_tab()
         self._selection_changed()
         self.loaded.emit()
 
     def _already_sent(self, _refused: OpNotRejected) -> None:
         # Sent again from another window (or twice): the list was out of date.
-        self.problem.setText(self.tr("This operation was already sent again."))
+        say(self.problem, lambda: self.tr("This operation was already sent again."))
         self.reload()
 
     # --- sending again ---------------------------------------------------------

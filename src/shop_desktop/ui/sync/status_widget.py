@@ -192,7 +192,7 @@ class SyncStatusWidget(QWidget):
         hours = minutes // 60
         if hours < 48:
             return self.tr("{n} h ago").format(n=hours)
-        return self.tr("{n} days ago").format(n=hours // 24)
+        return self.tr("%n day(s) ago", "", hours // 24)
 
     def _show_skew(self, skew: float | None) -> None:
         if skew is None or abs(skew) < SKEW_WARNING_SECONDS:
@@ -220,7 +220,7 @@ class SyncStatusWidget(QWidget):
         hours = round(seconds / 3600)
         if hours < 48:
             return self.tr("{n} h").format(n=hours)
-        return self.tr("{n} days").format(n=round(seconds / 86400))
+        return self.tr("%n day(s)", "", round(seconds / 86400))
 
     def _show_rejected(self, count: int) -> None:
         self.rejected_button.setVisible(count > 0)

@@ -7,8 +7,8 @@ history, and leaving them outside the chain would leave them editable without a 
 Their hash is taken over the text as it is stored (``shop_shared.audit_chain``), so
 nothing of them is rewritten; what the chain proves for them starts with this upgrade.
 
-Revision ID: 0009_audit_chain
-Revises: 0008_till_recovery
+Revision ID: 0011_audit_chain
+Revises: 0010_shifts_cash
 Create Date: 2026-12-08
 """
 
@@ -19,8 +19,8 @@ from alembic import op
 
 from shop_shared.audit_chain import GENESIS, entry_hash
 
-revision: str = "0009_audit_chain"
-down_revision: str | None = "0008_till_recovery"
+revision: str = "0011_audit_chain"
+down_revision: str | None = "0010_shifts_cash"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

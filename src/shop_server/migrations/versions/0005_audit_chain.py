@@ -1,7 +1,7 @@
 """each device's audit chain, stored as the till hashed it
 
-Revision ID: 0003_audit_chain
-Revises: 0002
+Revision ID: 0005_audit_chain
+Revises: 0004_shifts
 Create Date: 2026-12-08 00:40:00.000000
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_audit_chain"
-down_revision: str | None = "0002"
+revision: str = "0005_audit_chain"
+down_revision: str | None = "0004_shifts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
