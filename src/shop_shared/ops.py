@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Final
 
 __all__ = [
+    "AUDIT_ENTRIES",
     "CART_PARKED",
     "CART_RECALLED",
     "DEVICE_SEQ_REUSED",
@@ -47,6 +48,8 @@ CART_RECALLED: Final = "cart.recalled"
 PRODUCT_EDIT: Final = "catalog.product_edit"
 #: Member profile fields changed at the counter.
 MEMBER_UPDATE: Final = "member.update"
+#: A run of one device's audit chain (``shop_shared.audit_chain``), in chain order.
+AUDIT_ENTRIES: Final = "audit.entries"
 #: A till's shift opened with its float, and closed with its whole Z report.
 SHIFT_OPENED: Final = "shift.opened"
 SHIFT_CLOSED: Final = "shift.closed"
@@ -64,6 +67,7 @@ PAYLOAD_VERSIONS: Mapping[str, int] = MappingProxyType(
         CART_RECALLED: 1,
         PRODUCT_EDIT: 1,
         MEMBER_UPDATE: 1,
+        AUDIT_ENTRIES: 1,
         SHIFT_OPENED: 1,
         SHIFT_CLOSED: 1,
     }

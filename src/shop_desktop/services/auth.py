@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shop_desktop.data.models import (
-    AuditEntry,
     Branch,
     DeviceIdentity,
     Role,
@@ -354,15 +353,16 @@ def _audit(
     action: str,
     details: dict[str, str],
 ) -> None:
-    session.add(
-        AuditEntry(
+    record_audit(
+        session.connection(),
+        AuditFacts(
+            action=action,
             staff_id=staff_id,
             workstation_id=where.workstation_id,
-            action=action,
             entity="staff_user",
             entity_id=str(staff_id or ""),
             details=details,
-        )
+        ),
     )
 
 
@@ -393,7 +393,8 @@ def approve_override(
     """Check a manager's password at the till for a discount ``depth_bp`` deep.
 
     The approval (or the refusal) is written to the audit log with ``what``
-    it was for; the caller's transaction commits it.
+    it was for; the caller's transaction commits it (a refusal raised rolls
+    it back: use :func:`approve_override_or_refusal` to keep it).
     """
     # A writer from the start: the audit entry is written after a quarter-second hash
     # check, and a read snapshot could not be upgraded if a sale committed meanwhile.
@@ -402,17 +403,39 @@ def approve_override(
     take_write_lock(session.connection())
     where = this_workstation(session)
     user = session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
+
+    def refuse(reason: str) -> ApprovalRefused:
+        # Every refusal is kept, with whose name was typed: a string of them is worth seeing.
+        facts = {"what": what[:120], "reason": reason, "depth_bp": str(depth_bp)}
+        if user is None:
+            facts["username"] = username.strip()[:64]
+        _audit(session, None if user is None else user.id, where, "approval_failed", facts)
+        return ApprovalRefused(reason)
+
     if user is None:
         verify_password(_dummy_hash(), password)
-        raise ApprovalRefused("credentials")
+        raise refuse("credentials")
     if not verify_password(user.password_hash, password):
-        _audit(session, user.id, where, "approval_failed", {"what": what[:120]})
-        raise ApprovalRefused("credentials")
+        raise refuse("credentials")
     if not user.active:
-        raise ApprovalRefused("inactive")
+        raise refuse("inactive")
     if user.role not in APPROVER_ROLES:
-        raise ApprovalRefused("role")
+        raise refuse("role")
     if user.role is not Role.ADMIN and user.max_discount_bp < depth_bp:
-        raise ApprovalRefused("limit")
+        raise refuse("limit")
     _audit(session, user.id, where, "approval", {"what": what[:120], "depth_bp": str(depth_bp)})
     return Approval(user.id, user.display_name)
+
+
+def approve_override_or_refusal(
+    session: Session, username: str, password: str, *, depth_bp: int, what: str
+) -> Approval | ApprovalRefused:
+    """:func:`approve_override`, with a refusal returned instead of raised.
+
+    Returned, not raised, so the caller's transaction still commits the
+    audit entry of the refused attempt (as :func:`log_in_or_refusal`).
+    """
+    try:
+        return approve_override(session, username, password, depth_bp=depth_bp, what=what)
+    except ApprovalRefused as refused:
+        return refused

@@ -27,7 +27,8 @@ from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from shop_desktop.data.catalog import ON_HAND_SQL
-from shop_desktop.data.models import AuditEntry, LocalState, Role, StaffUser
+from shop_desktop.data.models import LocalState, Role, StaffUser
+from shop_desktop.services.audit import AuditFacts, record_audit
 from shop_desktop.services.auth import StaffSession
 
 __all__ = [
@@ -148,17 +149,18 @@ def set_allow_negative_stock(session: Session, value: bool, staff: StaffSession)
         session.add(LocalState(key=ALLOW_NEGATIVE_KEY, value={"value": value}))
     else:
         state.value = {"value": value}
-    session.add(
-        AuditEntry(
+    session.flush()
+    record_audit(
+        session.connection(),
+        AuditFacts(
+            action="setting_changed",
             staff_id=staff.staff_id,
             workstation_id=staff.workstation_id,
-            action="setting_changed",
             entity="local_state",
             entity_id=ALLOW_NEGATIVE_KEY,
             details={"setting": ALLOW_NEGATIVE_KEY, "from": before, "to": value},
-        )
+        ),
     )
-    session.flush()
 
 
 _ON_HAND = text(

@@ -31,7 +31,7 @@ from typing_extensions import override
 
 from shop_desktop.domain.cart import WHOLE_BP, CartError, CartItem, CartMember, parse_quantity
 from shop_desktop.domain.money import Currency, InvalidAmount, Money
-from shop_desktop.services.auth import Approval, ApprovalRefused, approve_override
+from shop_desktop.services.auth import Approval, ApprovalRefused, approve_override_or_refusal
 from shop_desktop.services.parked_carts import ParkedCart
 from shop_desktop.services.sale import find_members
 from shop_desktop.ui.context import ShopContext
@@ -267,23 +267,37 @@ class ApprovalDialog(_Form):
         username, password = self.username.text(), self.password.text()
         depth, what = self.depth_bp, self.record
 
-        def check(job: Job) -> Approval:
-            return approve_override(job.session, username, password, depth_bp=depth, what=what)
+        def check(job: Job) -> Approval | ApprovalRefused:
+            # A refusal comes back as a value, so its audit entry commits.
+            return approve_override_or_refusal(
+                job.session, username, password, depth_bp=depth, what=what
+            )
 
         def refused(exc: ApprovalRefused) -> None:
             self.show_problem(approval_refused(exc))
             self.password.clear()
             self.password.setFocus()
+            self.buttons.setEnabled(True)
 
         self.buttons.setEnabled(False)
         BackgroundOp(
-            self, op=check, success=self._approved, database=self.context.database
+            self,
+            op=check,
+            success=lambda answer: self._approved(answer, refused),
+            database=self.context.database,
         ).failure(refused, ApprovalRefused).after_failure(
             lambda: self.buttons.setEnabled(True)
         ).run()
 
-    def _approved(self, approval: Approval) -> None:
-        self.approval = approval
+    def _approved(
+        self,
+        answer: Approval | ApprovalRefused,
+        refused: Callable[[ApprovalRefused], None],
+    ) -> None:
+        if isinstance(answer, ApprovalRefused):
+            refused(answer)
+            return
+        self.approval = answer
         super().accept()
 
     @classmethod
