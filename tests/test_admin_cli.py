@@ -177,3 +177,39 @@ def _orders(path: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM orders").fetchone()[0])
     finally:
         conn.close()
+
+
+def test_audit_verify_names_the_first_broken_link(tmp_path: Path) -> None:
+    from shop_desktop.bench.audit import grow_chain
+    from shop_desktop.services.demo import build_demo
+
+    path = tmp_path / "till.db"
+    build_demo(path, products=30, members=3, days=0, seed=1)
+    grow_chain(path, 40)
+    whole = shop_admin("audit", "verify", "--db", str(path))
+    assert whole.returncode == 0, whole.stderr
+    assert "audit chain ok: 40 entries" in whole.stdout
+
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE audit_log SET at = replace(at, ':', ';') WHERE seq = 17")
+    conn.commit()
+    conn.close()
+    broken = shop_admin("audit", "verify", "--db", str(path))
+    assert broken.returncode == 1
+    assert "BROKEN at entry seq 17" in broken.stdout
+    assert "[hash_mismatch]" in broken.stdout
+    assert "16 entries before it hold" in broken.stdout
+
+    missing = shop_admin("audit", "verify", "--db", str(tmp_path / "nowhere.db"))
+    assert missing.returncode != 0
+    assert "does not exist" in missing.stderr
+
+
+def test_bench_audit_prints_json_with_the_verify_time(tmp_path: Path) -> None:
+    result = shop_admin("bench", "audit", "--entries", "300", "--db", str(tmp_path / "a.db"))
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["benchmark"] == "audit_verify"
+    assert figures["entries"] == 300
+    assert figures["ok"] is True
+    assert figures["audit_verify_s"] >= 0

@@ -16,7 +16,7 @@
 <context>
     <name>CatalogBrowser</name>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="506"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="752"/>
         <source>%Ln product(s)</source>
         <translation>
             <numerusform>%Ln product</numerusform>
@@ -24,7 +24,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="512"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="758"/>
         <source>%Ln match(es)</source>
         <translation>
             <numerusform>%Ln match</numerusform>

@@ -98,12 +98,13 @@
         <translation>金額</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/cart_model.py" line="111"/>
+        <location filename="../../src/shop_desktop/ui/sell/cart_model.py" line="119"/>
+        <location filename="../../src/shop_desktop/ui/sell/cart_model.py" line="131"/>
         <source>Note: {note}</source>
         <translation>備註：{note}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/cart_model.py" line="120"/>
+        <location filename="../../src/shop_desktop/ui/sell/cart_model.py" line="147"/>
         <source>{price} (set)</source>
         <translation>{price}（改價）</translation>
     </message>
@@ -111,126 +112,164 @@
 <context>
     <name>CartPanel</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="252"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="268"/>
         <source>Member: {name} ({code}, {level})</source>
         <extracomment>Open carts are saved this long after the last change (a scan burst is one save). How long reopening the carts waits for the saves of the session just ended. How often wallet charges the gateway could not answer for are asked about again. The cart&apos;s delivery zone has no fee: it cannot be paid for until that is fixed.</extracomment>
         <translation>會員：{name}（{code}，{level}）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="257"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="273"/>
         <source>Coupons: {codes}</source>
         <translation>優惠券：{codes}</translation>
     </message>
 </context>
 <context>
+    <name>CashDialog</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="50"/>
+        <source>Cash in</source>
+        <translation>存入現金</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="50"/>
+        <source>Cash out</source>
+        <translation>取出現金</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="57"/>
+        <source>Amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="58"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="68"/>
+        <source>Enter an amount above zero.</source>
+        <translation>請輸入大於零的金額。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="73"/>
+        <source>Say why: the reason is kept with the shift.</source>
+        <translation>請說明原因：原因會與本班別一併保存。</translation>
+    </message>
+</context>
+<context>
     <name>CatalogBrowser</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="285"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="467"/>
         <source>Search</source>
-        <extracomment>Long enough to skip the keys of a word being typed, short enough to feel live. Enter on a product (the cart takes it from here). A scan (or a barcode typed into the search box) found this product. A scan found nothing; the text says why, for the cashier. The status line changed (after a page or a count arrived).</extracomment>
+        <extracomment>Long enough to skip the keys of a word being typed, short enough to feel live. While search takes the slower path, how often to look whether the index is ready. How many products the suggestions offer (brands come on top of them). The suggestion&apos;s product, on each row of the suggestions&apos; model (None for a brand). The completer&apos;s popup (set by the browser). Enter on a product (the cart takes it from here). A scan (or a barcode typed into the search box) found this product. A scan found nothing; the text says why, for the cashier. The status line changed (after a page or a count arrived). After a product is chosen or scanned the cursor goes back to the search box (the counter); a place where choosing only shows the product turns it off. Enter was pressed before the results of the query were in: decide when they are. Shown while search takes the slower path (the index is being built).</extracomment>
         <translation>搜尋</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="286"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="468"/>
         <source>Name, pinyin, brand, SKU or barcode (Ctrl+F)</source>
         <translation>品名、拼音、品牌、貨號或條碼（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="287"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="469"/>
         <source>Brand</source>
         <translation>品牌</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="288"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="470"/>
         <source>Price</source>
         <translation>價格</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="289"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="471"/>
         <source>from</source>
         <translation>最低</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="290"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="472"/>
         <source>to</source>
         <translation>最高</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="295"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="477"/>
         <source>In stock here only</source>
         <translation>只看本店有庫存</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="296"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="478"/>
         <source>Sort by</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="298"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="479"/>
+        <source>Search index is being built: results may be incomplete.</source>
+        <translation>搜尋索引建立中：結果可能不完整。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="481"/>
         <source>Name</source>
         <translation>品名</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="299"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="482"/>
         <source>Price: low to high</source>
         <translation>價格：由低到高</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="300"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="483"/>
         <source>Price: high to low</source>
         <translation>價格：由高到低</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="301"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="484"/>
         <source>Best-selling</source>
         <translation>最暢銷</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="302"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="485"/>
         <source>Newest</source>
         <translation>最新上架</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="356"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="539"/>
         <source>All brands</source>
         <translation>全部品牌</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="402"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="585"/>
         <source>Type a price such as 120 or 99.5</source>
         <translation>請輸入價格，例如 120 或 99.5</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="501"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="747"/>
         <source>Looking…</source>
         <translation>搜尋中…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="504"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="750"/>
         <source>Counting…</source>
         <translation>計算中…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="506"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="752"/>
         <source>%Ln product(s)</source>
         <translation>
             <numerusform>共 %Ln 項商品</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="512"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="758"/>
         <source>%Ln match(es)</source>
         <translation>
             <numerusform>%Ln 項符合</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="508"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="754"/>
         <source>No products match.</source>
         <translation>找不到符合的商品。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="510"/>
+        <location filename="../../src/shop_desktop/ui/catalog/browser.py" line="756"/>
         <source>{count}+ matches</source>
         <translation>{count}+ 項符合</translation>
     </message>
@@ -238,22 +277,22 @@
 <context>
     <name>CatalogPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="32"/>
+        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="34"/>
         <source>Catalog</source>
         <translation>商品目錄</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="36"/>
+        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="38"/>
         <source>Browse and edit products, prices, barcodes, stock thresholds and categories.</source>
         <translation>瀏覽與編輯商品、價格、條碼、庫存警戒量與分類。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="47"/>
+        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="49"/>
         <source>Products on sale</source>
         <translation>販售中商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="47"/>
+        <location filename="../../src/shop_desktop/ui/places/catalog.py" line="49"/>
         <source>Categories</source>
         <translation>分類</translation>
     </message>
@@ -261,10 +300,28 @@
 <context>
     <name>CategoryModel</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="407"/>
+        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="568"/>
         <source>All products</source>
         <extracomment>The role under which a category item carries its id (None: everything).</extracomment>
         <translation>全部商品</translation>
+    </message>
+</context>
+<context>
+    <name>ChangeDue</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/change_due.py" line="94"/>
+        <source>Change {amount}</source>
+        <translation>找零 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/change_due.py" line="97"/>
+        <source>Sale {number} · received {received}</source>
+        <translation>銷售 {number} · 收款 {received}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/change_due.py" line="101"/>
+        <source>Scan or add the next item to start the next customer.</source>
+        <translation>掃描或加入下一件商品，即開始服務下一位顧客。</translation>
     </message>
 </context>
 <context>
@@ -374,6 +431,54 @@
         <location filename="../../src/shop_desktop/ui/sell/checkout.py" line="242"/>
         <source>Saving the sale…</source>
         <translation>正在儲存交易…</translation>
+    </message>
+</context>
+<context>
+    <name>CloseShiftDialog</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="98"/>
+        <source>Close shift: count the drawer</source>
+        <translation>結班：清點錢櫃</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="100"/>
+        <source>Count the cash in the drawer by notes and coins, then press Enter.</source>
+        <translation>請依鈔票與硬幣清點錢櫃內的現金，然後按 Enter。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="113"/>
+        <source>Supervisor approval…</source>
+        <translation>主管核可…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="119"/>
+        <source>Why the drawer is off</source>
+        <translation>錢櫃差額的原因</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="120"/>
+        <source>Note</source>
+        <translation>說明</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="122"/>
+        <source>Check count</source>
+        <translation>核對點鈔</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="124"/>
+        <source>Close shift</source>
+        <translation>結班</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="178"/>
+        <source>Closing with this difference</source>
+        <translation>以此差額結班</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="193"/>
+        <source>Expected in the drawer: {amount}</source>
+        <translation>錢櫃應有：{amount}</translation>
     </message>
 </context>
 <context>
@@ -720,6 +825,15 @@
     </message>
 </context>
 <context>
+    <name>DenominationCounter</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/count.py" line="67"/>
+        <source>Counted: {amount}</source>
+        <extracomment>More of one note or coin than any drawer holds (the service refuses more too). The counted total (minor units) after any change.</extracomment>
+        <translation>清點合計：{amount}</translation>
+    </message>
+</context>
+<context>
     <name>DiscountDialog</name>
     <message>
         <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="148"/>
@@ -814,6 +928,105 @@
         <source>Shop Desktop</source>
         <extracomment>(message shown, traceback text) once a bug has been logged.</extracomment>
         <translation>Shop Desktop</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/first_run.py" line="184"/>
+        <source>New shop database — Shop Desktop</source>
+        <extracomment>What an enrolment can be refused with: the server&apos;s or the network&apos;s answer, not a bug. The cashier chose a demo shop (the start-up path builds it). The file was enrolled and holds the server&apos;s shop (its path). A refusal was shown (tests read it).</extracomment>
+        <translation>新的商店資料庫 — Shop Desktop</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/first_run.py" line="185"/>
+        <source>There is no shop database here yet</source>
+        <translation>這裡還沒有商店資料庫</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/first_run.py" line="187"/>
+        <source>{path} does not exist. What should it become?</source>
+        <translation>{path} 不存在。要建立成什麼？</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/first_run.py" line="189"/>
+        <source>Build a &amp;demo shop here</source>
+        <translation>在這裡建立示範商店(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/first_run.py" line="192"/>
+        <source>Products, members, staff and a month of sales to try things out; log in as cashier/cashier or manager/manager.</source>
+        <translation>內含商品、會員、員工與一個月的銷售資料，可供試用；請以 cashier/cashier 或 manager/manager 登入。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/first_run.py" line="196"/>
+        <source>Or enrol this workstation with the shop&apos;s server</source>
+        <translation>或將這台工作站註冊到商店的伺服器</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/first_run.py" line="197"/>
+        <source>&amp;Server address</source>
+        <translation>伺服器位址(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/first_run.py" line="198"/>
+        <source>Enrolment &amp;code</source>
+        <translation>註冊碼(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/first_run.py" line="199"/>
+        <source>&amp;Enrol and load the shop</source>
+        <translation>註冊並載入商店(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/first_run.py" line="200"/>
+        <source>&amp;Quit</source>
+        <translation>結束(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/first_run.py" line="228"/>
+        <source>Type the server&apos;s address starting with https:// (for example https://shop.example.com).</source>
+        <translation>請輸入以 https:// 開頭的伺服器位址（例如 https://shop.example.com）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/first_run.py" line="236"/>
+        <source>Type the enrolment code the office gave you.</source>
+        <translation>請輸入總部提供的註冊碼。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/first_run.py" line="251"/>
+        <source>Enrolling this workstation and loading the shop from the server…</source>
+        <translation>正在註冊這台工作站並從伺服器載入商店資料…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/first_run.py" line="265"/>
+        <source>Enrolment stopped and the new file was removed. If the server already took the code, ask the office for a new one.</source>
+        <translation>註冊已停止，新的檔案已刪除。若伺服器已使用此註冊碼，請向總部索取新的註冊碼。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/first_run.py" line="282"/>
+        <source>The enrolment code was not accepted: it is wrong, already used or expired. Ask the office for a new code.</source>
+        <translation>註冊碼未被接受：可能輸入錯誤、已被使用或已過期。請向總部索取新的註冊碼。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/first_run.py" line="287"/>
+        <source>The server at {url} could not be reached. Check the address and the network, then try again.</source>
+        <translation>無法連線到位於 {url} 的伺服器。請檢查位址與網路後再試一次。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/first_run.py" line="291"/>
+        <source>The server needs a newer version of this app. Update it, then enrol.</source>
+        <translation>伺服器需要較新版本的本程式。請先更新再註冊。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/first_run.py" line="294"/>
+        <source>The system keyring is not available, so this workstation&apos;s key cannot be kept. Unlock or install a keyring, then try again.</source>
+        <translation>系統金鑰圈無法使用，無法保存這台工作站的金鑰。請解鎖或安裝金鑰圈後再試一次。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/first_run.py" line="297"/>
+        <source>The server refused this workstation. Ask the office for a new code.</source>
+        <translation>伺服器拒絕了這台工作站。請向總部索取新的註冊碼。</translation>
     </message>
 </context>
 <context>
@@ -930,6 +1143,229 @@
     </message>
 </context>
 <context>
+    <name>IdleLockSetting</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sign_in.py" line="236"/>
+        <source>Locking</source>
+        <extracomment>Who may change how soon this till locks. The new idle time, in seconds.</extracomment>
+        <translation>鎖定</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sign_in.py" line="237"/>
+        <source>Lock the till after (idle &amp;minutes)</source>
+        <translation>閒置多久後鎖定收銀台（分鐘）(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sign_in.py" line="238"/>
+        <source>Never</source>
+        <translation>永不</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sign_in.py" line="241"/>
+        <source>The cart stays; a password or PIN opens the till again (Ctrl+L locks it).</source>
+        <translation>購物車會保留；輸入密碼或 PIN 碼即可解鎖（按 Ctrl+L 立即鎖定）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sign_in.py" line="244"/>
+        <source>Only a manager can change this.</source>
+        <translation>只有經理可以變更此設定。</translation>
+    </message>
+</context>
+<context>
+    <name>KeyboardHelp</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="68"/>
+        <source>This list of keys</source>
+        <extracomment>The translation context of the table&apos;s texts (``.ts`` files and the brief&apos;s TSV). The keys as printed on the keyboard, as the window and the README show them. What they do, in English (translated in :data:`CONTEXT` when shown). The shortcuts Qt binds for it (portable text); empty when a widget reads the key itself (Enter, Esc, Down, + and - on the cart).</extracomment>
+        <translation>顯示此快速鍵清單</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="72"/>
+        <source>Back to the search box, its text selected (Ctrl+F works anywhere)</source>
+        <translation>回到搜尋框並選取其中文字（Ctrl+F 在任何位置都有效）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="82"/>
+        <source>In the search box: add the only result, or the highlighted one (with several, the first is highlighted and a second Enter adds it); a barcode typed by hand is looked up. In the suggestions or the results: add that product</source>
+        <translation>在搜尋框：加入唯一的結果或反白的結果（有多筆時先反白第一筆，再按一次 Enter 即加入）；手動輸入的條碼會直接查詢。在建議清單或搜尋結果中：加入該商品</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="94"/>
+        <source>From the search box: into the suggestions when they are open, else into the results</source>
+        <translation>從搜尋框：建議清單開啟時移到建議清單，否則移到搜尋結果</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="105"/>
+        <source>Close the suggestions; pressed again, clear the search. From the results: back to the search box</source>
+        <translation>關閉建議清單；再按一次則清除搜尋。在搜尋結果中：回到搜尋框</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="115"/>
+        <source>On the cart: one more, one less of the line</source>
+        <translation>在購物車：該品項數量加一、減一</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="121"/>
+        <source>Quantity of the line (a weight for weighed goods)</source>
+        <translation>品項數量（秤重商品為重量）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="129"/>
+        <source>Discount on the line (beyond your limit a manager approves it)</source>
+        <translation>品項折扣（超過您的權限需主管核准）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="139"/>
+        <source>Another price for the line (beyond your limit a manager approves it)</source>
+        <translation>變更品項價格（超過您的權限需主管核准）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="148"/>
+        <source>Note on the line</source>
+        <translation>品項備註</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="151"/>
+        <source>Remove the line</source>
+        <translation>移除品項</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="155"/>
+        <source>Undo the last change to the cart</source>
+        <translation>復原購物車的上一個變更</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="161"/>
+        <source>Attach a member (card, phone or name)</source>
+        <translation>加入會員（會員卡、電話或姓名）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="165"/>
+        <source>Add a coupon</source>
+        <translation>加入優惠券</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="168"/>
+        <source>Another cart, in a new tab</source>
+        <translation>在新分頁開啟另一個購物車</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="174"/>
+        <source>Park the cart (it survives a restart)</source>
+        <translation>暫存購物車（重新啟動後仍保留）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="179"/>
+        <source>Recall a parked cart</source>
+        <translation>取回暫存的購物車</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="181"/>
+        <source>Pay</source>
+        <translation>結帳</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="185"/>
+        <source>Go to a place: Sell, Orders, Members, After-sales, Reports, Catalog, Settings</source>
+        <translation>前往畫面：銷售、訂單、會員、售後服務、報表、商品目錄、設定</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="194"/>
+        <source>Log out</source>
+        <translation>登出</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="198"/>
+        <source>Lock the till (the cart stays)</source>
+        <translation>鎖定收銀機（購物車保留）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="202"/>
+        <source>Quit</source>
+        <translation>結束</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="203"/>
+        <source>Cash</source>
+        <translation>現金</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="204"/>
+        <source>Card</source>
+        <translation>刷卡</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="205"/>
+        <source>Alipay</source>
+        <translation>支付寶</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="206"/>
+        <source>WeChat Pay</source>
+        <translation>微信支付</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="209"/>
+        <source>Store credit (a member&apos;s balance)</source>
+        <translation>儲值金（會員餘額）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="216"/>
+        <source>Take the amount typed (nothing typed: what is still to pay). Enter never completes the sale: the change is shown first</source>
+        <translation>收下輸入的金額（未輸入時為尚需付款的金額）。Enter 不會完成交易：會先顯示找零</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="227"/>
+        <source>Next field: approval code, last four digits, then the order&apos;s kind and the buyer&apos;s tax ID, which can be changed until the sale is completed</source>
+        <translation>下一個欄位：授權碼、卡號末四碼，接著是訂單類型與買方統一編號，在完成交易前都可以修改</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="237"/>
+        <source>On the payments taken: remove the selected one</source>
+        <translation>在已收款項中：移除選取的款項</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="243"/>
+        <source>Complete the sale, once nothing is left to pay</source>
+        <translation>款項付清後，完成交易</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="250"/>
+        <source>Back to the cart (wallet payments already taken are given back first)</source>
+        <translation>返回購物車（已收取的行動支付款項會先退還）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="274"/>
+        <source>At the counter</source>
+        <translation>在櫃台</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="275"/>
+        <source>In the payment window</source>
+        <translation>在付款視窗</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="312"/>
+        <source>Keyboard</source>
+        <translation>鍵盤快速鍵</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="315"/>
+        <source>Everything at the counter can be done from the keyboard. A barcode scanner works anywhere in the Sell place. Esc closes this window.</source>
+        <translation>櫃台的每項操作都能以鍵盤完成。在「銷售」畫面的任何位置都可以使用條碼掃描器。按 Esc 關閉此視窗。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="319"/>
+        <source>Key</source>
+        <translation>按鍵</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/help.py" line="319"/>
+        <source>What it does</source>
+        <translation>功能</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <location filename="../../src/shop_desktop/ui/labels.py" line="13"/>
@@ -955,84 +1391,109 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="177"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="194"/>
         <source>Log in — Shop Desktop</source>
-        <extracomment>The :class:`StaffSession` of whoever just logged in. The message shown for a refused or failed attempt. The branch and workstation were read (or found missing). Whether this is an untouched demo shop is known (see :attr:`demo_logins`). &quot;name / password&quot; of demo accounts, when this is an untouched demo shop. True once the workstation was read or found missing. Why the workstation cannot log anyone in, in the language of the moment. False once the database turned out not to be set up for a workstation.</extracomment>
+        <extracomment>The :class:`StaffSession` of whoever just logged in. The message shown for a refused or failed attempt. The branch and workstation were read (or found missing). Whether this is an untouched demo shop is known (see :attr:`demo_logins`). The session the till is locked over, when this is the lock screen. &quot;name / password&quot; of demo accounts, when this is an untouched demo shop. True once the workstation was read or found missing. Why the workstation cannot log anyone in, in the language of the moment. False once the database turned out not to be set up for a workstation.</extracomment>
         <translation>登入 — Shop Desktop</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="178"/>
-        <location filename="../../src/shop_desktop/ui/login.py" line="182"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="195"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="199"/>
         <source>Log in</source>
         <translation>登入</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="179"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="196"/>
         <source>&amp;User name</source>
         <translation>使用者名稱(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="180"/>
-        <source>&amp;Password</source>
-        <translation>密碼(&amp;P)</translation>
+        <location filename="../../src/shop_desktop/ui/login.py" line="197"/>
+        <source>&amp;Password or PIN</source>
+        <translation>密碼或 PIN 碼(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="181"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="198"/>
         <source>Language</source>
         <translation>語言</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="183"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="200"/>
         <source>Quit</source>
         <translation>結束</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="196"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="202"/>
+        <source>Locked — Shop Desktop</source>
+        <translation>已鎖定 — Shop Desktop</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="203"/>
+        <source>The till is locked</source>
+        <translation>收銀台已鎖定</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="204"/>
+        <source>Unlock</source>
+        <translation>解鎖</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="207"/>
+        <source>{name}&apos;s carts stay as they are. {name}: enter your password or PIN to go on. Another cashier: enter your own name; {name}&apos;s carts are then parked.</source>
+        <translation>{name} 的購物車保持不變。{name}：輸入密碼或 PIN 碼即可繼續。其他收銀員：請輸入自己的使用者名稱，{name} 的購物車將自動掛單。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="224"/>
         <source>Branch {branch} ({code}) · Workstation {workstation}</source>
         <translation>門市 {branch}（{code}）· 收銀台 {workstation}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="207"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="235"/>
         <source>Demo shop: log in as {logins}.</source>
         <translation>示範商店：可用以下帳號登入：{logins}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="270"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="304"/>
         <source>This database is not set up for a workstation yet. Ask an administrator to enrol this workstation.</source>
         <translation>這個資料庫尚未設定收銀台。請系統管理員為這台收銀台完成註冊。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="279"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="313"/>
         <source>The workstation could not be read.</source>
         <translation>無法讀取收銀台資料。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="296"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="330"/>
         <source>Enter your user name and password.</source>
         <translation>請輸入使用者名稱與密碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="299"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="333"/>
         <source>Checking…</source>
         <translation>驗證中…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="332"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="368"/>
         <source>Not logged in. Try again.</source>
         <translation>尚未登入，請再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="340"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="379"/>
+        <source>Too many wrong attempts: this account is locked until {time}. Try again then, or ask a manager.</source>
+        <translation>錯誤次數過多：此帳號已鎖定至 {time}。請屆時再試，或請主管協助。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/login.py" line="383"/>
         <source>This account is disabled. Ask a manager to enable it.</source>
         <translation>這個帳號已停用。請經理為您啟用。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="343"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="386"/>
         <source>This account belongs to another branch and cannot log in at this workstation.</source>
         <translation>這個帳號屬於其他門市，無法在這台收銀台登入。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/login.py" line="345"/>
+        <location filename="../../src/shop_desktop/ui/login.py" line="388"/>
         <source>The user name or password is not correct.</source>
         <translation>使用者名稱或密碼不正確。</translation>
     </message>
@@ -1040,60 +1501,86 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="179"/>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="241"/>
         <source>Enrolled</source>
-        <extracomment>In navigation order; the first is where a shift starts. The key of the place now shown. Background sync with the central server (a pass at a time, on workers).</extracomment>
+        <extracomment>In navigation order; the first is where a shift starts. Another cashier took over at the lock screen: their :class:`StaffSession`. The till locked over the session (the lock screen is up). The same person unlocked it. The key of the place now shown. Who takes over once this window has closed (a switch at the lock screen). Carts parked as this window closed, and the name they were parked under. The lock screen, while the till is locked. Background sync with the central server (a pass at a time, on workers).</extracomment>
         <translation>已註冊</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="181"/>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="243"/>
         <source>The server&apos;s shop is ready in {path}. Log out now and continue there? Staff log in with the accounts the server knows.</source>
         <translation>伺服器的商店已在 {path} 準備就緒。要立即登出，並改用該商店繼續作業嗎？員工請以伺服器上的帳號登入。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="220"/>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="282"/>
         <source>Shop Desktop — {branch} · {workstation}</source>
         <translation>Shop Desktop — {branch} · {workstation}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="224"/>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="286"/>
         <source>&amp;Shop</source>
         <translation>商店(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="225"/>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="287"/>
         <source>&amp;Go</source>
         <translation>前往(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="226"/>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="288"/>
         <source>&amp;Log out</source>
         <translation>登出(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="227"/>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="289"/>
         <source>&amp;Quit</source>
         <translation>結束(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="234"/>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="290"/>
+        <source>Loc&amp;k the till</source>
+        <translation>鎖定收銀台(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="291"/>
+        <source>Set my &amp;PIN…</source>
+        <translation>設定我的 PIN 碼(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="292"/>
+        <source>&amp;Help</source>
+        <translation>說明(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="293"/>
+        <source>&amp;Keyboard</source>
+        <translation>鍵盤快速鍵(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="300"/>
         <source>{place} ({keys})</source>
         <translation>{place}（{keys}）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="237"/>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="303"/>
         <source>{name} · {role}</source>
         <translation>{name} · {role}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="240"/>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="306"/>
         <source>Branch {code}</source>
         <translation>門市 {code}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/main_window.py" line="270"/>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="336"/>
         <source>Before updating, a copy of the database was saved as {path}.</source>
         <translation>更新前，資料庫已備份為 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/main_window.py" line="407"/>
+        <source>Carts left open were parked as &quot;{label}&quot; ({count}). After logging in, F11 finds them.</source>
+        <extracomment>Where the keys went before the lock: they go there again after it.</extracomment>
+        <translation>未結帳的購物車已掛單為「{label}」（{count} 筆）。登入後按 F11 即可取單。</translation>
     </message>
 </context>
 <context>
@@ -1144,310 +1631,310 @@
 <context>
     <name>OrderDetailView</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="236"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="241"/>
         <source>Take payment…</source>
         <extracomment>Emitted with the :class:`OrderView` each time the order is (re)read. Emitted with the refusal or failure sentence shown to the staff. Emitted after a step, payment or cancel was written.</extracomment>
         <translation>收款…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="237"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="242"/>
         <source>Cancel order…</source>
         <translation>取消訂單…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="238"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="243"/>
         <source>Print invoice</source>
         <translation>列印發票</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="239"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="244"/>
         <source>Save PDF</source>
         <translation>另存 PDF</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="240"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="245"/>
         <source>Reprint receipt (copy)</source>
         <translation>補印收據（副本）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="241"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="246"/>
         <source>Void invoice…</source>
         <translation>作廢發票…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="242"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="247"/>
         <source>Print credit note</source>
         <translation>列印折讓單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="304"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="309"/>
         <source>Pick an order in the list to see it here.</source>
         <translation>在清單中選擇一筆訂單，即可在此查看。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="338"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="343"/>
         <source>Order {number} · {kind} · {status} · {paid}</source>
         <translation>訂單 {number} · {kind} · {status} · {paid}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="334"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="339"/>
         <source>paid, invoice {invoice}</source>
         <translation>已付款，發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="330"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="335"/>
         <source>refund owed</source>
         <translation>待退款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="332"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="337"/>
         <source>refunded</source>
         <translation>已退款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="336"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="341"/>
         <source>not paid</source>
         <translation>未付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="354"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="359"/>
         <source>Taken {time} by {staff}</source>
         <translation>{time} 由 {staff} 成立</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="359"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="364"/>
         <source>Customer: {name}</source>
         <translation>顧客：{name}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="359"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="364"/>
         <source>walk-in</source>
         <translation>現場顧客</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="364"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="369"/>
         <source>Goods</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="365"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="370"/>
         <source>Payments</source>
         <translation>付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="366"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="371"/>
         <source>Not paid yet.</source>
         <translation>尚未付款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="367"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="372"/>
         <source>Refunds</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="368"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="373"/>
         <source>Delivery</source>
         <translation>宅配</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="369"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="374"/>
         <source>History</source>
         <translation>歷程</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="370"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="375"/>
         <source>Documents</source>
         <translation>單據</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="377"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="382"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="377"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="382"/>
         <source>Qty</source>
         <translation>數量</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="377"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="382"/>
         <source>Price</source>
         <translation>單價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="377"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="382"/>
         <source>Amount</source>
         <translation>金額</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="393"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="398"/>
         <source>Promotion: {name}</source>
         <translation>促銷活動：{name}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="401"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="406"/>
         <source>Subtotal</source>
         <translation>小計</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="402"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="407"/>
         <source>Discounts</source>
         <translation>折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="403"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="408"/>
         <source>Delivery fee</source>
         <translation>運費</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="404"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="409"/>
         <source>Total</source>
         <translation>合計</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="417"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="422"/>
         <source>change {change}</source>
         <translation>找零 {change}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="429"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="434"/>
         <source>{method} {amount} {status}: {reason}</source>
         <translation>{method} {amount} {status}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="441"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="446"/>
         <source>Recipient</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="442"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="447"/>
         <source>Phone</source>
         <translation>電話</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="443"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="448"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="445"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="450"/>
         <source>Wanted on</source>
         <translation>指定日期</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="448"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="453"/>
         <source>Carrier</source>
         <translation>物流業者</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="449"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="454"/>
         <source>Tracking number</source>
         <translation>追蹤編號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="450"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="455"/>
         <source>Shipped</source>
         <translation>出貨時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="451"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="456"/>
         <source>Delivered</source>
         <translation>送達時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="464"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="469"/>
         <source>Credit note {number}, voiding invoice {invoice}</source>
         <translation>折讓單 {number}，作廢發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="473"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="478"/>
         <source>{action} → {status}, by {staff}</source>
         <translation>{action} → {status}，處理人員：{staff}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="479"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="484"/>
         <source>why: {reason}</source>
         <translation>原因：{reason}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="555"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="560"/>
         <source>Order {number} is now: {status}.</source>
         <translation>訂單 {number} 目前狀態：{status}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="566"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="571"/>
         <source>Cancel order {number}</source>
         <translation>取消訂單 {number}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="568"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="573"/>
         <source>Why is the order cancelled? The goods go back on the shelf and any payment is refunded.</source>
         <translation>為什麼要取消這筆訂單？商品將退回上架，已付款項將全數退款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="580"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="585"/>
         <source>Order {number} is cancelled.</source>
         <translation>訂單 {number} 已取消。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="590"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="595"/>
         <source>Void invoice {invoice}</source>
         <translation>作廢發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="592"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="597"/>
         <source>Why is the invoice voided? The order is cancelled, the goods go back on the shelf, the payment is refunded and a credit note is issued.</source>
         <translation>為什麼作廢這張發票？訂單將取消，商品放回貨架，款項退還，並開立折讓單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="598"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="603"/>
         <source>Say why the invoice is voided.</source>
         <translation>請說明作廢發票的原因。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="604"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="609"/>
         <source>Voiding invoice {invoice}</source>
         <translation>作廢發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="608"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="613"/>
         <source>Not approved: the invoice is unchanged.</source>
         <translation>未獲核准：發票維持不變。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="621"/>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="712"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="626"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="717"/>
         <source>Credit note {number}</source>
         <translation>折讓單 {number}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="622"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="627"/>
         <source>Invoice {invoice} is void. Print the credit note {number} now?</source>
         <translation>發票 {invoice} 已作廢。現在列印折讓單 {number} 嗎？</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="630"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="635"/>
         <source>Invoice {invoice} is void; order {number} is cancelled.</source>
         <translation>發票 {invoice} 已作廢；訂單 {number} 已取消。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="650"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="655"/>
         <source>Paid. Invoice {invoice}.</source>
         <translation>已付款。發票 {invoice}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="652"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="657"/>
         <source>Give {change} change.</source>
         <translation>請找零 {change}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="669"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="674"/>
         <source>Printing is not set up on this workstation yet.</source>
         <translation>這台收銀台尚未設定列印。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="458"/>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="689"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="463"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="694"/>
         <source>Invoice {number}</source>
         <translation>發票 {number}</translation>
     </message>
@@ -1874,11 +2361,55 @@
     </message>
 </context>
 <context>
+    <name>PinDialog</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sign_in.py" line="142"/>
+        <source>My PIN</source>
+        <extracomment>What counts as someone at the till: a key, a click, a touch, the wheel. The PIN was stored (tests wait on it).</extracomment>
+        <translation>我的 PIN 碼</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sign_in.py" line="145"/>
+        <source>A PIN of 4 to 6 digits lets you sign in quickly at this till and unlock it. Your password still works.</source>
+        <translation>設定 4 至 6 位數的 PIN 碼，即可在這台收銀台快速登入及解鎖。密碼仍可照常使用。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sign_in.py" line="149"/>
+        <source>&amp;New PIN</source>
+        <translation>新 PIN 碼(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sign_in.py" line="150"/>
+        <source>&amp;Again</source>
+        <translation>再輸入一次(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sign_in.py" line="168"/>
+        <source>That PIN is too easy to guess (one digit repeated, or a run like 1234). Choose another.</source>
+        <translation>這組 PIN 碼太容易猜到（同一數字重複，或像 1234 的連號）。請換一組。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sign_in.py" line="172"/>
+        <source>Log in with your password to set a PIN.</source>
+        <translation>請先以密碼登入，再設定 PIN 碼。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sign_in.py" line="173"/>
+        <source>A PIN is 4 to 6 digits.</source>
+        <translation>PIN 碼為 4 至 6 位數字。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sign_in.py" line="178"/>
+        <source>The two PINs differ. Type the same PIN twice.</source>
+        <translation>兩次輸入的 PIN 碼不同，請輸入相同的 PIN 碼兩次。</translation>
+    </message>
+</context>
+<context>
     <name>Place</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/base.py" line="118"/>
+        <location filename="../../src/shop_desktop/ui/places/base.py" line="149"/>
         <source>This part is not available yet in this version.</source>
-        <extracomment>Stable name used by code and tests (&quot;sell&quot;, &quot;orders&quot;, ...). Data areas (see :mod:`shop_desktop.ui.context`) whose change makes it reload.</extracomment>
+        <extracomment>Stable name used by code and tests (&quot;sell&quot;, &quot;orders&quot;, ...). Data areas (see :mod:`shop_desktop.ui.context`) whose change makes it reload. Where the body needs every pixel (the counter): the title block is one line (:attr:`header_slot`: the title, then the facts), the description its tooltip.</extracomment>
         <translation>此版本尚未提供這項功能。</translation>
     </message>
 </context>
@@ -1913,101 +2444,102 @@
 <context>
     <name>Printing</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="68"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="83"/>
         <source>This sale has no invoice number, so there is no invoice to print.</source>
         <extracomment>The columns of the thermal roll (80 mm, the printer&apos;s standard font). PDFs handed to the spooler are kept this long: on Windows the PDF viewer reads the file after we return, so it cannot be removed at once. What printing can fail with that is the printer&apos;s, the file&apos;s or the sale&apos;s, not a bug.</extracomment>
         <translation>這筆交易沒有發票號碼，沒有發票可列印。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="71"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="86"/>
         <source>This sale cannot be found in this till&apos;s database. Nothing was printed.</source>
         <translation>本收銀台的資料庫找不到這筆交易，未列印任何文件。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="77"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="92"/>
         <source>The PDF could not be saved: {path} cannot be written. Choose another folder.</source>
         <translation>無法儲存 PDF：{path} 無法寫入，請選擇其他資料夾。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="82"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="97"/>
         <source>The PDF could not be saved: the disk holding {path} is full.</source>
         <translation>無法儲存 PDF：{path} 所在的磁碟已滿。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="86"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="101"/>
         <source>The PDF could not be saved to {path}. Choose another folder.</source>
         <translation>無法將 PDF 儲存到 {path}，請選擇其他資料夾。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="97"/>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="213"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="112"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="230"/>
         <source>the default printer</source>
         <translation>預設印表機</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="100"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="115"/>
         <source>The printer {printer} cannot be found. Check its name or address in Settings.</source>
         <translation>找不到印表機 {printer}，請在設定中檢查名稱或位址。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="105"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="120"/>
         <source>The printer {printer} does not answer. Check that it is switched on and connected.</source>
         <translation>印表機 {printer} 沒有回應，請確認電源已開啟且已連線。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="110"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="125"/>
         <source>The printer {printer} refused the document. Check that it is ready to accept jobs.</source>
         <translation>印表機 {printer} 拒絕了這份文件，請確認它可以接受列印工作。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="115"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="130"/>
         <source>The printer {printer} did not take the document in time. Check its paper and that it is not jammed.</source>
         <translation>印表機 {printer} 未能及時接收文件，請檢查紙張及是否卡紙。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="121"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="136"/>
         <source>This computer has no printing system to send the document to.</source>
         <translation>這台電腦沒有可送出文件的列印系統。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="124"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="139"/>
         <source>The sale is saved. Print again, or save the document as PDF.</source>
         <translation>交易已儲存。請再列印一次，或將文件另存為 PDF。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="163"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="180"/>
         <source>Print {title}</source>
-        <extracomment>A short translated notice: &quot;Sent to &lt;printer&gt;.&quot; A short translated notice: &quot;Saved as &lt;path&gt;.&quot; A translated sentence: what went wrong and that the sale is safe.</extracomment>
+        <extracomment>A short translated notice: &quot;Sent to &lt;printer&gt;.&quot; A short translated notice: &quot;Saved as &lt;path&gt;.&quot; A translated sentence: what went wrong and that the sale is safe. The same failure as a :class:`PrintFailure`, with its actions, for a banner.</extracomment>
         <translation>列印{title}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="175"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="192"/>
         <source>Save as PDF</source>
         <translation>另存為 PDF</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="177"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="194"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="223"/>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="260"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="240"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="279"/>
         <source>Sent to {printer}.</source>
         <translation>已送至 {printer}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="246"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="265"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="284"/>
         <source>Receipt</source>
         <translation>收據</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="276"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="300"/>
         <source>Saved as {path}.</source>
         <translation>已儲存為 {path}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="300"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="335"/>
         <source>The document could not be printed. The sale is saved.</source>
         <translation>文件無法列印，交易已儲存。</translation>
     </message>
@@ -2104,33 +2636,33 @@
 <context>
     <name>ProductListModel</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="285"/>
+        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="376"/>
         <source>The products could not be loaded.</source>
-        <extracomment>Search pages are cheap (the index is read in popularity order); browse pages a little bigger because a shelf is usually scrolled. Rows kept across queries; beyond this the cache starts afresh, so a day of searching a million-product catalog does not grow without end. What a cell shows until its row has been read. The role under which every cell carries its product&apos;s id. A page (or the first page of a new query) was added. Loading failed; the text is for the status line. The last op started, so tests and callers can wait on it.</extracomment>
+        <extracomment>Search pages are cheap (the index is read in popularity order); browse pages a little bigger because a shelf is usually scrolled. Rows kept across queries; beyond this the cache starts afresh, so a day of searching a million-product catalog does not grow without end. What a cell shows until its row has been read. The role under which every cell carries its product&apos;s id. The name cell&apos;s second, smaller line: what tells products of the same name apart (brand and SKU; a big catalog has the same name many times). Thumbnails are kept at this size (pixels) and drawn smaller by the view. Colours of the tile shown for a product without a picture, chosen by brand. False when search took the slower path (the index is being built). A page (or the first page of a new query) was added. Loading failed; the text is for the status line. The last op started, so tests and callers can wait on it. The last picture load started (tests wait on it).</extracomment>
         <translation>無法載入商品。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="372"/>
+        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="533"/>
         <source>Name</source>
         <translation>品名</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="373"/>
+        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="534"/>
         <source>Brand</source>
         <translation>品牌</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="374"/>
+        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="535"/>
         <source>Price</source>
         <translation>售價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="375"/>
+        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="536"/>
         <source>Stock here</source>
         <translation>本店庫存</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="376"/>
+        <location filename="../../src/shop_desktop/ui/catalog/models.py" line="537"/>
         <source>SKU</source>
         <translation>貨號</translation>
     </message>
@@ -2138,19 +2670,19 @@
 <context>
     <name>ProgressWindow</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/tasks.py" line="276"/>
-        <location filename="../../src/shop_desktop/ui/tasks.py" line="311"/>
+        <location filename="../../src/shop_desktop/ui/tasks.py" line="286"/>
+        <location filename="../../src/shop_desktop/ui/tasks.py" line="321"/>
         <source>Please wait</source>
         <extracomment>What ``job.session`` is: screens that pass a session-taking service function around type it with this, never by importing SQLAlchemy. A progress window appears only for work that takes longer than this, so quick queries do not flash a dialog.</extracomment>
         <translation>請稍候</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/tasks.py" line="291"/>
+        <location filename="../../src/shop_desktop/ui/tasks.py" line="301"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/tasks.py" line="312"/>
+        <location filename="../../src/shop_desktop/ui/tasks.py" line="322"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -2195,179 +2727,204 @@
 <context>
     <name>Register</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="363"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="388"/>
         <source>Quantity</source>
-        <extracomment>A problem the cashier must see (shown loud by the Sell place). Good news worth a glance: change to give, a cart parked. After any change of any cart (tests wait on it). A sale was committed. The open carts were written to disk (tests wait on it). The carts left open at the last log-out or crash are back in their tabs. Wallet charges left by an earlier run were looked at: the RecoveryReport. Receipts print by themselves after each paid sale; a printer problem is shown and never touches the sale (it can be reprinted from Orders). Saving starts once the carts of the last session are back, never before. True while wallet charges of an earlier run are being settled: no payment meanwhile.</extracomment>
+        <extracomment>A problem the cashier must see (shown loud by the Sell place). Good news worth a glance: change to give, a cart parked. After any change of any cart (tests wait on it). A sale was committed. The open carts were written to disk (tests wait on it). The carts left open at the last log-out or crash are back in their tabs. Wallet charges left by an earlier run were looked at: the RecoveryReport. The carts left open at leaving were parked (and the sign-out audited). The last sale&apos;s change, over the next cart until the next customer starts. Receipts print by themselves after each paid sale; a printer problem is shown and never touches the sale: the Sell place&apos;s banner offers to print again or save it as PDF (``printer.print_failed``). Saving starts once the carts of the last session are back, never before. Carts this cashier parked (at a log-out, say) still waiting at the branch. The name the carts parked at leaving got (&quot;王小明 14:32&quot;), once parked. True while wallet charges of an earlier run are being settled: no payment meanwhile.</extracomment>
         <translation>數量</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="364"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="389"/>
         <source>Discount</source>
         <translation>折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="365"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="390"/>
         <source>Price</source>
         <translation>改價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="366"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="391"/>
         <source>Note</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="367"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="392"/>
         <source>Remove</source>
         <translation>刪除</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="368"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="393"/>
         <source>Undo</source>
         <translation>復原</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="369"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="394"/>
         <source>Member</source>
         <translation>會員</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="370"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="395"/>
         <source>Coupon</source>
         <translation>優惠券</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="371"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="396"/>
         <source>New cart</source>
         <translation>新購物車</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="372"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="397"/>
         <source>Park</source>
         <translation>掛單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="373"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="398"/>
         <source>Recall</source>
         <translation>取單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="374"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="399"/>
         <source>Pay</source>
         <translation>結帳</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="429"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="455"/>
         <source>Park this cart (F10) or take payment before closing it.</source>
         <translation>關閉前請先掛單 (F10) 或完成結帳。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="442"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="468"/>
         <source>Cart {label}</source>
         <translation>購物車 {label}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="477"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="503"/>
         <source>Taken now (no delivery)</source>
         <translation>現場帶走（不宅配）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="483"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="509"/>
         <source>Delivery</source>
         <translation>宅配</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="484"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="510"/>
         <source>Zone</source>
         <translation>地區</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="515"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="541"/>
         <source>There is no delivery to zone {zone}. Choose another zone or rule.</source>
         <translation>地區 {zone} 不提供宅配。請改選其他地區或宅配方式。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="563"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="596"/>
         <source>This product is no longer sold.</source>
         <translation>這項商品已停售。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="602"/>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="832"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="647"/>
+        <source>Not in stock here: {name} ({on_hand} on hand).</source>
+        <translation>此分店無庫存：{name}（現有 {on_hand}）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="649"/>
+        <source>Only {on_hand} of {name} in stock here.</source>
+        <translation>{name} 此分店僅剩 {on_hand}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="651"/>
+        <source>You can still sell it; the stock count goes below zero.</source>
+        <translation>仍可銷售，庫存將變為負數。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="654"/>
+        <source>This till does not sell below zero stock: payment will be refused for more than that.</source>
+        <translation>本收銀機不允許負庫存銷售：超過庫存的數量在結帳時會被拒絕。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="664"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="894"/>
         <source>The cart is empty.</source>
         <translation>購物車是空的。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="643"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="705"/>
         <source>Not approved: the cart is unchanged.</source>
         <translation>未獲核准，購物車沒有變更。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="659"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="721"/>
         <source>A {depth}% discount on {name}</source>
         <translation>{name} 折扣 {depth}%</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="682"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="744"/>
         <source>Selling {name} at {price}</source>
         <translation>{name} 改價為 {price}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="710"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="772"/>
         <source>This coupon is already in the cart.</source>
         <translation>這張優惠券已在購物車中。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="724"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="786"/>
         <source>Coupon {code} cannot be read. Ask a manager.</source>
         <translation>無法讀取優惠券 {code}，請洽主管。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="746"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="808"/>
         <source>The cart is empty: there is nothing to park.</source>
         <translation>購物車是空的，沒有可以掛單的商品。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="778"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="840"/>
         <source>Cart parked: recall it with F11 at any till of this branch.</source>
         <translation>已掛單：可在本門市任一收銀台按 F11 取單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="813"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="875"/>
         <source>That cart was already recalled at another till.</source>
         <translation>這筆掛單已在其他收銀台取單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="835"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="897"/>
         <source>Promotions are still loading; try again in a moment.</source>
         <translation>促銷活動仍在載入中，請稍後再試。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="840"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="902"/>
         <source>A wallet payment interrupted when the till last stopped is being checked; try again in a moment.</source>
         <translation>正在確認上次關機時中斷的行動支付，請稍候再試。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="874"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="945"/>
         <source>Order {number} taken; it is paid later (Orders, F3).</source>
         <translation>訂單 {number} 已成立，稍後付款（訂單，F3）。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="880"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="951"/>
         <source>Sale {number} done. Change: {change}</source>
         <translation>交易 {number} 完成。找零：{change}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="885"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="956"/>
         <source>Sale {number} done.</source>
         <translation>交易 {number} 完成。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="975"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="1035"/>
+        <source>Carts you parked are waiting: {count}. Recall them with F11.</source>
+        <translation>您掛單的購物車尚有 {count} 筆待取，按 F11 取單。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="1073"/>
         <source>Wallet payments taken when the till last stopped, without a sale, were given back to the customers: {trades}.</source>
         <translation>上次關機時已收款但未成交的行動支付已退還給顧客：{trades}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="987"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="1085"/>
         <source>Wallet payments interrupted when the till last stopped could not be checked with the wallet provider yet: {trades}. The till keeps trying; if this stays, a manager should check them with the provider.</source>
         <translation>上次關機時中斷的行動支付尚無法向支付業者確認：{trades}。收銀機會持續重試；若一直如此，請店長向支付業者查詢。</translation>
     </message>
@@ -2375,32 +2932,32 @@
 <context>
     <name>RejectedOpsModel</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="232"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="239"/>
         <source>Made at</source>
         <translation>建立時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="233"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="240"/>
         <source>Operation</source>
         <translation>操作類型</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="234"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="241"/>
         <source>No.</source>
         <translation>序號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="235"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="242"/>
         <source>What</source>
         <translation>內容</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="236"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="243"/>
         <source>Why the server refused it</source>
         <translation>伺服器拒絕的原因</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="257"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="264"/>
         <source>Server says: {message}</source>
         <translation>伺服器回覆：{message}</translation>
     </message>
@@ -2408,12 +2965,13 @@
 <context>
     <name>ReportsPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/reports.py" line="20"/>
+        <location filename="../../src/shop_desktop/ui/places/reports.py" line="30"/>
         <source>Reports</source>
+        <extracomment>The till&apos;s shift: float, cash in and out, X and Z reports (issue 13).</extracomment>
         <translation>報表</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/reports.py" line="24"/>
+        <location filename="../../src/shop_desktop/ui/places/reports.py" line="34"/>
         <source>Sales, best and slow sellers, stock and customer behaviour, shown as charts and tables; shift X and Z reports.</source>
         <translation>銷售、暢銷與滯銷商品、庫存與顧客行為的圖表與表格；班別 X 帳與 Z 帳報表。</translation>
     </message>
@@ -2421,30 +2979,44 @@
 <context>
     <name>ScanProblem</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="136"/>
+        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="144"/>
         <source>No product has barcode {code}.</source>
         <extracomment>Scanners send a key every few milliseconds; people rarely beat 80 ms. EAN-8 is the shortest code a till meets. The digits of a recognised scan.</extracomment>
         <translation>沒有商品使用條碼 {code}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="141"/>
+        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="149"/>
         <source>Barcode {code} has a wrong check digit — scan again.</source>
         <translation>條碼 {code} 的檢查碼不正確，請重新掃描。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="145"/>
+        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="153"/>
         <source>Barcode {code} has the wrong number of digits — scan again.</source>
         <translation>條碼 {code} 的位數不正確，請重新掃描。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="149"/>
+        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="157"/>
         <source>The scan was empty — scan again.</source>
         <translation>沒有讀到條碼，請重新掃描。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="150"/>
+        <location filename="../../src/shop_desktop/ui/catalog/scanner.py" line="158"/>
         <source>Barcode {code} is not made of digits — scan again.</source>
         <translation>條碼 {code} 含有非數字字元，請重新掃描。</translation>
+    </message>
+</context>
+<context>
+    <name>SearchIndexProgress</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/search_progress.py" line="44"/>
+        <source>Building the search index</source>
+        <extracomment>Steps of the bar (tenths of a per cent are more than anyone can see).</extracomment>
+        <translation>正在建立搜尋索引</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/search_progress.py" line="47"/>
+        <source>Until the index is built, search may miss products and knows no pinyin. Scanning and selling are not affected.</source>
+        <translation>索引建立完成前，搜尋可能找不到部分商品，也無法用拼音搜尋。掃碼與銷售不受影響。</translation>
     </message>
 </context>
 <context>
@@ -2459,20 +3031,46 @@
 <context>
     <name>SellPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/sell.py" line="88"/>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="124"/>
         <source>Sell</source>
-        <extracomment>A scan problem stays up long enough to be read from arm&apos;s length.</extracomment>
+        <extracomment>A scan problem stays up long enough to be read from arm&apos;s length. Sync problems a person must act on get a banner at the counter; the network&apos;s own troubles (offline, server busy) do not: selling goes on and sync retries. What a lasting banner is about, so it goes by itself once that is solved. A problem with something to do about it (a receipt not printed): it stays until the cashier acts or closes it, and comes back after a passing one. The cart on screen when the notice came, and whether it had lines then. The sync problem code last told, and the refused operations counted then.</extracomment>
         <translation>銷售</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/sell.py" line="92"/>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="128"/>
         <source>Scan or search products, build the customer&apos;s cart, and take payment in cash, by card or by mobile wallet.</source>
         <translation>掃描或搜尋商品，建立顧客的購物車，並以現金、信用卡或行動支付收款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/sell.py" line="108"/>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="144"/>
         <source>Orders today at this workstation</source>
         <translation>本收銀台今日訂單</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="175"/>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="205"/>
+        <source>Close this message</source>
+        <translation>關閉此訊息</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="232"/>
+        <source>P&amp;rint again</source>
+        <translation>重新列印(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="234"/>
+        <source>Save as P&amp;DF</source>
+        <translation>另存為 PDF(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="271"/>
+        <source>Open sync &amp;log</source>
+        <translation>開啟同步記錄(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/sell.py" line="274"/>
+        <source>{problem} Ask a manager to open the sync log.</source>
+        <translation>{problem}請經理開啟同步記錄。</translation>
     </message>
 </context>
 <context>
@@ -2704,86 +3302,243 @@
 <context>
     <name>SettingsPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="206"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="209"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="210"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="213"/>
         <source>The language of the screens, whether this workstation sells below zero stock, the mobile wallets&apos; merchant details, the central server this workstation syncs with, and where it keeps its data.</source>
         <translation>畫面語言、這台收銀台是否允許負庫存銷售、行動支付的特約商店資料、這台收銀台同步的中央伺服器，以及資料的存放位置。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="217"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="220"/>
         <source>Appearance</source>
         <translation>外觀</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="218"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="221"/>
         <source>&amp;Language</source>
         <translation>語言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="219"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="222"/>
         <source>This workstation</source>
         <translation>這台收銀台</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="224"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="228"/>
         <source>Database file</source>
         <translation>資料庫檔案</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="225"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="229"/>
         <source>Data folder</source>
         <translation>資料存放位置</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="226"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="230"/>
         <source>Log file</source>
         <translation>記錄檔</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="227"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="231"/>
         <source>Branch</source>
         <translation>門市</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="228"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="232"/>
         <source>Workstation</source>
         <translation>收銀台</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="229"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="233"/>
         <source>Device ID</source>
         <translation>裝置識別碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="239"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="243"/>
         <source>(not written: folder not writable)</source>
         <translation>（未寫入：資料夾無法寫入）</translation>
     </message>
 </context>
 <context>
+    <name>Shift</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/wording.py" line="15"/>
+        <source>Enter an amount above zero.</source>
+        <translation>請輸入大於零的金額。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/wording.py" line="16"/>
+        <source>A count cannot be negative or that large; check the numbers.</source>
+        <translation>點鈔數量不能是負數或這麼大；請檢查數字。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/wording.py" line="21"/>
+        <source>The count is {amount} off. A supervisor or manager must check it and add a note.</source>
+        <translation>點鈔差額為 {amount}。須由主管或店長核對並加註說明。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/wording.py" line="26"/>
+        <source>No shift is open at this till. Open one first.</source>
+        <translation>這台收銀機目前沒有開班。請先開班。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/wording.py" line="29"/>
+        <source>A shift is already open at this till.</source>
+        <translation>這台收銀機已經開班。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/wording.py" line="32"/>
+        <source>Taking cash out needs a supervisor&apos;s or manager&apos;s approval.</source>
+        <translation>取出現金須經主管或店長核可。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/wording.py" line="35"/>
+        <source>Only a supervisor or manager can see this.</source>
+        <translation>只有主管或店長可以查看。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/wording.py" line="38"/>
+        <source>Say why: the reason is kept with the shift.</source>
+        <translation>請說明原因：原因會與本班別一併保存。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/wording.py" line="41"/>
+        <source>This shift is not on this till.</source>
+        <translation>這個班別不在這台收銀機上。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/wording.py" line="46"/>
+        <source>The shift could not do that.</source>
+        <translation>班別無法執行此動作。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/wording.py" line="54"/>
+        <source>The drawer is exactly right.</source>
+        <translation>錢櫃金額完全正確。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/wording.py" line="56"/>
+        <source>The drawer is {amount} over.</source>
+        <translation>錢櫃多出 {amount}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/wording.py" line="59"/>
+        <source>The drawer is {amount} short.</source>
+        <translation>錢櫃短少 {amount}。</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftPanel</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="185"/>
+        <source>No shift is open. Count the float and open a shift.</source>
+        <extracomment>The data area a shift&apos;s writes announce (screens showing the drawer reload). The open shift (a ShiftView) or None, after each load or change. A report now shown (a ShiftReport): X or Z. A problem or notice shown in the panel&apos;s message line.</extracomment>
+        <translation>目前沒有開班。請清點零用金並開班。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="188"/>
+        <source>Shift {number} open since {time}, by {name}; float {amount}.</source>
+        <translation>第 {number} 班自 {time} 由 {name} 開班；零用金 {amount}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="223"/>
+        <source>Shift {number} is open.</source>
+        <translation>第 {number} 班已開班。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="235"/>
+        <source>Taking cash out of the drawer</source>
+        <translation>從錢櫃取出現金</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="254"/>
+        <source>{amount} put into the drawer.</source>
+        <translation>已存入錢櫃 {amount}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="256"/>
+        <source>{amount} taken out of the drawer.</source>
+        <translation>已從錢櫃取出 {amount}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="279"/>
+        <source>Shift {number} is closed.</source>
+        <translation>第 {number} 班已結班。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="303"/>
+        <source>Sent to {printer}.</source>
+        <translation>已送至 {printer}。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="314"/>
+        <source>Shift report</source>
+        <translation>班別報表</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="352"/>
+        <source>Float: the cash in the drawer at the start</source>
+        <translation>零用金：開班時錢櫃內的現金</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="353"/>
+        <source>Open shift</source>
+        <translation>開班</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="354"/>
+        <source>Cash in…</source>
+        <translation>存入現金…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="355"/>
+        <source>Cash out…</source>
+        <translation>取出現金…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="356"/>
+        <source>X report</source>
+        <translation>X 帳報表</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="357"/>
+        <source>Close shift…</source>
+        <translation>結班…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="358"/>
+        <source>Print report</source>
+        <translation>列印報表</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="359"/>
+        <source>Save as PDF…</source>
+        <translation>儲存為 PDF…</translation>
+    </message>
+</context>
+<context>
     <name>ShipDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="118"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="119"/>
         <source>Ship order {number}</source>
         <extracomment>Steps that get a plain button; the others have their own (Pay, Cancel).</extracomment>
         <translation>訂單 {number} 出貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="122"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="123"/>
         <source>For example 黑貓宅急便 T-Cat</source>
         <translation>例如 黑貓宅急便 T-Cat</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="131"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="132"/>
         <source>Carrier</source>
         <translation>物流業者</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="132"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="133"/>
         <source>Tracking number</source>
         <translation>追蹤編號</translation>
     </message>
@@ -2791,29 +3546,29 @@
 <context>
     <name>ShopDesktop</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="128"/>
-        <location filename="../../src/shop_desktop/ui/application.py" line="239"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="152"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="373"/>
         <source>Shop Desktop cannot start</source>
-        <extracomment>The :class:`LoginDialog` now on screen. The :class:`MainWindow` now on screen. The database file the settings named when this run chose its file; a different one later means a first enrolment made the shop&apos;s own. The database file whose search index is being built since a log-in.</extracomment>
+        <extracomment>How long the status bar says which carts the last cashier&apos;s switch parked. The :class:`LoginDialog` now on screen. The :class:`MainWindow` now on screen. The :class:`~shop_desktop.ui.first_run.FirstRunDialog` now on screen. The search index build of the open database started (its BackgroundOp). The search index of the open database is complete (built, or found current). The database file the settings named when this run chose its file; a different one later means a first enrolment made the shop&apos;s own. The database file whose search index is being built, and how far it is. Co-purchase counts wait for the index build (both write, and each would refuse the other&apos;s read-then-write transaction).</extracomment>
         <translation>Shop Desktop 無法啟動</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="130"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="154"/>
         <source>The data folder {path} cannot be created ({reason}). Check that the disk is writable, or choose another folder with --data-dir.</source>
         <translation>無法建立資料夾 {path}（{reason}）。請確認磁碟可以寫入，或以 --data-dir 指定其他資料夾。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="167"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="247"/>
         <source>Building a demo shop to try things out…</source>
         <translation>正在建立示範商店，讓您可以先試用…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="181"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="266"/>
         <source>Opening the shop&apos;s database…</source>
         <translation>正在開啟商店資料庫…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/application.py" line="193"/>
+        <location filename="../../src/shop_desktop/ui/application.py" line="278"/>
         <source>Before updating the database, a copy was saved as {path}.</source>
         <translation>更新資料庫之前，已將副本儲存為 {path}。</translation>
     </message>
@@ -2821,19 +3576,19 @@
 <context>
     <name>StockSettings</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="106"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="107"/>
         <source>Stock</source>
         <extracomment>Who may change how this workstation sells (the service checks again). After the setting was read or written: the value now in force.</extracomment>
         <translation>庫存</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="107"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="108"/>
         <source>Allow selling below zero stock (reported after sync)</source>
         <translation>允許負庫存銷售（同步後回報）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="109"/>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="151"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="110"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="152"/>
         <source>Only a manager can change this.</source>
         <translation>只有經理可以變更此設定。</translation>
     </message>
@@ -3144,53 +3899,53 @@
 <context>
     <name>SyncLogDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="357"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="364"/>
         <source>Sync log</source>
         <extracomment>After an operation was queued again (the status bar&apos;s counts change). After both lists were (re)loaded; tests wait on it.</extracomment>
         <translation>同步記錄</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="358"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="367"/>
         <source>Log</source>
         <translation>記錄</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="377"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="386"/>
         <source>Refused operations</source>
         <translation>被拒絕的操作</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="360"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="369"/>
         <source>Send again</source>
         <translation>重新送出</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="361"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="370"/>
         <source>Reload</source>
         <translation>重新載入</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="364"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="373"/>
         <source>The server refused these for good. They are kept here and not lost. Fix the cause (for example the product or member named), then send them again.</source>
         <translation>伺服器已永久拒絕這些操作。它們保留在這裡，不會遺失。請先排除原因（例如所提到的商品或會員），再重新送出。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="369"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="378"/>
         <source>Put the chosen operation back in the queue; the next sync sends it.</source>
         <translation>將選取的操作放回佇列；下次同步時會送出。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="371"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="380"/>
         <source>Only a manager can send refused operations again.</source>
         <translation>只有經理可以重新送出被拒絕的操作。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="379"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="388"/>
         <source>Refused operations ({count})</source>
         <translation>被拒絕的操作（{count}）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="417"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="426"/>
         <source>This operation was already sent again.</source>
         <translation>這項操作已經重新送出。</translation>
     </message>
@@ -3198,68 +3953,68 @@
 <context>
     <name>SyncLogModel</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="159"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="166"/>
         <source>Time</source>
         <extracomment>How many log rows are read: the newest, which are the ones that matter.</extracomment>
         <translation>時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="160"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="167"/>
         <source>What</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="161"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="168"/>
         <source>Level</source>
         <translation>層級</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="162"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="169"/>
         <source>Message</source>
         <translation>訊息</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="167"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="174"/>
         <source>Sending</source>
         <translation>傳送</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="168"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="175"/>
         <source>Receiving</source>
         <translation>接收</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="169"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="176"/>
         <source>Problem</source>
         <translation>問題</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="170"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="177"/>
         <source>Enrolment</source>
         <translation>註冊</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="171"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="178"/>
         <source>Catalog load</source>
         <translation>載入商品目錄</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="172"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="179"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="178"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="185"/>
         <source>Information</source>
         <translation>資訊</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="179"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="186"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="180"/>
+        <location filename="../../src/shop_desktop/ui/sync/log_dialog.py" line="187"/>
         <source>Error</source>
         <translation>錯誤</translation>
     </message>
@@ -3555,7 +4310,7 @@
     </message>
     <message>
         <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="298"/>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="384"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="393"/>
         <source>{missing} is still to be paid.</source>
         <translation>尚需付款 {missing}。</translation>
     </message>
@@ -3565,68 +4320,68 @@
         <translation>收取的金額超過應付金額。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="325"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="334"/>
         <source>Total {amount}</source>
         <translation>應付金額 {amount}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="329"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="338"/>
         <source>Paid {paid} · Still to pay {remaining}</source>
         <translation>已付 {paid} · 尚需付款 {remaining}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="335"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="344"/>
         <source>Change {amount}</source>
         <translation>找零 {amount}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="341"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="350"/>
         <source>received {received}, change {change}</source>
         <translation>實收 {received}，找零 {change}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="468"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="477"/>
         <source>Cancel payment</source>
         <translation>取消付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="470"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="479"/>
         <source>Mobile wallet payments were taken. Give them back to the customer and stop taking payment?</source>
         <translation>已收取行動支付款項。要將款項退還給顧客並停止收款嗎？</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="591"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="600"/>
         <source>That is not an Alipay or WeChat Pay payment code. Scan it again.</source>
         <translation>這不是支付寶或微信支付的付款碼，請重新掃描。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="632"/>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="639"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="641"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="648"/>
         <source>Sending the payment to {wallet}…</source>
         <translation>正在將付款送至 {wallet}…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="641"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="650"/>
         <source>Waiting for the customer to confirm in {wallet}…</source>
         <translation>等待顧客在 {wallet} 確認付款…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="643"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="652"/>
         <source>Checking the payment with {wallet}…</source>
         <translation>正在向 {wallet} 查詢付款結果…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="644"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="653"/>
         <source>Cancelling the payment at {wallet}…</source>
         <translation>正在向 {wallet} 取消付款…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="686"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="695"/>
         <source>A wallet payment could not be cancelled. It stays on this payment; call a manager to refund it.</source>
         <translation>有一筆行動支付款項無法取消，仍保留在這筆付款中；請聯絡主管辦理退款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="700"/>
+        <location filename="../../src/shop_desktop/ui/payment/tender_panel.py" line="709"/>
         <source>Cancelling the wallet payment…</source>
         <translation>正在取消行動支付款項…</translation>
     </message>

@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from shop_desktop import __version__
 from shop_desktop.data import search_index
@@ -48,6 +49,24 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _add_audit_commands(commands: Any, bench_kinds: Any) -> None:
+    """``audit verify`` and ``bench audit``."""
+    bench_audit = bench_kinds.add_parser(
+        "audit", help="build an audit chain of N entries and time checking it"
+    )
+    bench_audit.add_argument("--entries", type=_positive, default=1_000_000)
+    bench_audit.add_argument(
+        "--db", type=Path, default=None, help="file to build (default bench-data/audit-N.db)"
+    )
+    audit = commands.add_parser("audit", help="the tamper-evident audit trail")
+    audit_kinds = audit.add_subparsers(dest="audit", required=True, metavar="ACTION")
+    audit_verify = audit_kinds.add_parser(
+        "verify",
+        help="check a till's audit chain; names the first broken link (exit 1 on a break)",
+    )
+    audit_verify.add_argument("--db", type=Path, required=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--rounds", type=_positive, default=200, help="times each document is rendered"
     )
 
+    _add_audit_commands(commands, bench_kinds)
     bench_shift = bench_kinds.add_parser(
         "shift",
         help="X and Z report of a shift at 100 sales and at --sales sales (running totals)",
@@ -272,6 +292,8 @@ def _run_index(args: argparse.Namespace) -> int:
 
 
 def _run_bench(args: argparse.Namespace) -> int:
+    if args.bench == "audit":
+        return _run_bench_audit(args)
     if args.bench == "checkout":
         return _run_bench_checkout(args)
     if args.bench == "invoice":
@@ -381,6 +403,51 @@ def _run_bench_invoice(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_bench_audit(args: argparse.Namespace) -> int:
+    from shop_desktop.bench.audit import bench_audit
+
+    path = args.db or Path("bench-data") / f"audit-{args.entries}.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    printer = _ProgressPrinter()
+    results = bench_audit(path, entries=max(args.entries, 1), progress=printer)
+    printer.done()
+    print(
+        f"audit chain of {results['entries']:,} entries: built in {results['audit_build_s']} s,"
+        f" verified in {results['audit_verify_s']} s ({'ok' if results['ok'] else 'BROKEN'})"
+    )
+    print(json.dumps(results, ensure_ascii=False))
+    return EXIT_OK if results["ok"] else 1
+
+
+def _run_audit(args: argparse.Namespace) -> int:
+    from shop_desktop.services.audit import verify_file
+
+    path: Path = args.db
+    if not path.exists():
+        print(f"{path} does not exist.", file=sys.stderr)
+        return EXIT_USAGE
+    check_database_file(path)
+    try:
+        report = verify_file(path)
+    except sqlite3.DatabaseError as exc:
+        print(f"Cannot read the audit log of {path}: {exc}", file=sys.stderr)
+        return EXIT_STORAGE
+    if report.broken is None:
+        head = report.head
+        print(
+            f"audit chain ok: {report.entries:,} entries"
+            + (f", device {head.device_id} at seq {head.seq}" if head.seq else "")
+            + "."
+        )
+        return EXIT_OK
+    broken = report.broken
+    print(
+        f"audit chain BROKEN at {broken.describe()} [{broken.problem}];"
+        f" {report.entries:,} entries before it hold.",
+    )
+    return 1
+
+
 def _run_check(args: argparse.Namespace) -> int:
     path: Path = args.db
     if not path.exists():
@@ -484,6 +551,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "index": _run_index,
         "bench": _run_bench,
         "check": _run_check,
+        "audit": _run_audit,
         "enrol": _run_enrol,
         "sync": _run_sync,
     }

@@ -33,6 +33,10 @@ class LaunchOptions:
     # Not on the command line: tests use smaller demo shops.
     demo_members: int = 500
     demo_days: int = 30
+    #: Build a missing or outdated search index as soon as the database is open.
+    #: Tests that look at the till before the index is there start it themselves
+    #: (``ShopDesktop.build_search_index``).
+    build_search_index: bool = True
 
 
 def version() -> str:

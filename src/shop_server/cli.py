@@ -1,6 +1,6 @@
 """``shop-server``: serve the API, create the database and first admin, seed a demo catalog,
 and the administrator's day-to-day commands (branches, workstations, enrolment codes,
-devices, flags) through the same functions as the admin API (``shop_server.admin``).
+devices, flags, audit verify) through the same functions as the admin API (``shop_server.admin``).
 
 Options fall back to the environment (``SHOP_SERVER_DATABASE_URL``,
 ``SHOP_SERVER_HOST``, ``SHOP_SERVER_PORT``, ``SHOP_SERVER_TLS_CERT``,
@@ -119,6 +119,13 @@ def _admin_commands(sub: Any, db_option: Callable[[argparse.ArgumentParser], Non
     db_option(flags)
     flags.add_argument("--after", type=int, default=0, help="only flags after this id")
 
+    audit = sub.add_parser("audit", help="the tills' audit chains held here")
+    audit_actions = audit.add_subparsers(dest="audit_action", required=True, metavar="ACTION")
+    verify = audit_actions.add_parser(
+        "verify", help="check every stored chain (exit status 2 on a break)"
+    )
+    db_option(verify)
+    verify.add_argument("--device", default=None, help="only this device's chain (id)")
     day = sub.add_parser("branch-day", help="a branch's day: every till's Z reports added")
     db_option(day)
     day.add_argument("branch_id")
@@ -316,6 +323,29 @@ def flags(args: argparse.Namespace) -> None:
     _print_table(rows, ["id", "at", "kind", "branch_id", "device_id", "entity_id", "message"])
 
 
+def audit(args: argparse.Namespace) -> None:
+    from shop_server.audit import verify_chains
+
+    chain = None if args.device is None else uuid.UUID(args.device).hex
+    with _admin_work(args) as conn:
+        reports = verify_chains(conn, chain)
+    broken = 0
+    for report in reports:
+        if report.broken is None:
+            print(f"{report.chain_device_id}: ok, {report.entries} entries")
+        else:
+            broken += 1
+            where = report.broken.describe()
+            print(
+                f"{report.chain_device_id}: BROKEN at {where} [{report.broken.problem}];"
+                f" {report.entries} entries before it hold"
+            )
+    if not reports:
+        print("No audit entries are held here.")
+    if broken:
+        raise CommandFailed(f"{broken} of {len(reports)} audit chains are broken.")
+
+
 def branch_day(args: argparse.Namespace) -> None:
     from shop_server.shifts import branch_day as day_of
 
@@ -353,6 +383,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "devices": devices,
     "revoke": revoke,
     "flags": flags,
+    "audit": audit,
     "branch-day": branch_day,
     "seed-demo": seed_demo,
 }

@@ -24,12 +24,13 @@ from sqlalchemy import Connection, Table, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 
-from shop_server import changes, rights
+from shop_server import audit, changes, rights
 from shop_server import schema as s
 from shop_server.changes import Change
 from shop_server.errors import device_cloned, unauthorized
 from shop_shared.currencies import UnknownCurrencyCode, minor_digits
 from shop_shared.ops import (
+    AUDIT_ENTRIES,
     CART_PARKED,
     CART_RECALLED,
     DEVICE_SEQ_REUSED,
@@ -895,6 +896,25 @@ def apply_staff_edit(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
     return {"staff_id": edit.staff_id}
 
 
+def apply_audit_entries(batch: Batch, fx: Effects, op: OpIn) -> dict[str, Any]:
+    """A run of a device's audit chain: stored, checked against what is held, breaks flagged."""
+    run = _parse(audit.AuditEntriesIn, op.payload)
+    try:
+        stored = audit.store_entries(
+            batch.conn,
+            run,
+            device_id=batch.device.id,
+            workstation_id=batch.device.workstation_id,
+            received_at=batch.received_at,
+        )
+    except audit.ChainRefused:
+        raise OpRejected(
+            "wrong_device", "This audit chain belongs to another workstation."
+        ) from None
+    fx.flags.extend(stored.flags)
+    return stored.result(run.device_id)
+
+
 class ShiftOpenedIn(_Loose):
     id: Id
     number: int = Field(ge=1, le=2**31)
@@ -970,6 +990,7 @@ HANDLERS: dict[str, Callable[[Batch, Effects, OpIn], dict[str, Any]]] = {
     PRODUCT_EDIT: apply_product_edit,
     MEMBER_UPDATE: apply_member_update,
     STAFF_EDIT: apply_staff_edit,
+    AUDIT_ENTRIES: apply_audit_entries,
     SHIFT_OPENED: apply_shift_opened,
     SHIFT_CLOSED: apply_shift_closed,
 }

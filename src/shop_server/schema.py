@@ -496,11 +496,35 @@ change_log = Table(
     Index("ix_change_log_entity", "entity", "entity_id"),
 )
 
+#: Each device's audit chain as the till sent it (``shop_shared.audit_chain``): the
+#: hashed fields as the exact text they were hashed over, so the server checks a chain
+#: with the till's own rule. Kept even past a break (the evidence), which is flagged.
+audit_entries = Table(
+    "audit_entries",
+    metadata,
+    #: The chain's device: 32 hex digits, as the till keeps it.
+    Column("chain_device_id", String(32), primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("at", Text, nullable=False),
+    Column("staff_id", String(32)),
+    Column("workstation_id", String(32)),
+    Column("action", Text, nullable=False),
+    Column("entity", Text, nullable=False),
+    Column("entity_id", Text, nullable=False),
+    Column("details", Text, nullable=False),
+    #: The enrolled device that pushed it (a re-enrolled till sends its old chain's rest).
+    _ref("pushed_by"),
+    Column("received_at", Stamp, nullable=False),
+)
+
 flags = Table(
     "flags",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    #: "coupon_reused", "negative_stock", "device_cloned", "duplicate_invoice_no".
+    #: "coupon_reused", "negative_stock", "device_cloned", "duplicate_invoice_no",
+    #: "audit_break".
     Column("kind", String(32), nullable=False),
     _ref("branch_id", nullable=True),
     _ref("device_id", nullable=True),

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Final
 
 __all__ = [
+    "AUDIT_ENTRIES",
     "CART_PARKED",
     "CART_RECALLED",
     "DEVICE_SEQ_REUSED",
@@ -50,6 +51,8 @@ PRODUCT_EDIT: Final = "catalog.product_edit"
 MEMBER_UPDATE: Final = "member.update"
 #: An administrator's edit of a staff member (added, disabled, password, role, limits).
 STAFF_EDIT: Final = "staff.edit"
+#: A run of one device's audit chain (``shop_shared.audit_chain``), in chain order.
+AUDIT_ENTRIES: Final = "audit.entries"
 #: A till's shift opened with its float, and closed with its whole Z report.
 SHIFT_OPENED: Final = "shift.opened"
 SHIFT_CLOSED: Final = "shift.closed"
@@ -68,6 +71,7 @@ PAYLOAD_VERSIONS: Mapping[str, int] = MappingProxyType(
         PRODUCT_EDIT: 1,
         MEMBER_UPDATE: 1,
         STAFF_EDIT: 1,
+        AUDIT_ENTRIES: 1,
         SHIFT_OPENED: 1,
         SHIFT_CLOSED: 1,
     }

@@ -6,6 +6,7 @@ data layer's own hooks, exactly as in the app.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -418,3 +419,121 @@ def test_ensure_index_builds_once_and_a_cancel_changes_nothing(demo_db_path: Pat
         assert not search_index.needs_rebuild(conn)
     finally:
         conn.close()
+
+
+# --- search while the index is missing, outdated or being built (issue 12 item 9) ------
+
+
+def set_index_state(shop: Shop, state: dict[str, object] | None) -> None:
+    conn = sqlite3.connect(shop.db.path, isolation_level=None)
+    try:
+        if state is None:
+            conn.execute("DELETE FROM local_state WHERE key = 'search_index'")
+        else:
+            conn.execute(
+                "INSERT OR REPLACE INTO local_state (key, value) VALUES ('search_index', ?)",
+                (json.dumps(state),),
+            )
+    finally:
+        conn.close()
+
+
+def index_ready(shop: Shop) -> bool:
+    with shop.db.session() as s:
+        return search_index.index_ready(s.connection())
+
+
+def search_page(shop: Shop, typed: str, **kwargs: object) -> catalog.SearchPage:
+    with shop.db.session() as s:
+        return catalog.search(s, typed, **kwargs)  # type: ignore[arg-type]
+
+
+def test_an_outdated_index_is_not_trusted_and_search_takes_the_slower_path(shop: Shop) -> None:
+    rebuild(shop)
+    assert index_ready(shop)
+    assert search_page(shop, "niunai").complete
+    set_index_state(shop, {"tokenizer": search_index.TOKENIZER_VERSION - 1, "products": 7})
+    assert not index_ready(shop)
+
+    # Names in either language, brands and SKUs, every typed piece; codes as always.
+    page = search_page(shop, "milk")
+    assert not page.complete
+    assert sorted(names(shop, page.ids)) == ["MILK1", "MILK2", "MILK3"]
+    assert names(shop, page.ids) == ["MILK3", "MILK1", "MILK2"]  # best sellers first
+    assert search(shop, "鮮乳") == ["MILK1"]
+    assert search(shop, "kuang") == ["MILK1"]
+    assert search(shop, "milk tea") == ["MILK3"]
+    assert search(shop, "tea2") == ["TEA2"]
+    assert search(shop, "茶", CatalogFilter(max_price_minor=30)) == ["TEA1", "TEA2"]
+    code = with_check_digit("471000000004")
+    page = search_page(shop, code)
+    assert names(shop, page.ids) == ["TEA2"]
+    assert page.kinds == (MatchKind.BARCODE,)
+    # Only the index knows pinyin; LIKE's own wildcards typed by a cashier match nothing.
+    assert search(shop, "niunai") == []
+    assert search(shop, "%") == []
+
+    assert search_index.build_in_steps_if_needed(shop.db.path) == len(PRODUCTS)
+    assert index_ready(shop)
+    page = search_page(shop, "niunai")
+    assert page.complete
+    assert names(shop, page.ids) == ["MILK2"]
+
+
+def test_a_dropped_index_is_searched_by_the_slower_path_until_built(shop: Shop) -> None:
+    conn = sqlite3.connect(shop.db.path, isolation_level=None)
+    try:
+        conn.execute(
+            f"INSERT INTO {search_index.FTS_TABLE}({search_index.FTS_TABLE}) VALUES ('delete-all')"
+        )
+        conn.execute("DELETE FROM product_search_keys")
+        conn.execute("DROP TABLE product_search_words")
+    finally:
+        conn.close()
+    assert not index_ready(shop)
+    page = search_page(shop, "oolong")
+    assert not page.complete
+    assert names(shop, page.ids) == ["TEA2"]
+
+    assert search_index.build_in_steps_if_needed(shop.db.path) == len(PRODUCTS)
+    assert search_page(shop, "oolong").complete
+
+
+def test_the_slower_path_pages_without_repeats_and_stops_at_its_limit(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_index_state(shop, {"building": True, "reserved": 7, "build_id": "x"})
+    seen: list[uuid.UUID] = []
+    page = search_page(shop, "茶", limit=2)
+    assert page.next_key is not None
+    assert page.next_key < 0  # the slower path's own cursor
+    seen.extend(page.ids)
+    while page.next_key is not None:
+        page = search_page(shop, "茶", after_key=page.next_key, limit=2)
+        assert not page.complete
+        assert not set(page.ids) & set(seen)
+        seen.extend(page.ids)
+    assert names(shop, tuple(seen)) == ["TEA1", "MILK3", "TEA3", "TEA2"]  # by popularity
+
+    # At most FALLBACK_LIMIT matches: the stopgap never reads the catalog page after page.
+    monkeypatch.setattr(catalog, "FALLBACK_LIMIT", 3)
+    page = search_page(shop, "茶", limit=2)
+    page = search_page(shop, "茶", after_key=page.next_key, limit=2)
+    assert names(shop, page.ids) == ["TEA3"]
+    assert page.next_key is None
+
+
+def test_a_complete_index_never_rebuilt_gets_its_state_recorded(shop: Shop) -> None:
+    # Kept by the ORM hooks since the catalog was empty: complete, no record yet.
+    set_index_state(shop, None)
+    assert index_ready(shop)  # the vocabulary says the hooks kept it
+    assert search_index.build_in_steps_if_needed(shop.db.path) is None
+    conn = sqlite3.connect(shop.db.path)
+    try:
+        assert search_index.index_state(conn) == {
+            "tokenizer": search_index.TOKENIZER_VERSION,
+            "products": len(PRODUCTS),
+        }
+    finally:
+        conn.close()
+    assert index_ready(shop)

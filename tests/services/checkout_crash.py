@@ -30,6 +30,7 @@ The child is ``crash_child.py`` beside this file. POSIX only (fork, SIGKILL).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import sqlite3
@@ -44,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import sessionmaker
 from tests.phase_kill import PhaseGate, Run, Zygote, say, serve_forks
 
@@ -61,9 +62,12 @@ from shop_desktop.data.models import (
     OrderKind,
     PaymentMethod,
     Promotion,
+    Role,
+    StaffUser,
     StoreCreditEntry,
 )
 from shop_desktop.domain.money import line_gross_minor
+from shop_desktop.services.audit import verify_connection
 from shop_desktop.services.checkout import (
     DraftLine,
     DraftPayment,
@@ -242,10 +246,16 @@ def _work(db_path: Path, seed: int, retry: Path | None) -> None:
     gate.label = "setup"
     with sessions.begin() as session:
         maker = SaleMaker(session, random.Random(seed))
+        manager = session.scalars(
+            select(StaffUser.id).where(StaffUser.role == Role.MANAGER).order_by(StaffUser.username)
+        ).first()
     say("READY")
     for number in range(1, WORKER_MAX_SALES + 1):
         gate.label = f"sale {number}"
         draft = maker.draft()
+        if number % 2 == 0:
+            # A manager's override: the sale writes an audit entry, chained, in its transaction.
+            draft = dataclasses.replace(draft, approved_by=manager)
         text_ = json.dumps(draft_to_json(draft), separators=(",", ":"), ensure_ascii=True)
         say("BEGIN", draft.order_id, text_)
         with sessions.begin() as session:
@@ -662,10 +672,18 @@ def verify_database(path: Path, confirmed: Mapping[str, str]) -> dict[str, Any]:
         )
         problems.extend(_numbering_problems(conn, snap))
         problems.extend(_ledger_problems(conn))
+        audit = verify_connection(conn)
+        if audit.broken is not None:
+            problems.append(f"audit chain broken: {audit.broken.describe()}")
+        approved = conn.execute("SELECT count(*) FROM orders WHERE approved_by IS NOT NULL")
+        audited = conn.execute("SELECT count(*) FROM audit_log WHERE action = 'override_approved'")
+        if approved.fetchone()[0] != audited.fetchone()[0]:
+            problems.append("an approved sale and its audit entry are not one to one")
     finally:
         conn.close()
     return {
         "problems": problems,
+        "audit_entries": audit.entries,
         "orders": len(snap.orders),
         "lines": sum(len(v) for v in snap.lines.values()),
         "outbox": len(snap.outbox),

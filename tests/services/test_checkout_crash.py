@@ -94,6 +94,9 @@ def test_the_harness_found_nothing_wrong(crashed: dict[str, Any]) -> None:
         assert db["torn_lines"] == 0
         assert db["verify"]["coupons_redeemed"] >= 1
         assert db["verify"]["store_credit_sales"] >= 1
+        # Every other sale is a manager's override: its audit entry is chained in the
+        # sale's transaction, and the chain holds after every kill (no problem above).
+        assert db["verify"]["audit_entries"] >= 1
 
 
 def test_every_confirmed_sale_is_there_and_whole(crashed: dict[str, Any]) -> None:
@@ -191,6 +194,9 @@ def test_the_checker_is_not_blind(crashed: dict[str, Any], tmp_path: Path) -> No
         "lost redemption": "DELETE FROM coupon_redemptions WHERE rowid = 1",
         "lost credit": "DELETE FROM store_credit_entries WHERE order_id IS NOT NULL"
         " AND rowid = (SELECT min(rowid) FROM store_credit_entries WHERE order_id IS NOT NULL)",
+        "audit entry changed": "UPDATE audit_log SET details = replace(details, '-', '+')"
+        " WHERE id = (SELECT min(id) FROM audit_log WHERE action = 'override_approved')",
+        "audit entry lost": "DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)",
     }
     for name, statement in damage.items():
         copy = tmp_path / f"{name.replace(' ', '-')}.db"

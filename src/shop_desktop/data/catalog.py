@@ -24,7 +24,13 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from shop_desktop.data import search_index
-from shop_desktop.data.search_text import MAX_PREFIX_WORDS, WordsStartingWith, build_query
+from shop_desktop.data.search_text import (
+    MAX_PREFIX_WORDS,
+    MAX_QUERY_TERMS,
+    WordsStartingWith,
+    build_query,
+    pieces,
+)
 from shop_desktop.domain.barcodes import (
     EmbeddedCode,
     EmbeddedLayout,
@@ -169,8 +175,17 @@ class MatchKind(enum.IntEnum):
 class SearchPage:
     ids: tuple[uuid.UUID, ...]
     kinds: tuple[MatchKind, ...]
-    #: FTS rowid to continue after, or None when there is nothing more.
+    #: Where the next page starts, or None when there is nothing more: an FTS
+    #: rowid to continue after, or (negative) how many matches the slower path
+    #: already gave, while the index is being built.
     next_key: int | None
+    #: False when the index is being built (or is missing or outdated) and the
+    #: slower path answered: it knows no pinyin and stops at FALLBACK_LIMIT.
+    complete: bool = True
+
+
+#: Matches the slower path gives at most, while the index is being built.
+FALLBACK_LIMIT = 500
 
 
 def _fts_ids(
@@ -208,6 +223,10 @@ def search(
     pages (``after_key`` from the previous page) continue the last group.
     """
     filter_ = filter_ or CatalogFilter()
+    if (after_key is not None and after_key < 0) or not search_index.index_ready(
+        session.connection()
+    ):
+        return _search_without_index(session, typed, filter_, offset=-(after_key or 0), limit=limit)
     query = build_query(typed, _vocabulary(session))
     if query is None:
         return SearchPage((), (), None)
@@ -232,6 +251,79 @@ def search(
     ordered = sorted(seen.items(), key=lambda item: item[1])
     return SearchPage(
         tuple(pid for pid, _ in ordered), tuple(kind for _, kind in ordered), next_key
+    )
+
+
+def search_complete(session: Session) -> bool:
+    """Whether :func:`search` reads the index now, or still takes the slower path."""
+    return search_index.index_ready(session.connection())
+
+
+def _like(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _search_without_index(
+    session: Session, typed: str, filter_: CatalogFilter, *, offset: int, limit: int
+) -> SearchPage:
+    """Search while the index is being built: codes as usual, names by ``LIKE``.
+
+    Every typed piece must appear in the name (either language), the brand or
+    the SKU. Read best sellers first along the popularity index, so a common
+    word stops after a page; a rare one reads the whole catalog, which is
+    why this is only the stopgap. No pinyin or initials (those live only in
+    the index), and no more than :data:`FALLBACK_LIMIT` matches.
+    """
+    terms = [p for p, chinese in pieces(typed) if chinese or len(p) > 1][:MAX_QUERY_TERMS]
+    if not terms or offset >= FALLBACK_LIMIT:
+        return SearchPage((), (), None, complete=False)
+    seen: dict[uuid.UUID, MatchKind] = {}
+    text_typed = " ".join(terms)
+    if offset == 0:
+        for pid in _exact_codes(session, typed.strip()):
+            seen.setdefault(pid, MatchKind.BARCODE)
+        for pid in _code_prefix(session, text_typed, filter_, limit):
+            seen.setdefault(pid, MatchKind.CODE_START)
+    params: dict[str, Any] = {"limit": min(limit, FALLBACK_LIMIT - offset), "offset": offset}
+    where = [filter_.where(params)]
+    expanding: list[str] = []
+    for n, term in enumerate(terms):
+        params[f"t{n}"] = pattern = _like(term)
+        either = [
+            f"{column} LIKE :t{n} ESCAPE '\\'" for column in ("p.name_zh", "p.name_en", "p.sku")
+        ]
+        # Brands are few: matched once here rather than joined to every product.
+        brand_ids = [
+            str(r[0])
+            for r in session.execute(
+                text(
+                    "SELECT id FROM brands WHERE name_zh LIKE :p ESCAPE '\\'"
+                    " OR name_en LIKE :p ESCAPE '\\'"
+                ),
+                {"p": pattern},
+            )
+        ]
+        if brand_ids:
+            params[f"b{n}"] = brand_ids
+            expanding.append(f"b{n}")
+            either.append(f"p.brand_id IN :b{n}")
+        where.append("(" + " OR ".join(either) + ")")
+    # DESC on both, as the popularity index is ordered: read in index order, no sort.
+    sql = text(
+        f"SELECT p.id FROM products p WHERE {' AND '.join(where)}"
+        " ORDER BY p.popularity DESC, p.rowid DESC LIMIT :limit OFFSET :offset"
+    ).bindparams(*(bindparam(name, expanding=True) for name in expanding))
+    rows = session.execute(sql, params).all()
+    for r in rows:
+        seen.setdefault(uuid.UUID(hex=str(r[0])), MatchKind.ELSEWHERE)
+    given = offset + len(rows)
+    more = len(rows) == params["limit"] and given < FALLBACK_LIMIT
+    ordered = sorted(seen.items(), key=lambda item: item[1])
+    return SearchPage(
+        tuple(pid for pid, _ in ordered),
+        tuple(kind for _, kind in ordered),
+        -given if more else None,
+        complete=False,
     )
 
 

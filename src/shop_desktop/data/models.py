@@ -1002,7 +1002,13 @@ class SyncLogEntry(Base):
 
 
 class AuditEntry(Base):
-    """Who did what, when: logins, overrides, voids, settings changes."""
+    """Who did what, when: sign-ins, approvals, overrides, voids, settings and price changes.
+
+    Append-only and hash-chained per device (``shop_shared.audit_chain``): written
+    only by ``services.audit.record_audit``, which stores every hashed field in
+    its wire form (the text the hash is taken over) and moves :class:`AuditHead`
+    in the same transaction.
+    """
 
     __tablename__ = "audit_log"
 
@@ -1014,3 +1020,30 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(48), default="")
     entity_id: Mapped[str] = mapped_column(String(64), default="")
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: The chain's device (32 hex digits; "" before the file had a device identity).
+    device_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    #: 1, 2, 3... within the device's chain.
+    seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: SHA-256 (hex) of the entry before it; ``GENESIS`` for the first of the file.
+    prev_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    #: SHA-256 (hex) of this entry's fields in wire form.
+    hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class AuditHead(Base):
+    """The end of the audit chain (exactly one row), moved with every entry.
+
+    Appending reads it instead of searching the log, so it costs the same at
+    the millionth entry; ``shop-admin audit verify`` checks the log ends here,
+    which catches the newest entries being deleted. ``queued_id`` is the last
+    ``audit_log.id`` put into the outbox for the server.
+    """
+
+    __tablename__ = "audit_head"
+    __table_args__ = (CheckConstraint("singleton = 1", name="single_row"),)
+
+    singleton: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    device_id: Mapped[str] = mapped_column(String(32), default="")
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    hash: Mapped[str] = mapped_column(String(64))
+    queued_id: Mapped[int] = mapped_column(Integer, default=0)

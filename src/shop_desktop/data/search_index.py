@@ -382,6 +382,33 @@ def index_state(conn: sqlite3.Connection) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
+_PRODUCTS_EXIST = text("SELECT EXISTS (SELECT 1 FROM products)")
+
+
+def index_ready(conn: Connection) -> bool:
+    """Whether search can trust the index: built by this tokenizer, complete, not being built.
+
+    Cheap enough for every keystroke (a key look-up or two), so it reads what
+    the last build recorded rather than counting rows as :func:`needs_rebuild`
+    does. A file with no record is one never rebuilt: kept by the ORM hooks
+    since its catalog was empty (they make the vocabulary), or loaded in bulk
+    (no vocabulary yet). The start-up path records the state of the first, so
+    this guess is needed only until then.
+    """
+    raw = conn.execute(_INDEX_STATE).scalar()
+    if raw is not None:
+        state = json.loads(raw) if isinstance(raw, str) else raw
+        return (
+            isinstance(state, dict)
+            and state.get("tokenizer") == TOKENIZER_VERSION
+            and not state.get("building")
+            and not state.get("outdated")
+        )
+    if conn.execute(_HAS_WORDS).first() is not None:
+        return True
+    return not conn.execute(_PRODUCTS_EXIST).scalar()
+
+
 def needs_rebuild(conn: sqlite3.Connection) -> bool:
     """True when the index is missing or was made by another tokenizer version.
 
@@ -658,10 +685,28 @@ def _merge_in_steps(conn: sqlite3.Connection, build_id: str, progress: Progress 
 
 
 def build_in_steps_if_needed(path: Path, progress: Progress | None = None) -> int | None:
-    """:func:`build_in_steps` when the index is missing, outdated or cut short; else None."""
+    """:func:`build_in_steps` when the index is missing, outdated or cut short; else None.
+
+    A complete index that was never rebuilt (kept by the ORM hooks since the
+    catalog was empty) gets its state recorded, so :func:`index_ready` reads
+    it from then on instead of guessing.
+    """
+    from shop_desktop.data.db import BUSY_TIMEOUT_MS  # db imports this module
+
     conn = sqlite3.connect(path, isolation_level=None)
     try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         needed = needs_rebuild(conn)
+        if not needed and index_state(conn) is None:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if index_state(conn) is None and not needs_rebuild(conn):
+                    keys = conn.execute(f"SELECT count(*) FROM {KEYS_TABLE}").fetchone()[0]
+                    _write_state(conn, {"tokenizer": TOKENIZER_VERSION, "products": int(keys)})
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
     finally:
         conn.close()
     return build_in_steps(path, progress) if needed else None

@@ -354,6 +354,29 @@ def staff_names(session: Session) -> list[tuple[uuid.UUID, str]]:
     return [(staff_id, name) for staff_id, name in rows]
 
 
+def _audit(
+    session: Session,
+    staff_id: uuid.UUID | None,
+    where: WorkstationInfo,
+    action: str,
+    details: dict[str, str],
+    *,
+    approver_id: uuid.UUID | None = None,
+) -> None:
+    record_audit(
+        session.connection(),
+        AuditFacts(
+            action=action,
+            staff_id=staff_id,
+            workstation_id=where.workstation_id,
+            entity="staff_user",
+            entity_id=str(approver_id or staff_id or ""),
+            details=details,
+            approver_id=approver_id,
+        ),
+    )
+
+
 class ApprovalRefused(Exception):
     """The approver's credentials are wrong, or their role or limit is too small."""
 
@@ -396,11 +419,12 @@ def _secret_matches(session: Session, user: StaffUser, secret: str) -> bool:
 
 
 def approve(session: Session, username: str, secret: str, request: ApprovalRequest) -> Approval:
-    """Check an approver's password at the till for ``request``.
+    """Check an approver's password (or PIN) at the till for ``request``.
 
-    The approval (or a wrong password) is written to the audit log with both people:
+    The approval, and every refusal, is written to the audit log with both people:
     the person who asked (``staff_id``) and the approver (``approver_id``); the
-    caller's transaction commits it. Raises :class:`ApprovalRefused`.
+    caller's transaction commits it (a refusal raised rolls it back: use
+    :func:`approve_or_refusal` to keep it). Raises :class:`ApprovalRefused`.
     """
     # A writer from the start: the audit entry is written after a quarter-second hash
     # check, and a read snapshot could not be upgraded if a sale committed meanwhile.
@@ -409,31 +433,37 @@ def approve(session: Session, username: str, secret: str, request: ApprovalReque
     take_write_lock(session.connection())
     where = this_workstation(session)
     user = session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
-    if user is None:
-        verify_password(_dummy_hash(), secret)
-        raise ApprovalRefused("credentials")
     details = {"what": request.what[:120], "permission": request.permission.value}
     if request.amount is not None:
         details["amount"] = str(request.amount)
-    if not _secret_matches(session, user, secret):
-        record_audit(
-            session.connection(),
-            AuditFacts(
-                action="approval_failed",
-                staff_id=request.actor_id,
-                workstation_id=where.workstation_id,
-                entity="staff_user",
-                entity_id=str(user.id),
-                details=details,
-                approver_id=user.id,
-            ),
+        if request.permission is permissions.Permission.DISCOUNT:
+            details["depth_bp"] = str(request.amount)
+
+    def refuse(reason: str) -> ApprovalRefused:
+        # Every refusal is kept, with whose name was typed: a string of them is worth seeing.
+        facts = details | {"reason": reason}
+        if user is None:
+            facts["username"] = username.strip()[:64]
+        _audit(
+            session,
+            request.actor_id,
+            where,
+            "approval_failed",
+            facts,
+            approver_id=None if user is None else user.id,
         )
-        raise ApprovalRefused("credentials")
+        return ApprovalRefused(reason)
+
+    if user is None:
+        verify_password(_dummy_hash(), secret)
+        raise refuse("credentials")
+    if not _secret_matches(session, user, secret):
+        raise refuse("credentials")
     rights = rights_of_user(user)
     if not user.active:
-        raise ApprovalRefused("inactive")
+        raise refuse("inactive")
     if user.role not in APPROVER_ROLES or not permissions.allowed(rights, request.permission):
-        raise ApprovalRefused("role")
+        raise refuse("role")
     # An approvable action is approved for someone else; anything else (a manager's reveal
     # of the expected cash) is the approver's own act at this till, within their rights.
     if request.permission in permissions.APPROVABLE:
@@ -441,20 +471,30 @@ def approve(session: Session, username: str, secret: str, request: ApprovalReque
     else:
         may = permissions.allowed(rights, request.permission, amount=request.amount)
     if not may:
-        raise ApprovalRefused("limit")
-    record_audit(
-        session.connection(),
-        AuditFacts(
-            action="approval",
-            staff_id=request.actor_id if request.actor_id is not None else user.id,
-            workstation_id=where.workstation_id,
-            entity="staff_user",
-            entity_id=str(user.id),
-            details=details,
-            approver_id=user.id,
-        ),
+        raise refuse("limit")
+    _audit(
+        session,
+        request.actor_id if request.actor_id is not None else user.id,
+        where,
+        "approval",
+        details,
+        approver_id=user.id,
     )
     return Approval(user.id, user.display_name)
+
+
+def approve_or_refusal(
+    session: Session, username: str, secret: str, request: ApprovalRequest
+) -> Approval | ApprovalRefused:
+    """:func:`approve`, with a refusal returned instead of raised.
+
+    Returned, not raised, so the caller's transaction still commits the
+    audit entry of the refused attempt (as :func:`log_in_or_refusal`).
+    """
+    try:
+        return approve(session, username, secret, request)
+    except ApprovalRefused as refused:
+        return refused
 
 
 def approve_override(
@@ -463,3 +503,11 @@ def approve_override(
     """:func:`approve` for a discount ``depth_bp`` deep (kept for older callers)."""
     request = ApprovalRequest(permissions.Permission.DISCOUNT, what, amount=depth_bp)
     return approve(session, username, password, request)
+
+
+def approve_override_or_refusal(
+    session: Session, username: str, password: str, *, depth_bp: int, what: str
+) -> Approval | ApprovalRefused:
+    """:func:`approve_override`, with a refusal returned instead of raised."""
+    request = ApprovalRequest(permissions.Permission.DISCOUNT, what, amount=depth_bp)
+    return approve_or_refusal(session, username, password, request)

@@ -41,7 +41,6 @@ from sqlalchemy import Connection, Table, bindparam, func, insert, select, updat
 from sqlalchemy.orm import Session
 
 from shop_desktop.data.models import (
-    AuditEntry,
     Base,
     CouponRedemption,
     Member,
@@ -71,6 +70,7 @@ from shop_desktop.domain.tender import (
     check_unpaid,
     settle,
 )
+from shop_desktop.services.audit import AuditFacts, record_audit
 from shop_desktop.services.coupons import (
     CouponNotUsable,
     CouponProblem,
@@ -229,7 +229,6 @@ _PAYMENTS = _table(Payment)
 _MOVEMENTS = _table(StockMovement)
 _REDEMPTIONS = _table(CouponRedemption)
 _CREDITS = _table(StoreCreditEntry)
-_AUDIT = _table(AuditEntry)
 _POINTS = _table(PointsEntry)
 _MEMBERS = _table(Member)
 
@@ -249,7 +248,6 @@ _INSERT_PAYMENTS = insert(_PAYMENTS)
 _INSERT_MOVEMENTS = insert(_MOVEMENTS)
 _INSERT_REDEMPTIONS = insert(_REDEMPTIONS)
 _INSERT_CREDITS = insert(_CREDITS)
-_INSERT_AUDIT = insert(_AUDIT)
 _INSERT_POINTS = insert(_POINTS)
 _ADD_POINTS = (
     update(_MEMBERS)
@@ -382,17 +380,17 @@ def _commit(
         # The open shift's running totals, in the sale's own transaction (issue 13).
         add_to_open_shift(conn, counters.workstation_id, sale_deltas_of(draft))
     if draft.approved_by is not None:
-        conn.execute(
-            _INSERT_AUDIT,
-            {
-                "at": now,
-                "staff_id": draft.approved_by,
-                "workstation_id": counters.station_id,
-                "action": "override_approved",
-                "entity": "order",
-                "entity_id": str(draft.order_id),
-                "details": {"number": number, "cashier_id": str(draft.staff_id)},
-            },
+        record_audit(
+            conn,
+            AuditFacts(
+                at=now,
+                staff_id=draft.approved_by,
+                workstation_id=counters.station_id,
+                action="override_approved",
+                entity="order",
+                entity_id=str(draft.order_id),
+                details={"number": number, "cashier_id": str(draft.staff_id)},
+            ),
         )
     write_op(
         conn,

@@ -74,6 +74,7 @@ from shop_desktop.domain.orders import (
 )
 from shop_desktop.domain.permissions import Permission, PermissionDenied
 from shop_desktop.domain.points import POINTS_EARNED, POINTS_REVERSED
+from shop_desktop.services.audit import AuditFacts, record_audit
 from shop_desktop.services.checkout import (
     CommittedSale,
     DraftPayment,
@@ -754,6 +755,27 @@ def _cancel(
         },
     )
     session.flush()
+    record_audit(
+        session.connection(),
+        AuditFacts(
+            at=now,
+            action="order_voided" if note is not None else "order_cancelled",
+            staff_id=staff_id,
+            workstation_id=identity.workstation_id,
+            entity="order",
+            entity_id=str(order.id),
+            details={
+                "number": order.number,
+                "reason": reason,
+                "credit_note": "" if note is None else note.number,
+                "refunds": [
+                    {"method": r.method.value, "amount_minor": r.amount_minor} for r in refunds
+                ],
+                "refunded_minor": sum(r.amount_minor for r in refunds),
+            },
+            approver_id=approved_by if note is not None else None,
+        ),
+    )
     return refunds, note
 
 

@@ -41,6 +41,7 @@ from shop_desktop.domain.pricing import (
 )
 from shop_desktop.services.checkout import DraftLine, DraftPayment, SaleDraft
 from shop_desktop.services.coupons import active_promotion_rules, delivery_rule_rows, find_coupon
+from shop_desktop.services.stock import StockHere
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,8 @@ class ScannedItem:
     product: CartProduct
     qty_milli: int
     label_price_minor: int | None = None
+    #: Stock here when it was read, for the counter's warning (``stock.stock_here``).
+    stock: StockHere | None = None
 
 
 def scanned_item(session: Session, scan: ScanResult) -> ScannedItem:

@@ -27,18 +27,22 @@ from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from shop_desktop.data.catalog import ON_HAND_SQL
-from shop_desktop.data.models import AuditEntry, LocalState, Role, StaffUser
+from shop_desktop.data.models import LocalState, Role, StaffUser
+from shop_desktop.services.audit import AuditFacts, record_audit
 from shop_desktop.services.auth import StaffSession
 
 __all__ = [
     "ALLOW_NEGATIVE_KEY",
     "DEFAULT_ALLOW_NEGATIVE",
     "Shortfall",
+    "StockHere",
     "StockSettingRefused",
     "WantedLine",
     "allow_negative_stock",
+    "runs_short",
     "set_allow_negative_stock",
     "shortfalls",
+    "stock_here",
 ]
 
 #: ``local_state`` key of this workstation's setting, stored as ``{"value": bool}``.
@@ -92,6 +96,30 @@ class Shortfall:
         }
 
 
+def runs_short(on_hand_milli: int, wanted_milli: int) -> bool:
+    """Whether wanting this much takes the branch's stock below zero (the one rule for it)."""
+    return wanted_milli > on_hand_milli
+
+
+@dataclass(frozen=True)
+class StockHere:
+    """One product's stock at this branch as the counter shows it, and what the till does
+    when a cart wants more: the counter warns as a product goes into the cart, and payment
+    is refused only when selling below zero is turned off."""
+
+    on_hand_milli: int
+    allow_negative: bool
+
+
+def stock_here(session: Session, product_id: uuid.UUID, branch_id: uuid.UUID) -> StockHere:
+    """The on-hand :func:`shortfalls` would count, and this workstation's setting."""
+    on_hand = session.execute(
+        text(f"SELECT {ON_HAND_SQL} FROM products p WHERE p.id = :id"),
+        {"id": product_id.hex, "branch": branch_id.hex},
+    ).scalar()
+    return StockHere(int(on_hand or 0), allow_negative_stock(session))
+
+
 def allow_negative_stock(session: Session) -> bool:
     """This workstation's setting; anything unreadable counts as the default."""
     value = session.scalar(select(LocalState.value).where(LocalState.key == ALLOW_NEGATIVE_KEY))
@@ -121,17 +149,18 @@ def set_allow_negative_stock(session: Session, value: bool, staff: StaffSession)
         session.add(LocalState(key=ALLOW_NEGATIVE_KEY, value={"value": value}))
     else:
         state.value = {"value": value}
-    session.add(
-        AuditEntry(
+    session.flush()
+    record_audit(
+        session.connection(),
+        AuditFacts(
+            action="setting_changed",
             staff_id=staff.staff_id,
             workstation_id=staff.workstation_id,
-            action="setting_changed",
             entity="local_state",
             entity_id=ALLOW_NEGATIVE_KEY,
             details={"setting": ALLOW_NEGATIVE_KEY, "from": before, "to": value},
-        )
+        ),
     )
-    session.flush()
 
 
 _ON_HAND = text(
@@ -162,7 +191,7 @@ def shortfalls(
     for r in session.execute(_ON_HAND, params):
         pid = uuid.UUID(hex=str(r[0]))
         on_hand = int(r[6])
-        if wanted[pid] > on_hand:
+        if runs_short(on_hand, wanted[pid]):
             found[pid] = Shortfall(
                 product_id=pid,
                 sku=r[1],

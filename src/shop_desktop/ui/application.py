@@ -6,26 +6,33 @@ The steps, each of which touches the disk on a worker, never the GUI thread:
 2. choose the database file (``--db``, else the settings, else ``shop.db``
    in the data folder); with nothing configured and no file there, build a
    demo shop in it so there is something to try (cancellable, with progress);
+   a configured path with no file asks first: a demo shop there, enrolling
+   with the shop's server, or quitting (``ui/first_run.py``), after checking
+   that its folder can be written;
 3. open it (checking, backing up and migrating as needed); a file that
    cannot be used is explained and left untouched, and the run ends with
-   exit code 2;
+   exit code 2; a missing or outdated search index starts building on its
+   own thread, in short write transactions, and nothing waits for it;
 4. the log-in dialog, then the main window; logging out comes back to 4.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QStandardPaths, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
+from shiboken6 import isValid
 
 from shop_desktop.data import search_index
 from shop_desktop.data.db import (
     Database,
+    DatabaseReadOnly,
     StorageError,
     check_database_file,
     open_database,
@@ -39,12 +46,14 @@ from shop_desktop.ui.logging_setup import ShopLog, start_logging
 from shop_desktop.ui.login import LoginDialog
 from shop_desktop.ui.main_window import MainWindow
 from shop_desktop.ui.preferences import Preferences
+from shop_desktop.ui.search_progress import SearchIndexProgress
 from shop_desktop.ui.style import apply_shop_look
 from shop_desktop.ui.tasks import BackgroundOp, Job
 
 if TYPE_CHECKING:
     from shop_desktop.app import LaunchOptions
     from shop_desktop.services.demo import DemoSummary
+    from shop_desktop.ui.first_run import FirstRunDialog
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +85,12 @@ class ShopDesktop(QObject):
     login_shown = Signal(object)
     #: The :class:`MainWindow` now on screen.
     main_window_shown = Signal(object)
+    #: The :class:`~shop_desktop.ui.first_run.FirstRunDialog` now on screen.
+    first_run_shown = Signal(object)
+    #: The search index build of the open database started (its BackgroundOp).
+    search_index_building = Signal(object)
+    #: The search index of the open database is complete (built, or found current).
+    search_index_ready = Signal()
 
     def __init__(self, options: LaunchOptions) -> None:
         super().__init__()
@@ -86,6 +101,7 @@ class ShopDesktop(QObject):
         self.database: Database | None = None
         self.preferences: Preferences | None = None
         self.login_dialog: LoginDialog | None = None
+        self.first_run_dialog: FirstRunDialog | None = None
         self.main_window: MainWindow | None = None
         self.context: ShopContext | None = None
         self.reporter: errors.BugReporter | None = None
@@ -95,8 +111,13 @@ class ShopDesktop(QObject):
         #: a different one later means a first enrolment made the shop's own.
         self._settled_preference: Path | None = None
         self._shut_down = False
-        #: The database file whose search index is being built since a log-in.
+        #: The database file whose search index is being built, and how far it is.
         self._search_build: Path | None = None
+        self._search_progress = 0.0
+        self._search_indicator: SearchIndexProgress | None = None
+        #: Co-purchase counts wait for the index build (both write, and each
+        #: would refuse the other's read-then-write transaction).
+        self._learn_after_build = False
 
     # --- 1. the workstation's own folder ----------------------------------
 
@@ -143,8 +164,64 @@ class ShopDesktop(QObject):
         self.database_path = (configured or self.data_dir / DATABASE_FILE_NAME).expanduser()
         if configured is None and not self.database_path.exists():
             self._build_demo(self.database_path)
+        elif not self.database_path.exists():
+            self._ask_what_to_make(self.database_path)
         else:
             self._open_database(self.database_path)
+
+    # --- 2b. a configured path with no file yet ----------------------------
+
+    def _ask_what_to_make(self, path: Path) -> None:
+        """Check the place can hold a database, then offer a demo shop or enrolment there."""
+
+        def check(_job: Job) -> None:
+            check_database_file(path)
+            # The folder may not exist yet: the nearest one that does must be writable.
+            folder = path.parent
+            while not folder.exists() and folder != folder.parent:
+                folder = folder.parent
+            if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+                raise DatabaseReadOnly(path, f"folder {folder} is not writable")
+
+        (
+            BackgroundOp(None, op=check, success=lambda _none: self._show_first_run(path))
+            .failure(self._start_failed)
+            .run()
+        )
+
+    def _show_first_run(self, path: Path) -> None:
+        from shop_desktop.ui.first_run import FirstRunDialog
+
+        if self._shut_down:
+            return
+        dialog = FirstRunDialog(path)
+        dialog.demo_chosen.connect(lambda: self._first_run_answered(path, demo=True))
+        dialog.enrolled.connect(lambda _path: self._first_run_answered(path, demo=False))
+        dialog.rejected.connect(self._first_run_abandoned)
+        self.first_run_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        self.first_run_shown.emit(dialog)
+
+    def _first_run_answered(self, path: Path, *, demo: bool) -> None:
+        self._drop_first_run_dialog()
+        if demo:
+            self._build_demo(path)
+        else:
+            log.info("enrolled %s with the server", path)
+            self._open_database(path)
+
+    def _first_run_abandoned(self) -> None:
+        self._drop_first_run_dialog()
+        self.finish(EXIT_OK)
+
+    def _drop_first_run_dialog(self) -> None:
+        dialog, self.first_run_dialog = self.first_run_dialog, None
+        if dialog is not None:
+            dialog.rejected.disconnect(self._first_run_abandoned)
+            dialog.close()
+            dialog.deleteLater()
 
     def _build_demo(self, path: Path) -> None:
         options = self.options
@@ -173,6 +250,11 @@ class ShopDesktop(QObject):
 
     def _demo_cancelled(self) -> None:
         log.info("demo build cancelled; nothing to open")
+        if self.options.db is not None or self._settled_preference is not None:
+            # Asked for at the first-run choice: back to it.
+            assert self.database_path is not None
+            self._show_first_run(self.database_path)
+            return
         self.finish(EXIT_OK)
 
     # --- 3. open it -------------------------------------------------------
@@ -195,38 +277,87 @@ class ShopDesktop(QObject):
             self._backup_notice = self.tr(
                 "Before updating the database, a copy was saved as {path}."
             ).format(path=database.backup_path)
+        if self.options.build_search_index:
+            self.build_search_index()
         self.show_login()
 
-    def _prepare_search(self, database: Database) -> None:
-        """Build the product search index in the background when it is missing or outdated.
+    def build_search_index(self) -> BackgroundOp[int | None] | None:
+        """Build the open database's search index in the background if it is missing or outdated.
 
-        The catalog is complete (a bootstrap writes its cursor last), so the
-        cashier sells at once: scans and codes need no index, and search finds
-        what is indexed so far. The build takes the write lock only in short
-        steps, so a sale never waits for it. Started after the log-in, whose
-        read-then-write transaction a commit in between would refuse (WAL).
+        Nothing waits for it: the log-in takes the write lock first and so
+        waits at most one short step; the cashier sells at once (scans and
+        codes need no index) and search takes the slower path, with a note,
+        until it is done. The build runs on a thread of its own, so the
+        screens' pool stays free, and stops at its next step when the app
+        quits (it starts over at the next start). Returns the op, or None if
+        one is already building this file.
         """
+        database = self.database
+        assert database is not None
         if self._search_build == database.path:
-            return  # still building since an earlier log-in
+            return None  # still building since an earlier start or log-in
+        path = database.path
 
         def build_if_needed(job: Job) -> int | None:
-            return search_index.build_in_steps_if_needed(database.path, job.state)
+            return search_index.build_in_steps_if_needed(path, job.state)
 
         def built(count: int | None) -> None:
             if count is not None:
                 log.info("search index built: %d products", count)
+            if self.database is not None and self.database.path == path:
+                # Searches on screen notice by themselves and ask again (CatalogBrowser).
+                self.search_index_ready.emit()
 
         def superseded(_exc: search_index.BuildSuperseded) -> None:
             log.info("search index: a later build took over")
 
-        def done() -> None:
-            if self._search_build == database.path:
-                self._search_build = None
+        def failed(exc: StorageError) -> None:
+            # Selling goes on without it (search keeps the slower path); the next start tries again.
+            log.warning("search index not built: %s", exc)
 
-        self._search_build = database.path
-        building = BackgroundOp(None, op=build_if_needed, success=built)
-        building.failure(superseded, search_index.BuildSuperseded).run()
+        def done() -> None:
+            if self._search_build == path:
+                self._search_build = None
+                self._drop_search_indicator()
+                if self._learn_after_build and self.context is not None:
+                    self._learn_from_history()
+                self._learn_after_build = False
+
+        self._search_build = path
+        self._search_progress = 0.0
+        building: BackgroundOp[int | None] = BackgroundOp(None, op=build_if_needed, success=built)
+        building.failure(superseded, search_index.BuildSuperseded).failure(failed, StorageError)
+        building.progressed.connect(
+            lambda fraction, _status: self._search_progressed(path, fraction)
+        )
         building.finished.connect(done)
+        building.on_own_thread().run()
+        if self.main_window is not None:
+            self._show_search_indicator(self.main_window)
+        self.search_index_building.emit(building)
+        return building
+
+    def _search_progressed(self, path: Path, fraction: float) -> None:
+        if self._search_build != path:
+            return
+        self._search_progress = fraction
+        if self._search_indicator is not None and isValid(self._search_indicator):
+            self._search_indicator.show_progress(fraction)
+
+    def _show_search_indicator(self, window: MainWindow) -> None:
+        """While the index is built, the status bar says so (and how far it is)."""
+        if self._search_build is None or self._search_build != window.context.database.path:
+            return
+        indicator = SearchIndexProgress()
+        indicator.show_progress(self._search_progress)
+        window.statusBar().addWidget(indicator)
+        self._search_indicator = indicator
+
+    def _drop_search_indicator(self) -> None:
+        indicator, self._search_indicator = self._search_indicator, None
+        if indicator is not None and isValid(indicator):
+            indicator.hide()
+            indicator.deleteLater()
 
     def _start_failed(self, exc: BaseException) -> None:
         if isinstance(exc, StorageError):
@@ -287,9 +418,12 @@ class ShopDesktop(QObject):
         if self.database.backup_path is not None and self._backup_notice:
             window.tell_backup_made(str(self.database.backup_path))
             self._backup_notice = ""
+        self._show_search_indicator(window)
         self.main_window_shown.emit(window)
-        self._prepare_search(self.database)
-        self._learn_from_history()
+        if self._search_build == self.database.path:
+            self._learn_after_build = True
+        else:
+            self._learn_from_history()
 
     def _learn_from_history(self) -> None:
         """Count what sells together from orders not yet counted, quietly."""
@@ -312,6 +446,7 @@ class ShopDesktop(QObject):
             parked = self.main_window.parked_notice()
             self.main_window.deleteLater()
             self.main_window = None
+        self._search_indicator = None  # went with the window
         self.context = None
         if self._move_to_chosen_database():
             return
@@ -381,9 +516,11 @@ class ShopDesktop(QObject):
             dialog.rejected.disconnect(self._login_abandoned)
             dialog.close()
             dialog.deleteLater()
+        self._drop_first_run_dialog()
+        # The search index build stops at its next step and starts over next time.
         BackgroundOp.cancel_all()
         # Workers hold sessions on the database about to be disposed.
-        QThreadPool.globalInstance().waitForDone()
+        BackgroundOp.wait_for_workers()
         if self.database is not None:
             self.database.dispose()
             self.database = None

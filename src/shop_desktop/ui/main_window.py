@@ -33,6 +33,7 @@ from typing_extensions import override
 
 from shop_desktop.services.auth import StaffSession, record_lock
 from shop_desktop.ui.context import ShopContext
+from shop_desktop.ui.help import KeyboardHelp
 from shop_desktop.ui.icons import place_icon
 from shop_desktop.ui.labels import in_current_language, role_name
 from shop_desktop.ui.login import LoginDialog
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.menuBar().addMenu(self._go_menu)
         self._build_places()
         self._build_shop_menu()
+        self._build_help_menu()
         self.navigation.currentRowChanged.connect(self._on_row_changed)
 
         central = QWidget()
@@ -176,6 +178,26 @@ class MainWindow(QMainWindow):
         for action in (self.lock_action, self.log_out_action, self.quit_action):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
+
+    def _build_help_menu(self) -> None:
+        """Help → Keyboard (F1): every key of the counter and the payment window."""
+        self._help_menu = QMenu(self)
+        self.menuBar().addMenu(self._help_menu)
+        self.keyboard_help: KeyboardHelp | None = None
+        self.keyboard_action = QAction(self)
+        self.keyboard_action.setShortcut(QKeySequence("F1"))
+        self.keyboard_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.keyboard_action.triggered.connect(self.show_keyboard_help)
+        self._help_menu.addAction(self.keyboard_action)
+        self.addAction(self.keyboard_action)
+
+    def show_keyboard_help(self) -> KeyboardHelp:
+        if self.keyboard_help is None:
+            self.keyboard_help = KeyboardHelp(self)
+        self.keyboard_help.show()
+        self.keyboard_help.raise_()
+        self.keyboard_help.activateWindow()
+        return self.keyboard_help
 
     def _build_status_bar(self) -> None:
         self.staff_label = QLabel()
@@ -267,6 +289,8 @@ class MainWindow(QMainWindow):
         self.quit_action.setText(self.tr("&Quit"))
         self.lock_action.setText(self.tr("Loc&k the till"))
         self.pin_action.setText(self.tr("Set my &PIN…"))
+        self._help_menu.setTitle(self.tr("&Help"))
+        self.keyboard_action.setText(self.tr("&Keyboard"))
         for row, place in enumerate(self.places):
             item = self.navigation.item(row)
             item.setText(place.title())

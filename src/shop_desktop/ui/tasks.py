@@ -134,9 +134,19 @@ class _Postman(QObject):
 
 
 _postman: _Postman | None = None
+_long_work: QThreadPool | None = None
 _mailbox: dict[int, tuple[str, object]] = {}
 _mailbox_lock = threading.Lock()
 _numbers = itertools.count(1)
+
+
+def _long_work_pool() -> QThreadPool:
+    """Threads for work that takes minutes, apart from the screens' pool (see ``on_own_thread``)."""
+    global _long_work  # noqa: PLW0603 - created once, on the GUI thread, never destroyed
+    if _long_work is None:
+        _long_work = QThreadPool()
+        _long_work.setMaxThreadCount(4)
+    return _long_work
 
 
 def _the_postman() -> _Postman:
@@ -358,6 +368,7 @@ class BackgroundOp(QObject, Generic[T]):
         self._on_cancelled: Callable[[], None] | None = None
         self._progress_label: str | None = None
         self._cancellable = False
+        self._own_thread = False
         self._announce: tuple[ShopContext, frozenset[str]] | None = None
         self._progress_window: ProgressWindow | None = None
         self._number = next(_numbers)
@@ -400,6 +411,15 @@ class BackgroundOp(QObject, Generic[T]):
         self._cancellable = cancellable
         return self
 
+    def on_own_thread(self) -> BackgroundOp[T]:
+        """Run apart from the shared pool: for work that takes minutes (the search index).
+
+        The shared pool has a thread per core (two on a till); a long op there
+        would make every search and sale wait for the one thread left.
+        """
+        self._own_thread = True
+        return self
+
     def announcing(self, context: ShopContext, *areas: str) -> BackgroundOp[T]:
         """After success, tell every screen that these areas of data changed."""
         self._announce = (context, frozenset(areas))
@@ -411,7 +431,8 @@ class BackgroundOp(QObject, Generic[T]):
         if self._progress_label is not None:
             QTimer.singleShot(PROGRESS_DELAY_MS, self._show_progress_window)
         worker = _Worker(self._number, self._op, self._database, self.state, self._postman)
-        QThreadPool.globalInstance().start(worker.run)
+        pool = _long_work_pool() if self._own_thread else QThreadPool.globalInstance()
+        pool.start(worker.run)
         return self
 
     def cancel(self) -> None:
@@ -428,6 +449,13 @@ class BackgroundOp(QObject, Generic[T]):
     def cancel_all(cls) -> None:
         for op in list(cls._by_number.values()):
             op.cancel()
+
+    @classmethod
+    def wait_for_workers(cls) -> None:
+        """Block until every worker thread is idle (at shutdown, after :meth:`cancel_all`)."""
+        QThreadPool.globalInstance().waitForDone()
+        if _long_work is not None:
+            _long_work.waitForDone()
 
     # --- GUI side ---------------------------------------------------------
 

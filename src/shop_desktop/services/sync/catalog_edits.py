@@ -15,9 +15,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shop_desktop.data.models import AuditEntry, Product, Role
+from shop_desktop.data.models import Product, Role
 from shop_desktop.data.types import utcnow
 from shop_desktop.domain.permissions import Permission, PermissionDenied
+from shop_desktop.services.audit import AuditFacts, record_audit
 from shop_desktop.services.outbox import lock_device_counters, queue_for_server
 from shop_desktop.services.rights import require_staff
 from shop_shared.ops import PRODUCT_EDIT
@@ -99,6 +100,7 @@ def edit_product(
     if not changed:
         raise CatalogEditRefused(CatalogEditRefused.NOTHING_CHANGED)
     base_version = product.version
+    before = {f: wire_value(getattr(product, f)) for f in changed}
     for field, value in changed.items():
         setattr(product, field, value)  # the ORM hooks re-index it for search
     now = utcnow()
@@ -114,16 +116,17 @@ def edit_product(
     # edit made before syncing starts from that version, so it chains onto this
     # one instead of being refused as stale. (Refused, the server's row comes back.)
     product.version = base_version + 1
-    session.add(
-        AuditEntry(
+    session.flush()
+    record_audit(
+        session.connection(),
+        AuditFacts(
             at=now,
             staff_id=staff_id,
             workstation_id=identity.workstation_id,
             action="catalog_edit",
             entity="product",
             entity_id=str(product_id),
-            details=payload,
-        )
+            details=payload | {"before": before},
+        ),
     )
-    session.flush()
     return seq

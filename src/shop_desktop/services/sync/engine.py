@@ -37,6 +37,7 @@ from shop_desktop.data import search_index
 from shop_desktop.data.db import Database, DatabaseLocked, DiskFull, classify_sqlite_error
 from shop_desktop.data.models import DeviceIdentity, OutboxEntry, OutboxStatus, SyncLogEntry
 from shop_desktop.data.types import new_id, utcnow
+from shop_desktop.services.audit import queue_for_server as queue_audit_entries
 from shop_desktop.services.outbox import lock_device_counters, next_device_seq
 from shop_desktop.services.sync.bootstrap import bootstrap
 from shop_desktop.services.sync.credentials import TokenStore, TokenStoreUnavailable
@@ -525,6 +526,9 @@ class SyncEngine:
             skew = self._hello(transport)
             previous.clock_skew_seconds = skew
             previous.online = True
+            # The audit trail's newest entries join the outbox, behind what is queued.
+            with self.db.session() as session:
+                queue_audit_entries(session, now=self.now())
             # Sales first: a catalog load that keeps failing must not keep them here.
             pushed = push_all(self.db, transport, device_id, now=self.now, cancelled=cancelled)
             counts.update(pushed=pushed.applied, duplicates=pushed.duplicates,

@@ -3,15 +3,23 @@
 Used by the Sell place (with the scanner) and the Catalog place. Every
 query runs through :class:`BackgroundOp`; the widgets only start queries
 and show what comes back, newest query wins.
+
+The keys, as a cashier uses them: Enter in the search box chooses the only
+result, or the highlighted one (with several and none highlighted, it
+highlights the first, so a second Enter takes it); with the suggestions
+open, Down then Enter chooses that product; Esc closes the suggestions
+first, and a second Esc clears the query; after a product is chosen or
+scanned the cursor is back in the search box, so typing goes on.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QModelIndex, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,6 +29,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListView,
     QSplitter,
     QStyle,
     QTableView,
@@ -57,12 +66,15 @@ from shop_desktop.ui.catalog.models import (
 )
 from shop_desktop.ui.catalog.product_cell import ProductCellDelegate, product_row_height
 from shop_desktop.ui.catalog.scanner import scan_problem
+from shop_desktop.ui.help import counter_shortcuts
 from shop_desktop.ui.i18n import ZH_TW, current_language
 from shop_desktop.ui.labels import in_current_language
-from shop_desktop.ui.tasks import BackgroundOp, Job
+from shop_desktop.ui.tasks import BackgroundOp, Job, JobSession
 
 #: Long enough to skip the keys of a word being typed, short enough to feel live.
 SEARCH_DELAY_MS = 150
+#: While search takes the slower path, how often to look whether the index is ready.
+INDEX_CHECK_MS = 2_000
 
 _SORTS = (
     SortOrder.NAME,
@@ -73,18 +85,105 @@ _SORTS = (
 )
 
 
+#: How many products the suggestions offer (brands come on top of them).
+SUGGESTED_PRODUCTS = 8
+#: The suggestion's product, on each row of the suggestions' model (None for a brand).
+SUGGESTED_PRODUCT_ROLE = Qt.ItemDataRole.UserRole + 11
+
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One line of the suggestions: a product (chosen as it is) or a brand (searched for)."""
+
+    text: str
+    product_id: uuid.UUID | None
+
+
+def suggestions(
+    session: JobSession, typed: str, *, english: bool, branch_id: uuid.UUID, currency_code: str
+) -> list[Suggestion]:
+    """The best search hits, each with its price and SKU, then brands starting with ``typed``.
+
+    Products with the same name are told apart by their price and SKU, and each
+    line is that very product, so choosing it adds it. Products come first, so
+    Down, Enter adds the best hit; a brand narrows the search instead.
+    """
+    money = currency(currency_code)
+    found: list[Suggestion] = []
+    page = catalog.search(session, typed, limit=SUGGESTED_PRODUCTS)
+    rows = catalog.product_rows(session, page.ids, branch_id)
+    for product_id in page.ids:
+        row = rows.get(product_id)
+        if row is not None:
+            name = row.name_en if english else row.name_zh
+            price = Money(row.price_minor, money).format()
+            found.append(Suggestion(f"{name}  ·  {price}  ·  {row.sku}", product_id))
+    found.extend(
+        Suggestion(option.name_en if english else option.name_zh, None)
+        for option in catalog.brands_matching(session, typed.casefold(), limit=3)
+    )
+    return found
+
+
 class SearchBox(QLineEdit):
-    """The search field: Esc clears it, Down moves into the results."""
+    """The search field: Esc closes the suggestions, then clears; Down moves into the results.
+
+    With the suggestions open, Enter and Esc belong to them (the completer
+    handles them once this field has let them pass): Enter takes the
+    highlighted suggestion, or, with none highlighted, is the search box's own.
+    """
 
     moved_down = Signal()
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        #: The completer's popup (set by the browser).
+        self.suggestion_list: QListView | None = None
+
+    def suggestions_open(self) -> bool:
+        return self.suggestion_list is not None and self.suggestion_list.isVisible()
+
+    def close_suggestions(self) -> None:
+        if self.suggestion_list is not None:
+            self.suggestion_list.hide()
+
+    @override
+    def event(self, event: QEvent) -> bool:
+        # The counter's shortcuts win over the field's own editing keys (Ctrl+Z undo,
+        # Ctrl+Del, and on X11 Ctrl+U and Ctrl+K): the cursor lives here at the
+        # counter, and Ctrl+U must change the quantity, not clear the query. Where
+        # no such shortcut is active (the Catalog place) the key still edits.
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and QKeySequence(event.keyCombination()).toString(
+                QKeySequence.SequenceFormat.PortableText
+            )
+            in counter_shortcuts()
+        ):
+            event.ignore()
+            return True
+        return super().event(event)
+
     @override
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and self.text():
+        key = event.key()
+        if self.suggestion_list is not None and self.suggestions_open():
+            if key == Qt.Key.Key_Escape:
+                event.ignore()  # the completer closes its popup; the query stays
+                return
+            if key in _ENTER:
+                if self.suggestion_list.currentIndex().isValid():
+                    event.ignore()  # the completer takes the highlighted suggestion
+                    return
+                self.close_suggestions()
+        if key == Qt.Key.Key_Escape and self.text():
             self.clear()
             event.accept()
             return
-        if event.key() == Qt.Key.Key_Down:
+        if key == Qt.Key.Key_Down:
             self.moved_down.emit()
             event.accept()
             return
@@ -92,19 +191,24 @@ class SearchBox(QLineEdit):
 
 
 class ResultsView(QTableView):
-    """The product list; Enter chooses the current product."""
+    """The product list; Enter chooses the current product, Esc goes back to the search."""
 
     chosen = Signal(object)
+    escaped = Signal()
 
     @override
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if event.key() in _ENTER:
             current = self.currentIndex()
             product_id = current.data(PRODUCT_ID_ROLE) if current.isValid() else None
             if isinstance(product_id, uuid.UUID):
                 self.chosen.emit(product_id)
                 event.accept()
                 return
+        if event.key() == Qt.Key.Key_Escape:
+            self.escaped.emit()
+            event.accept()
+            return
         super().keyPressEvent(event)
 
 
@@ -140,17 +244,29 @@ class CatalogBrowser(QWidget):
         self._nodes: list[CategoryNode] = []
         self._brands: list[BrandOption] = []
         self.last_op: BackgroundOp[Any] | None = None
+        #: After a product is chosen or scanned the cursor goes back to the search
+        #: box (the counter); a place where choosing only shows the product turns it off.
+        self.back_to_search_after_choice = True
+        #: Enter was pressed before the results of the query were in: decide when they are.
+        self._enter_waiting = False
 
         self.search = SearchBox()
         self.search.setObjectName("catalogSearch")
         self.search.setClearButtonEnabled(True)
-        self._completions = QStringListModel(self)
+        self._completions = QStandardItemModel(self)
         self.completer = QCompleter(self._completions, self)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        # The names come from the search itself (pinyin, fragments), so the
+        # The suggestions come from the search itself (pinyin, fragments), so the
         # completer must not filter them again by prefix.
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.search.setCompleter(self.completer)
+        # Attached to the field, not set as its completer: the line edit would
+        # otherwise write each highlighted suggestion into the query, and a chosen
+        # product must be added, not typed.
+        self.suggestion_list = QListView()
+        self.suggestion_list.setObjectName("catalogSuggestions")
+        self.completer.setPopup(self.suggestion_list)
+        self.completer.setWidget(self.search)
+        self.search.suggestion_list = self.suggestion_list
 
         self.category_model = CategoryModel(self)
         self.categories = QTreeView()
@@ -197,6 +313,19 @@ class CatalogBrowser(QWidget):
         self.results.setAlternatingRowColors(True)
         self.status = QLabel()
         self.status.setObjectName("catalogStatus")
+        #: Shown while search takes the slower path (the index is being built).
+        self.index_note = QLabel()
+        self.index_note.setObjectName("searchIndexNote")
+        self.index_note.setWordWrap(True)
+        self.index_note.setStyleSheet(
+            "QLabel#searchIndexNote { background: #fef7e0; color: #7a4f01;"
+            " border: 1px solid #fdd663; border-radius: 4px; padding: 4px 8px; }"
+        )
+        self.index_note.setVisible(False)
+        # While it shows, look now and then whether the index is ready, then search again.
+        self._index_watch = QTimer(self)
+        self._index_watch.setInterval(INDEX_CHECK_MS)
+        self._index_watch.timeout.connect(self._check_index)
 
         self.detail = ProductDetailPane(database, branch_id=branch_id, currency_code=currency_code)
 
@@ -234,6 +363,7 @@ class CatalogBrowser(QWidget):
         price_row.addWidget(self.in_stock)
         price_row.addStretch(1)
         centre.addWidget(self.price_hint)
+        centre.addWidget(self.index_note)
         centre.addWidget(self.results, 1)
         centre.addWidget(self.status)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -257,8 +387,13 @@ class CatalogBrowser(QWidget):
         self._complete_timer.timeout.connect(self._complete)
 
         self.search.textChanged.connect(self._typed)
+        # Suggestions follow what the cashier types, not the text a scan puts back.
+        self.search.textEdited.connect(self._edited)
         self.search.returnPressed.connect(self._search_entered)
         self.search.moved_down.connect(self.focus_results)
+        # The overload with the model index: the suggestion's product is on its row.
+        self.completer.activated[QModelIndex].connect(self._suggestion_taken)  # type: ignore[index]
+        self.results.escaped.connect(self.focus_search)
         self.min_price.textChanged.connect(self._search_timer.start)
         self.max_price.textChanged.connect(self._search_timer.start)
         self.brand.currentIndexChanged.connect(self.apply)
@@ -341,6 +476,7 @@ class CatalogBrowser(QWidget):
             edit.setMinimumWidth(max(50, hint + 24))
         self.in_stock.setText(self.tr("In stock here only"))
         self._sort_caption.setText(self.tr("Sort by"))
+        self.index_note.setText(self.tr("Search index is being built: results may be incomplete."))
         names = {
             SortOrder.NAME: self.tr("Name"),
             SortOrder.PRICE_LOW: self.tr("Price: low to high"),
@@ -508,22 +644,74 @@ class CatalogBrowser(QWidget):
     def _complete(self) -> None:
         typed = self.search.text().strip()
         if not typed or looks_like_barcode(typed):
+            self._drop_suggestions()
             return
         self._complete_generation += 1
         generation = self._complete_generation
         english = current_language() != ZH_TW
+        branch_id = self._branch_id
+        currency_code = self._currency.code
 
-        def names(job: Job) -> tuple[int, list[str]]:
-            return generation, catalog.complete_names(job.session, typed, english=english)
+        def suggest(job: Job) -> tuple[int, str, list[Suggestion]]:
+            found = suggestions(
+                job.session,
+                typed,
+                english=english,
+                branch_id=branch_id,
+                currency_code=currency_code,
+            )
+            return generation, typed, found
 
-        BackgroundOp(self, op=names, success=self._completed, database=self._database).failure(
+        BackgroundOp(self, op=suggest, success=self._completed, database=self._database).failure(
             lambda _exc: None  # suggestions are a nicety; the search shows any real trouble
         ).run()
 
-    def _completed(self, found: tuple[int, list[str]]) -> None:
-        generation, names = found
-        if generation == self._complete_generation:
-            self._completions.setStringList(names)
+    def _completed(self, found: tuple[int, str, list[Suggestion]]) -> None:
+        generation, typed, offered = found
+        if generation != self._complete_generation:
+            return
+        self._completions.clear()
+        for suggestion in offered:
+            item = QStandardItem(suggestion.text)
+            item.setData(suggestion.product_id, SUGGESTED_PRODUCT_ROLE)
+            item.setEditable(False)
+            self._completions.appendRow(item)
+        # Only for the query still in the box, while the cashier is in it: a late
+        # answer must not open a popup over whatever they do now.
+        if not offered or self.search.text().strip() != typed or not self.search.hasFocus():
+            self.search.close_suggestions()
+            return
+        # As wide as its lines (price and SKU included), not just the search box.
+        lines = self.suggestion_list
+        wanted = (
+            lines.sizeHintForColumn(0)
+            + lines.verticalScrollBar().sizeHint().width()
+            + 2 * lines.frameWidth()
+            + 8
+        )
+        width = max(self.search.width(), min(wanted, self.window().width()))
+        self.completer.complete(QRect(0, 0, width, self.search.height()))
+        # Nothing highlighted until the cashier presses Down: Enter alone is the
+        # search box's own (the only or highlighted result).
+        self.suggestion_list.selectionModel().clear()
+        self.suggestion_list.setCurrentIndex(QModelIndex())
+
+    def _drop_suggestions(self) -> None:
+        """Close the suggestions and forget any still on their way."""
+        self._complete_timer.stop()
+        self._complete_generation += 1
+        self.search.close_suggestions()
+
+    def _suggestion_taken(self, index: QModelIndex) -> None:
+        product_id = index.data(SUGGESTED_PRODUCT_ROLE)
+        if isinstance(product_id, uuid.UUID):
+            self._chosen(product_id)
+            return
+        # A brand: search for it.
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        self._drop_suggestions()
+        self.search.setText(text)
+        self.apply()
 
     # --- status ---------------------------------------------------------------------
 
@@ -532,6 +720,10 @@ class CatalogBrowser(QWidget):
 
     def _page_loaded(self) -> None:
         self._update_status()
+        if self._enter_waiting and self.model.source == self._wanted_source():
+            # Enter came before these results: now that they are in, it counts.
+            self._enter_waiting = False
+            self._enter_on_results()
         # A short first page may not fill the view; the view only asks for
         # more when scrolled, so ask on its behalf.
         if self.model.canFetchMore() and self.results.isVisible():
@@ -542,6 +734,13 @@ class CatalogBrowser(QWidget):
     def _update_status(self) -> None:
         source = self.model.source
         rows = self.model.rowCount()
+        if not (self.model.loading and rows == 0):  # kept while the next query loads: no flicker
+            partial = isinstance(source, SearchSource) and not self.model.complete
+            self.index_note.setVisible(partial)
+            if partial and not self._index_watch.isActive():
+                self._index_watch.start()
+            elif not partial:
+                self._index_watch.stop()
         if source is None:
             text = ""
         elif self.model.loading and rows == 0:
@@ -559,6 +758,19 @@ class CatalogBrowser(QWidget):
             text = self.tr("%Ln match(es)", "", rows)
         self._set_status(text)
 
+    def _check_index(self) -> None:
+        def ready(job: Job) -> bool:
+            return catalog.search_complete(job.session)
+
+        BackgroundOp(self, op=ready, success=self._index_checked, database=self._database).failure(
+            lambda _exc: None  # looked at again at the next tick
+        ).run()
+
+    def _index_checked(self, ready: bool) -> None:
+        if ready and self.index_note.isVisible():
+            self._index_watch.stop()
+            self._run_query(force=True)
+
     def _set_status(self, text: str) -> None:
         self.status.setText(text)
         self.status_changed.emit(text)
@@ -569,23 +781,92 @@ class CatalogBrowser(QWidget):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
+    def _back_to_search(self) -> None:
+        """After a product went into the cart: the next one is typed or scanned here."""
+        self._drop_suggestions()
+        if not self.back_to_search_after_choice or not self.isVisible():
+            return
+        if not self.search.hasFocus():
+            self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+        # Typing replaces the query just used.
+        self.search.selectAll()
+
     def focus_results(self) -> None:
         self.results.setFocus(Qt.FocusReason.OtherFocusReason)
         if not self.results.currentIndex().isValid() and self.model.rowCount():
             self.results.setCurrentIndex(self.model.index(0, 0))
 
-    def _typed(self, _text: str) -> None:
+    def _typed(self, text: str) -> None:
         self._search_timer.start()
-        self._complete_timer.start()
+        self._enter_waiting = False
+        if not text.strip():
+            # Cleared (Esc, the clear button): no suggestions for what was there.
+            self._drop_suggestions()
+
+    def _edited(self, text: str) -> None:
+        if text.strip():
+            self._complete_timer.start()
+        else:
+            self._drop_suggestions()
+
+    def _wanted_source(self) -> Source | None:
+        """What the search box and filters ask for now (None while a price is not a price)."""
+        filter_ = self.current_filter()
+        if filter_ is None:
+            return None
+        typed = self.search.text().strip()
+        if typed:
+            return SearchSource(typed, filter_)
+        return BrowseSource(filter_, self.current_order())
+
+    def highlighted_product(self) -> uuid.UUID | None:
+        """The product selected in the results, if one is (a current row alone is not)."""
+        selection = self.results.selectionModel()
+        chosen = selection.selectedRows() if selection is not None else []
+        if not chosen:
+            return None
+        value = chosen[0].data(PRODUCT_ID_ROLE)
+        return value if isinstance(value, uuid.UUID) else None
 
     def _search_entered(self) -> None:
         typed = self.search.text().strip()
+        self._drop_suggestions()
         if looks_like_barcode(typed):
             # A code typed by hand (a label the scanner cannot read) is a scan.
             self._search_timer.stop()
             self.scan(typed)
             return
+        wanted = self._wanted_source()
+        if wanted is None:
+            return  # the price hint says what is wrong
+        if self.model.source == wanted and not self.model.loading:
+            self._enter_on_results()
+            return
+        # The results of this query are not in yet: ask now, decide when they come.
+        self._enter_waiting = True
         self.apply()
+
+    def _enter_on_results(self) -> None:
+        """Enter on the results of a query: the highlighted product, else the only one."""
+        if not self.search.text().strip():
+            # The whole shelf, or a stray Enter after a scan highlighted its product:
+            # nothing was asked for, so nothing is added (Down, Enter picks from the shelf).
+            return
+        highlighted = self.highlighted_product()
+        if highlighted is not None:
+            self._chosen(highlighted)
+            return
+        rows = self.model.rowCount()
+        if rows == 1 and not self.model.has_more:
+            only = self.model.product_id(0)
+            if only is not None:
+                self._chosen(only)
+            return
+        if rows:
+            # Several: the first is highlighted, and the next Enter takes it.
+            first = self.model.index(0, 0)
+            self.results.setCurrentIndex(first)
+            self.results.scrollTo(first)
 
     def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         product_id = current.data(PRODUCT_ID_ROLE) if current.isValid() else None
@@ -595,6 +876,7 @@ class CatalogBrowser(QWidget):
     def _chosen(self, product_id: uuid.UUID) -> None:
         self.detail.show_product(product_id)
         self.product_chosen.emit(product_id)
+        self._back_to_search()
 
     def _double_clicked(self, index: QModelIndex) -> None:
         product_id = index.data(PRODUCT_ID_ROLE)
@@ -621,6 +903,9 @@ class CatalogBrowser(QWidget):
     def scan(self, scanned: str) -> BackgroundOp[ScanResult]:
         """Look a scanned code up; the product is shown, or :attr:`scan_failed` says why."""
 
+        # The scanner's digits started the suggestions' timer: no popup for them.
+        self._drop_suggestions()
+
         def look_up(job: Job) -> ScanResult:
             return catalog.lookup_barcode(job.session, scanned)
 
@@ -644,3 +929,5 @@ class CatalogBrowser(QWidget):
     def _scanned(self, result: ScanResult) -> None:
         self.show_product(result.product_id)
         self.product_scanned.emit(result.product_id, result)
+        if not self.search.hasFocus():
+            self._back_to_search()

@@ -99,6 +99,8 @@ class _PageResult:
     rows: dict[uuid.UUID, ProductRow]
     next_cursor: object
     has_more: bool
+    #: False when search took the slower path (the index is being built).
+    complete: bool = True
 
 
 def detail_line(row: ProductRow) -> str:
@@ -192,6 +194,7 @@ class ProductListModel(QAbstractTableModel):
         self._cursor: object = None
         self._has_more = False
         self._fetching = False
+        self._complete = True
         # Bumped by every new query: pages of older queries are dropped.
         self._generation = 0
         self._missing: set[uuid.UUID] = set()
@@ -231,6 +234,11 @@ class ProductListModel(QAbstractTableModel):
     def has_more(self) -> bool:
         return self._has_more
 
+    @property
+    def complete(self) -> bool:
+        """False when the search index is being built and the results may miss products."""
+        return self._complete
+
     def show_search(self, typed: str, filter_: CatalogFilter) -> None:
         self._start(SearchSource(typed, filter_))
 
@@ -248,6 +256,7 @@ class ProductListModel(QAbstractTableModel):
         self._cursor = None
         self._has_more = True
         self._fetching = False
+        self._complete = True
         self.endResetModel()
         self._fetch_page()
 
@@ -304,6 +313,7 @@ class ProductListModel(QAbstractTableModel):
             session = job.session
             ids: tuple[uuid.UUID, ...]
             next_cursor: object
+            complete = True
             if isinstance(source, SearchSource):
                 found = catalog.search(
                     session,
@@ -314,6 +324,7 @@ class ProductListModel(QAbstractTableModel):
                 )
                 ids, next_cursor = found.ids, found.next_key
                 has_more = found.next_key is not None
+                complete = found.complete
             else:
                 page = catalog.browse(
                     session,
@@ -326,7 +337,7 @@ class ProductListModel(QAbstractTableModel):
                 ids, next_cursor = page.ids, page.next
                 has_more = page.next is not None
             rows = catalog.product_rows(session, ids, branch)
-            return _PageResult(generation, ids, rows, next_cursor, has_more)
+            return _PageResult(generation, ids, rows, next_cursor, has_more, complete)
 
         self.last_op = (
             BackgroundOp(self._owner, op=load, success=self._add_page, database=self._database)
@@ -340,6 +351,7 @@ class ProductListModel(QAbstractTableModel):
         self._fetching = False
         self._cursor = result.next_cursor
         self._has_more = result.has_more
+        self._complete = self._complete and result.complete
         self._rows.update(result.rows)
         # Later search pages may repeat products the first page ranked higher.
         fresh = [pid for pid in dict.fromkeys(result.ids) if pid not in self._known]

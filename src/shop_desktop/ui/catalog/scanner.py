@@ -79,7 +79,15 @@ class ScanDetector(QObject):
         # application filter sees every stop: count it once, at the widget
         # that has focus (or the window, when nothing has).
         focus = QApplication.focusWidget()
-        if focus is not None:
+        popup = QApplication.activePopupWidget()
+        if popup is not None and watched is popup and focus is not None:
+            # An open popup (the search suggestions) gets the keys first and hands
+            # them to the field it belongs to directly, past this filter: count
+            # them here, for that field.
+            if popup.focusProxy() is not focus:
+                return False
+            watched = focus
+        elif focus is not None:
             if watched is not focus:
                 return False
         elif not (isinstance(watched, QWidget) and watched.isWindow()):

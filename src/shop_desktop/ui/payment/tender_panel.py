@@ -319,6 +319,15 @@ class TenderPanel(QWidget):
     def change_minor(self) -> int:
         return self.taken.change_minor
 
+    @property
+    def cash_received_minor(self) -> int:
+        """Cash the customer handed over, all cash tenders together (change included)."""
+        return sum(
+            t.amount_minor if t.tendered_minor is None else t.tendered_minor
+            for t in self.taken.tenders
+            if t.method is PaymentMethod.CASH
+        )
+
     def update_amounts(self) -> None:
         taken = self.taken
         self.total_label.setText(

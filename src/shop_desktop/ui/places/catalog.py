@@ -23,6 +23,8 @@ class CatalogPlace(SummaryPlace):
         self.browser = CatalogBrowser(
             context.database, branch_id=staff.branch_id, currency_code=staff.currency_code
         )
+        # Choosing a product here shows it; the cursor stays in the list.
+        self.browser.back_to_search_after_choice = False
         self.body.addWidget(self.browser, 1)
         self.body_takes_the_height()
         # Without the scanner here, a scan problem is told in the status line.

@@ -31,7 +31,12 @@ from typing_extensions import override
 
 from shop_desktop.domain.cart import WHOLE_BP, CartError, CartItem, CartMember, parse_quantity
 from shop_desktop.domain.money import Currency, InvalidAmount, Money
-from shop_desktop.services.auth import Approval, ApprovalRefused, ApprovalRequest, approve
+from shop_desktop.services.auth import (
+    Approval,
+    ApprovalRefused,
+    ApprovalRequest,
+    approve_or_refusal,
+)
 from shop_desktop.services.parked_carts import ParkedCart
 from shop_desktop.services.sale import find_members
 from shop_desktop.ui.context import ShopContext
@@ -276,23 +281,35 @@ class ApprovalDialog(_Form):
             (self.password if username.strip() else self.username).setFocus()
             return
 
-        def check(job: Job) -> Approval:
-            return approve(job.session, username, secret, request)
+        def check(job: Job) -> Approval | ApprovalRefused:
+            # A refusal comes back as a value, so its audit entry commits.
+            return approve_or_refusal(job.session, username, secret, request)
 
         def refused(exc: ApprovalRefused) -> None:
             self.show_problem(approval_refused(exc))
             self.password.clear()
             self.password.setFocus()
+            self.buttons.setEnabled(True)
 
         self.buttons.setEnabled(False)
         BackgroundOp(
-            self, op=check, success=self._approved, database=self.context.database
+            self,
+            op=check,
+            success=lambda answer: self._approved(answer, refused),
+            database=self.context.database,
         ).failure(refused, ApprovalRefused).after_failure(
             lambda: self.buttons.setEnabled(True)
         ).run()
 
-    def _approved(self, approval: Approval) -> None:
-        self.approval = approval
+    def _approved(
+        self,
+        answer: Approval | ApprovalRefused,
+        refused: Callable[[ApprovalRefused], None],
+    ) -> None:
+        if isinstance(answer, ApprovalRefused):
+            refused(answer)
+            return
+        self.approval = answer
         super().accept()
 
     @classmethod

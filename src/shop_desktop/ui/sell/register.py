@@ -17,6 +17,7 @@ the till is idle, not inside a sale (:mod:`shop_desktop.ui.idle_checkpoints`).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -24,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -81,12 +82,14 @@ from shop_desktop.services.sale import (
     price,
     scanned_item,
 )
+from shop_desktop.services.stock import runs_short, stock_here
 from shop_desktop.services.wallets import (
     RecoveryReport,
     UnsettledCharge,
     recover_wallet_charges,
     unsettled_wallet_charges,
 )
+from shop_desktop.ui.catalog.models import stock_text
 from shop_desktop.ui.context import CATALOG, ORDERS, ShopContext
 from shop_desktop.ui.elided_label import ElidedLabel
 from shop_desktop.ui.idle_checkpoints import IdleCheckpoints
@@ -94,6 +97,7 @@ from shop_desktop.ui.labels import in_current_language
 from shop_desktop.ui.printing import DocumentPrinter
 from shop_desktop.ui.rights import approval_for
 from shop_desktop.ui.sell.cart_model import CartModel
+from shop_desktop.ui.sell.change_due import ChangeDue
 from shop_desktop.ui.sell.checkout import CheckoutDialog
 from shop_desktop.ui.sell.dialogs import (
     CouponDialog,
@@ -309,6 +313,9 @@ class Register(QWidget):
         self.tabs.tabCloseRequested.connect(self.close_cart)
         self.tabs.currentChanged.connect(lambda _i: self.cart_changed.emit())
         layout.addWidget(self.tabs, 1)
+        #: The last sale's change, over the next cart until the next customer starts.
+        self.change_due = ChangeDue(self)
+        self.tabs.currentChanged.connect(lambda _i: self.change_due.next_customer())
         grid = QGridLayout()
         layout.addLayout(grid)
         self.buttons: dict[str, QPushButton] = {}
@@ -423,6 +430,7 @@ class Register(QWidget):
 
     def new_cart(self, cart: Cart | None = None) -> CartPanel:
         """Open another cart in a tab (a second customer while the first fetches something)."""
+        self.change_due.next_customer()
         current = self.tabs.currentWidget()
         if cart is not None and isinstance(current, CartPanel) and current.cart.is_empty:
             # A recalled cart takes the place of an empty one.
@@ -552,6 +560,7 @@ class Register(QWidget):
 
     def _change(self, change: Callable[[], str | None]) -> None:
         """Run a cart change; a refusal is shown and the cart stays as it was."""
+        self.change_due.next_customer()
         try:
             line = change()
         except CartError as exc:
@@ -577,6 +586,12 @@ class Register(QWidget):
 
     def _add_loaded(self, load: Callable[[Job], ScannedItem]) -> BackgroundOp[ScannedItem]:
         panel = self.panel()
+        branch_id = self.context.staff.branch_id
+
+        def load_with_stock(job: Job) -> ScannedItem:
+            item = load(job)
+            stock = stock_here(job.session, item.product.product_id, branch_id)
+            return dataclasses.replace(item, stock=stock)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ProductUnavailable):
@@ -588,7 +603,7 @@ class Register(QWidget):
 
         op: BackgroundOp[ScannedItem] = BackgroundOp(
             self,
-            op=load,
+            op=load_with_stock,
             success=lambda item: self._add_item(panel, item),
             database=self.context.database,
         ).failure(failed)
@@ -608,11 +623,40 @@ class Register(QWidget):
             if asked is None:
                 return
             qty = asked
+        before = self._wanted(panel, scanned)
         self._change(
             lambda: panel.cart.add(
                 scanned.product, qty, label_price_minor=scanned.label_price_minor
             )
         )
+        self._warn_if_short(panel, scanned, before)
+
+    @staticmethod
+    def _wanted(panel: CartPanel, scanned: ScannedItem) -> int:
+        product_id = scanned.product.product_id
+        return sum(i.qty_milli for i in panel.cart if i.product.product_id == product_id)
+
+    def _warn_if_short(self, panel: CartPanel, scanned: ScannedItem, before: int) -> None:
+        """Out of stock here (or fewer than the cart holds): say so, without stopping the sale."""
+        stock = scanned.stock
+        product = scanned.product
+        wanted = self._wanted(panel, scanned)
+        if stock is None or wanted <= before or not runs_short(stock.on_hand_milli, wanted):
+            return  # nothing was added (refused), or there is enough
+        name = in_current_language(product.name_zh, product.name_en)
+        on_hand = stock_text(stock.on_hand_milli, product.unit)
+        if stock.on_hand_milli <= 0:
+            said = self.tr("Not in stock here: {name} ({on_hand} on hand).")
+        else:
+            said = self.tr("Only {on_hand} of {name} in stock here.")
+        if stock.allow_negative:
+            then = self.tr("You can still sell it; the stock count goes below zero.")
+        else:
+            then = self.tr(
+                "This till does not sell below zero stock: payment will be refused"
+                " for more than that."
+            )
+        self.problem.emit(f"{said.format(name=name, on_hand=on_hand)} {then}")
 
     # --- changing lines -------------------------------------------------------
 
@@ -898,7 +942,14 @@ class Register(QWidget):
         assert bill is not None
         # The dialog works on a copy: whatever happens there, the cart is untouched.
         dialog = CheckoutDialog(self, self.context, panel.cart.copy(), bill)
-        dialog.sale_committed.connect(lambda sale: self._paid(panel, sale, cash=dialog.took_cash))
+        dialog.sale_committed.connect(
+            lambda sale: self._paid(
+                panel,
+                sale,
+                cash=dialog.took_cash,
+                received=dialog.tender_panel.cash_received_minor,
+            )
+        )
         dialog.finished.connect(self._checkout_closed)
         self.checkout_dialog = dialog
         dialog.open()
@@ -909,7 +960,9 @@ class Register(QWidget):
         if dialog is not None:
             dialog.deleteLater()
 
-    def _paid(self, panel: CartPanel, sale: CommittedSale, *, cash: bool = False) -> None:
+    def _paid(
+        self, panel: CartPanel, sale: CommittedSale, *, cash: bool = False, received: int = 0
+    ) -> None:
         index = self.tabs.indexOf(panel)
         if index >= 0:
             self.tabs.removeTab(index)
@@ -932,8 +985,26 @@ class Register(QWidget):
             self.notice.emit(self.tr("Sale {number} done.").format(number=sale.number))
         if sale.invoice_no and not sale.repeated:
             self.printer.print_receipt(sale.order_id, open_drawer=cash)
+        if sale.invoice_no and sale.change_minor:
+            self._place_change_due()
+            self.change_due.show_change(
+                number=sale.number,
+                change_minor=sale.change_minor,
+                received_minor=received,
+                money=self.money,
+            )
         self.sale_completed.emit(sale)
         QTimer.singleShot(0, self.cart_changed.emit)
+
+    def _place_change_due(self) -> None:
+        area = self.tabs.geometry()
+        bar = self.tabs.tabBar().height()
+        self.change_due.place_over(area.adjusted(8, bar + 8, -8, -8))
+
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_change_due()
 
     # --- what a crash or a log-out must not lose ------------------------------------
 

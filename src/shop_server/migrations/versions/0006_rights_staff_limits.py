@@ -1,7 +1,7 @@
 """Each person's own limits beyond the discount one; empty means their role's.
 
-Revision ID: 0005_rights_staff_limits
-Revises: 0004_shifts
+Revision ID: 0006_rights_staff_limits
+Revises: 0005_audit_chain
 Create Date: 2026-12-08 00:00:00.000000
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_rights_staff_limits"
-down_revision: str | None = "0004_shifts"
+revision: str = "0006_rights_staff_limits"
+down_revision: str | None = "0005_audit_chain"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

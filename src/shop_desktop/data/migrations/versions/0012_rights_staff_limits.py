@@ -1,8 +1,8 @@
 """Each person's own limits beyond the discount one (price override depth, refund and
 cash-out amounts); empty means their role's (shop_shared.permissions.ROLE_LIMITS).
 
-Revision ID: 0011_rights_staff_limits
-Revises: 0010_shifts_cash
+Revision ID: 0012_rights_staff_limits
+Revises: 0011_audit_chain
 Create Date: 2026-12-08
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_rights_staff_limits"
-down_revision: str | None = "0010_shifts_cash"
+revision: str = "0012_rights_staff_limits"
+down_revision: str | None = "0011_audit_chain"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
