@@ -17,25 +17,30 @@
 <context>
     <name>ApprovalDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="246"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="256"/>
         <source>Manager approval</source>
         <translation>主管核准</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="252"/>
-        <source>{what} is beyond your limit. A supervisor or manager must approve it.</source>
-        <extracomment>The audit log&apos;s words, in one language whoever is at the till.</extracomment>
-        <translation>{what}，已超出您的權限，須由主任或經理核准。</translation>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="261"/>
+        <source>{what} needs a supervisor&apos;s or manager&apos;s approval.</source>
+        <extracomment>What is approved, with the audit log&apos;s words in one language whoever is at the till.</extracomment>
+        <translation>{what}需要主管或店經理核准。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="261"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="272"/>
         <source>Manager</source>
         <translation>主管帳號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="262"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="273"/>
         <source>Password</source>
         <translation>密碼</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="280"/>
+        <source>Type the manager&apos;s user name and password.</source>
+        <translation>請輸入主管的帳號與密碼。</translation>
     </message>
 </context>
 <context>
@@ -112,13 +117,13 @@
 <context>
     <name>CartPanel</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="268"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="270"/>
         <source>Member: {name} ({code}, {level})</source>
         <extracomment>Open carts are saved this long after the last change (a scan burst is one save). How long reopening the carts waits for the saves of the session just ended. How often wallet charges the gateway could not answer for are asked about again. The cart&apos;s delivery zone has no fee: it cannot be paid for until that is fixed.</extracomment>
         <translation>會員：{name}（{code}，{level}）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="273"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="275"/>
         <source>Coupons: {codes}</source>
         <translation>優惠券：{codes}</translation>
     </message>
@@ -126,32 +131,32 @@
 <context>
     <name>CashDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="50"/>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="51"/>
         <source>Cash in</source>
         <translation>存入現金</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="50"/>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="51"/>
         <source>Cash out</source>
         <translation>取出現金</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="57"/>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="58"/>
         <source>Amount</source>
         <translation>金額</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="58"/>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="59"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="68"/>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="69"/>
         <source>Enter an amount above zero.</source>
         <translation>請輸入大於零的金額。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="73"/>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="74"/>
         <source>Say why: the reason is kept with the shift.</source>
         <translation>請說明原因：原因會與本班別一併保存。</translation>
     </message>
@@ -436,47 +441,47 @@
 <context>
     <name>CloseShiftDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="98"/>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="99"/>
         <source>Close shift: count the drawer</source>
         <translation>結班：清點錢櫃</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="100"/>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="101"/>
         <source>Count the cash in the drawer by notes and coins, then press Enter.</source>
         <translation>請依鈔票與硬幣清點錢櫃內的現金，然後按 Enter。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="113"/>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="114"/>
         <source>Supervisor approval…</source>
         <translation>主管核可…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="119"/>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="120"/>
         <source>Why the drawer is off</source>
         <translation>錢櫃差額的原因</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="120"/>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="121"/>
         <source>Note</source>
         <translation>說明</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="122"/>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="123"/>
         <source>Check count</source>
         <translation>核對點鈔</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="124"/>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="125"/>
         <source>Close shift</source>
         <translation>結班</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="178"/>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="180"/>
         <source>Closing with this difference</source>
         <translation>以此差額結班</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="193"/>
+        <location filename="../../src/shop_desktop/ui/shift/dialogs.py" line="194"/>
         <source>Expected in the drawer: {amount}</source>
         <translation>錢櫃應有：{amount}</translation>
     </message>
@@ -804,22 +809,22 @@
 <context>
     <name>CouponDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="366"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="398"/>
         <source>Coupon</source>
         <translation>優惠券</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="368"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="400"/>
         <source>Type or scan the coupon code</source>
         <translation>輸入或掃描優惠券代碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="370"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="402"/>
         <source>Code</source>
         <translation>代碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="375"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="407"/>
         <source>Type or scan the coupon code.</source>
         <translation>請輸入或掃描優惠券代碼。</translation>
     </message>
@@ -836,32 +841,32 @@
 <context>
     <name>DiscountDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="148"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="153"/>
         <source>Line discount</source>
         <translation>單品折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="150"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="155"/>
         <source>Percent off</source>
         <translation>百分比折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="151"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="156"/>
         <source>Amount off</source>
         <translation>折抵金額</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="157"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="162"/>
         <source>Discount</source>
         <translation>折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="179"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="184"/>
         <source>Type a percentage from 0 to 100.</source>
         <translation>請輸入 0 到 100 之間的百分比。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="185"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="190"/>
         <source>Type an amount, for example 50.</source>
         <translation>請輸入金額，例如 50。</translation>
     </message>
@@ -1586,17 +1591,17 @@
 <context>
     <name>MemberDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="326"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="358"/>
         <source>Member</source>
         <translation>會員</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="326"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="358"/>
         <source>Card, phone or name</source>
         <translation>會員卡號、電話或姓名</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="344"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="376"/>
         <source>No member matches.</source>
         <translation>找不到符合的會員。</translation>
     </message>
@@ -1618,12 +1623,12 @@
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="126"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="131"/>
         <source>Line note</source>
         <translation>品項備註</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="129"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="134"/>
         <source>Note</source>
         <translation>備註</translation>
     </message>
@@ -1631,310 +1636,320 @@
 <context>
     <name>OrderDetailView</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="241"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="243"/>
         <source>Take payment…</source>
         <extracomment>Emitted with the :class:`OrderView` each time the order is (re)read. Emitted with the refusal or failure sentence shown to the staff. Emitted after a step, payment or cancel was written.</extracomment>
         <translation>收款…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="242"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="244"/>
         <source>Cancel order…</source>
         <translation>取消訂單…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="243"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="245"/>
         <source>Print invoice</source>
         <translation>列印發票</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="244"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="246"/>
         <source>Save PDF</source>
         <translation>另存 PDF</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="245"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="247"/>
         <source>Reprint receipt (copy)</source>
         <translation>補印收據（副本）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="246"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="248"/>
         <source>Void invoice…</source>
         <translation>作廢發票…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="247"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="249"/>
         <source>Print credit note</source>
         <translation>列印折讓單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="309"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="311"/>
         <source>Pick an order in the list to see it here.</source>
         <translation>在清單中選擇一筆訂單，即可在此查看。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="343"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="345"/>
         <source>Order {number} · {kind} · {status} · {paid}</source>
         <translation>訂單 {number} · {kind} · {status} · {paid}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="339"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="341"/>
         <source>paid, invoice {invoice}</source>
         <translation>已付款，發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="335"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="337"/>
         <source>refund owed</source>
         <translation>待退款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="337"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="339"/>
         <source>refunded</source>
         <translation>已退款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="341"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="343"/>
         <source>not paid</source>
         <translation>未付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="359"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="361"/>
         <source>Taken {time} by {staff}</source>
         <translation>{time} 由 {staff} 成立</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="364"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="366"/>
         <source>Customer: {name}</source>
         <translation>顧客：{name}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="364"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="366"/>
         <source>walk-in</source>
         <translation>現場顧客</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="369"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="371"/>
         <source>Goods</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="370"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="372"/>
         <source>Payments</source>
         <translation>付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="371"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="373"/>
         <source>Not paid yet.</source>
         <translation>尚未付款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="372"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="374"/>
         <source>Refunds</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="373"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="375"/>
         <source>Delivery</source>
         <translation>宅配</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="374"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="376"/>
         <source>History</source>
         <translation>歷程</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="375"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="377"/>
         <source>Documents</source>
         <translation>單據</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="382"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="384"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="382"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="384"/>
         <source>Qty</source>
         <translation>數量</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="382"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="384"/>
         <source>Price</source>
         <translation>單價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="382"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="384"/>
         <source>Amount</source>
         <translation>金額</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="398"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="400"/>
         <source>Promotion: {name}</source>
         <translation>促銷活動：{name}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="406"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="408"/>
         <source>Subtotal</source>
         <translation>小計</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="407"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="409"/>
         <source>Discounts</source>
         <translation>折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="408"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="410"/>
         <source>Delivery fee</source>
         <translation>運費</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="409"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="411"/>
         <source>Total</source>
         <translation>合計</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="422"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="424"/>
         <source>change {change}</source>
         <translation>找零 {change}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="434"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="436"/>
         <source>{method} {amount} {status}: {reason}</source>
         <translation>{method} {amount} {status}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="446"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="448"/>
         <source>Recipient</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="447"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="449"/>
         <source>Phone</source>
         <translation>電話</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="448"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="450"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="450"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="452"/>
         <source>Wanted on</source>
         <translation>指定日期</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="453"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="455"/>
         <source>Carrier</source>
         <translation>物流業者</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="454"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="456"/>
         <source>Tracking number</source>
         <translation>追蹤編號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="455"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="457"/>
         <source>Shipped</source>
         <translation>出貨時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="456"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="458"/>
         <source>Delivered</source>
         <translation>送達時間</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="469"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="471"/>
         <source>Credit note {number}, voiding invoice {invoice}</source>
         <translation>折讓單 {number}，作廢發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="478"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="480"/>
         <source>{action} → {status}, by {staff}</source>
         <translation>{action} → {status}，處理人員：{staff}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="484"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="486"/>
         <source>why: {reason}</source>
         <translation>原因：{reason}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="560"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="562"/>
         <source>Order {number} is now: {status}.</source>
         <translation>訂單 {number} 目前狀態：{status}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="571"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="573"/>
         <source>Cancel order {number}</source>
         <translation>取消訂單 {number}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="573"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="575"/>
         <source>Why is the order cancelled? The goods go back on the shelf and any payment is refunded.</source>
         <translation>為什麼要取消這筆訂單？商品將退回上架，已付款項將全數退款。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="585"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="587"/>
         <source>Order {number} is cancelled.</source>
         <translation>訂單 {number} 已取消。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="595"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="597"/>
         <source>Void invoice {invoice}</source>
         <translation>作廢發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="597"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="599"/>
         <source>Why is the invoice voided? The order is cancelled, the goods go back on the shelf, the payment is refunded and a credit note is issued.</source>
         <translation>為什麼作廢這張發票？訂單將取消，商品放回貨架，款項退還，並開立折讓單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="603"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="605"/>
         <source>Say why the invoice is voided.</source>
         <translation>請說明作廢發票的原因。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="609"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="612"/>
         <source>Voiding invoice {invoice}</source>
         <translation>作廢發票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="613"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="618"/>
         <source>Not approved: the invoice is unchanged.</source>
         <translation>未獲核准：發票維持不變。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="626"/>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="717"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="631"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="722"/>
         <source>Credit note {number}</source>
         <translation>折讓單 {number}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="627"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="632"/>
         <source>Invoice {invoice} is void. Print the credit note {number} now?</source>
         <translation>發票 {invoice} 已作廢。現在列印折讓單 {number} 嗎？</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="635"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="640"/>
         <source>Invoice {invoice} is void; order {number} is cancelled.</source>
         <translation>發票 {invoice} 已作廢；訂單 {number} 已取消。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="655"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="660"/>
         <source>Paid. Invoice {invoice}.</source>
         <translation>已付款。發票 {invoice}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="657"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="662"/>
         <source>Give {change} change.</source>
         <translation>請找零 {change}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="674"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="679"/>
         <source>Printing is not set up on this workstation yet.</source>
         <translation>這台收銀台尚未設定列印。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="463"/>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="694"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="734"/>
+        <source>Reprinting the receipt of order {number}</source>
+        <translation>補印訂單 {number} 的收據</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="739"/>
+        <source>Not approved: nothing was printed.</source>
+        <translation>未獲核准：未列印任何單據。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="465"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="699"/>
         <source>Invoice {number}</source>
         <translation>發票 {number}</translation>
     </message>
@@ -2416,27 +2431,27 @@
 <context>
     <name>PriceDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="201"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="206"/>
         <source>Change price</source>
         <translation>變更價格</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="204"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="209"/>
         <source>Catalog price</source>
         <translation>定價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="209"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="214"/>
         <source>Empty: catalog price</source>
         <translation>留空：使用定價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="210"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="215"/>
         <source>New price</source>
         <translation>新價格</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="221"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="226"/>
         <source>Type a price, for example 120.</source>
         <translation>請輸入價格，例如 120。</translation>
     </message>
@@ -2444,102 +2459,107 @@
 <context>
     <name>Printing</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="83"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="84"/>
         <source>This sale has no invoice number, so there is no invoice to print.</source>
         <extracomment>The columns of the thermal roll (80 mm, the printer&apos;s standard font). PDFs handed to the spooler are kept this long: on Windows the PDF viewer reads the file after we return, so it cannot be removed at once. What printing can fail with that is the printer&apos;s, the file&apos;s or the sale&apos;s, not a bug.</extracomment>
         <translation>這筆交易沒有發票號碼，沒有發票可列印。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="86"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="87"/>
         <source>This sale cannot be found in this till&apos;s database. Nothing was printed.</source>
         <translation>本收銀台的資料庫找不到這筆交易，未列印任何文件。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="92"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="93"/>
         <source>The PDF could not be saved: {path} cannot be written. Choose another folder.</source>
         <translation>無法儲存 PDF：{path} 無法寫入，請選擇其他資料夾。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="97"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="98"/>
         <source>The PDF could not be saved: the disk holding {path} is full.</source>
         <translation>無法儲存 PDF：{path} 所在的磁碟已滿。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="101"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="102"/>
         <source>The PDF could not be saved to {path}. Choose another folder.</source>
         <translation>無法將 PDF 儲存到 {path}，請選擇其他資料夾。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="112"/>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="230"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="113"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="231"/>
         <source>the default printer</source>
         <translation>預設印表機</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="115"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="116"/>
         <source>The printer {printer} cannot be found. Check its name or address in Settings.</source>
         <translation>找不到印表機 {printer}，請在設定中檢查名稱或位址。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="120"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="121"/>
         <source>The printer {printer} does not answer. Check that it is switched on and connected.</source>
         <translation>印表機 {printer} 沒有回應，請確認電源已開啟且已連線。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="125"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="126"/>
         <source>The printer {printer} refused the document. Check that it is ready to accept jobs.</source>
         <translation>印表機 {printer} 拒絕了這份文件，請確認它可以接受列印工作。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="130"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="131"/>
         <source>The printer {printer} did not take the document in time. Check its paper and that it is not jammed.</source>
         <translation>印表機 {printer} 未能及時接收文件，請檢查紙張及是否卡紙。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="136"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="137"/>
         <source>This computer has no printing system to send the document to.</source>
         <translation>這台電腦沒有可送出文件的列印系統。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="139"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="140"/>
         <source>The sale is saved. Print again, or save the document as PDF.</source>
         <translation>交易已儲存。請再列印一次，或將文件另存為 PDF。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="180"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="181"/>
         <source>Print {title}</source>
         <extracomment>A short translated notice: &quot;Sent to &lt;printer&gt;.&quot; A short translated notice: &quot;Saved as &lt;path&gt;.&quot; A translated sentence: what went wrong and that the sale is safe. The same failure as a :class:`PrintFailure`, with its actions, for a banner.</extracomment>
         <translation>列印{title}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="192"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="193"/>
         <source>Save as PDF</source>
         <translation>另存為 PDF</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="194"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="195"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="240"/>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="279"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="241"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="280"/>
         <source>Sent to {printer}.</source>
         <translation>已送至 {printer}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="265"/>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="284"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="266"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="285"/>
         <source>Receipt</source>
         <translation>收據</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="300"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="307"/>
+        <source>The drawer is open.</source>
+        <translation>錢櫃已開啟。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="322"/>
         <source>Saved as {path}.</source>
         <translation>已儲存為 {path}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/printing.py" line="335"/>
+        <location filename="../../src/shop_desktop/ui/printing.py" line="357"/>
         <source>The document could not be printed. The sale is saved.</source>
         <translation>文件無法列印，交易已儲存。</translation>
     </message>
@@ -2690,13 +2710,13 @@
 <context>
     <name>QuantityDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="94"/>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="103"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="99"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="108"/>
         <source>Quantity</source>
         <translation>數量</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="101"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="106"/>
         <source>Weight ({unit})</source>
         <translation>重量（{unit}）</translation>
     </message>
@@ -2704,22 +2724,22 @@
 <context>
     <name>RecallDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="396"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="428"/>
         <source>Recall a parked cart</source>
         <translation>取單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="396"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="428"/>
         <source>Filter</source>
         <translation>篩選</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="410"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="442"/>
         <source>No carts are parked at this branch.</source>
         <translation>本門市目前沒有掛單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="418"/>
+        <location filename="../../src/shop_desktop/ui/sell/dialogs.py" line="450"/>
         <source>{when}  {label}  {lines} item(s)  {total}  ({staff}, {station})</source>
         <translation>{when}  {label}  {lines} 項  {total}  （{staff}，{station}）</translation>
     </message>
@@ -2727,204 +2747,219 @@
 <context>
     <name>Register</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="388"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="390"/>
         <source>Quantity</source>
         <extracomment>A problem the cashier must see (shown loud by the Sell place). Good news worth a glance: change to give, a cart parked. After any change of any cart (tests wait on it). A sale was committed. The open carts were written to disk (tests wait on it). The carts left open at the last log-out or crash are back in their tabs. Wallet charges left by an earlier run were looked at: the RecoveryReport. The carts left open at leaving were parked (and the sign-out audited). The last sale&apos;s change, over the next cart until the next customer starts. Receipts print by themselves after each paid sale; a printer problem is shown and never touches the sale: the Sell place&apos;s banner offers to print again or save it as PDF (``printer.print_failed``). Saving starts once the carts of the last session are back, never before. Carts this cashier parked (at a log-out, say) still waiting at the branch. The name the carts parked at leaving got (&quot;王小明 14:32&quot;), once parked. True while wallet charges of an earlier run are being settled: no payment meanwhile.</extracomment>
         <translation>數量</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="389"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="391"/>
         <source>Discount</source>
         <translation>折扣</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="390"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="392"/>
         <source>Price</source>
         <translation>改價</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="391"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="393"/>
         <source>Note</source>
         <translation>備註</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="392"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="394"/>
         <source>Remove</source>
         <translation>刪除</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="393"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="395"/>
         <source>Undo</source>
         <translation>復原</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="394"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="396"/>
         <source>Member</source>
         <translation>會員</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="395"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="397"/>
         <source>Coupon</source>
         <translation>優惠券</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="396"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="398"/>
         <source>New cart</source>
         <translation>新購物車</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="397"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="399"/>
         <source>Park</source>
         <translation>掛單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="398"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="400"/>
         <source>Recall</source>
         <translation>取單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="399"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="401"/>
         <source>Pay</source>
         <translation>結帳</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="455"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="457"/>
         <source>Park this cart (F10) or take payment before closing it.</source>
         <translation>關閉前請先掛單 (F10) 或完成結帳。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="468"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="470"/>
         <source>Cart {label}</source>
         <translation>購物車 {label}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="503"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="505"/>
         <source>Taken now (no delivery)</source>
         <translation>現場帶走（不宅配）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="509"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="511"/>
         <source>Delivery</source>
         <translation>宅配</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="510"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="512"/>
         <source>Zone</source>
         <translation>地區</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="541"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="543"/>
         <source>There is no delivery to zone {zone}. Choose another zone or rule.</source>
         <translation>地區 {zone} 不提供宅配。請改選其他地區或宅配方式。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="596"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="598"/>
         <source>This product is no longer sold.</source>
         <translation>這項商品已停售。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="647"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="649"/>
         <source>Not in stock here: {name} ({on_hand} on hand).</source>
         <translation>此分店無庫存：{name}（現有 {on_hand}）。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="649"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="651"/>
         <source>Only {on_hand} of {name} in stock here.</source>
         <translation>{name} 此分店僅剩 {on_hand}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="651"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="653"/>
         <source>You can still sell it; the stock count goes below zero.</source>
         <translation>仍可銷售，庫存將變為負數。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="654"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="656"/>
         <source>This till does not sell below zero stock: payment will be refused for more than that.</source>
         <translation>本收銀機不允許負庫存銷售：超過庫存的數量在結帳時會被拒絕。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="664"/>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="894"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="666"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="923"/>
         <source>The cart is empty.</source>
         <translation>購物車是空的。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="705"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="709"/>
         <source>Not approved: the cart is unchanged.</source>
         <translation>未獲核准，購物車沒有變更。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="721"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="718"/>
+        <source>Opening the drawer without a sale</source>
+        <translation>無交易開啟錢櫃</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="722"/>
+        <source>Not approved: the drawer stays shut.</source>
+        <translation>未獲核准：錢櫃維持關閉。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="730"/>
+        <source>No thermal printer is set up here, so there is no cash drawer to open.</source>
+        <translation>此收銀機未設定感熱印表機，沒有可開啟的錢櫃。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="746"/>
         <source>A {depth}% discount on {name}</source>
         <translation>{name} 折扣 {depth}%</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="744"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="769"/>
         <source>Selling {name} at {price}</source>
         <translation>{name} 改價為 {price}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="772"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="801"/>
         <source>This coupon is already in the cart.</source>
         <translation>這張優惠券已在購物車中。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="786"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="815"/>
         <source>Coupon {code} cannot be read. Ask a manager.</source>
         <translation>無法讀取優惠券 {code}，請洽主管。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="808"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="837"/>
         <source>The cart is empty: there is nothing to park.</source>
         <translation>購物車是空的，沒有可以掛單的商品。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="840"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="869"/>
         <source>Cart parked: recall it with F11 at any till of this branch.</source>
         <translation>已掛單：可在本門市任一收銀台按 F11 取單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="875"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="904"/>
         <source>That cart was already recalled at another till.</source>
         <translation>這筆掛單已在其他收銀台取單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="897"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="926"/>
         <source>Promotions are still loading; try again in a moment.</source>
         <translation>促銷活動仍在載入中，請稍後再試。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="902"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="931"/>
         <source>A wallet payment interrupted when the till last stopped is being checked; try again in a moment.</source>
         <translation>正在確認上次關機時中斷的行動支付，請稍候再試。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="945"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="974"/>
         <source>Order {number} taken; it is paid later (Orders, F3).</source>
         <translation>訂單 {number} 已成立，稍後付款（訂單，F3）。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="951"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="980"/>
         <source>Sale {number} done. Change: {change}</source>
         <translation>交易 {number} 完成。找零：{change}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="956"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="985"/>
         <source>Sale {number} done.</source>
         <translation>交易 {number} 完成。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="1035"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="1064"/>
         <source>Carts you parked are waiting: {count}. Recall them with F11.</source>
         <translation>您掛單的購物車尚有 {count} 筆待取，按 F11 取單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="1073"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="1102"/>
         <source>Wallet payments taken when the till last stopped, without a sale, were given back to the customers: {trades}.</source>
         <translation>上次關機時已收款但未成交的行動支付已退還給顧客：{trades}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sell/register.py" line="1085"/>
+        <location filename="../../src/shop_desktop/ui/sell/register.py" line="1114"/>
         <source>Wallet payments interrupted when the till last stopped could not be checked with the wallet provider yet: {trades}. The till keeps trying; if this stays, a manager should check them with the provider.</source>
         <translation>上次關機時中斷的行動支付尚無法向支付業者確認：{trades}。收銀機會持續重試；若一直如此，請店長向支付業者查詢。</translation>
     </message>
@@ -2974,6 +3009,124 @@
         <location filename="../../src/shop_desktop/ui/places/reports.py" line="34"/>
         <source>Sales, best and slow sellers, stock and customer behaviour, shown as charts and tables; shift X and Z reports.</source>
         <translation>銷售、暢銷與滯銷商品、庫存與顧客行為的圖表與表格；班別 X 帳與 Z 帳報表。</translation>
+    </message>
+</context>
+<context>
+    <name>Rights</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="33"/>
+        <source>Refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="34"/>
+        <source>Void an invoice</source>
+        <translation>作廢發票</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="35"/>
+        <source>Discount</source>
+        <translation>折扣</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="36"/>
+        <source>Change a price</source>
+        <translation>改價</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="37"/>
+        <source>Reprint a receipt</source>
+        <translation>補印收據</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="38"/>
+        <source>Open the drawer without a sale</source>
+        <translation>無交易開錢櫃</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="41"/>
+        <source>Cash in</source>
+        <translation>存入現金</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="42"/>
+        <source>Cash out</source>
+        <translation>提出現金</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="43"/>
+        <source>Open a shift</source>
+        <translation>開班</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="44"/>
+        <source>Close a shift</source>
+        <translation>交班結帳</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="45"/>
+        <source>See the expected cash</source>
+        <translation>查看應有現金</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="46"/>
+        <source>View reports</source>
+        <translation>查看報表</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="47"/>
+        <source>Edit the catalog</source>
+        <translation>編輯商品資料</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="48"/>
+        <source>Edit prices</source>
+        <translation>修改售價</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="49"/>
+        <source>Edit stock</source>
+        <translation>調整庫存</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="50"/>
+        <source>Edit members</source>
+        <translation>編輯會員</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="51"/>
+        <source>Edit staff</source>
+        <translation>管理員工</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="52"/>
+        <source>Change settings</source>
+        <translation>變更設定</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="53"/>
+        <source>See what sync flagged</source>
+        <translation>查看同步標記的問題</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="62"/>
+        <source>This account is disabled.</source>
+        <translation>此帳號已停用。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="64"/>
+        <source>The approver may not approve this ({what}).</source>
+        <translation>核准人無權核准此項目（{what}）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="68"/>
+        <source>{what} is beyond your rights: a supervisor or manager must approve it.</source>
+        <translation>{what}超出您的權限：須由主管或店經理核准。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/rights.py" line="71"/>
+        <source>Your role may not do this ({what}).</source>
+        <translation>您的職務無權執行此項目（{what}）。</translation>
     </message>
 </context>
 <context>
@@ -3302,62 +3455,63 @@
 <context>
     <name>SettingsPlace</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="209"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="217"/>
         <source>Settings</source>
+        <extracomment>Settings → Staff, for administrators only (the service and the server check again).</extracomment>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="213"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="221"/>
         <source>The language of the screens, whether this workstation sells below zero stock, the mobile wallets&apos; merchant details, the central server this workstation syncs with, and where it keeps its data.</source>
         <translation>畫面語言、這台收銀台是否允許負庫存銷售、行動支付的特約商店資料、這台收銀台同步的中央伺服器，以及資料的存放位置。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="220"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="228"/>
         <source>Appearance</source>
         <translation>外觀</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="221"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="229"/>
         <source>&amp;Language</source>
         <translation>語言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="222"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="230"/>
         <source>This workstation</source>
         <translation>這台收銀台</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="228"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="238"/>
         <source>Database file</source>
         <translation>資料庫檔案</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="229"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="239"/>
         <source>Data folder</source>
         <translation>資料存放位置</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="230"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="240"/>
         <source>Log file</source>
         <translation>記錄檔</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="231"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="241"/>
         <source>Branch</source>
         <translation>門市</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="232"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="242"/>
         <source>Workstation</source>
         <translation>收銀台</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="233"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="243"/>
         <source>Device ID</source>
         <translation>裝置識別碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="243"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="253"/>
         <source>(not written: folder not writable)</source>
         <translation>（未寫入：資料夾無法寫入）</translation>
     </message>
@@ -3449,72 +3603,72 @@
         <translation>第 {number} 班已開班。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="235"/>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="238"/>
         <source>Taking cash out of the drawer</source>
         <translation>從錢櫃取出現金</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="254"/>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="261"/>
         <source>{amount} put into the drawer.</source>
         <translation>已存入錢櫃 {amount}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="256"/>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="263"/>
         <source>{amount} taken out of the drawer.</source>
         <translation>已從錢櫃取出 {amount}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="279"/>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="282"/>
         <source>Shift {number} is closed.</source>
         <translation>第 {number} 班已結班。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="303"/>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="306"/>
         <source>Sent to {printer}.</source>
         <translation>已送至 {printer}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="314"/>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="317"/>
         <source>Shift report</source>
         <translation>班別報表</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="352"/>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="355"/>
         <source>Float: the cash in the drawer at the start</source>
         <translation>零用金：開班時錢櫃內的現金</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="353"/>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="356"/>
         <source>Open shift</source>
         <translation>開班</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="354"/>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="357"/>
         <source>Cash in…</source>
         <translation>存入現金…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="355"/>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="358"/>
         <source>Cash out…</source>
         <translation>取出現金…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="356"/>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="359"/>
         <source>X report</source>
         <translation>X 帳報表</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="357"/>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="360"/>
         <source>Close shift…</source>
         <translation>結班…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="358"/>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="361"/>
         <source>Print report</source>
         <translation>列印報表</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="359"/>
+        <location filename="../../src/shop_desktop/ui/shift/panel.py" line="362"/>
         <source>Save as PDF…</source>
         <translation>儲存為 PDF…</translation>
     </message>
@@ -3522,23 +3676,23 @@
 <context>
     <name>ShipDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="119"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="121"/>
         <source>Ship order {number}</source>
         <extracomment>Steps that get a plain button; the others have their own (Pay, Cancel).</extracomment>
         <translation>訂單 {number} 出貨</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="123"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="125"/>
         <source>For example 黑貓宅急便 T-Cat</source>
         <translation>例如 黑貓宅急便 T-Cat</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="132"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="134"/>
         <source>Carrier</source>
         <translation>物流業者</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="133"/>
+        <location filename="../../src/shop_desktop/ui/orders/detail.py" line="135"/>
         <source>Tracking number</source>
         <translation>追蹤編號</translation>
     </message>
@@ -3574,21 +3728,264 @@
     </message>
 </context>
 <context>
+    <name>StaffDialog</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="116"/>
+        <source>Add staff</source>
+        <translation>新增員工</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="116"/>
+        <source>Edit staff</source>
+        <translation>編輯員工</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="123"/>
+        <source>User name</source>
+        <translation>帳號</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="124"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="125"/>
+        <source>Role</source>
+        <translation>職務</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="126"/>
+        <source>Works at</source>
+        <translation>服務分店</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="127"/>
+        <source>Discount limit (%)</source>
+        <translation>折扣額度（%）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="128"/>
+        <source>Price change limit (%)</source>
+        <translation>改價額度（%）</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="129"/>
+        <source>Refund limit</source>
+        <translation>退款額度</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="130"/>
+        <source>Cash-out limit</source>
+        <translation>提出現金額度</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="133"/>
+        <source>New password</source>
+        <translation>新密碼</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="133"/>
+        <source>Password</source>
+        <translation>密碼</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="163"/>
+        <source>Every branch</source>
+        <translation>所有分店</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="181"/>
+        <source>Empty: the role&apos;s</source>
+        <translation>空白：依職務預設</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="182"/>
+        <source>May sign in and work</source>
+        <translation>可登入並執行工作</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="189"/>
+        <source>At least {n} characters</source>
+        <translation>至少 {n} 個字元</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="191"/>
+        <source>Empty: keep the current password</source>
+        <translation>空白：保留目前的密碼</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="207"/>
+        <source>A limit in % is a number from 0 to 100, e.g. 12.5.</source>
+        <translation>百分比額度為 0 到 100 的數字，例如 12.5。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="213"/>
+        <source>A limit is an amount, e.g. 5000, or empty.</source>
+        <translation>額度為金額（例如 5000），或留白。</translation>
+    </message>
+</context>
+<context>
+    <name>StaffSettings</name>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="61"/>
+        <source>Cashier</source>
+        <translation>收銀員</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="62"/>
+        <source>Supervisor</source>
+        <translation>主管</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="63"/>
+        <source>Manager</source>
+        <translation>店經理</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="64"/>
+        <source>Administrator</source>
+        <translation>系統管理員</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="256"/>
+        <source>Type a user name (up to 64 characters).</source>
+        <translation>請輸入帳號（最多 64 個字元）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="259"/>
+        <source>Someone already has this user name.</source>
+        <translation>此帳號已有人使用。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="262"/>
+        <source>Type the person&apos;s name.</source>
+        <translation>請輸入員工姓名。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="265"/>
+        <source>A password needs at least {n} characters.</source>
+        <translation>密碼至少需要 {n} 個字元。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="268"/>
+        <source>A limit cannot be below zero or above 100%.</source>
+        <translation>額度不可小於 0 或大於 100%。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="271"/>
+        <source>This person is no longer on the staff list.</source>
+        <translation>此員工已不在員工名單中。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="274"/>
+        <source>You cannot disable yourself or give up being an administrator.</source>
+        <translation>您不能停用自己的帳號或取消自己的系統管理員身分。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="324"/>
+        <source>Staff</source>
+        <extracomment>The list was read (or read again after a save): how many people it shows.</extracomment>
+        <translation>員工</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="325"/>
+        <source>Add…</source>
+        <translation>新增…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="326"/>
+        <source>Edit…</source>
+        <translation>編輯…</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="329"/>
+        <source>User name</source>
+        <translation>帳號</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="330"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="331"/>
+        <source>Role</source>
+        <translation>職務</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="332"/>
+        <source>Works at</source>
+        <translation>服務分店</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="333"/>
+        <source>Limits</source>
+        <translation>額度</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="334"/>
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="359"/>
+        <source>Every branch</source>
+        <translation>所有分店</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="363"/>
+        <source>Active</source>
+        <translation>在職</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="363"/>
+        <source>Disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="373"/>
+        <source>No limits</source>
+        <translation>無額度限制</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="377"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="380"/>
+        <source>any</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="382"/>
+        <source>discount {d}, price {p}, refund {r}, cash out {c}</source>
+        <translation>折扣 {d}、改價 {p}、退款 {r}、提出現金 {c}</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="399"/>
+        <source>Pick someone in the list first.</source>
+        <translation>請先在名單中選擇一位員工。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="407"/>
+        <source>Saved. Other tills get it at their next sync.</source>
+        <translation>已儲存。其他收銀機會在下次同步時取得。</translation>
+    </message>
+</context>
+<context>
     <name>StockSettings</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="107"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="109"/>
         <source>Stock</source>
         <extracomment>Who may change how this workstation sells (the service checks again). After the setting was read or written: the value now in force.</extracomment>
         <translation>庫存</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="108"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="110"/>
         <source>Allow selling below zero stock (reported after sync)</source>
         <translation>允許負庫存銷售（同步後回報）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="110"/>
-        <location filename="../../src/shop_desktop/ui/places/settings.py" line="152"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="112"/>
+        <location filename="../../src/shop_desktop/ui/places/settings.py" line="154"/>
         <source>Only a manager can change this.</source>
         <translation>只有經理可以變更此設定。</translation>
     </message>
@@ -3718,171 +4115,181 @@
     </message>
     <message>
         <location filename="../../src/shop_desktop/ui/sync/wording.py" line="165"/>
+        <source>The server&apos;s staff list does not allow the person who did this (or who approved it) to do it; the server did not apply it.</source>
+        <translation>伺服器的員工名單不允許執行（或核准）此操作的人員這麼做；伺服器未套用此操作。</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="170"/>
         <source>The server does not know this kind of operation; it may need updating.</source>
         <translation>伺服器無法識別這種操作；伺服器可能需要更新。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="168"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="173"/>
         <source>This app is newer than the server: the server cannot read this operation yet. Send it again after the server is updated.</source>
         <translation>本程式的版本比伺服器新，伺服器目前還無法讀取這項操作。請在伺服器更新後重新送出。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="173"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="178"/>
         <source>The server already has another operation with this number from this workstation (was the database restored from a copy?).</source>
         <translation>伺服器上已有這台收銀台送出、序號相同的另一項操作（資料庫是否曾從副本還原？）。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="178"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="183"/>
         <source>This operation is too big for the server to accept.</source>
         <translation>這項操作的資料過大，伺服器無法接受。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="181"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="186"/>
         <source>The server does not hold the order this step is for.</source>
         <translation>伺服器上沒有這個步驟所屬的訂單。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="184"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="189"/>
         <source>The server does not know this product.</source>
         <translation>伺服器上找不到這項商品。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="187"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="192"/>
         <source>Something in this operation already exists on the server.</source>
         <translation>這項操作中的部分資料已存在於伺服器上。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="191"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="196"/>
         <source>Another sale on the server already has this invoice number.</source>
         <translation>伺服器上已有另一筆交易使用這個發票號碼。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="195"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="200"/>
         <source>The server refused this operation.</source>
         <translation>伺服器拒絕了這項操作。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="202"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="207"/>
         <source>Sale</source>
         <translation>銷售</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="203"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="208"/>
         <source>Order taken</source>
         <translation>成立訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="204"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="209"/>
         <source>Order paid</source>
         <translation>訂單付款</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="205"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="210"/>
         <source>Order status change</source>
         <translation>訂單狀態變更</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="206"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="211"/>
         <source>Order cancelled</source>
         <translation>取消訂單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="207"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="212"/>
         <source>Cart parked</source>
         <translation>掛單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="208"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="213"/>
         <source>Parked cart recalled</source>
         <translation>取單</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="209"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="214"/>
         <source>Product edit</source>
         <translation>編輯商品</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="210"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="215"/>
         <source>Member change</source>
         <translation>會員資料變更</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="249"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="216"/>
+        <source>Staff change</source>
+        <translation>員工異動</translation>
+    </message>
+    <message>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="255"/>
         <source>Sent to the server: {applied} new, {duplicates} already there, {rejected} refused.</source>
         <translation>已傳送至伺服器：新增 {applied} 項，{duplicates} 項已存在，{rejected} 項遭拒絕。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="259"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="265"/>
         <source>The server refused {operation} no. {number}: {reason}</source>
         <translation>伺服器拒絕了{operation}（序號 {number}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="269"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="275"/>
         <source>A manager queued {operation} again; it goes as no. {number}.</source>
         <translation>經理已將{operation}重新放回佇列，新的序號為 {number}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="275"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="281"/>
         <source>The server&apos;s version of the refused product arrives with the next catalog update.</source>
         <translation>被拒絕商品在伺服器上的版本，將隨下次商品目錄更新送達。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="281"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="287"/>
         <source>The server&apos;s version of the refused product could not be stored on this workstation; the next catalog update brings it again.</source>
         <translation>無法將被拒絕商品在伺服器上的版本儲存到這台收銀台；下次商品目錄更新時會再次送達。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="289"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="295"/>
         <source>Changes received from the server: {changes}.</source>
         <translation>已從伺服器接收變更：{changes} 項。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="295"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="301"/>
         <source>Catalog loaded from the server: {rows} rows in {seconds} s.</source>
         <translation>已從伺服器載入商品目錄：{rows} 筆資料，耗時 {seconds} 秒。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="312"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="318"/>
         <source>{problem} Next try in {seconds} s.</source>
         <translation>{problem}將於 {seconds} 秒後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="325"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="331"/>
         <source>Enrolled as workstation {workstation}, invoice series {prefix}.</source>
         <translation>已註冊為收銀台 {workstation}，發票字軌 {prefix}。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="328"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="334"/>
         <source>Enrolled as workstation {workstation}, invoice series {prefix}; unsent operations numbered again: {renumbered}.</source>
         <translation>已註冊為收銀台 {workstation}，發票字軌 {prefix}；尚未送出的操作已重新編號：{renumbered} 項。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="336"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="342"/>
         <source>(none)</source>
         <translation>（無）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="338"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="344"/>
         <source>Sync settings changed: server {server}; certificate checks OFF.</source>
         <translation>同步設定已變更：伺服器 {server}；憑證檢查已「關閉」。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="341"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="347"/>
         <source>Sync settings changed: server {server}; certificate checks on.</source>
         <translation>同步設定已變更：伺服器 {server}；憑證檢查已開啟。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="397"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="403"/>
         <source>{operation} {number}, total {total}</source>
         <translation>{operation} {number}，合計 {total}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="401"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="407"/>
         <source>{operation} {number}</source>
         <translation>{operation} {number}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="406"/>
+        <location filename="../../src/shop_desktop/ui/sync/wording.py" line="412"/>
         <source>{operation}: {fields}</source>
         <translation>{operation}：{fields}</translation>
     </message>
