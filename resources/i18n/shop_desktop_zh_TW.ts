@@ -3730,97 +3730,97 @@
 <context>
     <name>StaffDialog</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="116"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="106"/>
         <source>Add staff</source>
         <translation>新增員工</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="116"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="106"/>
         <source>Edit staff</source>
         <translation>編輯員工</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="123"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="113"/>
         <source>User name</source>
         <translation>帳號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="124"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="114"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="125"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="115"/>
         <source>Role</source>
         <translation>職務</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="126"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="116"/>
         <source>Works at</source>
         <translation>服務分店</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="127"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="117"/>
         <source>Discount limit (%)</source>
         <translation>折扣額度（%）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="128"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="118"/>
         <source>Price change limit (%)</source>
         <translation>改價額度（%）</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="129"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="119"/>
         <source>Refund limit</source>
         <translation>退款額度</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="130"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="120"/>
         <source>Cash-out limit</source>
         <translation>提出現金額度</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="133"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="123"/>
         <source>New password</source>
         <translation>新密碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="133"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="123"/>
         <source>Password</source>
         <translation>密碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="163"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="153"/>
         <source>Every branch</source>
         <translation>所有分店</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="181"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="171"/>
         <source>Empty: the role&apos;s</source>
         <translation>空白：依職務預設</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="182"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="172"/>
         <source>May sign in and work</source>
         <translation>可登入並執行工作</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="189"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="179"/>
         <source>At least {n} characters</source>
         <translation>至少 {n} 個字元</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="191"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="181"/>
         <source>Empty: keep the current password</source>
         <translation>空白：保留目前的密碼</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="207"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="197"/>
         <source>A limit in % is a number from 0 to 100, e.g. 12.5.</source>
         <translation>百分比額度為 0 到 100 的數字，例如 12.5。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="213"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="203"/>
         <source>A limit is an amount, e.g. 5000, or empty.</source>
         <translation>額度為金額（例如 5000），或留白。</translation>
     </message>
@@ -3828,144 +3828,124 @@
 <context>
     <name>StaffSettings</name>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="61"/>
-        <source>Cashier</source>
-        <translation>收銀員</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="62"/>
-        <source>Supervisor</source>
-        <translation>主管</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="63"/>
-        <source>Manager</source>
-        <translation>店經理</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="64"/>
-        <source>Administrator</source>
-        <translation>系統管理員</translation>
-    </message>
-    <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="256"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="246"/>
         <source>Type a user name (up to 64 characters).</source>
         <translation>請輸入帳號（最多 64 個字元）。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="259"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="249"/>
         <source>Someone already has this user name.</source>
         <translation>此帳號已有人使用。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="262"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="252"/>
         <source>Type the person&apos;s name.</source>
         <translation>請輸入員工姓名。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="265"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="255"/>
         <source>A password needs at least {n} characters.</source>
         <translation>密碼至少需要 {n} 個字元。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="268"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="258"/>
         <source>A limit cannot be below zero or above 100%.</source>
         <translation>額度不可小於 0 或大於 100%。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="271"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="261"/>
         <source>This person is no longer on the staff list.</source>
         <translation>此員工已不在員工名單中。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="274"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="264"/>
         <source>You cannot disable yourself or give up being an administrator.</source>
         <translation>您不能停用自己的帳號或取消自己的系統管理員身分。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="324"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="314"/>
         <source>Staff</source>
         <extracomment>The list was read (or read again after a save): how many people it shows.</extracomment>
         <translation>員工</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="325"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="315"/>
         <source>Add…</source>
         <translation>新增…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="326"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="316"/>
         <source>Edit…</source>
         <translation>編輯…</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="329"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="319"/>
         <source>User name</source>
         <translation>帳號</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="330"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="320"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="331"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="321"/>
         <source>Role</source>
         <translation>職務</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="332"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="322"/>
         <source>Works at</source>
         <translation>服務分店</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="333"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="323"/>
         <source>Limits</source>
         <translation>額度</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="334"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="324"/>
         <source>Status</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="359"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="349"/>
         <source>Every branch</source>
         <translation>所有分店</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="363"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="353"/>
         <source>Active</source>
         <translation>在職</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="363"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="353"/>
         <source>Disabled</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="373"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="363"/>
         <source>No limits</source>
         <translation>無額度限制</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="377"/>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="380"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="367"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="370"/>
         <source>any</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="382"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="372"/>
         <source>discount {d}, price {p}, refund {r}, cash out {c}</source>
         <translation>折扣 {d}、改價 {p}、退款 {r}、提出現金 {c}</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="399"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="389"/>
         <source>Pick someone in the list first.</source>
         <translation>請先在名單中選擇一位員工。</translation>
     </message>
     <message>
-        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="407"/>
+        <location filename="../../src/shop_desktop/ui/places/staff_settings.py" line="397"/>
         <source>Saved. Other tills get it at their next sync.</source>
         <translation>已儲存。其他收銀機會在下次同步時取得。</translation>
     </message>

@@ -31,6 +31,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     Uuid,
@@ -66,6 +67,13 @@ class Base(DeclarativeBase):
         dict[str, str]: JSON(),
         list[Any]: JSON(),
     }
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of ``model``, for services that write with SQLAlchemy Core."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:

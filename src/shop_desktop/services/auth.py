@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -288,9 +289,12 @@ def _record(  # noqa: PLR0917 - read as one sentence: who, where, what, details,
     staff_id: uuid.UUID | None,
     where: WorkstationInfo,
     action: str,
-    details: dict[str, object],
-    now: datetime,
+    details: Mapping[str, object],
+    now: datetime | None = None,
+    *,
+    approver_id: uuid.UUID | None = None,
 ) -> None:
+    """Audit a sign-in or an approval at this till, in the caller's transaction."""
     record_audit(
         session.connection(),
         AuditFacts(
@@ -298,8 +302,10 @@ def _record(  # noqa: PLR0917 - read as one sentence: who, where, what, details,
             staff_id=staff_id,
             workstation_id=where.workstation_id,
             entity="staff_user",
-            entity_id=str(staff_id or ""),
-            details=details,
+            # An approval is about the person who gave it.
+            entity_id=str(approver_id or staff_id or ""),
+            details=dict(details),
+            approver_id=approver_id,
             at=now,
         ),
     )
@@ -352,29 +358,6 @@ def staff_names(session: Session) -> list[tuple[uuid.UUID, str]]:
         select(StaffUser.id, StaffUser.display_name).order_by(StaffUser.display_name)
     )
     return [(staff_id, name) for staff_id, name in rows]
-
-
-def _audit(
-    session: Session,
-    staff_id: uuid.UUID | None,
-    where: WorkstationInfo,
-    action: str,
-    details: dict[str, str],
-    *,
-    approver_id: uuid.UUID | None = None,
-) -> None:
-    record_audit(
-        session.connection(),
-        AuditFacts(
-            action=action,
-            staff_id=staff_id,
-            workstation_id=where.workstation_id,
-            entity="staff_user",
-            entity_id=str(approver_id or staff_id or ""),
-            details=details,
-            approver_id=approver_id,
-        ),
-    )
 
 
 class ApprovalRefused(Exception):
@@ -444,7 +427,7 @@ def approve(session: Session, username: str, secret: str, request: ApprovalReque
         facts = details | {"reason": reason}
         if user is None:
             facts["username"] = username.strip()[:64]
-        _audit(
+        _record(
             session,
             request.actor_id,
             where,
@@ -472,7 +455,7 @@ def approve(session: Session, username: str, secret: str, request: ApprovalReque
         may = permissions.allowed(rights, request.permission, amount=request.amount)
     if not may:
         raise refuse("limit")
-    _audit(
+    _record(
         session,
         request.actor_id if request.actor_id is not None else user.id,
         where,

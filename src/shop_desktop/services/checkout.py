@@ -37,7 +37,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from shop_desktop.data.models import (
@@ -56,6 +56,7 @@ from shop_desktop.data.models import (
     StockReason,
     StoreCreditEntry,
     Workstation,
+    table_of,
 )
 from shop_desktop.data.types import new_id, utcnow
 from shop_desktop.domain.money import MILLI, line_gross_minor, tax_in_gross_bp, tax_on_net_bp
@@ -216,21 +217,15 @@ class CheckoutError(Exception):
 # the enums) as an ORM insert would, and the rows are the same.
 
 
-def _table(model: type[Base]) -> Table:
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
-
-
-_PRODUCTS = _table(Product)
-_ORDERS = _table(Order)
-_LINES = _table(OrderLine)
-_PAYMENTS = _table(Payment)
-_MOVEMENTS = _table(StockMovement)
-_REDEMPTIONS = _table(CouponRedemption)
-_CREDITS = _table(StoreCreditEntry)
-_POINTS = _table(PointsEntry)
-_MEMBERS = _table(Member)
+_PRODUCTS = table_of(Product)
+_ORDERS = table_of(Order)
+_LINES = table_of(OrderLine)
+_PAYMENTS = table_of(Payment)
+_MOVEMENTS = table_of(StockMovement)
+_REDEMPTIONS = table_of(CouponRedemption)
+_CREDITS = table_of(StoreCreditEntry)
+_POINTS = table_of(PointsEntry)
+_MEMBERS = table_of(Member)
 
 # Built once: SQLAlchemy then finds their compiled form in its cache at once.
 _EARLIER_ORDER = select(_ORDERS.c.number, _ORDERS.c.invoice_no, _ORDERS.c.device_seq).where(

@@ -25,10 +25,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from shop_desktop.data.models import Base, DeviceIdentity, OutboxEntry, OutboxStatus, Workstation
+from shop_desktop.data.models import (
+    DeviceIdentity,
+    OutboxEntry,
+    OutboxStatus,
+    Workstation,
+    table_of,
+)
 from shop_desktop.data.types import new_id
 from shop_desktop.services.auth import WorkstationNotSetUp
 from shop_shared.ops import DEVICE_SEQ_REUSED
@@ -47,15 +53,9 @@ __all__ = [
 ]
 
 
-def _table(model: type[Base]) -> Table:
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
-
-
-_DEVICE = _table(DeviceIdentity)
-_STATIONS = _table(Workstation)
-_OUTBOX = _table(OutboxEntry)
+_DEVICE = table_of(DeviceIdentity)
+_STATIONS = table_of(Workstation)
+_OUTBOX = table_of(OutboxEntry)
 
 # Built once: SQLAlchemy then finds their compiled form in its cache at once.
 #: Changes nothing, but SQLite takes its write lock for it (waiting, with the busy

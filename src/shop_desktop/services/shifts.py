@@ -28,12 +28,11 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Table, bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from shop_desktop.data.models import (
-    Base,
     Branch,
     CashMovement,
     DeviceIdentity,
@@ -44,6 +43,7 @@ from shop_desktop.data.models import (
     ShiftTotal,
     StaffUser,
     Workstation,
+    table_of,
 )
 from shop_desktop.data.types import new_id, utcnow
 from shop_desktop.domain.permissions import Permission, PermissionDenied, allowed
@@ -109,14 +109,8 @@ class ShiftError(Exception):
         super().__init__(reason.value, self.detail)
 
 
-def _table(model: type[Base]) -> Table:
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
-
-
-_SHIFTS = _table(Shift)
-_TOTALS = _table(ShiftTotal)
+_SHIFTS = table_of(Shift)
+_TOTALS = table_of(ShiftTotal)
 
 # Built once: SQLAlchemy then finds their compiled form in its cache at once. The
 # open shift is found through the partial unique index on open shifts.

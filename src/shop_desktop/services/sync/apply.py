@@ -41,6 +41,7 @@ from shop_desktop.data.models import (
     StockLevel,
     TaxClass,
     Workstation,
+    table_of,
 )
 from shop_desktop.data.models import Branch as BranchModel
 from shop_desktop.data.types import UTCDateTime
@@ -232,12 +233,6 @@ def _converter(column: Any) -> Callable[[Any], Any] | None:
     return None
 
 
-def _table(model: type[Base]) -> Table:
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
-
-
 def _default_maker(column: Any) -> Callable[[], Any] | None:
     """What fills a column the server left out, stored as SQLAlchemy would store it."""
     default = column.default
@@ -406,7 +401,7 @@ def apply_changes_of_entity(
     model = ENTITY_MODELS.get(entity)
     if model is None:
         return set()
-    table = _table(model)
+    table = table_of(model)
     wire = tuple(columns)
     statement = _statement(table.name, wire)
     if not statement.complete_key:

@@ -51,19 +51,9 @@ from shop_desktop.services.staff import (
     staff_list,
 )
 from shop_desktop.ui.context import ShopContext
-from shop_desktop.ui.labels import in_current_language
+from shop_desktop.ui.labels import in_current_language, role_name
 from shop_desktop.ui.rights import permission_denied
 from shop_desktop.ui.tasks import BackgroundOp, Job
-
-
-def role_name(role: Role) -> str:
-    names = {
-        Role.CASHIER: QCoreApplication.translate("StaffSettings", "Cashier"),
-        Role.SUPERVISOR: QCoreApplication.translate("StaffSettings", "Supervisor"),
-        Role.MANAGER: QCoreApplication.translate("StaffSettings", "Manager"),
-        Role.ADMIN: QCoreApplication.translate("StaffSettings", "Administrator"),
-    }
-    return names[role]
 
 
 def _bp_text(bp: int | None) -> str:
